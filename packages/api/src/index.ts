@@ -1,0 +1,11 @@
+export { open, type OpenOptions } from './open.js';
+export { Investigation } from './investigation.js';
+export {
+  LogsiftError,
+  InputError,
+  UsageError,
+  CancelledError,
+  type LogsiftErrorCode,
+} from './errors.js';
+export type { Progress, TaskControl } from './run-native.js';
+export type { Entry, FileStats, LevelName, SkippedFile, Stats, TimeRange } from './types.js';

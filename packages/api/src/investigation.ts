@@ -1,0 +1,54 @@
+import { LogsiftError } from './errors.js';
+import type { NativeInvestigation } from './native.js';
+import { callNativeSync, runNative, type TaskControl } from './run-native.js';
+import type { Entry, SkippedFile, Stats } from './types.js';
+
+/** An open set of log sources, indexed. Every question about them is a method here. */
+export class Investigation {
+  readonly sources: readonly string[];
+  #native: NativeInvestigation | undefined;
+
+  /** @internal Use `open()`. */
+  constructor(nativeInvestigation: NativeInvestigation, sources: readonly string[]) {
+    this.#native = nativeInvestigation;
+    this.sources = sources;
+  }
+
+  /** @internal Runs a named engine operation off the main thread. */
+  async call<T>(op: string, args: object = {}, control: TaskControl = {}): Promise<T> {
+    const handle = this.#handle();
+    const json = await runNative((token) => handle.call(op, JSON.stringify(args), token), control);
+    return JSON.parse(json) as T;
+  }
+
+  /** @internal Runs a small named engine operation synchronously. */
+  callSync<T>(op: string, args: object = {}): T {
+    const handle = this.#handle();
+    return JSON.parse(callNativeSync(() => handle.callSync(op, JSON.stringify(args)))) as T;
+  }
+
+  /** Files, lines, entries, formats, time range and level counts. */
+  stats(control: TaskControl = {}): Promise<Stats> {
+    return this.call<Stats>('stats', {}, control);
+  }
+
+  /** Files found in directory walks but left out (binary data), with the reason. */
+  skipped(): SkippedFile[] {
+    return this.callSync<SkippedFile[]>('skipped');
+  }
+
+  /** Materializes entries by number (as returned by search and the other operations). */
+  entries(ids: readonly number[], options: { fields?: boolean } = {}): Promise<Entry[]> {
+    return this.call<Entry[]>('entries', { ids, fields: options.fields ?? false });
+  }
+
+  /** Releases the index. Further calls throw a `CLOSED` error. */
+  close(): void {
+    this.#native = undefined;
+  }
+
+  #handle(): NativeInvestigation {
+    if (!this.#native) throw new LogsiftError('CLOSED', 'this investigation was closed');
+    return this.#native;
+  }
+}

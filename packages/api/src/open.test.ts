@@ -1,0 +1,73 @@
+import { mkdtempSync, writeFileSync, mkdirSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { CancelledError, InputError, LogsiftError, open, UsageError } from './index.js';
+
+const sample = join(import.meta.dirname, '..', '..', '..', 'examples', 'sample');
+
+describe('open', () => {
+  it('indexes the bundled sample and reports stats', async () => {
+    const inv = await open(sample);
+    const stats = await inv.stats();
+    expect(stats.entries).toBeGreaterThan(1000);
+    expect(stats.files.every((f) => f.format !== 'raw')).toBe(true);
+    expect(stats.timeRange.first).toMatch(/^\d{4}-\d\d-\d\dT/);
+    const [first] = await inv.entries([0]);
+    expect(first?.line).toBe(1);
+    inv.close();
+    expect(() => inv.skipped()).toThrow(/closed/);
+  });
+
+  it('reads JSON lines with levels, ids and time', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'logsift-api-'));
+    const file = join(dir, 'app.jsonl');
+    writeFileSync(
+      file,
+      [
+        '{"time":1700000000000,"level":30,"msg":"start","reqId":"r1"}',
+        '{"time":1700000001000,"level":50,"msg":"boom","reqId":"r1"}',
+      ].join('\n'),
+    );
+    const inv = await open(file);
+    const stats = await inv.stats();
+    expect(stats.files[0]?.format).toBe('json');
+    expect(stats.levels).toEqual({ INFO: 1, ERROR: 1 });
+    const [, second] = await inv.entries([0, 1]);
+    expect(second).toMatchObject({ level: 'ERROR', severity: 17, message: 'boom', request: 'r1', time: '2023-11-14T22:13:21.000Z' });
+  });
+
+  it('gives typed errors with stable codes for bad inputs', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'logsift-api-'));
+    const missing = await open(join(dir, 'nope.log')).catch((e: unknown) => e);
+    expect(InputError.isInstance(missing) && missing.code).toBe('ENOENT');
+
+    const emptyDir = join(dir, 'empty');
+    mkdirSync(emptyDir);
+    const noLogs = await open(emptyDir).catch((e: unknown) => e);
+    expect(LogsiftError.isInstance(noLogs) && noLogs.code).toBe('NO_INPUT');
+
+    const bin = join(dir, 'x.bin');
+    writeFileSync(bin, Buffer.from([0x7f, 0x45, 0x4c, 0x46, 0, 0, 0, 1, 2, 3]));
+    const binary = await open(bin).catch((e: unknown) => e);
+    expect(LogsiftError.isInstance(binary) && binary.code).toBe('BINARY_INPUT');
+
+    const empty = join(dir, 'empty.log');
+    writeFileSync(empty, '');
+    const inv = await open(empty);
+    expect((await inv.stats()).entries).toBe(0);
+
+    const badOption = await open(empty, { format: 'nope' }).catch((e: unknown) => e);
+    expect(UsageError.isInstance(badOption) && badOption.code).toBe('INVALID_OPTION');
+    // eslint-disable-next-line @typescript-eslint/no-explicit-any
+    const unknownKey = await open(empty, { colour: true } as any).catch((e: unknown) => e);
+    expect(UsageError.isInstance(unknownKey)).toBe(true);
+  });
+
+  it('honours an aborted signal', async () => {
+    const controller = new AbortController();
+    controller.abort();
+    const err = await open(sample, { signal: controller.signal }).catch((e: unknown) => e);
+    expect(CancelledError.isInstance(err)).toBe(true);
+  });
+});

@@ -1,0 +1,1 @@
+export { percentile, summarize, type Summary } from './stats.js';

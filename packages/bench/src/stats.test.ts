@@ -1,0 +1,18 @@
+import { describe, expect, it } from 'vitest';
+import { percentile, summarize } from './stats.js';
+
+describe('summarize', () => {
+  it('computes every statistic on known inputs', () => {
+    const s = summarize([4, 1, 3, 2, 5]);
+    expect(s).toMatchObject({ runs: 5, min: 1, max: 5, mean: 3, median: 3 });
+    expect(s.stddev).toBeCloseTo(Math.sqrt(2.5), 12);
+    expect(s.cv).toBeCloseTo(Math.sqrt(2.5) / 3, 12);
+    expect(s.p95).toBeCloseTo(4.8, 12);
+    expect(s.p99).toBeCloseTo(4.96, 12);
+  });
+
+  it('interpolates percentiles and rejects empty series', () => {
+    expect(percentile([10, 20], 50)).toBe(15);
+    expect(() => summarize([])).toThrow(RangeError);
+  });
+});

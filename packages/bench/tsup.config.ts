@@ -1,0 +1,11 @@
+import { defineConfig } from 'tsup';
+
+// Config files are the one place a default export is required (by the tool).
+export default defineConfig({
+  entry: ['src/index.ts', 'src/bin.ts'],
+  format: ['esm'],
+  dts: { entry: 'src/index.ts' },
+  clean: true,
+  sourcemap: true,
+  target: 'node20',
+});

@@ -1,0 +1,94 @@
+//! One error type for the whole engine. Every error carries a stable `code` that reaches
+//! JavaScript unchanged (as `error.code`), a human message, and where it happened.
+
+use std::fmt;
+
+/// Stable error codes. They are part of the public contract of `@logsift/api` and the CLI:
+/// never rename one, only add.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Code {
+    /// A path (file, directory, glob) does not exist.
+    NotFound,
+    /// The inputs were readable but held no log data (empty directory, glob matching nothing).
+    NoInput,
+    /// An input looks like binary data, not a log.
+    BinaryInput,
+    /// An I/O failure while reading an input.
+    Io,
+    /// A compressed input could not be decompressed.
+    Decompress,
+    /// A bad option value (unknown format name, invalid custom regex, bad time zone...).
+    InvalidOption,
+    /// A query string or structured query could not be understood.
+    InvalidQuery,
+    /// A regular expression did not compile.
+    InvalidRegex,
+    /// A time expression could not be parsed.
+    InvalidTime,
+    /// An id, file or line that a command names is not in the index.
+    UnknownId,
+    /// The file changed on disk (truncated, replaced) while it was indexed.
+    SourceChanged,
+    /// The operation was cancelled (AbortSignal).
+    Cancelled,
+    /// A bug: something that should not happen did.
+    Internal,
+}
+
+impl Code {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Code::NotFound => "ENOENT",
+            Code::NoInput => "NO_INPUT",
+            Code::BinaryInput => "BINARY_INPUT",
+            Code::Io => "IO_ERROR",
+            Code::Decompress => "DECOMPRESS_ERROR",
+            Code::InvalidOption => "INVALID_OPTION",
+            Code::InvalidQuery => "INVALID_QUERY",
+            Code::InvalidRegex => "INVALID_REGEX",
+            Code::InvalidTime => "INVALID_TIME",
+            Code::UnknownId => "UNKNOWN_ID",
+            Code::SourceChanged => "SOURCE_CHANGED",
+            Code::Cancelled => "CANCELLED",
+            Code::Internal => "INTERNAL",
+        }
+    }
+}
+
+/// An engine error: code, message, and optionally where (a path, a `path:line`, or a
+/// position in a query string).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Error {
+    pub code: Code,
+    pub message: String,
+    pub location: Option<String>,
+}
+
+impl Error {
+    pub fn new(code: Code, message: impl Into<String>) -> Self {
+        Error { code, message: message.into(), location: None }
+    }
+
+    pub fn at(mut self, location: impl Into<String>) -> Self {
+        self.location = Some(location.into());
+        self
+    }
+
+    pub fn io(path: &str, e: &std::io::Error) -> Self {
+        let code = if e.kind() == std::io::ErrorKind::NotFound { Code::NotFound } else { Code::Io };
+        Error::new(code, format!("cannot read {path}: {e}")).at(path)
+    }
+}
+
+impl fmt::Display for Error {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match &self.location {
+            Some(loc) => write!(f, "{} ({}): {}", self.code.as_str(), loc, self.message),
+            None => write!(f, "{}: {}", self.code.as_str(), self.message),
+        }
+    }
+}
+
+impl std::error::Error for Error {}
+
+pub type Result<T> = std::result::Result<T, Error>;

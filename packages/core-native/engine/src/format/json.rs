@@ -1,0 +1,330 @@
+//! JSON lines (pino, bunyan, winston, zap, zerolog, logstash/ECS, OpenTelemetry, journald).
+//!
+//! The hot path is a single-pass scanner, not a full JSON parse: it walks the top-level
+//! object (and a few nested levels), matches keys against an alias table, and records the
+//! byte spans of the values it needs. Everything else is parsed lazily with serde_json.
+
+use crate::format::ParseCtx;
+use crate::level;
+use crate::record::{IdKind, Parsed, Span};
+use crate::time;
+use memchr::memchr2;
+use serde_json::{Map, Value};
+
+/// What a key means to the index.
+#[derive(Clone, Copy, PartialEq, Eq, Debug)]
+enum Role {
+    Time,
+    Level,
+    /// OpenTelemetry `severityNumber` (already 1..24).
+    SeverityNumber,
+    /// journald / syslog `PRIORITY` (0..7).
+    Priority,
+    Message,
+    Id(IdKind),
+    Component,
+}
+
+/// Alias table: dotted key path → role and priority (lower wins when several keys match).
+fn role_of(path: &[u8]) -> Option<(Role, u8)> {
+    use IdKind::*;
+    use Role::*;
+    Some(match path {
+        b"time" | b"timestamp" | b"ts" | b"@timestamp" | b"@t" | b"datetime" | b"eventTime" => (Time, 0),
+        b"timeUnixNano" | b"date" | b"asctime" | b"t" | b"__REALTIME_TIMESTAMP" => (Time, 1),
+        b"observedTimeUnixNano" => (Time, 2),
+        b"level" | b"severity" | b"levelname" | b"log.level" | b"severityText" | b"lvl" | b"@l" => (Level, 0),
+        b"loglevel" | b"level_name" | b"levelName" | b"log_level" | b"logLevel" | b"status" => (Level, 2),
+        b"severityNumber" | b"severity_number" => (SeverityNumber, 1),
+        b"PRIORITY" => (Priority, 1),
+        b"msg" | b"message" | b"@m" | b"MESSAGE" => (Message, 0),
+        b"body" | b"body.stringValue" | b"event" | b"@mt" | b"log" | b"text" => (Message, 1),
+        b"thread" | b"tid" | b"thread_id" | b"threadId" | b"threadName" | b"thread_name" | b"process.thread.name" => {
+            (Id(Thread), 0)
+        }
+        b"process.thread.id" | b"goroutine" | b"_TID" => (Id(Thread), 1),
+        b"request_id" | b"requestId" | b"req_id" | b"reqId" | b"requestID" | b"correlation_id" | b"correlationId"
+        | b"correlationID" | b"x_request_id" | b"http.request.id" | b"req.id" | b"request.id" => (Id(Request), 0),
+        b"trace_id" | b"traceId" | b"traceID" | b"traceid" | b"trace.id" | b"dd.trace_id" => (Id(Trace), 0),
+        b"span_id" | b"spanId" | b"spanID" | b"spanid" | b"span.id" | b"dd.span_id" => (Id(Span), 0),
+        b"parent_span_id" | b"parentSpanId" | b"parentSpanID" | b"parent_id" | b"parentId" | b"span.parent_id"
+        | b"parent.id" | b"parent_span" => (Id(Parent), 0),
+        b"service" | b"service.name" | b"serviceName" | b"service_name" | b"resource.service.name" => {
+            (Id(Service), 0)
+        }
+        b"app" | b"application" | b"_SYSTEMD_UNIT" | b"SYSLOG_IDENTIFIER" => (Id(Service), 1),
+        b"name" => (Id(Service), 2),
+        b"logger" | b"logger_name" | b"loggerName" | b"component" | b"module" | b"caller" | b"log.logger" => {
+            (Component, 0)
+        }
+        _ => return None,
+    })
+}
+
+#[inline]
+fn skip_ws(b: &[u8], mut i: usize) -> usize {
+    while i < b.len() && matches!(b[i], b' ' | b'\t' | b'\r' | b'\n') {
+        i += 1;
+    }
+    i
+}
+
+/// `i` points just after an opening quote; returns (index of the closing quote, had escapes).
+#[inline]
+fn string_end(b: &[u8], mut i: usize) -> Option<(usize, bool)> {
+    let mut escaped = false;
+    loop {
+        let rel = memchr2(b'"', b'\\', &b[i..])?;
+        let j = i + rel;
+        if b[j] == b'"' {
+            return Some((j, escaped));
+        }
+        escaped = true;
+        i = j + 2;
+        if i > b.len() {
+            return None;
+        }
+    }
+}
+
+/// Skips any JSON value starting at `i`; returns the index just past it.
+fn skip_value(b: &[u8], i: usize) -> Option<usize> {
+    match *b.get(i)? {
+        b'"' => string_end(b, i + 1).map(|(e, _)| e + 1),
+        b'{' | b'[' => {
+            let mut depth = 0usize;
+            let mut j = i;
+            while j < b.len() {
+                match b[j] {
+                    b'"' => {
+                        j = string_end(b, j + 1)?.0;
+                    }
+                    b'{' | b'[' => depth += 1,
+                    b'}' | b']' => {
+                        depth -= 1;
+                        if depth == 0 {
+                            return Some(j + 1);
+                        }
+                    }
+                    _ => {}
+                }
+                j += 1;
+            }
+            None
+        }
+        _ => {
+            let mut j = i;
+            while j < b.len() && !matches!(b[j], b',' | b'}' | b']' | b' ' | b'\t' | b'\r' | b'\n') {
+                j += 1;
+            }
+            if j == i {
+                None
+            } else {
+                Some(j)
+            }
+        }
+    }
+}
+
+/// Parses one JSON-lines record. Returns false when the line is not a JSON object.
+pub fn parse(line: &[u8], ctx: &ParseCtx, out: &mut Parsed) -> bool {
+    let start = skip_ws(line, 0);
+    if line.get(start) != Some(&b'{') {
+        return false;
+    }
+    let mut prio_time = u8::MAX;
+    let mut prio_level = u8::MAX;
+    let mut prio_msg = u8::MAX;
+    let mut prio_comp = u8::MAX;
+    let mut prio_ids = [u8::MAX; 6];
+    let mut path = [0u8; 96];
+    let ok = scan_object(line, start, &mut path, 0, 0, &mut |role, prio, vs, ve| {
+        let raw = &line[vs..ve];
+        let is_str = raw.first() == Some(&b'"');
+        let (cs, ce) = if is_str { (vs + 1, ve - 1) } else { (vs, ve) };
+        let content = &line[cs..ce];
+        match role {
+            Role::Time if prio < prio_time => {
+                let ns = if is_str {
+                    std::str::from_utf8(content).ok().and_then(|s| time::parse_any(s, ctx.tz_offset))
+                } else {
+                    std::str::from_utf8(content).ok().and_then(time::epoch_from_str)
+                };
+                if ns.is_some() {
+                    out.ts = ns;
+                    prio_time = prio;
+                }
+            }
+            Role::Level | Role::SeverityNumber | Role::Priority if prio < prio_level => {
+                let sev = if is_str {
+                    if role == Role::Priority {
+                        std::str::from_utf8(content).ok().and_then(|s| s.parse::<u8>().ok()).map(level::from_syslog)
+                    } else {
+                        level::from_word(content)
+                    }
+                } else {
+                    let n = std::str::from_utf8(content).ok().and_then(|s| s.parse::<f64>().ok());
+                    n.and_then(|n| match role {
+                        Role::SeverityNumber if (1.0..=24.0).contains(&n) => Some(n as u8),
+                        Role::Priority if (0.0..=7.0).contains(&n) => Some(level::from_syslog(n as u8)),
+                        Role::Level => level::from_pino(n),
+                        _ => None,
+                    })
+                };
+                if let Some(s) = sev {
+                    out.level = s;
+                    out.level_text = Some(Span::new(cs, ce));
+                    prio_level = prio;
+                }
+            }
+            Role::Message if prio < prio_msg && is_str => {
+                out.message = Span::new(cs, ce);
+                out.message_escaped = memchr::memchr(b'\\', content).is_some();
+                prio_msg = prio;
+            }
+            Role::Component if prio < prio_comp && is_str => {
+                out.component = Some(Span::new(cs, ce));
+                prio_comp = prio;
+            }
+            Role::Id(kind) if prio < prio_ids[kind as usize] && !content.is_empty() => {
+                if raw.first().is_some_and(|c| *c == b'{' || *c == b'[') {
+                    return;
+                }
+                out.set_id(kind, Span::new(cs, ce));
+                prio_ids[kind as usize] = prio;
+            }
+            _ => {}
+        }
+    });
+    ok.is_some()
+}
+
+/// Walks an object at `i` (pointing at `{`), calling `visit(role, prio, value_start, value_end)`
+/// for each key whose dotted path has a role. Recurses into nested objects up to depth 3.
+fn scan_object(
+    b: &[u8],
+    i: usize,
+    path: &mut [u8; 96],
+    path_len: usize,
+    depth: usize,
+    visit: &mut dyn FnMut(Role, u8, usize, usize),
+) -> Option<usize> {
+    let mut i = skip_ws(b, i + 1);
+    if b.get(i) == Some(&b'}') {
+        return Some(i + 1);
+    }
+    loop {
+        if b.get(i) != Some(&b'"') {
+            return None;
+        }
+        let (kend, _) = string_end(b, i + 1)?;
+        let key = &b[i + 1..kend];
+        i = skip_ws(b, kend + 1);
+        if b.get(i) != Some(&b':') {
+            return None;
+        }
+        i = skip_ws(b, i + 1);
+        let vstart = i;
+        // Build the dotted path of this key.
+        let mut plen = path_len;
+        let fits = path_len + key.len() + 1 <= path.len();
+        if fits {
+            if path_len > 0 {
+                path[plen] = b'.';
+                plen += 1;
+            }
+            path[plen..plen + key.len()].copy_from_slice(key);
+            plen += key.len();
+        }
+        let vend = if b.get(i) == Some(&b'{') && depth < 3 && fits {
+            scan_object(b, i, path, plen, depth + 1, visit)?
+        } else {
+            let e = skip_value(b, i)?;
+            if fits {
+                if let Some((role, prio)) = role_of(&path[..plen]) {
+                    visit(role, prio, vstart, e);
+                }
+            }
+            e
+        };
+        i = skip_ws(b, vend);
+        match b.get(i) {
+            Some(b',') => i = skip_ws(b, i + 1),
+            Some(b'}') => return Some(i + 1),
+            _ => return None,
+        }
+    }
+}
+
+/// All fields of a JSON record (nested objects kept as objects).
+pub fn fields(record: &[u8]) -> Option<Map<String, Value>> {
+    let first_line = match memchr::memchr(b'\n', record) {
+        Some(p) => &record[..p],
+        None => record,
+    };
+    match serde_json::from_slice::<Value>(first_line).ok()? {
+        Value::Object(m) => Some(m),
+        _ => None,
+    }
+}
+
+/// Decodes a JSON string's contents (between the quotes) into text.
+pub fn unescape(content: &[u8]) -> String {
+    let mut quoted = Vec::with_capacity(content.len() + 2);
+    quoted.push(b'"');
+    quoted.extend_from_slice(content);
+    quoted.push(b'"');
+    serde_json::from_slice::<String>(&quoted).unwrap_or_else(|_| String::from_utf8_lossy(content).into_owned())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn p(line: &str) -> Parsed {
+        let mut out = Parsed::default();
+        assert!(parse(line.as_bytes(), &ParseCtx::default(), &mut out), "not parsed: {line}");
+        out
+    }
+
+    fn s<'a>(line: &'a str, span: Option<Span>) -> &'a str {
+        std::str::from_utf8(span.unwrap().slice(line.as_bytes())).unwrap()
+    }
+
+    #[test]
+    fn pino() {
+        let l = r#"{"level":50,"time":1700000000123,"pid":1,"hostname":"h","reqId":"r-1","msg":"boom \"x\""}"#;
+        let r = p(l);
+        assert_eq!(r.level, level::ERROR);
+        assert_eq!(r.ts, Some(1_700_000_000_123_000_000));
+        assert_eq!(s(l, Some(r.message)), r#"boom \"x\""#);
+        assert!(r.message_escaped);
+        assert_eq!(unescape(r.message.slice(l.as_bytes())), "boom \"x\"");
+        assert_eq!(s(l, r.ids[IdKind::Request as usize]), "r-1");
+    }
+
+    #[test]
+    fn ecs_and_otel_nested() {
+        let l = r#"{"@timestamp":"2024-05-01T10:00:00.5Z","log":{"level":"warn","logger":"db"},"message":"slow","trace":{"id":"abc"},"span":{"id":"s1"},"service":{"name":"checkout"}}"#;
+        let r = p(l);
+        assert_eq!(r.level, level::WARN);
+        assert_eq!(s(l, r.ids[IdKind::Trace as usize]), "abc");
+        assert_eq!(s(l, r.ids[IdKind::Span as usize]), "s1");
+        assert_eq!(s(l, r.ids[IdKind::Service as usize]), "checkout");
+        assert_eq!(s(l, Some(r.message)), "slow");
+        assert_eq!(s(l, r.component), "db");
+        let o = r#"{"timeUnixNano":"1700000000000000000","severityNumber":17,"severityText":"ERROR","body":{"stringValue":"failed"},"traceId":"t","spanId":"s"}"#;
+        let r = p(o);
+        assert_eq!(r.level, 17);
+        assert_eq!(r.ts, Some(1_700_000_000_000_000_000));
+        assert_eq!(s(o, Some(r.message)), "failed");
+    }
+
+    #[test]
+    fn not_json() {
+        let mut out = Parsed::default();
+        assert!(!parse(b"2024-01-01 INFO hello", &ParseCtx::default(), &mut out));
+        assert!(!parse(b"{\"a\": ", &ParseCtx::default(), &mut out));
+        assert!(!parse(b"{\"a\" 1}", &ParseCtx::default(), &mut out));
+    }
+}

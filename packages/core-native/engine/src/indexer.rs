@@ -1,0 +1,395 @@
+//! Building the index: detect each file's format on a sample, split the bytes into
+//! newline-aligned chunks, parse the chunks in parallel (rayon), then merge them in order.
+//! The merge makes the result identical to a serial build: ids are re-interned in chunk
+//! order, and continuation lines at a chunk's start extend the previous chunk's last record.
+
+use crate::error::{Code, Error, Result};
+use crate::format::{self, Format, FormatKind, ParseCtx};
+use crate::index::{Columns, FileIndex, Index, Interner, FLAG_MSG_ESCAPED, FLAG_MULTILINE, NO_TS};
+use crate::record::{Parsed, Span};
+use crate::source::{self, Source};
+use memchr::memchr;
+use rayon::prelude::*;
+use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
+
+/// How to open inputs.
+#[derive(Clone, Debug)]
+pub struct OpenOptions {
+    /// Force a format by name instead of detecting it.
+    pub format: Option<String>,
+    /// Seconds east of UTC for timestamps without a zone.
+    pub tz_offset: i64,
+    /// Year for timestamps that have none; default: each file's modification year.
+    pub year: Option<i64>,
+    /// Globs a directory walk keeps (file name or path).
+    pub include: Vec<String>,
+    /// Chunk size for the parallel build, in bytes.
+    pub chunk_size: usize,
+    /// Build serially (one chunk at a time, in order); used to check parallel == serial.
+    pub serial: bool,
+}
+
+impl Default for OpenOptions {
+    fn default() -> Self {
+        OpenOptions {
+            format: None,
+            tz_offset: 0,
+            year: None,
+            include: Vec::new(),
+            chunk_size: 4 << 20,
+            serial: false,
+        }
+    }
+}
+
+/// Progress and cancellation shared with the caller (possibly on another thread).
+#[derive(Default)]
+pub struct Control {
+    pub cancel: AtomicBool,
+    pub done: AtomicU64,
+    pub total: AtomicU64,
+}
+
+impl Control {
+    fn check(&self) -> Result<()> {
+        if self.cancel.load(Ordering::Relaxed) {
+            Err(Error::new(Code::Cancelled, "open was cancelled"))
+        } else {
+            Ok(())
+        }
+    }
+}
+
+/// A file that was found but not indexed, and why.
+#[derive(Debug, Clone)]
+pub struct Skipped {
+    pub path: String,
+    pub code: Code,
+    pub reason: String,
+}
+
+/// Expands and opens paths (files, directories, globs), then indexes them.
+pub fn open_paths(inputs: &[String], opts: &OpenOptions, ctl: &Control) -> Result<(Index, Vec<Skipped>)> {
+    if inputs.is_empty() {
+        return Err(Error::new(Code::NoInput, "no input given"));
+    }
+    let found = source::expand(inputs, &opts.include)?;
+    let mut sources = Vec::new();
+    let mut skipped = Vec::new();
+    for f in &found {
+        let path = f.path.to_string_lossy().into_owned();
+        let src = Source::open(&path)?;
+        if source::looks_binary(src.data()) {
+            if f.explicit {
+                return Err(Error::new(Code::BinaryInput, format!("{path} looks like binary data, not a log")).at(&path));
+            }
+            skipped.push(Skipped { path, code: Code::BinaryInput, reason: "binary data".into() });
+            continue;
+        }
+        sources.push(src);
+    }
+    if sources.is_empty() {
+        let what = inputs.join(", ");
+        return Err(Error::new(Code::NoInput, format!("no log files found in {what}")).at(what));
+    }
+    Ok((build(sources, opts, ctl)?, skipped))
+}
+
+/// Indexes already opened sources.
+pub fn build(sources: Vec<Source>, opts: &OpenOptions, ctl: &Control) -> Result<Index> {
+    let forced = opts.format.as_deref().map(FormatKind::from_name).transpose()?;
+    ctl.total.store(sources.iter().map(|s| s.data().len() as u64).sum(), Ordering::Relaxed);
+    let mut index = Index {
+        files: Vec::with_capacity(sources.len()),
+        cols: Columns::default(),
+        ids: Default::default(),
+        postings: Default::default(),
+    };
+    for src in sources {
+        ctl.check()?;
+        let ctx = ParseCtx { tz_offset: opts.tz_offset, year: opts.year.unwrap_or_else(|| year_of(src.mtime_ns)) };
+        let data = src.data();
+        let body_start = if data.starts_with(b"\xEF\xBB\xBF") { 3 } else { 0 };
+        let fmt = match forced {
+            Some(kind) => {
+                let mut f = format::detect(&sample_lines(&data[body_start..], 200), ctx);
+                if f.kind != kind {
+                    f = Format::new(kind, ctx);
+                }
+                f
+            }
+            None => format::detect(&sample_lines(&data[body_start..], 200), ctx),
+        };
+        let first = index.cols.len() as u32;
+        let lines = index_file(data, body_start, &fmt, opts, ctl, &mut index)?;
+        let count = index.cols.len() as u32 - first;
+        index.files.push(FileIndex { source: src, format: fmt, first, count, lines });
+    }
+    index.cols.shrink_to_fit();
+    index.build_postings();
+    Ok(index)
+}
+
+fn year_of(mtime_ns: i64) -> i64 {
+    if mtime_ns <= 0 {
+        return 1970;
+    }
+    crate::time::civil_from_days(mtime_ns / crate::time::NS_PER_SEC / 86_400).0
+}
+
+/// Up to `n` non-empty lines from the start of the data (CR stripped).
+pub fn sample_lines(data: &[u8], n: usize) -> Vec<&[u8]> {
+    let mut out = Vec::with_capacity(n);
+    let mut pos = 0;
+    while pos < data.len() && out.len() < n && pos < (1 << 20) {
+        let end = memchr(b'\n', &data[pos..]).map_or(data.len(), |p| pos + p);
+        let line = trim_cr(&data[pos..end]);
+        if !line.is_empty() {
+            out.push(line);
+        }
+        pos = end + 1;
+    }
+    out
+}
+
+#[inline]
+fn trim_cr(line: &[u8]) -> &[u8] {
+    match line.last() {
+        Some(b'\r') => &line[..line.len() - 1],
+        _ => line,
+    }
+}
+
+/// What one chunk produces, with chunk-local ids.
+struct ChunkOut {
+    cols: Columns,
+    ids: [Interner; 6],
+    /// Newlines in the chunk.
+    newlines: u64,
+    /// End (exclusive, absolute) of the non-blank continuation lines before the chunk's first
+    /// record, if any: they extend the previous chunk's last record.
+    leading_end: Option<u64>,
+}
+
+/// Newline-aligned chunk boundaries of `data[start..]`.
+fn chunk_bounds(data: &[u8], start: usize, chunk: usize) -> Vec<(usize, usize)> {
+    let mut out = Vec::new();
+    let mut s = start;
+    while s < data.len() {
+        let mut e = (s + chunk).min(data.len());
+        if e < data.len() {
+            e = memchr(b'\n', &data[e..]).map_or(data.len(), |p| e + p + 1);
+        }
+        out.push((s, e));
+        s = e;
+    }
+    out
+}
+
+fn index_file(
+    data: &[u8],
+    body_start: usize,
+    fmt: &Format,
+    opts: &OpenOptions,
+    ctl: &Control,
+    index: &mut Index,
+) -> Result<u64> {
+    let bounds = chunk_bounds(data, body_start, opts.chunk_size.max(4096));
+    let run = |&(s, e): &(usize, usize)| -> Result<ChunkOut> {
+        ctl.check()?;
+        let out = index_chunk(data, s, e, fmt);
+        ctl.done.fetch_add((e - s) as u64, Ordering::Relaxed);
+        Ok(out)
+    };
+    let outs: Vec<ChunkOut> = if opts.serial {
+        bounds.iter().map(run).collect::<Result<_>>()?
+    } else {
+        bounds.par_iter().map(run).collect::<Result<_>>()?
+    };
+    let file_first = index.cols.len();
+    let mut line_base: u64 = 0;
+    for (chunk_no, out) in outs.into_iter().enumerate() {
+        if let Some(end) = out.leading_end {
+            if index.cols.len() > file_first {
+                let last = index.cols.len() - 1;
+                index.cols.len[last] = clamp_u32(end - index.cols.offset[last]);
+                index.cols.flags[last] |= FLAG_MULTILINE;
+            } else {
+                // Continuation lines at the very start of a file: a record of their own.
+                let start = bounds[chunk_no].0 as u64;
+                push_orphan(&mut index.cols, start, end, line_base + 1);
+            }
+        }
+        let newlines = out.newlines;
+        merge_chunk(index, out, line_base);
+        line_base += newlines;
+    }
+    let tail = data.len() > body_start && data.last() != Some(&b'\n');
+    Ok(line_base + u64::from(tail))
+}
+
+#[inline]
+fn clamp_u32(v: u64) -> u32 {
+    v.min(u32::MAX as u64) as u32
+}
+
+fn push_orphan(cols: &mut Columns, start: u64, end: u64, line: u64) {
+    cols.offset.push(start);
+    cols.len.push(clamp_u32(end - start));
+    cols.line.push(clamp_u32(line));
+    cols.ts.push(NO_TS);
+    cols.level.push(0);
+    cols.flags.push(FLAG_MULTILINE);
+    cols.msg_start.push(0);
+    cols.msg_len.push(clamp_u32(end - start));
+    for v in &mut cols.ids {
+        v.push(0);
+    }
+}
+
+/// Appends a chunk's rows, re-interning its local ids into the global interners.
+fn merge_chunk(index: &mut Index, out: ChunkOut, line_base: u64) {
+    let ChunkOut { cols, ids, .. } = out;
+    let dst = &mut index.cols;
+    dst.offset.extend_from_slice(&cols.offset);
+    dst.len.extend_from_slice(&cols.len);
+    dst.line.extend(cols.line.iter().map(|&l| clamp_u32(l as u64 + line_base)));
+    dst.ts.extend_from_slice(&cols.ts);
+    dst.level.extend_from_slice(&cols.level);
+    dst.flags.extend_from_slice(&cols.flags);
+    dst.msg_start.extend_from_slice(&cols.msg_start);
+    dst.msg_len.extend_from_slice(&cols.msg_len);
+    for k in 0..6 {
+        let local = &ids[k];
+        let global = &mut index.ids[k];
+        let remap: Vec<u32> = (0..local.count() as u32).map(|id| global.intern(local.name(id))).collect();
+        dst.ids[k].extend(cols.ids[k].iter().map(|&id| remap[id as usize]));
+    }
+}
+
+/// Parses the lines of `data[start..end]` (newline-aligned) into chunk-local rows.
+fn index_chunk(data: &[u8], start: usize, end: usize, fmt: &Format) -> ChunkOut {
+    let mut out =
+        ChunkOut { cols: Columns::default(), ids: Default::default(), newlines: 0, leading_end: None };
+    let approx = (end - start) / 160 + 16;
+    for v in [&mut out.cols.len, &mut out.cols.line, &mut out.cols.msg_start, &mut out.cols.msg_len] {
+        v.reserve(approx);
+    }
+    out.cols.offset.reserve(approx);
+    out.cols.ts.reserve(approx);
+    let mut parsed = Parsed::default();
+    let mut clean = AnsiClean::default();
+    let mut pos = start;
+    let mut line_no: u64 = 0; // 0-based line within the chunk
+    let mut have_record = false;
+    while pos < end {
+        let nl = memchr(b'\n', &data[pos..end]).map(|p| pos + p);
+        let line_end = nl.unwrap_or(end);
+        let line = trim_cr(&data[pos..line_end]);
+        let blank = line.iter().all(|c| matches!(c, b' ' | b'\t'));
+        if !blank {
+            let is_record = if memchr(0x1b, line).is_some() {
+                clean.parse(line, fmt, &mut parsed)
+            } else {
+                fmt.parse(line, &mut parsed)
+            };
+            let content_end = (pos + line.len()) as u64;
+            if is_record {
+                push_record(&mut out, pos, line, line_no, &parsed, fmt.kind);
+                have_record = true;
+            } else if have_record {
+                let last = out.cols.len.len() - 1;
+                out.cols.len[last] = clamp_u32(content_end - out.cols.offset[last]);
+                out.cols.flags[last] |= FLAG_MULTILINE;
+            } else {
+                out.leading_end = Some(content_end);
+            }
+        }
+        if nl.is_some() {
+            out.newlines += 1;
+        }
+        line_no += 1;
+        pos = line_end + 1;
+    }
+    out
+}
+
+#[inline]
+fn push_record(out: &mut ChunkOut, pos: usize, line: &[u8], line_no: u64, p: &Parsed, kind: FormatKind) {
+    let c = &mut out.cols;
+    c.offset.push(pos as u64);
+    c.len.push(clamp_u32(line.len() as u64));
+    c.line.push(clamp_u32(line_no + 1));
+    c.ts.push(p.ts.unwrap_or(NO_TS));
+    c.level.push(p.level);
+    let escaped = p.message_escaped && kind == FormatKind::Json;
+    c.flags.push(if escaped { FLAG_MSG_ESCAPED } else { 0 });
+    c.msg_start.push(p.message.start);
+    c.msg_len.push(p.message.len);
+    for k in 0..6 {
+        let id = match p.ids[k] {
+            Some(span) => out.ids[k].intern(span.slice(line)),
+            None => 0,
+        };
+        c.ids[k].push(id);
+    }
+}
+
+/// Parses lines that contain ANSI escape sequences (colour codes): the parser sees the line
+/// without them, and the spans it returns are mapped back onto the raw bytes.
+#[derive(Default)]
+struct AnsiClean {
+    buf: Vec<u8>,
+    map: Vec<u32>,
+}
+
+impl AnsiClean {
+    fn parse(&mut self, line: &[u8], fmt: &Format, out: &mut Parsed) -> bool {
+        self.buf.clear();
+        self.map.clear();
+        let mut i = 0;
+        while i < line.len() {
+            if line[i] == 0x1b {
+                i += ansi_len(&line[i..]);
+                continue;
+            }
+            self.buf.push(line[i]);
+            self.map.push(i as u32);
+            i += 1;
+        }
+        self.map.push(line.len() as u32);
+        let ok = fmt.parse(&self.buf, out);
+        if ok {
+            let map = |s: Span| -> Span {
+                let a = self.map[(s.start as usize).min(self.map.len() - 1)] as usize;
+                let end = s.end().min(self.map.len() - 1);
+                let b = if s.len == 0 { a } else { self.map[end - 1] as usize + 1 };
+                Span::new(a, b)
+            };
+            out.message = map(out.message);
+            for id in out.ids.iter_mut().flatten() {
+                *id = map(*id);
+            }
+            out.level_text = out.level_text.map(map);
+            out.component = out.component.map(map);
+            out.pid = out.pid.map(map);
+        }
+        ok
+    }
+}
+
+/// Length of the escape sequence at the start of `b` (CSI `ESC [ ... final`, or ESC + one).
+fn ansi_len(b: &[u8]) -> usize {
+    if b.get(1) == Some(&b'[') {
+        let mut j = 2;
+        while j < b.len() {
+            if (0x40..=0x7e).contains(&b[j]) {
+                return j + 1;
+            }
+            j += 1;
+        }
+        b.len()
+    } else {
+        2.min(b.len())
+    }
+}

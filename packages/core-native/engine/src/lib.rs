@@ -1,0 +1,16 @@
+//! logsift engine: parses log files into a compact columnar index and answers questions
+//! about them. A plain Rust library; `@logsift/core-native` is a thin napi shell over it.
+
+pub mod entry;
+pub mod error;
+pub mod format;
+pub mod index;
+pub mod indexer;
+pub mod level;
+pub mod record;
+pub mod session;
+pub mod source;
+pub mod stats;
+pub mod time;
+
+pub use error::{Code, Error, Result};

@@ -1,0 +1,153 @@
+//! A session: an open index and the dispatch of named operations with JSON arguments.
+//! This is the single entry point the napi shell uses, so every capability is reachable
+//! the same way (`call("search", "{...}")`) and testable without Node.
+
+use crate::error::{Code, Error, Result};
+use crate::index::Index;
+use crate::indexer::{self, Control, OpenOptions, Skipped};
+use serde::de::DeserializeOwned;
+use serde::{Deserialize, Serialize};
+
+/// Open options as JSON (camelCase, every field optional; unknown fields are an error).
+#[derive(Deserialize, Default, Debug)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct OpenRequestJson {
+    pub format: Option<String>,
+    /// Zone for timestamps without one: `UTC`, `+02:00`, `-0500`.
+    pub timezone: Option<String>,
+    pub year: Option<i64>,
+    #[serde(default)]
+    pub include: Vec<String>,
+    pub chunk_size: Option<usize>,
+    #[serde(default)]
+    pub serial: bool,
+}
+
+pub struct OpenRequest {
+    pub inputs: Vec<String>,
+    pub options: OpenOptions,
+}
+
+/// Parses `UTC`, `Z`, `+02:00`, `-0500`, `+2` into seconds east of UTC.
+pub fn parse_tz(s: &str) -> Result<i64> {
+    let t = s.trim();
+    if t.eq_ignore_ascii_case("utc") || t.eq_ignore_ascii_case("z") || t.eq_ignore_ascii_case("gmt") {
+        return Ok(0);
+    }
+    let bad = || Error::new(Code::InvalidOption, format!("invalid timezone '{s}': use UTC or an offset like +02:00"));
+    let (sign, rest) = match t.as_bytes().first() {
+        Some(b'+') => (1, &t[1..]),
+        Some(b'-') => (-1, &t[1..]),
+        _ => return Err(bad()),
+    };
+    let digits: String = rest.chars().filter(|c| *c != ':').collect();
+    if digits.is_empty() || digits.len() > 4 || !digits.bytes().all(|c| c.is_ascii_digit()) {
+        return Err(bad());
+    }
+    let (h, m) = if digits.len() <= 2 {
+        (digits.parse::<i64>().map_err(|_| bad())?, 0)
+    } else {
+        let split = digits.len() - 2;
+        (digits[..split].parse::<i64>().map_err(|_| bad())?, digits[split..].parse::<i64>().map_err(|_| bad())?)
+    };
+    if h > 14 || m > 59 {
+        return Err(bad());
+    }
+    Ok(sign * (h * 3600 + m * 60))
+}
+
+/// Deserializes operation arguments, turning serde's complaint into INVALID_OPTION.
+pub fn args<T: DeserializeOwned>(op: &str, json: &str) -> Result<T> {
+    let json = if json.trim().is_empty() { "{}" } else { json };
+    serde_json::from_str(json).map_err(|e| Error::new(Code::InvalidOption, format!("bad arguments for {op}: {e}")).at(op))
+}
+
+impl OpenRequest {
+    pub fn from_json(inputs: &[String], json: &str) -> Result<OpenRequest> {
+        let j: OpenRequestJson = args("open", json)?;
+        let mut options = OpenOptions::default();
+        if let Some(f) = j.format {
+            crate::format::FormatKind::from_name(&f)?;
+            options.format = Some(f);
+        }
+        if let Some(tz) = j.timezone {
+            options.tz_offset = parse_tz(&tz)?;
+        }
+        options.year = j.year;
+        options.include = j.include;
+        if let Some(c) = j.chunk_size {
+            options.chunk_size = c;
+        }
+        options.serial = j.serial;
+        Ok(OpenRequest { inputs: inputs.to_vec(), options })
+    }
+}
+
+pub struct Session {
+    pub index: Index,
+    pub skipped: Vec<Skipped>,
+}
+
+#[derive(Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+struct EntriesArgs {
+    ids: Vec<u32>,
+    #[serde(default)]
+    fields: bool,
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct SkippedJson<'a> {
+    path: &'a str,
+    code: &'static str,
+    reason: &'a str,
+}
+
+fn to_json<T: Serialize>(v: &T) -> Result<String> {
+    serde_json::to_string(v).map_err(|e| Error::new(Code::Internal, format!("cannot serialize result: {e}")))
+}
+
+impl Session {
+    pub fn open(req: OpenRequest, ctl: &Control) -> Result<Session> {
+        let (index, skipped) = indexer::open_paths(&req.inputs, &req.options, ctl)?;
+        Ok(Session { index, skipped })
+    }
+
+    /// Runs a named operation. Unknown operations are an error, never a no-op.
+    pub fn call(&self, op: &str, json: &str, _ctl: &Control) -> Result<String> {
+        self.index.check_sources()?;
+        match op {
+            "stats" => to_json(&self.index.stats()),
+            "skipped" => to_json(
+                &self
+                    .skipped
+                    .iter()
+                    .map(|s| SkippedJson { path: &s.path, code: s.code.as_str(), reason: &s.reason })
+                    .collect::<Vec<_>>(),
+            ),
+            "entries" => {
+                let a: EntriesArgs = args(op, json)?;
+                let n = self.index.len() as u32;
+                if let Some(bad) = a.ids.iter().find(|&&id| id >= n) {
+                    return Err(Error::new(Code::UnknownId, format!("no entry {bad} (the index has {n})")));
+                }
+                to_json(&a.ids.iter().map(|&e| self.index.entry(e, a.fields)).collect::<Vec<_>>())
+            }
+            _ => Err(Error::new(Code::InvalidOption, format!("unknown operation '{op}'")).at(op)),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    #[test]
+    fn timezones() {
+        assert_eq!(parse_tz("UTC").unwrap(), 0);
+        assert_eq!(parse_tz("+02:00").unwrap(), 7200);
+        assert_eq!(parse_tz("-0530").unwrap(), -(5 * 3600 + 30 * 60));
+        assert_eq!(parse_tz("+2").unwrap(), 7200);
+        assert_eq!(parse_tz("Europe/Paris").unwrap_err().code, Code::InvalidOption);
+    }
+}

@@ -1,0 +1,95 @@
+//! End-to-end tests of opening inputs: formats, multi-line records, edge cases, and the
+//! parallel build being identical to the serial one.
+
+use logsift_engine::index::Index;
+use logsift_engine::indexer::{build, open_paths, Control, OpenOptions};
+use logsift_engine::source::Source;
+use logsift_engine::Code;
+
+fn index_bytes(data: &[u8], opts: &OpenOptions) -> Index {
+    let src = Source::from_bytes("test.log", data.to_vec()).unwrap();
+    build(vec![src], opts, &Control::default()).unwrap()
+}
+
+fn fingerprint(ix: &Index) -> Vec<(u64, u32, u32, i64, u8, u32, u32, [String; 6])> {
+    (0..ix.len() as u32)
+        .map(|e| {
+            let i = e as usize;
+            let ids = std::array::from_fn(|k| String::from_utf8_lossy(ix.ids[k].name(ix.cols.ids[k][i])).into_owned());
+            (ix.cols.offset[i], ix.cols.len[i], ix.cols.line[i], ix.cols.ts[i], ix.cols.level[i], ix.cols.msg_start[i], ix.cols.msg_len[i], ids)
+        })
+        .collect()
+}
+
+#[test]
+fn json_lines_with_stack_trace_continuations() {
+    let data = b"{\"time\":\"2024-01-01T00:00:00Z\",\"level\":\"info\",\"msg\":\"a\",\"thread\":\"t1\"}\n\
+{\"time\":\"2024-01-01T00:00:01Z\",\"level\":\"error\",\"msg\":\"b\",\"thread\":\"t2\"}\n\
+java.lang.RuntimeException: x\n\tat A.b(A.java:1)\n\n\
+{\"time\":\"2024-01-01T00:00:02Z\",\"level\":\"warn\",\"msg\":\"c\",\"thread\":\"t1\"}";
+    let ix = index_bytes(data, &OpenOptions::default());
+    assert_eq!(ix.len(), 3);
+    assert_eq!(ix.files[0].lines, 6);
+    assert_eq!(ix.cols.line, vec![1, 2, 6]);
+    let raw1 = String::from_utf8_lossy(ix.raw(1)).into_owned();
+    assert!(raw1.ends_with("at A.b(A.java:1)"), "{raw1}");
+    assert_eq!(ix.message(2), "c");
+    let t1 = ix.ids[0].get(b"t1").unwrap();
+    assert_eq!(ix.postings[0].of(t1), &[0, 2]);
+    let e = ix.entry(1, true);
+    assert_eq!(e.level, "ERROR");
+    assert_eq!(e.level_text.as_deref(), Some("error"));
+    assert_eq!(e.thread.as_deref(), Some("t2"));
+    assert_eq!(e.fields.unwrap().get("msg").unwrap(), "b");
+}
+
+#[test]
+fn crlf_bom_ansi_and_nul() {
+    let data = b"\xEF\xBB\xBF2024-01-01T00:00:00Z \x1b[31mERROR\x1b[0m disk full\r\n2024-01-01T00:00:01Z INFO ok\0 done\r\n";
+    let ix = index_bytes(data, &OpenOptions::default());
+    assert_eq!(ix.len(), 2);
+    assert_eq!(ix.cols.level[0], 17);
+    assert_eq!(ix.message(0), "disk full");
+    assert_eq!(ix.message(1), "ok\0 done");
+    assert_eq!(ix.raw(1), b"2024-01-01T00:00:01Z INFO ok\0 done");
+}
+
+#[test]
+fn parallel_equals_serial_with_tiny_chunks() {
+    let mut data = Vec::new();
+    for i in 0..3000 {
+        data.extend_from_slice(
+            format!("{{\"ts\":{},\"level\":\"info\",\"msg\":\"m{i}\",\"tid\":\"w{}\",\"trace_id\":\"tr{}\"}}\n", 1_700_000_000 + i, i % 7, i % 13).as_bytes(),
+        );
+        if i % 10 == 0 {
+            data.extend_from_slice(b"  continuation line\n");
+        }
+    }
+    let par = index_bytes(&data, &OpenOptions { chunk_size: 4096, ..Default::default() });
+    let ser = index_bytes(&data, &OpenOptions { chunk_size: 4096, serial: true, ..Default::default() });
+    let one = index_bytes(&data, &OpenOptions { chunk_size: 1 << 30, serial: true, ..Default::default() });
+    assert_eq!(par.len(), 3000);
+    assert_eq!(fingerprint(&par), fingerprint(&ser));
+    assert_eq!(fingerprint(&par), fingerprint(&one));
+}
+
+#[test]
+fn bad_inputs_have_stable_codes() {
+    let ctl = Control::default();
+    let opts = OpenOptions::default();
+    let err = open_paths(&["/nonexistent/x.log".into()], &opts, &ctl).err().unwrap();
+    assert_eq!(err.code, Code::NotFound);
+    let dir = std::env::temp_dir().join(format!("logsift-empty-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let err = open_paths(&[dir.to_string_lossy().into()], &opts, &ctl).err().unwrap();
+    assert_eq!(err.code, Code::NoInput);
+    let bin = dir.join("a.bin");
+    std::fs::write(&bin, [0u8, 1, 2, 3, 0, 0, 0, 5, 6, 7].repeat(100)).unwrap();
+    let err = open_paths(&[bin.to_string_lossy().into()], &opts, &ctl).err().unwrap();
+    assert_eq!(err.code, Code::BinaryInput);
+    let empty = dir.join("empty.log");
+    std::fs::write(&empty, b"").unwrap();
+    let (ix, _) = open_paths(&[empty.to_string_lossy().into()], &opts, &ctl).unwrap();
+    assert_eq!(ix.len(), 0);
+    std::fs::remove_dir_all(&dir).unwrap();
+}

@@ -1,0 +1,1 @@
+export { exportToSqlite, type ExportResult } from './export.js';

@@ -1,0 +1,80 @@
+#!/usr/bin/env node
+// The README's commands. A fresh machine has Node 20, npm and cargo but no pnpm: this script
+// installs the pinned pnpm (from the npm registry) into .tools/ when it is missing, installs
+// the workspace, then runs the job through turbo.
+//
+//   node scripts/dev.mjs demo   install, compile the addon, investigate the bundled sample
+//   node scripts/dev.mjs test   install, build, run every test (vitest + cargo test)
+//   node scripts/dev.mjs bench  install, build, run the small-scale benchmarks
+import { execFileSync, spawnSync } from 'node:child_process';
+import { existsSync, readFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const root = join(dirname(fileURLToPath(import.meta.url)), '..');
+const pinned = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')).packageManager.split('@')[1];
+const tools = join(root, '.tools');
+const env = {
+  ...process.env,
+  PATH: `${join(tools, 'node_modules', '.bin')}:${join(root, 'node_modules', '.bin')}:${process.env.PATH}`,
+  TURBO_TELEMETRY_DISABLED: '1',
+  DO_NOT_TRACK: '1',
+};
+
+function sh(cmd, args, opts = {}) {
+  console.error(`$ ${cmd} ${args.join(' ')}`);
+  const r = spawnSync(cmd, args, { cwd: root, env, stdio: 'inherit', ...opts });
+  if (r.status !== 0) process.exit(r.status ?? 1);
+}
+
+function havePnpm() {
+  try {
+    return execFileSync('pnpm', ['--version'], { env, encoding: 'utf8' }).trim() === pinned;
+  } catch {
+    return false;
+  }
+}
+
+if (!havePnpm()) {
+  sh('npm', ['install', '--prefix', tools, '--no-save', '--no-package-lock', `pnpm@${pinned}`]);
+}
+sh('pnpm', ['install', '--frozen-lockfile']);
+
+const job = process.argv[2];
+if (job === 'demo') {
+  sh('pnpm', ['turbo', 'run', 'build', '--filter=logsift...']);
+  sh('node', ['scripts/demo.mjs']);
+} else if (job === 'test') {
+  // Output is streamed and also scanned, to print one closing tally of every runner.
+  const r = spawnSync('pnpm', ['turbo', 'run', 'test', '--concurrency=1'], {
+    cwd: root,
+    env,
+    stdio: ['ignore', 'pipe', 'inherit'],
+    encoding: 'utf8',
+    maxBuffer: 256 << 20,
+  });
+  process.stdout.write(r.stdout ?? '');
+  const plain = (r.stdout ?? '').replace(/\u001b\[[0-9;]*m/g, '');
+  let passed = 0;
+  let failed = 0;
+  for (const m of plain.matchAll(/test result: \w+\. (\d+) passed; (\d+) failed/g)) {
+    passed += Number(m[1]);
+    failed += Number(m[2]);
+  }
+  for (const m of plain.matchAll(/^\S+:test:\s+Tests\s+(.*)$/gm)) {
+    passed += Number(/(\d+) passed/.exec(m[1])?.[1] ?? 0);
+    failed += Number(/(\d+) failed/.exec(m[1])?.[1] ?? 0);
+  }
+  console.log(`\nall tests: ${passed} passed, ${failed} failed`);
+  if (r.status !== 0) process.exit(r.status ?? 1);
+  if (passed === 0) {
+    console.error('no test ran');
+    process.exit(1);
+  }
+} else if (job === 'bench') {
+  sh('pnpm', ['turbo', 'run', 'build']);
+  sh('pnpm', ['--filter', '@logsift/bench', 'run', 'bench']);
+} else {
+  console.error('usage: node scripts/dev.mjs demo|test|bench');
+  process.exit(2);
+}
