@@ -4,6 +4,7 @@
 pub mod entry;
 pub mod error;
 pub mod format;
+pub mod generate;
 pub mod index;
 pub mod indexer;
 pub mod level;
