@@ -1,6 +1,13 @@
 export { open, type OpenOptions } from './open.js';
 export { Investigation } from './investigation.js';
 export {
+  generate,
+  generateToFile,
+  type GenerateOptions,
+  type GenerateSummary,
+  type GeneratedIncident,
+} from './generate.js';
+export {
   LogsiftError,
   InputError,
   UsageError,
