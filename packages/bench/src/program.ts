@@ -26,8 +26,9 @@ export async function run(argv: readonly string[]): Promise<number> {
       return done ? EXIT.ok : EXIT.usage;
     }
     if (LogsiftError.isInstance(error)) {
-      process.stderr.write(`logsift-bench: ${error.code}: ${error.message}\n`);
-      return UsageError.isInstance(error) || error.code === 'ENOENT' ? EXIT.usage : EXIT.failure;
+      const { code, message } = error;
+      process.stderr.write(`logsift-bench: ${code}: ${message}\n`);
+      return UsageError.isInstance(error) || code === 'ENOENT' ? EXIT.usage : EXIT.failure;
     }
     process.stderr.write(`logsift-bench: ${error instanceof Error ? error.message : String(error)}\n`);
     return EXIT.failure;
