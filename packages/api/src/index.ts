@@ -1,4 +1,5 @@
 export { open, type OpenOptions } from './open.js';
+export { clearIndexCache, type FileIdentity } from './index-cache.js';
 export { Investigation } from './investigation.js';
 export {
   LogsiftError,
