@@ -21,3 +21,4 @@ export type {
   SearchOrder,
   SearchResult,
 } from './search.js';
+export type { Detection, FieldInfo, FileSchema, IdInfo, SchemaOptions } from './schema.js';

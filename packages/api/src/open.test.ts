@@ -33,6 +33,10 @@ describe('open', () => {
     const stats = await inv.stats();
     expect(stats.files[0]?.format).toBe('json');
     expect(stats.levels).toEqual({ INFO: 1, ERROR: 1 });
+    const schema = await inv.schema({ sample: 10 });
+    expect(schema[0]?.ids).toEqual([{ kind: 'request', records: 2, distinct: 1 }]);
+    expect(schema[0]?.fields.map((f) => f.name).sort()).toEqual(['level', 'msg', 'reqId', 'time']);
+    expect(await inv.detect()).toEqual([{ path: file, format: 'json', confidence: 1, entries: 2 }]);
     const [, second] = await inv.entries([0, 1]);
     expect(second).toMatchObject({ level: 'ERROR', severity: 17, message: 'boom', request: 'r1', time: '2023-11-14T22:13:21.000Z' });
   });

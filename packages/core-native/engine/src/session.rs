@@ -180,6 +180,7 @@ impl Session {
                 }
                 to_json(&a.ids.iter().map(|&e| self.index.entry(e, a.fields)).collect::<Vec<_>>())
             }
+            "schema" => to_json(&self.index.schema(&args::<crate::schema::SchemaArgs>(op, json)?)),
             "search" => {
                 let (query, page) = search::split_args::<search::PageOptions>(op, json, search::PAGE_KEYS)?;
                 to_json(&search::search(&self.index, query, &page, ctl)?)
