@@ -5,7 +5,9 @@
 
 use crate::error::{Code, Error, Result};
 use crate::format::{self, Format, FormatKind, ParseCtx};
-use crate::index::{interner_slot, Columns, FileIndex, Index, Interner, FLAG_MSG_ESCAPED, FLAG_MSG_LONG, FLAG_MULTILINE, NO_TS};
+use crate::index::{
+    interner_slot, Columns, FileIndex, Index, Interner, FLAG_MSG_ESCAPED, FLAG_MSG_LONG, FLAG_MULTILINE, NO_TS,
+};
 use crate::record::{Parsed, Span};
 use crate::source::{self, Source};
 use memchr::memchr;
@@ -31,14 +33,7 @@ pub struct OpenOptions {
 
 impl Default for OpenOptions {
     fn default() -> Self {
-        OpenOptions {
-            format: None,
-            tz_offset: 0,
-            year: None,
-            include: Vec::new(),
-            chunk_size: 4 << 20,
-            serial: false,
-        }
+        OpenOptions { format: None, tz_offset: 0, year: None, include: Vec::new(), chunk_size: 4 << 20, serial: false }
     }
 }
 
@@ -81,7 +76,9 @@ pub fn open_paths(inputs: &[String], opts: &OpenOptions, ctl: &Control) -> Resul
         let src = Source::open(&path)?;
         if source::looks_binary(src.data()) {
             if f.explicit {
-                return Err(Error::new(Code::BinaryInput, format!("{path} looks like binary data, not a log")).at(&path));
+                return Err(
+                    Error::new(Code::BinaryInput, format!("{path} looks like binary data, not a log")).at(&path)
+                );
             }
             skipped.push(Skipped { path, code: Code::BinaryInput, reason: "binary data".into() });
             continue;

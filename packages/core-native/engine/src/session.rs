@@ -61,7 +61,8 @@ pub fn parse_tz(s: &str) -> Result<i64> {
 /// Deserializes operation arguments, turning serde's complaint into INVALID_OPTION.
 pub fn args<T: DeserializeOwned>(op: &str, json: &str) -> Result<T> {
     let json = if json.trim().is_empty() { "{}" } else { json };
-    serde_json::from_str(json).map_err(|e| Error::new(Code::InvalidOption, format!("bad arguments for {op}: {e}")).at(op))
+    serde_json::from_str(json)
+        .map_err(|e| Error::new(Code::InvalidOption, format!("bad arguments for {op}: {e}")).at(op))
 }
 
 impl OpenRequest {
