@@ -34,12 +34,7 @@ impl FormatKind {
             "json" | "jsonl" | "ndjson" => FormatKind::Json,
             "text" => FormatKind::Text,
             "raw" => FormatKind::Raw,
-            _ => {
-                return Err(Error::new(
-                    Code::InvalidOption,
-                    format!("unknown format '{s}' (known: json, text, raw)"),
-                ))
-            }
+            _ => return Err(Error::new(Code::InvalidOption, format!("unknown format '{s}' (known: json, text, raw)"))),
         })
     }
 }
