@@ -143,8 +143,8 @@ fn spans_form_trees_within_traces_and_threads_nest() {
         }
         children += 1;
         // The parent span logged before the child, in the same trace and request.
-        let span_id = ix.ids[IdKind::Span as usize].get(parent).expect("parent span present");
-        let p = ix.postings[IdKind::Span as usize].of(span_id)[0];
+        let span_id = ix.interner(IdKind::Span).get(parent).expect("parent span present");
+        let p = ix.entries_with(IdKind::Span, span_id)[0];
         assert!(p < e);
         assert_eq!(id(&ix, IdKind::Trace, p), id(&ix, IdKind::Trace, e));
         assert_eq!(id(&ix, IdKind::Request, p), id(&ix, IdKind::Request, e));
@@ -153,11 +153,10 @@ fn spans_form_trees_within_traces_and_threads_nest() {
     }
     assert!(children > 5_000);
     // Several services share each request id.
-    let req = IdKind::Request as usize;
-    let shared = (1..ix.ids[req].count() as u32)
+    let shared = (1..ix.interner(IdKind::Request).count() as u32)
         .filter(|&r| {
             let services: std::collections::HashSet<&[u8]> =
-                ix.postings[req].of(r).iter().map(|&e| id(&ix, IdKind::Service, e)).collect();
+                ix.entries_with(IdKind::Request, r).iter().map(|&e| id(&ix, IdKind::Service, e)).collect();
             services.len() >= 3
         })
         .count();
@@ -187,11 +186,10 @@ fn incident_ground_truth_matches_the_output() {
     // It starts at about 60% of the timeline.
     assert!((0.58..0.63).contains(&(first as f64 / 50_000.0)), "{first}");
     // Upstream services log errors for the same request ids.
-    let req = IdKind::Request as usize;
     for rid in &inc.request_ids {
-        let r = ix.ids[req].get(rid.as_bytes()).expect("request id in the output");
-        let errors_by: Vec<(String, String)> = ix.postings[req]
-            .of(r)
+        let r = ix.interner(IdKind::Request).get(rid.as_bytes()).expect("request id in the output");
+        let errors_by: Vec<(String, String)> = ix
+            .entries_with(IdKind::Request, r)
             .iter()
             .filter(|&&e| ix.cols.level[e as usize] == level::ERROR)
             .map(|&e| (String::from_utf8_lossy(id(&ix, IdKind::Service, e)).into_owned(), ix.message(e)))
