@@ -13,7 +13,7 @@ use serde_json::{Map, Value};
 
 /// What a key means to the index.
 #[derive(Clone, Copy, PartialEq, Eq, Debug)]
-enum Role {
+pub(crate) enum Role {
     Time,
     Level,
     /// OpenTelemetry `severityNumber` (already 1..24).
@@ -26,7 +26,7 @@ enum Role {
 }
 
 /// Alias table: dotted key path → role and priority (lower wins when several keys match).
-fn role_of(path: &[u8]) -> Option<(Role, u8)> {
+pub(crate) fn role_of(path: &[u8]) -> Option<(Role, u8)> {
     use IdKind::*;
     use Role::*;
     Some(match path {
