@@ -101,7 +101,8 @@ fn forced_formats_and_detection_per_file() {
     let r1 = ix.ids[1].get(b"r1").unwrap();
     assert_eq!(ix.postings[1].of(r1), &[0, 1]);
 
-    let glog = b"I0102 03:04:05.000001   42 main.go:10] start\nE0102 03:04:06.000001   42 main.go:11] fail\n  goroutine 1\n";
+    let glog =
+        b"I0102 03:04:05.000001   42 main.go:10] start\nE0102 03:04:06.000001   42 main.go:11] fail\n  goroutine 1\n";
     let ix = index(glog, &OpenOptions { year: Some(2024), ..Default::default() });
     assert_eq!(ix.files[0].format.kind, FormatKind::Glog);
     assert_eq!(ix.len(), 2);
@@ -123,7 +124,9 @@ fn journald_export_is_json_with_microsecond_realtime() {
 #[test]
 fn custom_regex_format() {
     let data = b"02.01.2024 03:04:05 | WARN | w1 | disk slow\n  more detail\n02.01.2024 03:04:06 | INFO | w2 | ok\n";
-    let o = opts_json(r#"{"format":"regex:^(?P<timestamp>\\S+ \\S+) \\| (?P<level>\\w+) \\| (?P<thread>\\S+) \\| (?P<message>.*)$"}"#);
+    let o = opts_json(
+        r#"{"format":"regex:^(?P<timestamp>\\S+ \\S+) \\| (?P<level>\\w+) \\| (?P<thread>\\S+) \\| (?P<message>.*)$"}"#,
+    );
     let ix = index(data, &o);
     assert_eq!(ix.files[0].format.kind, FormatKind::Custom);
     assert_eq!(ix.len(), 2);

@@ -105,9 +105,14 @@ impl Custom {
             }
         }
         out.message = self.span(&caps, 2).unwrap_or_default();
-        for (g, kind) in
-            [(3, IdKind::Thread), (4, IdKind::Request), (5, IdKind::Trace), (6, IdKind::Span), (7, IdKind::Parent), (8, IdKind::Service)]
-        {
+        for (g, kind) in [
+            (3, IdKind::Thread),
+            (4, IdKind::Request),
+            (5, IdKind::Trace),
+            (6, IdKind::Span),
+            (7, IdKind::Parent),
+            (8, IdKind::Service),
+        ] {
             if let Some(s) = self.span(&caps, g) {
                 out.set_id(kind, s);
             }
@@ -146,7 +151,10 @@ mod tests {
 
     #[test]
     fn named_groups_fill_columns() {
-        let c = Custom::new(r"^(?P<timestamp>\S+ \S+) \| (?P<level>\w+) \| (?P<thread>[^|]+?) \| (?P<user>\d+) \| (?P<message>.*)$").unwrap();
+        let c = Custom::new(
+            r"^(?P<timestamp>\S+ \S+) \| (?P<level>\w+) \| (?P<thread>[^|]+?) \| (?P<user>\d+) \| (?P<message>.*)$",
+        )
+        .unwrap();
         let l = b"02.01.2024 03:04:05 | WARN | worker-1 | 42 | disk slow";
         let ctx = ParseCtx::default();
         let shape = c.learn_shape(&[l.as_slice()], &ctx);

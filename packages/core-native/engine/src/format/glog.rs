@@ -105,7 +105,13 @@ mod tests {
         out.reset();
         assert!(parse(l, &ctx, &mut out));
         assert_eq!(out.level, level::INFO);
-        for l in [&b"Info 1 2"[..], b"I1025", b"I1025 14:32:52.123456 x a.go:1] m", b"X1025 14:32:52.1 1 a.go:1] m", b"I1325 14:32:52 1 a.go:1] m"] {
+        for l in [
+            &b"Info 1 2"[..],
+            b"I1025",
+            b"I1025 14:32:52.123456 x a.go:1] m",
+            b"X1025 14:32:52.1 1 a.go:1] m",
+            b"I1325 14:32:52 1 a.go:1] m",
+        ] {
             out.reset();
             assert!(!parse(l, &ctx, &mut out), "{}", String::from_utf8_lossy(l));
         }

@@ -148,7 +148,8 @@ pub struct Format {
 
 impl Format {
     pub fn new(kind: FormatKind, ctx: ParseCtx) -> Self {
-        let layout = if kind == FormatKind::ApacheError { text::Layout::apache_error() } else { text::Layout::default() };
+        let layout =
+            if kind == FormatKind::ApacheError { text::Layout::apache_error() } else { text::Layout::default() };
         Format { kind, confidence: 1.0, text: layout, ctx, custom: None, ts_shape: None }
     }
 
@@ -315,7 +316,10 @@ mod tests {
             kind_of(&["[Sun Dec 04 04:47:44 2005] [notice] ok", "[Sun Dec 04 04:47:45 2005] [error] bad"]),
             FormatKind::ApacheError
         );
-        assert_eq!(kind_of(&["I1025 14:32:52.123456   1 a.go:1] x", "E1025 14:32:53.000000   1 a.go:2] y"]), FormatKind::Glog);
+        assert_eq!(
+            kind_of(&["I1025 14:32:52.123456   1 a.go:1] x", "E1025 14:32:53.000000   1 a.go:2] y"]),
+            FormatKind::Glog
+        );
         assert_eq!(kind_of(&["2024-01-02 03:04:05 INFO a", "  at x", "2024-01-02 03:04:06 WARN b"]), FormatKind::Text);
         assert_eq!(kind_of(&["hello", "world", "again"]), FormatKind::Raw);
         assert_eq!(kind_of(&["", "  "]), FormatKind::Raw);

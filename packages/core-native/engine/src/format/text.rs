@@ -54,7 +54,10 @@ pub enum Delim {
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub enum Step {
     /// The timestamp; with `bracket` it opens a `[`, closed by a later `Close` step.
-    Ts { shape: TsShape, bracket: bool },
+    Ts {
+        shape: TsShape,
+        bracket: bool,
+    },
     /// `]` closing the timestamp bracket.
     Close,
     Level(LevelStyle),
@@ -462,9 +465,9 @@ fn learn_shape(lines: &[&[u8]], ctx: &ParseCtx) -> Option<TsShape> {
                     let p = skip_ws(l, sp);
                     starts[2] = if l.get(p) == Some(&b'[') { p + 1 } else { p };
                 }
-                starts.iter().any(|&s| {
-                    l.get(s..).and_then(|r| time::parse_ts(r, shape, ctx.tz_offset, ctx.year)).is_some()
-                })
+                starts
+                    .iter()
+                    .any(|&s| l.get(s..).and_then(|r| time::parse_ts(r, shape, ctx.tz_offset, ctx.year)).is_some())
             })
             .count();
         if n > 0 && best.is_none_or(|(_, b)| n > b) {
@@ -664,7 +667,14 @@ mod tests {
     fn go_log() {
         check(
             &["2024/01/02 03:04:05 listening on :8080", "2024/01/02 03:04:06 accepted: conn 1"],
-            Want { ts: ns(2024, 1, 2, 3, 4, 5, 0), level: 0, comp: None, thread: None, pid: None, msg: "listening on :8080" },
+            Want {
+                ts: ns(2024, 1, 2, 3, 4, 5, 0),
+                level: 0,
+                comp: None,
+                thread: None,
+                pid: None,
+                msg: "listening on :8080",
+            },
         );
         check(
             &["2024/01/02 03:04:05.123456 main.go:12: started", "2024/01/02 03:04:05.223456 server.go:40: ready"],
@@ -785,14 +795,24 @@ mod tests {
     fn dotnet_bracket() {
         check(
             &["[2024-01-02 03:04:05 WRN] Cache miss for key k", "[2024-01-02 03:04:06 INF] Request finished"],
-            Want { ts: ns(2024, 1, 2, 3, 4, 5, 0), level: level::WARN, comp: None, thread: None, pid: None, msg: "Cache miss for key k" },
+            Want {
+                ts: ns(2024, 1, 2, 3, 4, 5, 0),
+                level: level::WARN,
+                comp: None,
+                thread: None,
+                pid: None,
+                msg: "Cache miss for key k",
+            },
         );
     }
 
     #[test]
     fn syslog_like_and_short_and_epoch() {
         check(
-            &["[10.30 16:49:06] chrome.exe - proxy.cse.cuhk.edu.hk:5070 open through proxy", "[10.30 16:49:07] x.exe - y"],
+            &[
+                "[10.30 16:49:06] chrome.exe - proxy.cse.cuhk.edu.hk:5070 open through proxy",
+                "[10.30 16:49:07] x.exe - y",
+            ],
             Want {
                 ts: ns(2024, 10, 30, 16, 49, 6, 0),
                 level: 0,
@@ -804,7 +824,14 @@ mod tests {
         );
         check(
             &["1700000000.123 ERROR disk full", "1700000001.5 INFO ok"],
-            Want { ts: Some(1_700_000_000_123_000_000), level: level::ERROR, comp: None, thread: None, pid: None, msg: "disk full" },
+            Want {
+                ts: Some(1_700_000_000_123_000_000),
+                level: level::ERROR,
+                comp: None,
+                thread: None,
+                pid: None,
+                msg: "disk full",
+            },
         );
     }
 
