@@ -276,6 +276,9 @@ pub enum TsShape {
     Short { day_first: bool },
     /// Epoch seconds with an optional fraction (`1700000000.123`), or 13/16/19-digit ms/us/ns.
     Epoch,
+    /// A time of day alone (`12:34:56.789`, logback/log4j2 defaults): it marks a header but
+    /// carries no date, so `parse_ts` never reads an instant from it (see `time_only`).
+    TimeOnly,
 }
 
 /// Every shape, in order of preference when several parse the same sample equally well.
@@ -542,6 +545,7 @@ pub fn parse_ts(b: &[u8], shape: TsShape, tz: i64, year: i64) -> Option<(i64, us
             let (mo, d) = if day_first { (c, a) } else { (a, c) };
             finish(b, i + 1, year, mo, d, tz)
         }
+        TsShape::TimeOnly => None,
         TsShape::Epoch => {
             let (_, l) = digit_run(b, 0, 9);
             let mut n = l;
@@ -586,10 +590,15 @@ fn month_day(b: &[u8], pos: usize, tz: i64, year: i64, ctime: bool) -> Option<(i
         i += 1;
     }
     let (d, dl) = digit_run(b, i, 2);
-    if dl == 0 || b.get(i + dl) != Some(&b' ') {
+    i += dl;
+    if b.get(i) == Some(&b',') {
+        // `Jan 02, 2024 3:04:05 PM` (java.util.logging).
+        i += 1;
+    }
+    if dl == 0 || b.get(i) != Some(&b' ') {
         return None;
     }
-    i += dl + 1;
+    i += 1;
     let mut y = year;
     let (yv, yl) = digit_run(b, i, 4);
     if yl == 4 && b.get(i + 4) == Some(&b' ') {
@@ -611,6 +620,12 @@ fn month_day(b: &[u8], pos: usize, tz: i64, year: i64, ctime: bool) -> Option<(i
         }
     }
     Some((date_ns(y, mo, d, sod, nanos)? - offset * NS_PER_SEC, i))
+}
+
+/// A time of day alone at the start of `b` (`hh:mm:ss` with an optional fraction): its length.
+pub fn time_only(b: &[u8]) -> Option<usize> {
+    let (_, _, used) = time_of_day(b, 0)?;
+    (b.get(2) == Some(&b':') && used >= 8 && !is_alnum_at(b, used)).then_some(used)
 }
 
 /// Tries every shape at the start of `b` (slow: for values of unknown shape, such as a custom

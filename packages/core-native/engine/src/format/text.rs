@@ -22,6 +22,10 @@ pub enum LevelStyle {
     Bracket,
     /// A single letter before a comma at the start of the line (Ruby Logger: `I, [...]`).
     Letter,
+    /// A single letter alone (`V D I W E F`, logcat); learned only when most lines have it.
+    Letter1,
+    /// `channel.LEVEL:` (Monolog / Laravel): the channel becomes the component.
+    Dotted,
 }
 
 /// How a process id is written.
@@ -35,6 +39,8 @@ pub enum PidStyle {
     PidTid,
     /// `[pid 123]`, `[pid 123:tid 456]` (Apache 2.4).
     Bracket,
+    /// `[12345]` (gunicorn, PostgreSQL).
+    BracketNum,
 }
 
 /// What ends a component / logger name.
@@ -48,6 +54,8 @@ pub enum Delim {
     Tab,
     /// `name | `
     Pipe,
+    /// `name:message` with no space (Python's `basicConfig`: `WARNING:root:message`).
+    Tight,
 }
 
 /// One token of a header layout.
@@ -67,6 +75,8 @@ pub enum Step {
     Component(Delim),
     /// A lone separator: `-`, `--`, `---`, `|`, `:`.
     Sep(u8),
+    /// A word before the timestamp that means nothing to the index (`1:M` in Redis logs).
+    Skip,
 }
 
 /// What was learned about a file's header layout from a sample of its lines.
@@ -174,7 +184,7 @@ fn letter_level(c: u8) -> Option<u8> {
         b'I' => level::INFO,
         b'W' => level::WARN,
         b'E' => level::ERROR,
-        b'F' | b'C' => level::FATAL,
+        b'F' => level::FATAL,
         _ => return None,
     })
 }
@@ -192,15 +202,20 @@ fn run_step(line: &[u8], i: usize, step: Step, ctx: &ParseCtx, out: &mut Parsed)
             } else {
                 i
             };
-            let (ns, used) = time::parse_ts(line.get(at..)?, shape, ctx.tz_offset, ctx.year)?;
+            let rest = line.get(at..)?;
+            let (ns, used) = match shape {
+                TsShape::TimeOnly => (None, time::time_only(rest)?),
+                _ => time::parse_ts(rest, shape, ctx.tz_offset, ctx.year).map(|(ns, u)| (Some(ns), u))?,
+            };
             let end = at + used;
             // A stamp must end at a token boundary (`2024-01-02 03:04:05x` is not one).
             if line.get(end).is_some_and(|c| c.is_ascii_alphanumeric()) {
                 return None;
             }
-            out.ts = Some(ns);
+            out.ts = ns;
             Some(end)
         }
+        Step::Skip => word_end(line, i, 32),
         Step::Close => (line.get(i) == Some(&b']')).then_some(i + 1),
         Step::Level(LevelStyle::Bare) => {
             let e = alpha_end(line, i);
@@ -245,6 +260,32 @@ fn run_step(line: &[u8], i: usize, step: Step, ctx: &ParseCtx, out: &mut Parsed)
             out.level_text = Some(Span::new(i, i + 1));
             Some(i + 2)
         }
+        Step::Level(LevelStyle::Letter1) => {
+            let sev = letter_level(*line.get(i)?)?;
+            if !matches!(line.get(i + 1), Some(b' ' | b'\t')) {
+                return None;
+            }
+            out.level = sev;
+            out.level_text = Some(Span::new(i, i + 1));
+            Some(i + 1)
+        }
+        Step::Level(LevelStyle::Dotted) => {
+            let mut e = i;
+            while e < line.len() && (line[e].is_ascii_alphanumeric() || matches!(line[e], b'_' | b'.' | b'-')) {
+                e += 1;
+            }
+            if line.get(e) != Some(&b':') {
+                return None;
+            }
+            let dot = line[i..e].iter().rposition(|&c| c == b'.')? + i;
+            if dot == i || !set_level(line, dot + 1, e, out) {
+                return None;
+            }
+            if out.component.is_none() {
+                out.component = Some(Span::new(i, dot));
+            }
+            Some(e + 1)
+        }
         Step::Pid(style) => pid(line, i, style, out),
         Step::Thread => {
             if line.get(i) != Some(&b'[') {
@@ -279,8 +320,23 @@ fn pid(line: &[u8], i: usize, style: PidStyle, out: &mut Parsed) -> Option<usize
         PidStyle::Bare => {
             let e = digit_end(line, i);
             (e > i && e - i <= 10 && matches!(line.get(e), Some(b' ' | b'\t'))).then(|| {
-                out.pid = Some(Span::new(i, e));
+                // A second number is the thread (logcat: `pid tid`).
+                if out.pid.is_some() {
+                    out.set_id(IdKind::Thread, Span::new(i, e));
+                } else {
+                    out.pid = Some(Span::new(i, e));
+                }
                 e
+            })
+        }
+        PidStyle::BracketNum => {
+            if line.get(i) != Some(&b'[') {
+                return None;
+            }
+            let e = digit_end(line, i + 1);
+            (e > i + 1 && e - i <= 11 && line.get(e) == Some(&b']')).then(|| {
+                out.pid = Some(Span::new(i + 1, e));
+                e + 1
             })
         }
         PidStyle::Hash => {
@@ -331,6 +387,19 @@ fn component(line: &[u8], i: usize, delim: Delim, out: &mut Parsed) -> Option<us
     if matches!(line.get(i), Some(b'[' | b'"' | b'{' | b'(')) {
         return None;
     }
+    if delim == Delim::Tight {
+        let mut e = i;
+        while e < line.len() && (line[e].is_ascii_alphanumeric() || matches!(line[e], b'_' | b'.' | b'$' | b'-')) {
+            e += 1;
+        }
+        if e == i || line.get(e) != Some(&b':') || is_ws_or_end(line, e + 1) {
+            return None;
+        }
+        if out.component.is_none() {
+            out.component = Some(Span::new(i, e));
+        }
+        return Some(e + 1);
+    }
     let e = word_end(line, i, 200)?;
     let (name_end, end) = match delim {
         Delim::Colon => {
@@ -356,6 +425,7 @@ fn component(line: &[u8], i: usize, delim: Delim, out: &mut Parsed) -> Option<us
         }
         Delim::Tab => (line.get(e) == Some(&b'\t')).then_some((e, e + 1))?,
         Delim::Pipe => line.get(e..)?.starts_with(b" | ").then_some((e, e + 2))?,
+        Delim::Tight => return None,
     };
     if out.component.is_none() {
         out.component = Some(Span::new(i, name_end));
@@ -385,14 +455,18 @@ pub fn parse(line: &[u8], layout: &Layout, ctx: &ParseCtx, out: &mut Parsed) -> 
 }
 
 /// The order in which `learn` tries token kinds at a position (the first that matches wins).
-const CANDIDATES: [Step; 15] = [
+/// The level styles come first: `classify` checks `[..4]` for "is this word a level".
+const CANDIDATES: [Step; 19] = [
     Step::Level(LevelStyle::Letter),
     Step::Level(LevelStyle::Bracket),
     Step::Level(LevelStyle::Bare),
+    Step::Level(LevelStyle::Dotted),
     Step::Pid(PidStyle::Bracket),
+    Step::Pid(PidStyle::BracketNum),
     Step::Pid(PidStyle::PidTid),
     Step::Pid(PidStyle::Hash),
     Step::Pid(PidStyle::Bare),
+    Step::Level(LevelStyle::Letter1),
     Step::Thread,
     Step::Sep(b'-'),
     Step::Sep(b'|'),
@@ -401,6 +475,7 @@ const CANDIDATES: [Step; 15] = [
     Step::Component(Delim::Dash),
     Step::Component(Delim::Pipe),
     Step::Component(Delim::Tab),
+    Step::Component(Delim::Tight),
 ];
 
 const MAX_STEPS: usize = 10;
@@ -430,6 +505,19 @@ fn classify(line: &[u8], shape: Option<TsShape>, ctx: &ParseCtx, steps: &mut Vec
         if found.is_none() && in_bracket && line[i] == b']' {
             found = Some((Step::Close, i + 1));
             in_bracket = false;
+        }
+        if found.is_none() && !ts_seen && steps.len() < 2 {
+            // A word that is not a level, followed by the timestamp: a prefix to skip.
+            let level_here = CANDIDATES[..4].iter().any(|&st| run_step(line, i, st, ctx, &mut scratch).is_some());
+            if let (false, Some(e), Some(shape)) = (level_here, word_end(line, i, 32), shape) {
+                let j = skip_ws(line, e);
+                let ts_next = [false, true]
+                    .iter()
+                    .any(|&bracket| run_step(line, j, Step::Ts { shape, bracket }, ctx, &mut scratch).is_some());
+                if ts_next {
+                    found = Some((Step::Skip, e));
+                }
+            }
         }
         if found.is_none() {
             found = CANDIDATES.iter().find_map(|&st| run_step(line, i, st, ctx, &mut scratch).map(|e| (st, e)));
@@ -472,6 +560,18 @@ fn learn_shape(lines: &[&[u8]], ctx: &ParseCtx) -> Option<TsShape> {
             .count();
         if n > 0 && best.is_none_or(|(_, b)| n > b) {
             best = Some((shape, n));
+        }
+    }
+    if best.is_none() {
+        // No dated stamp: a time of day alone still marks headers (logback's default).
+        let n = lines
+            .iter()
+            .filter(|l| {
+                time::time_only(l).is_some() || (l.first() == Some(&b'[') && time::time_only(&l[1..]).is_some())
+            })
+            .count();
+        if n > 0 {
+            best = Some((TsShape::TimeOnly, n));
         }
     }
     best.map(|(s, _)| s)
@@ -907,5 +1007,108 @@ mod tests {
         }
         let (_, share) = learn(&[b"  at x".as_slice(), b"\tat y"], &ctx());
         assert_eq!(share, 0.0);
+    }
+
+    #[test]
+    fn more_unseen_layouts() {
+        // Monolog / Laravel: `channel.LEVEL:`.
+        check(
+            &[
+                r#"[2024-01-02 03:04:05] local.ERROR: Undefined variable {"exception":"x"}"#,
+                "[2024-01-02 03:04:06] local.INFO: ok",
+            ],
+            Want {
+                ts: ns(2024, 1, 2, 3, 4, 5, 0),
+                level: level::ERROR,
+                comp: Some("local"),
+                thread: None,
+                pid: None,
+                msg: r#"Undefined variable {"exception":"x"}"#,
+            },
+        );
+        // gunicorn.
+        check(
+            &[
+                "[2024-01-02 03:04:05 +0000] [4242] [INFO] Starting gunicorn 21.2.0",
+                "[2024-01-02 03:04:05 +0000] [4242] [INFO] Listening at: http://0.0.0.0:8000 (4242)",
+            ],
+            Want {
+                ts: ns(2024, 1, 2, 3, 4, 5, 0),
+                level: level::INFO,
+                comp: None,
+                thread: None,
+                pid: Some("4242"),
+                msg: "Starting gunicorn 21.2.0",
+            },
+        );
+        // Python logging.basicConfig default.
+        check(
+            &["WARNING:urllib3.connectionpool:Retrying (Retry(total=2))", "INFO:root:started", "ERROR:app:boom"],
+            Want {
+                ts: None,
+                level: level::WARN,
+                comp: Some("urllib3.connectionpool"),
+                thread: None,
+                pid: None,
+                msg: "Retrying (Retry(total=2))",
+            },
+        );
+        // PostgreSQL.
+        check(
+            &[
+                "2024-01-02 03:04:05.678 UTC [12345] LOG:  database system is ready to accept connections",
+                "2024-01-02 03:04:06.000 UTC [12346] ERROR:  relation \"x\" does not exist",
+            ],
+            Want {
+                ts: ns(2024, 1, 2, 3, 4, 5, 678_000_000),
+                level: level::INFO,
+                comp: None,
+                thread: None,
+                pid: Some("12345"),
+                msg: "database system is ready to accept connections",
+            },
+        );
+        // Android logcat (threadtime): year-less, pid, tid, single-letter level, tag.
+        check(
+            &[
+                "01-02 03:04:05.678  1234  5678 W ActivityManager: Slow operation",
+                "01-02 03:04:05.700  1234  5679 I ActivityManager: Start proc",
+                "01-02 03:04:05.800   999  1000 E AndroidRuntime: FATAL EXCEPTION: main",
+            ],
+            Want {
+                ts: ns(2024, 1, 2, 3, 4, 5, 678_000_000),
+                level: level::WARN,
+                comp: Some("ActivityManager"),
+                thread: Some("5678"),
+                pid: Some("1234"),
+                msg: "Slow operation",
+            },
+        );
+        // Redis: a role prefix before a day-first stamp.
+        let (_, out, l) = parts(&[
+            "1:M 02 Jan 2024 03:04:05.678 * Ready to accept connections tcp",
+            "1:C 02 Jan 2024 03:04:06.000 # Warning: no config file specified",
+        ]);
+        assert_eq!(out.ts, ns(2024, 1, 2, 3, 4, 5, 678_000_000));
+        assert_eq!(s(&l, Some(out.message)), Some("* Ready to accept connections tcp"));
+        // java.util.logging SimpleFormatter: the level and message are on the next line.
+        let (_, out, _) =
+            parts(&["Jan 02, 2024 3:04:05 PM com.example.Foo main", "Jan 02, 2024 3:04:06 PM com.example.Foo run"]);
+        assert_eq!(out.ts, ns(2024, 1, 2, 15, 4, 5, 0));
+        // logback's default: a time of day alone still splits records (no instant to store).
+        check(
+            &[
+                "12:34:56.789 [main] INFO  com.example.App - Started",
+                "12:34:57.000 [main] WARN  com.example.App - Slow",
+            ],
+            Want {
+                ts: None,
+                level: level::INFO,
+                comp: Some("com.example.App"),
+                thread: Some("main"),
+                pid: None,
+                msg: "Started",
+            },
+        );
     }
 }
