@@ -170,3 +170,70 @@ fn parallel_equals_serial_for_text() {
     assert_eq!(par.cols.ts, ser.cols.ts);
     assert_eq!(par.cols.msg_start, ser.cols.msg_start);
 }
+
+mod no_panic {
+    use logsift_engine::format::{detect, text, FormatKind, ParseCtx, Spec};
+    use logsift_engine::record::Parsed;
+    use proptest::prelude::*;
+
+    /// Bytes that look a little like log headers, so the parsers get deep into their paths.
+    fn line() -> impl Strategy<Value = Vec<u8>> {
+        let atoms = prop::sample::select(vec![
+            &b"2024-01-02 03:04:05,678 "[..],
+            b"Jun 14 15:16:01 ",
+            b"[",
+            b"]",
+            b"<13>",
+            b"<165>1 ",
+            b"INFO ",
+            b"error:",
+            b"a.b: ",
+            b" - ",
+            b"\t",
+            b"\"",
+            b"\\",
+            b"=",
+            b"k=v ",
+            b"#12 ",
+            b"[pid 1:tid 2] ",
+            b"I1025 14:32:52.1 ",
+            b"1700000000.5 ",
+            b"30/Oct/2023:16:49:06 +0000",
+            b"{\"a\":",
+            b"\0",
+            b"\xff",
+            b"12",
+            b" ",
+            b"x",
+        ]);
+        prop::collection::vec(atoms, 0..12).prop_map(|v| v.concat())
+    }
+
+    proptest! {
+        #[test]
+        fn parsers_never_panic(lines in prop::collection::vec(line(), 1..8)) {
+            let ctx = ParseCtx { tz_offset: 3600, year: 2024 };
+            let sample: Vec<&[u8]> = lines.iter().map(Vec::as_slice).collect();
+            let mut formats = vec![detect(&sample, ctx)];
+            for name in ["json", "logfmt", "syslog", "syslog5424", "access", "apache-error", "glog", "text", "raw"] {
+                formats.push(Spec::parse(name).unwrap().build(&sample, ctx));
+            }
+            formats.push(Spec::parse(r"regex:^(?P<timestamp>\S+) (?P<level>\w+)? ?(?P<message>.*)$").unwrap().build(&sample, ctx));
+            let _ = text::learn(&sample, &ctx);
+            let mut out = Parsed::default();
+            for f in &formats {
+                for l in &sample {
+                    if f.parse(l, &mut out) {
+                        // Spans stay inside the line.
+                        prop_assert!(out.message.end() <= l.len(), "{:?} {:?}", f.kind, String::from_utf8_lossy(l));
+                        for s in out.ids.iter().flatten().chain(out.component.iter()).chain(out.pid.iter()).chain(out.level_text.iter()) {
+                            prop_assert!(s.end() <= l.len());
+                        }
+                    }
+                    let _ = f.fields(l);
+                }
+                prop_assert!(f.kind != FormatKind::Custom || f.custom.is_some());
+            }
+        }
+    }
+}
