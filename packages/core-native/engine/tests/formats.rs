@@ -48,6 +48,10 @@ fn only_continuation_lines_and_leading_orphans() {
     let ix = index(b"  at a\n  at b\n  at c\n", &OpenOptions::default());
     assert_eq!(ix.files[0].format.kind, FormatKind::Raw);
     assert_eq!(ix.len(), 3);
+    // Forcing `text` on lines without any header keeps one record per line too.
+    let ix = index(b"  at a\n  at b\n  at c\n", &opts_json(r#"{"format":"text"}"#));
+    assert_eq!(ix.files[0].format.kind, FormatKind::Text);
+    assert_eq!(ix.len(), 3);
     // Continuation lines before the first header form one record of their own.
     let data = b"  at a\n  at b\n2024-01-02 03:04:05 INFO x\n  at c\n2024-01-02 03:04:06 WARN y\n";
     let ix = index(data, &OpenOptions::default());

@@ -434,9 +434,12 @@ fn component(line: &[u8], i: usize, delim: Delim, out: &mut Parsed) -> Option<us
 }
 
 /// Parses a header at the start of `line`; false when there is none (a continuation line).
+/// With an empty layout (nothing header-like was learned, yet `text` was forced) every line
+/// is a record of its own, as in `raw`, rather than one endless continuation.
 pub fn parse(line: &[u8], layout: &Layout, ctx: &ParseCtx, out: &mut Parsed) -> bool {
     if layout.steps.is_empty() {
-        return false;
+        out.message = Span::new(0, line.len());
+        return true;
     }
     let mut i = 0;
     for (k, &step) in layout.steps.iter().enumerate() {
@@ -617,6 +620,9 @@ pub fn learn(lines: &[&[u8]], ctx: &ParseCtx) -> (Layout, f64) {
         steps.clear();
     }
     let layout = Layout { steps, anchor };
+    if layout.steps.is_empty() {
+        return (layout, 0.0);
+    }
     let share = share_of(lines, ctx, |l, out| parse(l, &layout, ctx, out));
     (layout, share)
 }
