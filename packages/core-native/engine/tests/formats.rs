@@ -68,7 +68,7 @@ fn nul_bytes_and_huge_lines() {
     let ix = index(&data, &OpenOptions { chunk_size: 1 << 20, ..Default::default() });
     assert_eq!(ix.len(), 3);
     assert_eq!(ix.message(0), "a\0b");
-    assert_eq!(ix.cols.msg_len[1] as usize, 6 << 20);
+    assert_eq!(ix.message_span(1).1, 6 << 20);
     assert_eq!(ix.cols.level[1], level::ERROR);
     assert_eq!(ix.message(2), "end");
 }
@@ -170,7 +170,9 @@ fn parallel_equals_serial_for_text() {
     let ser = index(&data, &OpenOptions { chunk_size: 1 << 30, serial: true, ..Default::default() });
     assert_eq!(par.len(), 5000);
     assert_eq!(par.cols.offset, ser.cols.offset);
-    assert_eq!(par.cols.len, ser.cols.len);
+    let ranges = |ix: &Index| (0..ix.len() as u32).map(|e| ix.record_range(e)).collect::<Vec<_>>();
+    assert_eq!(ranges(&par), ranges(&ser));
+    assert_eq!(par.cols.msg_len, ser.cols.msg_len);
     assert_eq!(par.cols.ts, ser.cols.ts);
     assert_eq!(par.cols.msg_start, ser.cols.msg_start);
 }
