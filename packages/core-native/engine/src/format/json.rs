@@ -13,7 +13,7 @@ use serde_json::{Map, Value};
 
 /// What a key means to the index.
 #[derive(Clone, Copy, PartialEq, Eq, Debug)]
-enum Role {
+pub(crate) enum Role {
     Time,
     Level,
     /// OpenTelemetry `severityNumber` (already 1..24).
@@ -28,7 +28,7 @@ enum Role {
 /// Role of a dotted key path, through a hash table built once from `alias`: a key is looked
 /// up in a few instructions instead of being compared with every alias.
 #[inline]
-fn role_of(path: &[u8]) -> Option<(Role, u8)> {
+pub(crate) fn role_of(path: &[u8]) -> Option<(Role, u8)> {
     static TABLE: std::sync::OnceLock<rustc_hash::FxHashMap<&'static [u8], (Role, u8)>> = std::sync::OnceLock::new();
     if path.len() > 24 {
         return None;
