@@ -23,7 +23,7 @@ describe('generate', () => {
     expect(first.time).toBe('2024-01-15T08:00:00.000Z');
 
     const text = generate({ entries: 50, format: 'text', start: '2025-06-01T12:00:00Z' });
-    expect(text.split('\n')[0]).toMatch(/^2025-06-01 12:00:00,\d{3} (DEBUG|INFO |WARN |ERROR) \[worker-\d+[^\]]*\] \w+ req=req-/);
+    expect(text.split('\n')[0]).toMatch(/^2025-06-01 12:00:00,\d{3} (DEBUG|INFO |WARN |ERROR) \[worker-\d+[^\]]*\] \w+ - req=req-/);
     expect(generate({ entries: 50, format: 'logfmt' }).split('\n')[0]).toMatch(/^time=\S+ level=\w+ service=\w+ /);
 
     const noErrors = generate({ entries: 2000, errorRate: 0, incidents: false });

@@ -211,14 +211,29 @@ fn text_and_logfmt_layouts() {
     let text = String::from_utf8(data.clone()).unwrap();
     let first = text.lines().next().unwrap();
     assert!(first.starts_with("2024-01-15 08:00:00,"), "{first}");
-    assert!(first.contains(" [worker-") && first.contains(" req=req-") && first.contains(" trace="), "{first}");
+    assert!(
+        first.contains(" [worker-") && first.contains("] gateway - req=req-") && first.contains(" trace="),
+        "{first}"
+    );
     let ix = index(data);
     assert_eq!(ix.files[0].format.kind.name(), "text");
     assert_eq!(ix.len(), 10_000);
+    let e = ix.entry(5, false);
+    assert!(e.thread.as_deref().is_some_and(|t| t.starts_with("worker-")), "{e:?}");
+    assert!(e.component.as_deref().is_some_and(|c| !c.is_empty()), "{e:?}");
+    assert!(e.message.starts_with("req=req-"), "{e:?}");
     assert_eq!(ix.cols.level.iter().filter(|&&l| l == level::ERROR).count() as u64, s.levels.error);
     assert_eq!(ix.files[0].lines, s.lines);
 
     let (data, s) = gen(&GenerateOptions { format: GenFormat::Logfmt, ..opts(1000) });
+    let ix = index(data.clone());
+    assert_eq!(ix.files[0].format.kind.name(), "logfmt");
+    assert_eq!((ix.len() as u64, ix.files[0].lines), (s.entries, s.lines));
+    for e in 0..ix.len() as u32 {
+        for k in [IdKind::Thread, IdKind::Request, IdKind::Trace, IdKind::Span, IdKind::Service] {
+            assert!(!id(&ix, k, e).is_empty(), "entry {e} lacks {}", k.name());
+        }
+    }
     let text = String::from_utf8(data).unwrap();
     let records: Vec<&str> = text.lines().filter(|l| l.starts_with("time=")).collect();
     assert_eq!(records.len() as u64, s.entries);

@@ -208,7 +208,7 @@ fn emit(
             put(b, s.thread());
             put(b, b"] ");
             put(b, svc.name.as_bytes());
-            put(b, b" req=req-");
+            put(b, b" - req=req-");
             put_hex(b, req.rid, 12);
             put(b, b" trace=");
             put_hex(b, req.trace_hi, 16);
@@ -219,7 +219,7 @@ fn emit(
                 put(b, b" parent=");
                 put_hex(b, s.parent, 16);
             }
-            put(b, b" - ");
+            b.push(b' ');
         }
         GenFormat::Logfmt => {
             put(b, b"time=");

@@ -37,7 +37,8 @@ pub use topology::MAX_SERVICES;
 pub enum GenFormat {
     /// One JSON object per line.
     Json,
-    /// `2024-01-15 08:00:00,123 INFO  [worker-1.task-a] checkout req=... trace=... span=... - msg`
+    /// log4j's `%d %-5p [%t] %c - %m` with the ids first in the message:
+    /// `2024-01-15 08:00:00,123 INFO  [worker-1.task-a] checkout - req=... trace=... span=... msg`
     Text,
     /// `time=... level=info service=... msg="..." duration_ms=12 status=200`
     Logfmt,
