@@ -11,6 +11,7 @@ pub mod record;
 pub mod session;
 pub mod source;
 pub mod stats;
+pub mod templates;
 pub mod time;
 
 pub use error::{Code, Error, Result};
