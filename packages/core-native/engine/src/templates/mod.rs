@@ -11,9 +11,11 @@ pub mod miner;
 pub use compare::{compare_sequences, diff_periods, Compare, PeriodDiff};
 pub use miner::{Config, TemplateMiner};
 
+use crate::error::{Code, Error, Result};
 use crate::index::{Index, FLAG_MSG_ESCAPED};
 use crate::level;
 use serde::Serialize;
+use std::sync::atomic::{AtomicBool, Ordering};
 
 /// One mined template with its statistics over the scoped entries.
 #[derive(Debug, Clone, Serialize, PartialEq)]
@@ -63,13 +65,25 @@ pub fn add_entry(miner: &mut TemplateMiner, index: &Index, e: u32) -> u32 {
 /// Mines the templates of the scoped entries, in scope order. Scope ids must be valid
 /// entry ids (callers resolve and check them).
 pub fn mine(index: &Index, scope: &[u32]) -> Templates {
-    let mut miner = TemplateMiner::new(Config::default());
-    let assignment: Vec<u32> = scope.iter().map(|&e| add_entry(&mut miner, index, e)).collect();
-    summarize(&miner, index, scope, &assignment)
+    let never = AtomicBool::new(false);
+    mine_with(index, scope, &never).unwrap_or_default()
 }
 
-/// Builds the per-template statistics from an assignment.
-pub fn summarize(miner: &TemplateMiner, index: &Index, scope: &[u32], assignment: &[u32]) -> Templates {
+/// `mine`, checking `cancel` every few thousand entries (CANCELLED when set).
+pub fn mine_with(index: &Index, scope: &[u32], cancel: &AtomicBool) -> Result<Templates> {
+    let mut miner = TemplateMiner::new(Config::default());
+    let mut assignment = Vec::with_capacity(scope.len());
+    for chunk in scope.chunks(1 << 14) {
+        if cancel.load(Ordering::Relaxed) {
+            return Err(Error::new(Code::Cancelled, "templates was cancelled"));
+        }
+        assignment.extend(chunk.iter().map(|&e| add_entry(&mut miner, index, e)));
+    }
+    Ok(summarize(&miner, index, scope, assignment))
+}
+
+/// Builds the per-template statistics from an assignment (template id per scoped entry).
+pub fn summarize(miner: &TemplateMiner, index: &Index, scope: &[u32], assignment: Vec<u32>) -> Templates {
     let mut templates: Vec<Template> = (0..miner.len() as u32)
         .map(|id| Template {
             id,
@@ -82,7 +96,7 @@ pub fn summarize(miner: &TemplateMiner, index: &Index, scope: &[u32], assignment
             error_count: 0,
         })
         .collect();
-    for (&e, &t) in scope.iter().zip(assignment) {
+    for (&e, &t) in scope.iter().zip(&assignment) {
         let tpl = &mut templates[t as usize];
         tpl.count += 1;
         if tpl.example == u32::MAX {
@@ -96,5 +110,5 @@ pub fn summarize(miner: &TemplateMiner, index: &Index, scope: &[u32], assignment
             tpl.last_ns = Some(tpl.last_ns.map_or(ts, |l| l.max(ts)));
         }
     }
-    Templates { templates, assignment: assignment.to_vec() }
+    Templates { templates, assignment }
 }
