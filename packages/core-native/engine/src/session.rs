@@ -61,7 +61,8 @@ pub fn parse_tz(s: &str) -> Result<i64> {
 /// Deserializes operation arguments, turning serde's complaint into INVALID_OPTION.
 pub fn args<T: DeserializeOwned>(op: &str, json: &str) -> Result<T> {
     let json = if json.trim().is_empty() { "{}" } else { json };
-    serde_json::from_str(json).map_err(|e| Error::new(Code::InvalidOption, format!("bad arguments for {op}: {e}")).at(op))
+    serde_json::from_str(json)
+        .map_err(|e| Error::new(Code::InvalidOption, format!("bad arguments for {op}: {e}")).at(op))
 }
 
 impl OpenRequest {
@@ -148,7 +149,12 @@ fn to_json<T: Serialize>(v: &T) -> Result<String> {
 impl Session {
     pub fn open(req: OpenRequest, ctl: &Control) -> Result<Session> {
         let (index, skipped) = indexer::open_paths(&req.inputs, &req.options, ctl)?;
-        Ok(Session { index, skipped, templates: OnceLock::new() })
+        Ok(Session::new(index, skipped))
+    }
+
+    /// A session over an index built elsewhere (tests, in-memory sources).
+    pub fn new(index: Index, skipped: Vec<Skipped>) -> Session {
+        Session { index, skipped, templates: OnceLock::new() }
     }
 
     /// Fails with UNKNOWN_ID on the first id that is not an entry.
@@ -186,7 +192,13 @@ impl Session {
         let limit = a.limit.unwrap_or(total);
         list.truncate(limit);
         let template_ids = a.ids.map(|ids| ids.iter().map(|&e| t.assignment[e as usize]).collect());
-        to_json(&TemplatesJson { templates: list, total, entries: t.assignment.len(), truncated: total > limit, template_ids })
+        to_json(&TemplatesJson {
+            templates: list,
+            total,
+            entries: t.assignment.len(),
+            truncated: total > limit,
+            template_ids,
+        })
     }
 
     /// Runs a named operation. Unknown operations are an error, never a no-op.

@@ -6,7 +6,7 @@
 
 use logsift_engine::templates::{Config, TemplateMiner};
 use std::collections::HashMap;
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 
 /// Published Drain grouping accuracies (Zhu et al., "Tools and Benchmarks for Automated
 /// Log Parsing", ICSE-SEIP 2019).
@@ -58,7 +58,7 @@ fn parse_csv(text: &str) -> Vec<Vec<String>> {
 }
 
 /// (Content, EventId) per line.
-fn load(dir: &PathBuf, system: &str) -> Vec<(String, String)> {
+fn load(dir: &Path, system: &str) -> Vec<(String, String)> {
     let path = dir.join(system).join(format!("{system}_2k.log_structured.csv"));
     let text = std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
     let rows = parse_csv(&text);

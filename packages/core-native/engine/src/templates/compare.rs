@@ -60,7 +60,13 @@ fn side(index: &Index, entries: &[u32]) -> PeriodSide {
         (Some(f.map_or(t, |f| f.min(t))), Some(l.map_or(t, |l| l.max(t))))
     });
     let n = entries.len() as u64;
-    PeriodSide { entries: n, errors, error_rate: if n == 0 { 0.0 } else { errors as f64 / n as f64 }, first_ns, last_ns }
+    PeriodSide {
+        entries: n,
+        errors,
+        error_rate: if n == 0 { 0.0 } else { errors as f64 / n as f64 },
+        first_ns,
+        last_ns,
+    }
 }
 
 /// Template ids of both sides from one miner (A first).

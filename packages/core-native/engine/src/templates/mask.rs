@@ -24,20 +24,43 @@ pub fn tokens(message: &[u8]) -> impl Iterator<Item = &[u8]> {
 
 /// Characters stripped from both ends of a token before classifying its core.
 fn is_edge_punct(b: u8) -> bool {
-    matches!(b, b'(' | b')' | b'[' | b']' | b'{' | b'}' | b'<' | b'>' | b'"' | b'\'' | b',' | b';' | b':' | b'.' | b'!' | b'?')
+    matches!(
+        b,
+        b'(' | b')' | b'[' | b']' | b'{' | b'}' | b'<' | b'>' | b'"' | b'\'' | b',' | b';' | b':' | b'.' | b'!' | b'?'
+    )
 }
 
-/// Whether a token core is a variable by itself (see the module doc).
-fn is_variable_core(core: &[u8]) -> bool {
-    if core.is_empty() {
-        return false;
+/// What one pass over a token core found.
+struct Shape {
+    digit: bool,
+    slashes: usize,
+    /// Position of the first `=`.
+    eq: Option<usize>,
+}
+
+fn shape(core: &[u8]) -> Shape {
+    let mut s = Shape { digit: false, slashes: 0, eq: None };
+    for (i, &b) in core.iter().enumerate() {
+        match b {
+            b'0'..=b'9' => s.digit = true,
+            b'/' | b'\\' => s.slashes += 1,
+            b'=' if s.eq.is_none() => s.eq = Some(i),
+            _ => {}
+        }
     }
-    if core.iter().any(u8::is_ascii_digit) {
-        return true;
-    }
-    // Paths (`/var/log/x`, `C:\x`, `./a/b`) and URLs.
-    let slashes = core.iter().filter(|&&b| b == b'/' || b == b'\\').count();
-    (core[0] == b'/' && core.len() > 1) || slashes >= 2 || memchr::memmem::find(core, b"://").is_some()
+    s
+}
+
+/// Whether a token core is a variable by itself (see the module doc): it has a digit, or it
+/// is a path (`/var/log`, `a/b/c`, `C:\x\y`) or URL (`scheme://...` has two slashes).
+fn is_variable(core: &[u8], s: &Shape) -> bool {
+    s.digit || s.slashes >= 2 || (s.slashes == 1 && core.len() > 1 && core[0] == b'/')
+}
+
+fn trim_punct(t: &[u8]) -> (usize, usize) {
+    let start = t.iter().position(|&b| !is_edge_punct(b)).unwrap_or(t.len());
+    let end = t.iter().rposition(|&b| !is_edge_punct(b)).map_or(start, |p| p + 1);
+    (start, end)
 }
 
 /// The result of masking one token.
@@ -50,40 +73,37 @@ pub enum Masked {
 
 /// Masks one token: when it holds a variable, writes its masked form into `out` (cleared
 /// first) and returns `Rewritten`; otherwise leaves `out` alone and returns `Same`.
+/// One pass over the token in the common case; no allocation once `out` has grown.
 pub fn mask_token(tok: &[u8], out: &mut Vec<u8>) -> Masked {
-    let start = tok.iter().position(|&b| !is_edge_punct(b)).unwrap_or(tok.len());
-    let end = tok.iter().rposition(|&b| !is_edge_punct(b)).map_or(start, |p| p + 1);
-    let (prefix, core, suffix) = (&tok[..start], &tok[start..end], &tok[end..]);
+    let (start, end) = trim_punct(tok);
+    let core = &tok[start..end];
     if core.is_empty() {
         return Masked::Same;
     }
+    let s = shape(core);
     // key=value: keep the key, mask the value on its own.
-    if let Some(eq) = memchr::memchr(b'=', core) {
+    if let Some(eq) = s.eq {
         let (key, value) = (&core[..eq], &core[eq + 1..]);
         if !key.is_empty() && !key.iter().any(u8::is_ascii_digit) {
-            let vs = value.iter().position(|&b| !is_edge_punct(b)).unwrap_or(value.len());
-            let ve = value.iter().rposition(|&b| !is_edge_punct(b)).map_or(vs, |p| p + 1);
-            if !is_variable_core(&value[vs..ve]) {
+            let (vs, ve) = trim_punct(value);
+            let v = &value[vs..ve];
+            if v.is_empty() || !is_variable(v, &shape(v)) {
                 return Masked::Same;
             }
             out.clear();
-            out.extend_from_slice(prefix);
-            out.extend_from_slice(key);
-            out.push(b'=');
-            out.extend_from_slice(&value[..vs]);
+            out.extend_from_slice(&tok[..start + eq + 1 + vs]);
             out.extend_from_slice(WILDCARD);
-            out.extend_from_slice(&value[ve..]);
-            out.extend_from_slice(suffix);
+            out.extend_from_slice(&tok[start + eq + 1 + ve..]);
             return Masked::Rewritten;
         }
     }
-    if !is_variable_core(core) {
+    if !is_variable(core, &s) {
         return Masked::Same;
     }
     out.clear();
-    out.extend_from_slice(prefix);
+    out.extend_from_slice(&tok[..start]);
     out.extend_from_slice(WILDCARD);
-    out.extend_from_slice(suffix);
+    out.extend_from_slice(&tok[end..]);
     Masked::Rewritten
 }
 
@@ -117,6 +137,12 @@ mod tests {
         assert_eq!(m("terminating"), "terminating");
         assert_eq!(m("..."), "...");
         assert_eq!(m("a/b"), "a/b");
+        assert_eq!(m("a/b/c"), "<*>");
+        assert_eq!(m("C:\\temp\\x"), "<*>");
+        assert_eq!(m("path=/tmp/x]"), "path=<*>]");
+        assert_eq!(m("k=(v)"), "k=(v)");
+        assert_eq!(m("k="), "k=");
+        assert_eq!(m("a1=2"), "<*>");
     }
 
     #[test]

@@ -36,7 +36,7 @@ pub struct Config {
 
 impl Default for Config {
     fn default() -> Self {
-        Config { prefix_depth: 2, similarity: 0.7, max_children: 100, max_cache: 1 << 20 }
+        Config { prefix_depth: 2, similarity: 0.7, max_children: 100, max_cache: 1 << 17 }
     }
 }
 
@@ -160,12 +160,7 @@ impl TemplateMiner {
     /// Token indexes of a template's parameters (tokens that are or contain `<*>`).
     pub fn parameter_positions(&self, id: u32) -> Vec<u32> {
         let Some(c) = self.clusters.get(id as usize) else { return Vec::new() };
-        c.tokens
-            .iter()
-            .enumerate()
-            .filter(|(_, &t)| self.vocab.param[t as usize])
-            .map(|(i, _)| i as u32)
-            .collect()
+        c.tokens.iter().enumerate().filter(|(_, &t)| self.vocab.param[t as usize]).map(|(i, _)| i as u32).collect()
     }
 
     /// The leaf a sequence routes to, following existing branches only.
@@ -315,8 +310,9 @@ mod tests {
 
     #[test]
     fn ids_are_deterministic() {
-        let lines: Vec<String> =
-            (0..500).map(|i| format!("worker {} handled request {} in {}ms for user{}", i % 7, i, i * 3, i % 5)).collect();
+        let lines: Vec<String> = (0..500)
+            .map(|i| format!("worker {} handled request {} in {}ms for user{}", i % 7, i, i * 3, i % 5))
+            .collect();
         let run = || {
             let mut m = TemplateMiner::new(Config::default());
             let ids: Vec<u32> = lines.iter().map(|l| m.add(l.as_bytes())).collect();
