@@ -104,6 +104,7 @@ impl TemplateMiner {
         for tok in tokens(message) {
             let id = match mask_token(tok, &mut self.scratch) {
                 Masked::Same => self.vocab.intern(tok),
+                Masked::Rewritten if self.scratch == WILDCARD => WILD,
                 Masked::Rewritten => self.vocab.intern(&self.scratch),
             };
             // A run of the same masked token (`blk_1 blk_2 blk_3`, `1, 2, 3,`) is one
@@ -326,5 +327,22 @@ mod tests {
         let (m, ids) = mine(&["", "   ", "x"]);
         assert_eq!(ids, vec![0, 0, 1]);
         assert_eq!(m.pattern(0), "");
+    }
+
+    proptest::proptest! {
+        /// Any bytes (invalid UTF-8, control characters, huge tokens) are accepted, ids are
+        /// dense, and the same input gives the same ids and patterns.
+        #[test]
+        fn arbitrary_input_is_safe_and_deterministic(lines in proptest::collection::vec(
+            proptest::collection::vec(proptest::prelude::any::<u8>(), 0..40), 0..60)) {
+            let run = || {
+                let mut m = TemplateMiner::new(Config::default());
+                let ids: Vec<u32> = lines.iter().map(|l| m.add(l)).collect();
+                (ids, (0..m.len() as u32).map(|t| (m.pattern(t), m.parameter_positions(t))).collect::<Vec<_>>())
+            };
+            let (ids, templates) = run();
+            proptest::prop_assert!(ids.iter().all(|&i| (i as usize) < templates.len()));
+            proptest::prop_assert_eq!((ids, templates), run());
+        }
     }
 }
