@@ -72,7 +72,7 @@ impl OpenRequest {
         let j: OpenRequestJson = args("open", json)?;
         let mut options = OpenOptions::default();
         if let Some(f) = j.format {
-            crate::format::FormatKind::from_name(&f)?;
+            crate::format::Spec::parse(&f)?;
             options.format = Some(f);
         }
         if let Some(tz) = j.timezone {
