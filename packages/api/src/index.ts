@@ -29,3 +29,4 @@ export type {
   SearchResult,
 } from './search.js';
 export type { Detection, FieldInfo, FileSchema, IdInfo, SchemaOptions } from './schema.js';
+export type { Template, TemplatesOptions, TemplatesResult } from './templates.js';

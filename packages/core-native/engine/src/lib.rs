@@ -15,6 +15,7 @@ pub mod search;
 pub mod session;
 pub mod source;
 pub mod stats;
+pub mod templates;
 pub mod time;
 
 pub use error::{Code, Error, Result};
