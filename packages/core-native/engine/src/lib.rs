@@ -7,6 +7,7 @@ pub mod format;
 pub mod index;
 pub mod indexer;
 pub mod level;
+pub mod ops;
 pub mod record;
 pub mod session;
 pub mod source;

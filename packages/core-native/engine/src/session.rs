@@ -5,6 +5,8 @@
 use crate::error::{Code, Error, Result};
 use crate::index::Index;
 use crate::indexer::{self, Control, OpenOptions, Skipped};
+use crate::ops;
+use std::borrow::Cow;
 use serde::de::DeserializeOwned;
 use serde::{Deserialize, Serialize};
 
@@ -86,6 +88,8 @@ impl OpenRequest {
 pub struct Session {
     pub index: Index,
     pub skipped: Vec<Skipped>,
+    /// Lazily built helpers of the investigation ops (sorted id names, the full scope).
+    pub cache: ops::Cache,
 }
 
 #[derive(Deserialize)]
@@ -111,12 +115,21 @@ fn to_json<T: Serialize>(v: &T) -> Result<String> {
 impl Session {
     pub fn open(req: OpenRequest, ctl: &Control) -> Result<Session> {
         let (index, skipped) = indexer::open_paths(&req.inputs, &req.options, ctl)?;
-        Ok(Session { index, skipped })
+        Ok(Session { index, skipped, cache: ops::Cache::default() })
+    }
+
+    /// The entries an op works on: the caller's scope (validated), else every entry.
+    fn scope(&self, scope: Option<Vec<u32>>) -> Result<Cow<'_, [u32]>> {
+        match scope {
+            Some(s) => Ok(Cow::Owned(ops::check_scope(&self.index, s)?)),
+            None => Ok(Cow::Borrowed(self.cache.all(&self.index))),
+        }
     }
 
     /// Runs a named operation. Unknown operations are an error, never a no-op.
     pub fn call(&self, op: &str, json: &str, _ctl: &Control) -> Result<String> {
         self.index.check_sources()?;
+        let ix = &self.index;
         match op {
             "stats" => to_json(&self.index.stats()),
             "skipped" => to_json(
@@ -133,6 +146,58 @@ impl Session {
                     return Err(Error::new(Code::UnknownId, format!("no entry {bad} (the index has {n})")));
                 }
                 to_json(&a.ids.iter().map(|&e| self.index.entry(e, a.fields)).collect::<Vec<_>>())
+            }
+            "ids" => {
+                let mut a: ops::ids::IdsArgs = args(op, json)?;
+                let scope = self.scope(a.scope.take())?;
+                to_json(&ops::ids::ids(ix, &scope, &a)?)
+            }
+            "follow" => {
+                let mut a: ops::follow::FollowArgs = args(op, json)?;
+                let scope = self.scope(a.scope.take())?;
+                to_json(&ops::follow::follow(ix, &scope, &a)?)
+            }
+            "context" => {
+                let a: ops::context::ContextArgs = args(op, json)?;
+                to_json(&ops::context::context(ix, &a)?)
+            }
+            "hierarchy" => {
+                let mut a: ops::hierarchy::HierarchyArgs = args(op, json)?;
+                let scope = self.scope(a.scope.take())?;
+                to_json(&ops::hierarchy::hierarchy(ix, &self.cache, &scope, &a)?)
+            }
+            "bottlenecks" => {
+                let mut a: ops::bottlenecks::BottlenecksArgs = args(op, json)?;
+                let scope = self.scope(a.scope.take())?;
+                to_json(&ops::bottlenecks::bottlenecks(ix, &self.cache, &scope, &a)?)
+            }
+            "errorFlow" => {
+                let mut a: ops::error_flow::ErrorFlowArgs = args(op, json)?;
+                let scope = self.scope(a.scope.take())?;
+                to_json(&ops::error_flow::error_flow(ix, &self.cache, &scope, &a)?)
+            }
+            "timeline" => {
+                let mut a: ops::timeline::TimelineArgs = args(op, json)?;
+                let scope = self.scope(a.scope.take())?;
+                to_json(&ops::timeline::timeline(ix, &scope, &a)?)
+            }
+            "sample" => {
+                let mut a: ops::sample::SampleArgs = args(op, json)?;
+                let scope = self.scope(a.scope.take())?;
+                // Until the template miner lands, templates are normalized-message keys.
+                let t = ops::templates::MessageKeys::new(ix);
+                to_json(&ops::sample::sample(ix, &scope, &t, &a)?)
+            }
+            "metrics" => {
+                let mut a: ops::metrics::MetricsArgs = args(op, json)?;
+                let scope = self.scope(a.scope.take())?;
+                to_json(&ops::metrics::metrics(ix, &scope, &a)?)
+            }
+            "triage" => {
+                let mut a: ops::triage::TriageArgs = args(op, json)?;
+                let scope = self.scope(a.scope.take())?;
+                let t = ops::templates::MessageKeys::new(ix);
+                to_json(&ops::triage::triage(ix, &scope, &t, &a)?)
             }
             _ => Err(Error::new(Code::InvalidOption, format!("unknown operation '{op}'")).at(op)),
         }
