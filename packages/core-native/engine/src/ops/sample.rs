@@ -160,7 +160,12 @@ fn coverage(ix: &Index, scope: &[u32], tids: &[u32], picked: &[(usize, String)])
     let col = |k: IdKind| (&ix.cols.ids[k as usize], ix.ids[k as usize].count());
     let (tc, tn) = col(IdKind::Thread);
     let (sc, sn) = col(IdKind::Service);
-    let distinct_t = |v: &mut dyn Iterator<Item = u32>| v.collect::<FxHashSet<u32>>().len();
+    // Template ids are dense (0..count): a flag per id.
+    let tn = tids.iter().copied().max().map_or(0, |m| m as usize + 1);
+    let distinct_t = |v: &mut dyn Iterator<Item = u32>| {
+        let mut seen = vec![false; tn];
+        v.filter(|&t| !std::mem::replace(&mut seen[t as usize], true)).count()
+    };
     Coverage {
         levels: Covered { covered: levels(&mut sample.iter().copied()), total: levels(&mut scope.iter().copied()) },
         threads: Covered { covered: distinct(tc, tn, sample.iter().copied()), total: distinct(tc, tn, scope.iter().copied()) },
