@@ -18,7 +18,7 @@ export interface IdsOptions extends ScopeOptions {
   limit?: number;
 }
 
-export interface IdInfo {
+export interface IdListItem {
   id: string;
   count: number;
   firstNs: number | null;
@@ -31,7 +31,7 @@ export interface IdKindList {
   kind: IdKind;
   /** Distinct ids of this kind in scope, before `limit`. */
   total: number;
-  ids: IdInfo[];
+  ids: IdListItem[];
 }
 
 export interface IdsResult {

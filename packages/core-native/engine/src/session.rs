@@ -5,6 +5,8 @@
 use crate::error::{Code, Error, Result};
 use crate::index::Index;
 use crate::indexer::{self, Control, OpenOptions, Skipped};
+use crate::query::{Compiled, Query};
+use crate::search;
 use crate::ops;
 use std::borrow::Cow;
 use serde::de::DeserializeOwned;
@@ -100,6 +102,15 @@ struct EntriesArgs {
     fields: bool,
 }
 
+#[derive(Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+struct PageArgs {
+    after: Option<u32>,
+    limit: usize,
+    #[serde(default)]
+    fields: bool,
+}
+
 #[derive(Serialize)]
 #[serde(rename_all = "camelCase")]
 struct SkippedJson<'a> {
@@ -112,22 +123,65 @@ fn to_json<T: Serialize>(v: &T) -> Result<String> {
     serde_json::to_string(v).map_err(|e| Error::new(Code::Internal, format!("cannot serialize result: {e}")))
 }
 
+/// A file an open would index, with the identity used to reuse a cached index.
+#[derive(Serialize, Debug)]
+#[serde(rename_all = "camelCase")]
+pub struct Identity {
+    pub path: String,
+    pub size: u64,
+    pub mtime_ns: i64,
+}
+
+/// Expands inputs as `open` would and returns each file's identity (path, size, mtime),
+/// without reading any file.
+pub fn identify(inputs: &[String], json: &str) -> Result<Vec<Identity>> {
+    let req = OpenRequest::from_json(inputs, json)?;
+    let found = crate::source::expand(&req.inputs, &req.options.include)?;
+    found
+        .into_iter()
+        .map(|f| {
+            let path = f.path.to_string_lossy().into_owned();
+            let meta = std::fs::metadata(&f.path).map_err(|e| Error::io(&path, &e))?;
+            Ok(Identity { path, size: meta.len(), mtime_ns: crate::source::mtime_ns(&meta) })
+        })
+        .collect()
+}
+
 impl Session {
     pub fn open(req: OpenRequest, ctl: &Control) -> Result<Session> {
         let (index, skipped) = indexer::open_paths(&req.inputs, &req.options, ctl)?;
         Ok(Session { index, skipped, cache: ops::Cache::default() })
     }
 
-    /// The entries an op works on: the caller's scope (validated), else every entry.
-    fn scope(&self, scope: Option<Vec<u32>>) -> Result<Cow<'_, [u32]>> {
-        match scope {
-            Some(s) => Ok(Cow::Owned(ops::check_scope(&self.index, s)?)),
-            None => Ok(Cow::Borrowed(self.cache.all(&self.index))),
+    /// The entries an investigation op works on: those its `query` selects (the search query
+    /// model: time range, levels, ids, text, fields, files) and/or its explicit `scope` entry ids
+    /// (validated); both given: their intersection; neither: every entry.
+    fn scope(&self, query: Option<Query>, scope: Option<Vec<u32>>, ctl: &Control) -> Result<Cow<'_, [u32]>> {
+        let explicit = scope.map(|s| ops::check_scope(&self.index, s)).transpose()?;
+        match (query, explicit) {
+            (None, None) => Ok(Cow::Borrowed(self.cache.all(&self.index))),
+            (None, Some(s)) => Ok(Cow::Owned(s)),
+            (Some(q), None) => Ok(Cow::Owned(search::select(&self.index, q, ctl)?)),
+            (Some(q), Some(s)) => {
+                let sel = search::select(&self.index, q, ctl)?;
+                Ok(Cow::Owned(s.into_iter().filter(|e| sel.binary_search(e).is_ok()).collect()))
+            }
         }
     }
 
+    /// Indexes bytes already in memory (stdin), named `name` in results.
+    pub fn open_bytes(name: &str, data: Vec<u8>, json: &str, ctl: &Control) -> Result<Session> {
+        let req = OpenRequest::from_json(&[], json)?;
+        let src = crate::source::Source::from_bytes(name, data)?;
+        if crate::source::looks_binary(src.data()) {
+            return Err(Error::new(Code::BinaryInput, format!("{name} looks like binary data, not a log")).at(name));
+        }
+        let index = indexer::build(vec![src], &req.options, ctl)?;
+        Ok(Session { index, skipped: Vec::new(), cache: ops::Cache::default() })
+    }
+
     /// Runs a named operation. Unknown operations are an error, never a no-op.
-    pub fn call(&self, op: &str, json: &str, _ctl: &Control) -> Result<String> {
+    pub fn call(&self, op: &str, json: &str, ctl: &Control) -> Result<String> {
         self.index.check_sources()?;
         let ix = &self.index;
         match op {
@@ -147,14 +201,32 @@ impl Session {
                 }
                 to_json(&a.ids.iter().map(|&e| self.index.entry(e, a.fields)).collect::<Vec<_>>())
             }
+            "schema" => to_json(&self.index.schema(&args::<crate::schema::SchemaArgs>(op, json)?)),
+            "search" => {
+                let (query, page) = search::split_args::<search::PageOptions>(op, json, search::PAGE_KEYS)?;
+                to_json(&search::search(&self.index, query, &page, ctl)?)
+            }
+            "count" => {
+                let (query, mut page) = search::split_args::<search::PageOptions>(op, json, search::PAGE_KEYS)?;
+                page.count_only = true;
+                let r = search::search(&self.index, query, &page, ctl)?;
+                to_json(&serde_json::json!({ "total": r.total_matches, "aggregations": r.aggregations }))
+            }
+            "page" => {
+                let (query, page) = search::split_args::<PageArgs>(op, json, &["after", "limit", "fields"])?;
+                let q = Compiled::new(query, &self.index)?;
+                let (ids, done) = search::next_page(&self.index, &q, page.after, page.limit.clamp(1, 100_000));
+                let entries: Vec<_> = ids.iter().map(|&e| self.index.entry(e, page.fields)).collect();
+                to_json(&serde_json::json!({ "entries": entries, "done": done, "last": ids.last() }))
+            }
             "ids" => {
                 let mut a: ops::ids::IdsArgs = args(op, json)?;
-                let scope = self.scope(a.scope.take())?;
+                let scope = self.scope(a.query.take(), a.scope.take(), ctl)?;
                 to_json(&ops::ids::ids(ix, &scope, &a)?)
             }
             "follow" => {
                 let mut a: ops::follow::FollowArgs = args(op, json)?;
-                let scope = self.scope(a.scope.take())?;
+                let scope = self.scope(a.query.take(), a.scope.take(), ctl)?;
                 to_json(&ops::follow::follow(ix, &scope, &a)?)
             }
             "context" => {
@@ -163,39 +235,39 @@ impl Session {
             }
             "hierarchy" => {
                 let mut a: ops::hierarchy::HierarchyArgs = args(op, json)?;
-                let scope = self.scope(a.scope.take())?;
+                let scope = self.scope(a.query.take(), a.scope.take(), ctl)?;
                 to_json(&ops::hierarchy::hierarchy(ix, &self.cache, &scope, &a)?)
             }
             "bottlenecks" => {
                 let mut a: ops::bottlenecks::BottlenecksArgs = args(op, json)?;
-                let scope = self.scope(a.scope.take())?;
+                let scope = self.scope(a.query.take(), a.scope.take(), ctl)?;
                 to_json(&ops::bottlenecks::bottlenecks(ix, &self.cache, &scope, &a)?)
             }
             "errorFlow" => {
                 let mut a: ops::error_flow::ErrorFlowArgs = args(op, json)?;
-                let scope = self.scope(a.scope.take())?;
+                let scope = self.scope(a.query.take(), a.scope.take(), ctl)?;
                 to_json(&ops::error_flow::error_flow(ix, &self.cache, &scope, &a)?)
             }
             "timeline" => {
                 let mut a: ops::timeline::TimelineArgs = args(op, json)?;
-                let scope = self.scope(a.scope.take())?;
+                let scope = self.scope(a.query.take(), a.scope.take(), ctl)?;
                 to_json(&ops::timeline::timeline(ix, &scope, &a)?)
             }
             "sample" => {
                 let mut a: ops::sample::SampleArgs = args(op, json)?;
-                let scope = self.scope(a.scope.take())?;
+                let scope = self.scope(a.query.take(), a.scope.take(), ctl)?;
                 // Until the template miner lands, templates are normalized-message keys.
                 let t = ops::templates::MessageKeys::new(ix);
                 to_json(&ops::sample::sample(ix, &scope, &t, &a)?)
             }
             "metrics" => {
                 let mut a: ops::metrics::MetricsArgs = args(op, json)?;
-                let scope = self.scope(a.scope.take())?;
+                let scope = self.scope(a.query.take(), a.scope.take(), ctl)?;
                 to_json(&ops::metrics::metrics(ix, &scope, &a)?)
             }
             "triage" => {
                 let mut a: ops::triage::TriageArgs = args(op, json)?;
-                let scope = self.scope(a.scope.take())?;
+                let scope = self.scope(a.query.take(), a.scope.take(), ctl)?;
                 let t = ops::templates::MessageKeys::new(ix);
                 to_json(&ops::triage::triage(ix, &scope, &t, &a)?)
             }

@@ -26,7 +26,7 @@ fn data() -> Index {
 }
 
 fn run(ix: &Index, strategy: Strategy, size: usize, seed: Option<u64>) -> SampleResult {
-    sample(ix, &all(ix), &MessageKeys::new(ix), &SampleArgs { strategy, size: Some(size), seed, fields: false, scope: None })
+    sample(ix, &all(ix), &MessageKeys::new(ix), &SampleArgs { strategy, size: Some(size), seed, fields: false, scope: None, query: None })
         .unwrap()
 }
 
@@ -108,7 +108,7 @@ fn bad_options_are_errors() {
     let ix = data();
     let t = MessageKeys::new(&ix);
     let bad = |strategy, size, seed| {
-        sample(&ix, &all(&ix), &t, &SampleArgs { strategy, size, seed, fields: false, scope: None }).unwrap_err().code
+        sample(&ix, &all(&ix), &t, &SampleArgs { strategy, size, seed, fields: false, scope: None, query: None }).unwrap_err().code
     };
     assert_eq!(bad(Strategy::Head, Some(5), Some(1)), Code::InvalidOption);
     assert_eq!(bad(Strategy::Random, Some(0), None), Code::InvalidOption);
@@ -119,6 +119,7 @@ fn bad_options_are_errors() {
         seed: None,
         fields: false,
         scope: None,
+        query: None,
     })
     .unwrap_err();
     assert_eq!(e.code, Code::InvalidOption);

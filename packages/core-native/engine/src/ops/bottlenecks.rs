@@ -21,7 +21,10 @@ pub struct BottlenecksArgs {
     pub limit: Option<usize>,
     pub max_depth: Option<usize>,
     pub min_confidence: Option<f64>,
+    /// Entry ids to restrict to; intersected with `query` when both are given.
     pub scope: Option<Vec<u32>>,
+    /// The search query model (time range, levels, ids, text, fields, files) scoping the input.
+    pub query: Option<crate::query::Query>,
 }
 
 #[derive(Serialize, Debug, Clone, PartialEq)]
@@ -82,6 +85,7 @@ pub fn bottlenecks(ix: &Index, cache: &Cache, scope: &[u32], args: &BottlenecksA
         max_depth: args.max_depth,
         min_confidence: args.min_confidence,
         scope: None,
+                query: None,
     };
     let tree = build_tree(ix, cache, scope, &h)?;
     let nodes = &tree.nodes;

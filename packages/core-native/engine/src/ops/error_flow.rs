@@ -31,7 +31,10 @@ pub struct ErrorFlowArgs {
     pub services: Option<BTreeMap<String, String>>,
     /// Time bucket size in ms for the per-service error counts (scope mode; auto by default).
     pub bucket_ms: Option<f64>,
+    /// Entry ids to restrict to; intersected with `query` when both are given.
     pub scope: Option<Vec<u32>>,
+    /// The search query model (time range, levels, ids, text, fields, files) scoping the input.
+    pub query: Option<crate::query::Query>,
 }
 
 #[derive(Serialize, Debug, Clone, PartialEq)]
@@ -132,6 +135,7 @@ pub fn error_flow(ix: &Index, cache: &Cache, scope: &[u32], args: &ErrorFlowArgs
                 max_depth: args.max_depth,
                 min_confidence: args.min_confidence,
                 scope: None,
+                query: None,
             };
             tree_flow(ix, cache, scope, &h).map(ErrorFlowResult::Tree)
         }

@@ -23,7 +23,10 @@ pub struct FollowArgs {
     /// Include each materialized entry's parsed fields.
     #[serde(default)]
     pub fields: bool,
+    /// Entry ids to restrict to; intersected with `query` when both are given.
     pub scope: Option<Vec<u32>>,
+    /// The search query model (time range, levels, ids, text, fields, files) scoping the input.
+    pub query: Option<crate::query::Query>,
 }
 
 #[derive(Serialize, Debug, Clone, PartialEq)]
@@ -75,8 +78,8 @@ pub fn follow(ix: &Index, scope: &[u32], args: &FollowArgs) -> Result<FollowResu
     if limit == 0 {
         return Err(Error::new(Code::InvalidOption, "limit must be at least 1"));
     }
-    let (r, matched_kinds) = resolve_id(ix, &args.id, args.kind.as_deref())?;
-    let mut entries = restrict(ix, scope, ix.postings[r.kind as usize].of(r.id));
+    let (r, matched_kinds, all) = resolve_id(ix, &args.id, args.kind.as_deref())?;
+    let mut entries = restrict(ix, scope, &all);
     time_order(ix, &mut entries);
     let range = ts_range(ix, entries.iter().copied());
     let first_err = entries.iter().copied().find(|&e| is_error(ix.cols.level[e as usize]));

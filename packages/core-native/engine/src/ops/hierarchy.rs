@@ -43,7 +43,10 @@ pub struct HierarchyArgs {
     pub max_depth: Option<usize>,
     /// Inferred edges (naming 0.9, temporal 0.5–0.7) below this are not made. Default 0.
     pub min_confidence: Option<f64>,
+    /// Entry ids to restrict to; intersected with `query` when both are given.
     pub scope: Option<Vec<u32>>,
+    /// The search query model (time range, levels, ids, text, fields, files) scoping the input.
+    pub query: Option<crate::query::Query>,
 }
 
 /// Node identity: a span, a thread, or the request/trace group itself.
@@ -138,23 +141,23 @@ fn check_confidence(c: Option<f64>) -> Result<f64> {
 /// Builds the tree under an id (see the module doc).
 pub fn build_tree(ix: &Index, cache: &Cache, scope: &[u32], args: &HierarchyArgs) -> Result<Tree> {
     let min_conf = check_confidence(args.min_confidence)?;
-    let (r, matched_kinds) = resolve_id(ix, &args.id, args.kind.as_deref())?;
+    let (r, matched_kinds, own) = resolve_id(ix, &args.id, args.kind.as_deref())?;
     let (mut nodes, root) = match r.kind {
         IdKind::Request | IdKind::Trace => {
-            let entries = restrict(ix, scope, ix.postings[r.kind as usize].of(r.id));
+            let entries = restrict(ix, scope, &own);
             let mut nodes = group_nodes(ix, r, &entries);
             link_group(ix, &mut nodes, min_conf);
             (nodes, 0)
         }
         IdKind::Span => {
-            let span_entries = restrict(ix, scope, ix.postings[IdKind::Span as usize].of(r.id));
+            let span_entries = restrict(ix, scope, &own);
             let group = [IdKind::Trace, IdKind::Request].into_iter().find_map(|k| {
                 let g = span_entries.iter().map(|&e| ix.id(k, e)).find(|&g| g != 0)?;
                 Some(ResolvedId { kind: k, id: g })
             });
             match group {
                 Some(g) => {
-                    let entries = restrict(ix, scope, ix.postings[g.kind as usize].of(g.id));
+                    let entries = restrict(ix, scope, &ix.entries_with(g.kind, g.id));
                     let mut nodes = group_nodes(ix, g, &entries);
                     link_group(ix, &mut nodes, min_conf);
                     let root = nodes.iter().position(|n| n.key == NodeKey::Span(r.id)).unwrap_or(0);
@@ -291,7 +294,7 @@ fn naming_parent(ix: &Index, key: NodeKey, lookup: impl Fn(NodeKey) -> Option<us
     };
     let name = ix.id_name(kind, id);
     (1..name.len()).rev().filter(|&i| SEPARATORS.contains(&name[i])).find_map(|i| {
-        let pid = ix.ids[kind as usize].get(&name[..i])?;
+        let pid = ix.interner(kind).get(&name[..i])?;
         lookup(mk(pid))
     })
 }
@@ -304,8 +307,8 @@ fn link_group(ix: &Index, nodes: &mut [Node], min_conf: f64) {
         if dp == 0 {
             continue;
         }
-        let pid = ix.ids[IdKind::Span as usize].get(ix.id_name(IdKind::Parent, dp));
-        if let Some(&p) = pid.and_then(|pid| map.get(&NodeKey::Span(pid))) {
+        // Parent span ids share the span interner: the parent id is the span id.
+        if let Some(&p) = map.get(&NodeKey::Span(dp)) {
             if p != c && !creates_cycle(nodes, c, p) {
                 set_parent(nodes, c, p, "explicit", 1.0);
             }
@@ -370,16 +373,13 @@ const NAMING_CONFIDENCE: f64 = 0.9;
 fn span_descendants(ix: &Index, scope: &[u32], root: u32) -> Vec<Node> {
     let spans = &ix.cols.ids[IdKind::Span as usize];
     let parents = &ix.cols.ids[IdKind::Parent as usize];
-    let span_names = &ix.ids[IdKind::Span as usize];
-    // Parent ids are interned separately from span ids: map them to span ids once.
+    // Parent span ids share the span interner, so a parent id is its span's id.
     let mut kids: FxHashMap<u32, Vec<u32>> = FxHashMap::default();
     for (i, &p) in parents.iter().enumerate() {
         if p != 0 && spans[i] != 0 {
-            if let Some(ps) = span_names.get(ix.id_name(IdKind::Parent, p)) {
-                let v = kids.entry(ps).or_default();
-                if v.last() != Some(&spans[i]) {
-                    v.push(spans[i]);
-                }
+            let v = kids.entry(p).or_default();
+            if v.last() != Some(&spans[i]) {
+                v.push(spans[i]);
             }
         }
     }
@@ -391,8 +391,6 @@ fn span_descendants(ix: &Index, scope: &[u32], root: u32) -> Vec<Node> {
             continue;
         }
         let mut n = Node::new(NodeKey::Span(s));
-        n.entries = restrict(ix, scope, ix.postings[IdKind::Span as usize].of(s));
-        node_stats(ix, &mut n);
         if let Some(p) = parent {
             n.parent = Some(p);
             n.method = Some("explicit");
@@ -406,7 +404,39 @@ fn span_descendants(ix: &Index, scope: &[u32], root: u32) -> Vec<Node> {
             }
         }
     }
+    fill_entries(ix, scope, IdKind::Span, &mut nodes);
     nodes
+}
+
+/// Fills the entries and stats of span or thread nodes with one pass over the scope's column
+/// (spans and threads have no posting lists).
+fn fill_entries(ix: &Index, scope: &[u32], kind: IdKind, nodes: &mut [Node]) {
+    let mut slot: FxHashMap<u32, usize> = FxHashMap::default();
+    for (i, n) in nodes.iter().enumerate() {
+        if let NodeKey::Span(id) | NodeKey::Thread(id) = n.key {
+            slot.insert(id, i);
+        }
+    }
+    let col = &ix.cols.ids[kind as usize];
+    if nodes.len() == 1 {
+        let want = match nodes[0].key {
+            NodeKey::Span(id) | NodeKey::Thread(id) => id,
+            NodeKey::Group(..) => 0,
+        };
+        nodes[0].entries = scope.iter().copied().filter(|&e| col[e as usize] == want).collect();
+    } else {
+        for &e in scope {
+            let v = col[e as usize];
+            if v != 0 {
+                if let Some(&i) = slot.get(&v) {
+                    nodes[i].entries.push(e);
+                }
+            }
+        }
+    }
+    for n in nodes.iter_mut() {
+        node_stats(ix, n);
+    }
 }
 
 /// A thread and the threads named under it (`worker-1` → `worker-1.task-a`, `worker-1:io`),
@@ -422,11 +452,7 @@ fn thread_descendants(ix: &Index, cache: &Cache, scope: &[u32], root: u32, min_c
             }
         }
     }
-    for n in &mut nodes {
-        let NodeKey::Thread(t) = n.key else { continue };
-        n.entries = restrict(ix, scope, ix.postings[IdKind::Thread as usize].of(t));
-        node_stats(ix, n);
-    }
+    fill_entries(ix, scope, IdKind::Thread, &mut nodes);
     // Threads named under the root that have no record in scope are not part of the answer.
     nodes.retain(|n| !n.entries.is_empty() || n.key == NodeKey::Thread(root));
     let map: FxHashMap<NodeKey, usize> = nodes.iter().enumerate().map(|(i, n)| (n.key, i)).collect();

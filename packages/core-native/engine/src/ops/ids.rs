@@ -30,7 +30,10 @@ pub struct IdsArgs {
     /// Ids returned per kind (default 100).
     pub limit: Option<usize>,
     /// Entry ids to restrict to (sorted or not); all entries when absent.
+    /// Entry ids to restrict to; intersected with `query` when both are given.
     pub scope: Option<Vec<u32>>,
+    /// The search query model (time range, levels, ids, text, fields, files) scoping the input.
+    pub query: Option<crate::query::Query>,
 }
 
 #[derive(Serialize, Debug, Clone, PartialEq)]
@@ -73,7 +76,7 @@ pub fn ids(ix: &Index, scope: &[u32], args: &IdsArgs) -> Result<IdsResult> {
     let mut out = Vec::new();
     for kind in kinds {
         let k = kind as usize;
-        let n = ix.ids[k].count();
+        let n = ix.interner(kind).count();
         let mut count = vec![0u64; n];
         let mut first = vec![i64::MAX; n];
         let mut last = vec![i64::MIN; n];
@@ -91,7 +94,7 @@ pub fn ids(ix: &Index, scope: &[u32], args: &IdsArgs) -> Result<IdsResult> {
             }
         }
         let mut present: Vec<u32> = (1..n as u32).filter(|&i| count[i as usize] > 0).collect();
-        let names = &ix.ids[k];
+        let names = ix.interner(kind);
         match args.sort {
             IdSort::Count => present.sort_unstable_by(|&a, &b| {
                 count[b as usize].cmp(&count[a as usize]).then_with(|| names.name(a).cmp(names.name(b)))

@@ -25,7 +25,10 @@ pub struct MetricsArgs {
     pub bucket_ms: Option<f64>,
     /// |z| above which a bucket is an anomaly (default 3.5).
     pub z_threshold: Option<f64>,
+    /// Entry ids to restrict to; intersected with `query` when both are given.
     pub scope: Option<Vec<u32>>,
+    /// The search query model (time range, levels, ids, text, fields, files) scoping the input.
+    pub query: Option<crate::query::Query>,
 }
 
 #[derive(Serialize, Debug, Clone, PartialEq, Default)]

@@ -24,6 +24,7 @@ use crate::error::{Code, Error, Result};
 use crate::index::{Index, NO_TS};
 use crate::record::IdKind;
 use serde::Serialize;
+use std::borrow::Cow;
 use std::sync::OnceLock;
 
 /// OpenTelemetry severity number from which a record counts as an error (ERROR and FATAL).
@@ -59,12 +60,12 @@ impl Cache {
     pub fn with_prefix<'a>(&'a self, ix: &'a Index, kind: IdKind, prefix: &[u8]) -> &'a [u32] {
         let k = kind as usize;
         let sorted = self.sorted[k].get_or_init(|| {
-            let names = &ix.ids[k];
+            let names = ix.interner(kind);
             let mut v: Vec<u32> = (1..names.count() as u32).collect();
             v.sort_unstable_by(|&a, &b| names.name(a).cmp(names.name(b)));
             v
         });
-        let names = &ix.ids[k];
+        let names = ix.interner(kind);
         let lo = sorted.partition_point(|&id| names.name(id) < prefix);
         let hi = lo + sorted[lo..].partition_point(|&id| names.name(id).starts_with(prefix));
         &sorted[lo..hi]
@@ -147,7 +148,13 @@ pub const FOLLOW_KINDS: [IdKind; 4] = [IdKind::Request, IdKind::Trace, IdKind::S
 /// Resolves an id value. With `kind` given, it must exist in that kind. Otherwise it is looked up
 /// in each of `FOLLOW_KINDS`; when several match, the kind with the most entries wins, ties
 /// broken by the order request, trace, span, thread. Returns the matches for reporting.
-pub fn resolve_id(ix: &Index, value: &str, kind: Option<&str>) -> Result<(ResolvedId, Vec<KindMatch>)> {
+/// Also returns the chosen id's entries (all of them, in entry order; callers restrict to
+/// their scope): a posting list for requests and traces, a column scan for the other kinds.
+pub fn resolve_id<'a>(
+    ix: &'a Index,
+    value: &str,
+    kind: Option<&str>,
+) -> Result<(ResolvedId, Vec<KindMatch>, Cow<'a, [u32]>)> {
     if value.is_empty() {
         return Err(Error::new(Code::InvalidOption, "an id is required"));
     }
@@ -159,18 +166,23 @@ pub fn resolve_id(ix: &Index, value: &str, kind: Option<&str>) -> Result<(Resolv
         None => FOLLOW_KINDS.to_vec(),
     };
     let mut matches = Vec::new();
-    let mut best: Option<(ResolvedId, usize)> = None;
+    let mut best: Option<(ResolvedId, Cow<'a, [u32]>)> = None;
     for kind in kinds {
-        if let Some(id) = ix.ids[kind as usize].get(value.as_bytes()) {
-            let n = ix.postings[kind as usize].of(id).len();
+        if let Some(id) = ix.interner(kind).get(value.as_bytes()) {
+            let entries = ix.entries_with(kind, id);
+            let n = entries.len();
+            if n == 0 {
+                // A span id seen only as a parent has no records of its own.
+                continue;
+            }
             matches.push(KindMatch { kind: kind.name(), entries: n });
-            if best.is_none_or(|(_, m)| n > m) {
-                best = Some((ResolvedId { kind, id }, n));
+            if best.as_ref().is_none_or(|(_, m)| n > m.len()) {
+                best = Some((ResolvedId { kind, id }, entries));
             }
         }
     }
     match best {
-        Some((r, _)) => Ok((r, matches)),
+        Some((r, entries)) => Ok((r, matches, entries)),
         None => {
             let what = kind.map_or("thread, request, trace or span".to_string(), |k| k.to_string());
             Err(Error::new(Code::UnknownId, format!("no {what} id '{value}' in the index")).at(value))

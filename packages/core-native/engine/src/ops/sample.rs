@@ -44,7 +44,10 @@ pub struct SampleArgs {
     pub seed: Option<u64>,
     #[serde(default)]
     pub fields: bool,
+    /// Entry ids to restrict to; intersected with `query` when both are given.
     pub scope: Option<Vec<u32>>,
+    /// The search query model (time range, levels, ids, text, fields, files) scoping the input.
+    pub query: Option<crate::query::Query>,
 }
 
 #[derive(Serialize, Debug, Clone, PartialEq)]
@@ -157,13 +160,13 @@ fn coverage(ix: &Index, scope: &[u32], tids: &[u32], picked: &[(usize, String)])
         seen.iter().filter(|&&s| s).count()
     };
     let sample: Vec<u32> = picked.iter().map(|&(p, _)| scope[p]).collect();
-    let col = |k: IdKind| (&ix.cols.ids[k as usize], ix.ids[k as usize].count());
+    let col = |k: IdKind| (&ix.cols.ids[k as usize], ix.interner(k).count());
     let (tc, tn) = col(IdKind::Thread);
     let (sc, sn) = col(IdKind::Service);
     // Template ids are dense (0..count): a flag per id.
-    let tn = tids.iter().copied().max().map_or(0, |m| m as usize + 1);
+    let tpl_n = tids.iter().copied().max().map_or(0, |m| m as usize + 1);
     let distinct_t = |v: &mut dyn Iterator<Item = u32>| {
-        let mut seen = vec![false; tn];
+        let mut seen = vec![false; tpl_n];
         v.filter(|&t| !std::mem::replace(&mut seen[t as usize], true)).count()
     };
     Coverage {
@@ -298,7 +301,7 @@ fn errors(ix: &Index, scope: &[u32], k: usize) -> Vec<(usize, String)> {
 fn diverse(ix: &Index, scope: &[u32], tids: &[u32], k: usize, templates: &dyn Templates) -> Vec<(usize, String)> {
     let n = scope.len();
     let tcount = tids.iter().copied().max().map_or(0, |m| m as usize + 1);
-    let (tcol, tn) = (&ix.cols.ids[IdKind::Thread as usize], ix.ids[IdKind::Thread as usize].count());
+    let (tcol, tn) = (&ix.cols.ids[IdKind::Thread as usize], ix.interner(IdKind::Thread).count());
     // First position and count per level bucket, template and thread: one pass.
     let mut lvl_first = [usize::MAX; 7];
     let mut lvl_count = [0usize; 7];

@@ -84,7 +84,10 @@ pub struct TimelineArgs {
     #[serde(default)]
     pub offset: usize,
     pub limit: Option<usize>,
+    /// Entry ids to restrict to; intersected with `query` when both are given.
     pub scope: Option<Vec<u32>>,
+    /// The search query model (time range, levels, ids, text, fields, files) scoping the input.
+    pub query: Option<crate::query::Query>,
 }
 
 #[derive(Serialize, Debug, Clone, PartialEq)]
@@ -160,8 +163,8 @@ pub fn timeline(ix: &Index, scope: &[u32], args: &TimelineArgs) -> Result<Timeli
     let svc = ServiceMap::new(ix, args.services.as_ref())?;
     let (mut entries, kind, matched) = match &args.id {
         Some(id) => {
-            let (r, m) = resolve_id(ix, id, args.kind.as_deref())?;
-            (restrict(ix, scope, ix.postings[r.kind as usize].of(r.id)), Some(r.kind.name()), m)
+            let (r, m, all) = resolve_id(ix, id, args.kind.as_deref())?;
+            (restrict(ix, scope, &all), Some(r.kind.name()), m)
         }
         None => {
             if args.kind.is_some() {

@@ -25,7 +25,10 @@ pub struct TriageArgs {
     pub bucket_ms: Option<f64>,
     /// Entries in each top list (default 5).
     pub top: Option<usize>,
+    /// Entry ids to restrict to; intersected with `query` when both are given.
     pub scope: Option<Vec<u32>>,
+    /// The search query model (time range, levels, ids, text, fields, files) scoping the input.
+    pub query: Option<crate::query::Query>,
 }
 
 #[derive(Serialize, Debug, Clone, PartialEq)]
@@ -181,7 +184,7 @@ pub fn triage(ix: &Index, scope: &[u32], templates: &dyn Templates, args: &Triag
     // Most affected services and threads (by errors, then volume).
     let svc = ServiceMap::new(ix, None)?;
     let mut svc_acc: FxHashMap<(u32, usize), (usize, usize)> = FxHashMap::default();
-    let tn = ix.ids[IdKind::Thread as usize].count();
+    let tn = ix.interner(IdKind::Thread).count();
     let mut thr_acc = vec![(0usize, 0usize); tn];
     for &e in scope {
         let err = is_error(ix.cols.level[e as usize]) as usize;
