@@ -52,7 +52,9 @@ describe('investigation ops', () => {
     const inv = await fixture();
     const h = await inv.hierarchy('r1');
     expect(h.tree.children[0]?.name).toBe('w-1');
-    expect(h.tree.children[0]?.children[0]).toMatchObject({ name: 'w-1.a', method: 'naming', confidence: 0.9 });
+    const child = h.tree.children[0]?.children[0];
+    expect(child?.name).toBe('w-1.a');
+    expect(h.nodes[child?.index ?? -1]).toMatchObject({ method: 'naming', confidence: 0.9 });
     const b = await inv.bottlenecks('r1', { thresholdMs: 1 });
     expect(b.nodes[0]?.path).toEqual(['r1', 'w-1']);
     const ef = await inv.errorFlow({ id: 'r1' });

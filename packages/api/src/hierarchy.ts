@@ -31,7 +31,10 @@ export interface HierarchyNode {
   childIds: number[];
 }
 
-export interface HierarchyTree extends HierarchyNode {
+/** The tree's shape; each node's details are `nodes[index]`. */
+export interface HierarchyTree {
+  index: number;
+  name: string;
   children: HierarchyTree[];
 }
 

@@ -257,7 +257,7 @@ impl Session {
                 let mut a: ops::sample::SampleArgs = args(op, json)?;
                 let scope = self.scope(a.query.take(), a.scope.take(), ctl)?;
                 // Until the template miner lands, templates are normalized-message keys.
-                let t = ops::templates::MessageKeys::new(ix);
+                let t = self.cache.message_keys(ix);
                 to_json(&ops::sample::sample(ix, &scope, &t, &a)?)
             }
             "metrics" => {
@@ -268,7 +268,7 @@ impl Session {
             "triage" => {
                 let mut a: ops::triage::TriageArgs = args(op, json)?;
                 let scope = self.scope(a.query.take(), a.scope.take(), ctl)?;
-                let t = ops::templates::MessageKeys::new(ix);
+                let t = self.cache.message_keys(ix);
                 to_json(&ops::triage::triage(ix, &scope, &t, &a)?)
             }
             _ => Err(Error::new(Code::InvalidOption, format!("unknown operation '{op}'")).at(op)),

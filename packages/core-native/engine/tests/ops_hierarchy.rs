@@ -96,7 +96,7 @@ fn explicit_parent_spans() {
     assert_eq!(node(&r, "s1").error_count, 1);
     // The nested tree matches the flat list.
     assert_eq!(r.tree.children.len(), 1);
-    assert_eq!(r.tree.children[0].children.iter().map(|c| c.node.name.as_str()).collect::<Vec<_>>(), vec!["s1", "s2"]);
+    assert_eq!(r.tree.children[0].children.iter().map(|c| c.name.as_str()).collect::<Vec<_>>(), vec!["s1", "s2"]);
     // A span root gives its subtree.
     let s = h(&ix, HierarchyArgs { id: "s1".into(), ..Default::default() });
     assert_eq!(s.nodes.iter().map(|n| n.name.as_str()).collect::<Vec<_>>(), vec!["s1", "s3"]);

@@ -31,7 +31,8 @@ fn every_op_is_reachable_by_name() {
     assert_eq!(call(&s, "context", r#"{"file":"app.jsonl","line":2,"before":1,"after":0}"#)["before"][0]["id"], 0);
     let h = call(&s, "hierarchy", r#"{"id":"r1"}"#);
     assert_eq!(h["tree"]["children"][0]["name"], "w-1");
-    assert_eq!(h["tree"]["children"][0]["children"][0]["method"], "naming");
+    let child = h["tree"]["children"][0]["children"][0]["index"].as_u64().unwrap() as usize;
+    assert_eq!(h["nodes"][child]["method"], "naming");
     assert_eq!(call(&s, "bottlenecks", r#"{"id":"r1","thresholdMs":1}"#)["nodes"][0]["name"], "w-1");
     let ef = call(&s, "errorFlow", r#"{"id":"r1"}"#);
     assert_eq!(ef["mode"], "tree");

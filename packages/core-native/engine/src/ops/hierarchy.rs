@@ -553,9 +553,11 @@ pub struct NodeOut {
 
 #[derive(Serialize, Debug, Clone, PartialEq)]
 #[serde(rename_all = "camelCase")]
+/// The tree shape only (details are in the flat `nodes`, by `index`): nesting full nodes
+/// would double the output of a 1K-node tree.
 pub struct TreeOut {
-    #[serde(flatten)]
-    pub node: NodeOut,
+    pub index: usize,
+    pub name: String,
     pub children: Vec<TreeOut>,
 }
 
@@ -605,7 +607,11 @@ pub fn node_out(ix: &Index, nodes: &[Node], i: usize) -> NodeOut {
 }
 
 fn tree_out(flat: &[NodeOut], i: usize) -> TreeOut {
-    TreeOut { node: flat[i].clone(), children: flat[i].child_ids.iter().map(|&c| tree_out(flat, c)).collect() }
+    TreeOut {
+        index: i,
+        name: flat[i].name.clone(),
+        children: flat[i].child_ids.iter().map(|&c| tree_out(flat, c)).collect(),
+    }
 }
 
 /// The path of node names from the root to `i`.

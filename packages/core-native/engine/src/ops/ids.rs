@@ -95,14 +95,20 @@ pub fn ids(ix: &Index, scope: &[u32], args: &IdsArgs) -> Result<IdsResult> {
         }
         let mut present: Vec<u32> = (1..n as u32).filter(|&i| count[i as usize] > 0).collect();
         let names = ix.interner(kind);
-        match args.sort {
-            IdSort::Count => present.sort_unstable_by(|&a, &b| {
-                count[b as usize].cmp(&count[a as usize]).then_with(|| names.name(a).cmp(names.name(b)))
-            }),
-            IdSort::Name => present.sort_unstable_by(|&a, &b| names.name(a).cmp(names.name(b))),
-            IdSort::First => present.sort_unstable_by_key(|&a| (first[a as usize], names.name(a))),
-        }
         let total = present.len();
+        // Only the first `limit` need ordering: select them first (O(n)), then sort those.
+        let cmp = |a: &u32, b: &u32| match args.sort {
+            IdSort::Count => {
+                count[*b as usize].cmp(&count[*a as usize]).then_with(|| names.name(*a).cmp(names.name(*b)))
+            }
+            IdSort::Name => names.name(*a).cmp(names.name(*b)),
+            IdSort::First => (first[*a as usize], names.name(*a)).cmp(&(first[*b as usize], names.name(*b))),
+        };
+        if present.len() > limit {
+            present.select_nth_unstable_by(limit - 1, cmp);
+            present.truncate(limit);
+        }
+        present.sort_unstable_by(cmp);
         let ids = present
             .iter()
             .take(limit)

@@ -201,17 +201,20 @@ pub fn metrics(ix: &Index, scope: &[u32], args: &MetricsArgs) -> Result<MetricsR
             let last = name.rsplit('.').next().unwrap_or(name);
             Extract::Key { key: name, finder: Box::new(memchr::memmem::Finder::new(last.as_bytes())), dotted: name.contains('.') }
         };
-        let mut timed: Vec<(i64, f64)> = Vec::new();
-        let mut values: Vec<f64> = Vec::new();
-        for &e in scope {
-            if let Some(v) = ex.value(ix, e) {
-                values.push(v);
-                let t = ix.cols.ts[e as usize];
-                if t != NO_TS {
-                    timed.push((t, v));
-                }
-            }
-        }
+        // The byte scan is the cost: run it on all cores, keeping scope order.
+        let found: Vec<(i64, f64)> = {
+            use rayon::prelude::*;
+            let ex = &ex;
+            scope
+                .par_chunks(32 * 1024)
+                .map(|chunk| {
+                    chunk.iter().filter_map(|&e| ex.value(ix, e).map(|v| (ix.cols.ts[e as usize], v))).collect::<Vec<_>>()
+                })
+                .collect::<Vec<_>>()
+                .concat()
+        };
+        let mut values: Vec<f64> = found.iter().map(|x| x.1).collect();
+        let mut timed: Vec<(i64, f64)> = found.into_iter().filter(|x| x.0 != NO_TS).collect();
         let summary = summarize(&mut values);
         let mut buckets = Vec::new();
         let mut anomalies = Vec::new();

@@ -43,7 +43,8 @@ const DURATION_WORDS: [&str; 2] = ["in", "after"];
 fn matcher() -> &'static AhoCorasick {
     static AC: OnceLock<AhoCorasick> = OnceLock::new();
     AC.get_or_init(|| {
-        let pats: Vec<&str> = DURATION_KEYS.iter().chain(DURATION_WORDS.iter()).copied().collect();
+        // Keys only: short words like `in` would defeat the automaton's SIMD prefilter.
+        let pats: Vec<&str> = DURATION_KEYS.to_vec();
         AhoCorasickBuilder::new()
             .match_kind(MatchKind::LeftmostLongest)
             .build(pats)
@@ -179,34 +180,46 @@ fn value_start(raw: &[u8], mut i: usize) -> (usize, bool) {
 /// `latency: 1.2s`, `took 12ms`) or a message phrase (`in 250ms`). Keys win over phrases; the
 /// first match of each kind counts.
 pub fn duration_ms(raw: &[u8]) -> Option<f64> {
-    let mut phrase = None;
     for m in matcher().find_iter(raw) {
         let (s, e) = (m.start(), m.end());
         // Whole words only.
         if s > 0 && is_word(raw[s - 1]) || raw.get(e).is_some_and(|&c| is_word(c)) {
             continue;
         }
-        let pid = m.pattern().as_usize();
-        if pid < DURATION_KEYS.len() {
-            let key = DURATION_KEYS[pid];
-            let (vs, sep) = value_start(raw, e);
-            // A key with a separator takes bare numbers in the key's unit; a key used as a word
-            // (`took 12ms`) needs a unit.
-            let bare = sep.then(|| key_unit_ms(key));
-            if let Some(v) = parse_duration_ms(&raw[vs..], bare) {
-                return Some(v);
+        let key = DURATION_KEYS[m.pattern().as_usize()];
+        let (vs, sep) = value_start(raw, e);
+        // A key with a separator takes bare numbers in the key's unit; a key used as a word
+        // (`took 12ms`) needs a unit.
+        let bare = sep.then(|| key_unit_ms(key));
+        if let Some(v) = parse_duration_ms(&raw[vs..], bare) {
+            return Some(v);
+        }
+    }
+    phrase_duration_ms(raw)
+}
+
+/// `… in 250ms`, `… after 1.5s`: a word followed by a number with a unit.
+fn phrase_duration_ms(raw: &[u8]) -> Option<f64> {
+    static FINDERS: OnceLock<Vec<memchr::memmem::Finder<'static>>> = OnceLock::new();
+    let finders = FINDERS.get_or_init(|| {
+        DURATION_WORDS.iter().map(|w| memchr::memmem::Finder::new(w.as_bytes()).into_owned()).collect()
+    });
+    for (w, f) in DURATION_WORDS.iter().zip(finders) {
+        for s in f.find_iter(raw) {
+            let e = s + w.len();
+            if s > 0 && is_word(raw[s - 1]) || raw.get(e) != Some(&b' ') {
+                continue;
             }
-        } else if phrase.is_none() {
             let mut i = e;
             while raw.get(i) == Some(&b' ') {
                 i += 1;
             }
-            if i > e {
-                phrase = parse_duration_ms(&raw[i..], None);
+            if let Some(v) = parse_duration_ms(&raw[i..], None) {
+                return Some(v);
             }
         }
     }
-    phrase
+    None
 }
 
 /// A number under `key` in the record bytes: `"key": 12`, `"key":"12"`, `key=12`, `key: 12`.

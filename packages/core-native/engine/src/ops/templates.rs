@@ -113,6 +113,54 @@ impl Templates for MessageKeys<'_> {
     }
 }
 
+/// `MessageKeys` for every entry of an index, computed once (in parallel) and kept by the
+/// session, so that sampling and triage over 1M entries cost a gather, not a hash per message.
+pub struct KeyTable {
+    /// Key id per entry.
+    ids: Vec<u32>,
+    /// First entry of each key id.
+    examples: Vec<u32>,
+}
+
+impl KeyTable {
+    pub fn build(ix: &Index) -> KeyTable {
+        use rayon::prelude::*;
+        let hashes: Vec<u64> = (0..ix.len() as u32).into_par_iter().map(|e| key_hash(ix.message_bytes(e))).collect();
+        let mut by_hash: FxHashMap<u64, u32> = FxHashMap::default();
+        let mut examples = Vec::new();
+        let ids = hashes
+            .iter()
+            .enumerate()
+            .map(|(e, h)| {
+                *by_hash.entry(*h).or_insert_with(|| {
+                    examples.push(e as u32);
+                    examples.len() as u32 - 1
+                })
+            })
+            .collect();
+        KeyTable { ids, examples }
+    }
+    pub fn heap_bytes(&self) -> usize {
+        (self.ids.capacity() + self.examples.capacity()) * 4
+    }
+}
+
+/// `Templates` over a `KeyTable`.
+pub struct TableKeys<'a> {
+    pub ix: &'a Index,
+    pub table: &'a KeyTable,
+}
+
+impl Templates for TableKeys<'_> {
+    fn ids(&self, entries: &[u32]) -> Vec<u32> {
+        entries.iter().map(|&e| self.table.ids.get(e as usize).copied().unwrap_or(0)).collect()
+    }
+    fn pattern(&self, id: u32) -> Option<String> {
+        let e = *self.table.examples.get(id as usize)?;
+        Some(normalize(self.ix.message_bytes(e)))
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
