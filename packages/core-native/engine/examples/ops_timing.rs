@@ -29,7 +29,13 @@ fn main() {
     let mut big_left: Vec<usize> = (0..big_spans * 3).collect();
     big_left.reverse();
     let stride = n / (big_spans * 3 + 1);
-    let templates = ["user {} logged in", "cache miss key {}", "request {} done took {}ms", "GET /api/items/{} 200", "retrying job {}"];
+    let templates = [
+        "user {} logged in",
+        "cache miss key {}",
+        "request {} done took {}ms",
+        "GET /api/items/{} 200",
+        "retrying job {}",
+    ];
     for i in 0..n {
         let ts = logsift_engine::time::format_ns((base + i as i64) * 1_000_000);
         if i % stride == 0 {
@@ -48,7 +54,11 @@ fn main() {
             5..=20 => "debug",
             _ => "info",
         };
-        let t = templates[(r >> 8) as usize % templates.len()].replacen("{}", &(r % 10_000).to_string(), 1).replacen("{}", &((r >> 20) % 500).to_string(), 1);
+        let t = templates[(r >> 8) as usize % templates.len()].replacen("{}", &(r % 10_000).to_string(), 1).replacen(
+            "{}",
+            &((r >> 20) % 500).to_string(),
+            1,
+        );
         writeln!(
             data,
             "{{\"time\":\"{ts}\",\"level\":\"{lvl}\",\"msg\":\"{t}\",\"request_id\":\"req-{}\",\"thread\":\"pool-{}\",\"service\":\"svc{}\"}}",
@@ -59,7 +69,12 @@ fn main() {
         .unwrap();
     }
     let t0 = Instant::now();
-    let ix = build(vec![Source::from_bytes("big.jsonl", data.into_bytes()).unwrap()], &OpenOptions::default(), &Control::default()).unwrap();
+    let ix = build(
+        vec![Source::from_bytes("big.jsonl", data.into_bytes()).unwrap()],
+        &OpenOptions::default(),
+        &Control::default(),
+    )
+    .unwrap();
     println!("indexed {} entries in {:.0} ms", ix.len(), t0.elapsed().as_secs_f64() * 1e3);
     let s = Session { index: ix, skipped: Vec::new(), cache: Cache::default() };
     let mid = format!("req-{}", n / 20);

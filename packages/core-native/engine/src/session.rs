@@ -5,12 +5,12 @@
 use crate::error::{Code, Error, Result};
 use crate::index::Index;
 use crate::indexer::{self, Control, OpenOptions, Skipped};
+use crate::ops;
 use crate::query::{Compiled, Query};
 use crate::search;
-use crate::ops;
-use std::borrow::Cow;
 use serde::de::DeserializeOwned;
 use serde::{Deserialize, Serialize};
+use std::borrow::Cow;
 
 /// Open options as JSON (camelCase, every field optional; unknown fields are an error).
 #[derive(Deserialize, Default, Debug)]
@@ -63,7 +63,8 @@ pub fn parse_tz(s: &str) -> Result<i64> {
 /// Deserializes operation arguments, turning serde's complaint into INVALID_OPTION.
 pub fn args<T: DeserializeOwned>(op: &str, json: &str) -> Result<T> {
     let json = if json.trim().is_empty() { "{}" } else { json };
-    serde_json::from_str(json).map_err(|e| Error::new(Code::InvalidOption, format!("bad arguments for {op}: {e}")).at(op))
+    serde_json::from_str(json)
+        .map_err(|e| Error::new(Code::InvalidOption, format!("bad arguments for {op}: {e}")).at(op))
 }
 
 impl OpenRequest {

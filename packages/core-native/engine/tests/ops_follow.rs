@@ -96,8 +96,11 @@ java.lang.RuntimeException: x\n\tat A.b(A.java:1)\n\
     )
     .unwrap();
     // Line 4 is inside the stack trace of record 1.
-    let r = context(&ix, &ContextArgs { file: "app.jsonl".into(), line: 4, before: Some(1), after: Some(1), fields: false })
-        .unwrap();
+    let r = context(
+        &ix,
+        &ContextArgs { file: "app.jsonl".into(), line: 4, before: Some(1), after: Some(1), fields: false },
+    )
+    .unwrap();
     assert!(r.exact);
     assert_eq!(r.entry.message, "b");
     assert_eq!(r.before.iter().map(|e| e.message.as_str()).collect::<Vec<_>>(), vec!["a"]);

@@ -24,7 +24,12 @@ fn data() -> Index {
         span(0, "info", "request start", "t1", "s0", "", "api"),
         span(100, "info", "call db", "t1", "s1", "s0", "api"),
         span(150, "info", "cache lookup", "t1", "s2", "s0", "cache"),
-        rec(200, "info", "cache ok", &[("trace_id", "t1"), ("span_id", "s2"), ("parent_span_id", "s0"), ("duration_ms", "50")]),
+        rec(
+            200,
+            "info",
+            "cache ok",
+            &[("trace_id", "t1"), ("span_id", "s2"), ("parent_span_id", "s0"), ("duration_ms", "50")],
+        ),
         span(200, "info", "query", "t1", "s3", "s1", "db"),
         span(500, "error", "connection reset", "t1", "s3", "s1", "db"),
         span(600, "error", "db call failed", "t1", "s1", "s0", "api"),
@@ -39,7 +44,12 @@ fn data() -> Index {
         span(200, "info", "root done", "t2", "r", "", "api"),
     ];
     // Request r2: naming hierarchy of threads.
-    for (t, a, b) in [("worker-1", 0, 1000), ("worker-1.task-a", 100, 400), ("worker-1.task-b", 500, 900), ("worker-1.task-a:io", 150, 200)] {
+    for (t, a, b) in [
+        ("worker-1", 0, 1000),
+        ("worker-1.task-a", 100, 400),
+        ("worker-1.task-b", 500, 900),
+        ("worker-1.task-a:io", 150, 200),
+    ] {
         l.push(rec(a, "info", "begin", &[("request_id", "r2"), ("thread", t)]));
         l.push(rec(b, "info", "end", &[("request_id", "r2"), ("thread", t)]));
     }
@@ -102,7 +112,10 @@ fn explicit_parent_spans() {
     assert_eq!(s.nodes.iter().map(|n| n.name.as_str()).collect::<Vec<_>>(), vec!["s1", "s3"]);
     // Spans without a trace: through the parent column.
     let s = h(&ix, HierarchyArgs { id: "sa".into(), ..Default::default() });
-    assert_eq!(s.nodes.iter().map(|n| (n.name.as_str(), n.depth)).collect::<Vec<_>>(), vec![("sa", 0), ("sb", 1), ("sc", 2)]);
+    assert_eq!(
+        s.nodes.iter().map(|n| (n.name.as_str(), n.depth)).collect::<Vec<_>>(),
+        vec![("sa", 0), ("sb", 1), ("sc", 2)]
+    );
 }
 
 #[test]
@@ -123,8 +136,13 @@ fn naming_patterns_depth_and_confidence_limits() {
     let strict = h(&ix, HierarchyArgs { id: "r2".into(), min_confidence: Some(0.95), ..Default::default() });
     assert_eq!(strict.edges.group, 4);
     assert!(strict.nodes.iter().skip(1).all(|n| n.depth == 1));
-    let e = hierarchy(&ix, &Cache::default(), &all(&ix), &HierarchyArgs { id: "r2".into(), min_confidence: Some(1.5), ..Default::default() })
-        .unwrap_err();
+    let e = hierarchy(
+        &ix,
+        &Cache::default(),
+        &all(&ix),
+        &HierarchyArgs { id: "r2".into(), min_confidence: Some(1.5), ..Default::default() },
+    )
+    .unwrap_err();
     assert_eq!(e.code, Code::InvalidOption);
 }
 
@@ -160,18 +178,33 @@ fn thread_root_uses_the_sorted_name_index() {
 fn bottlenecks_by_threshold_and_share() {
     let ix = data();
     let c = Cache::default();
-    let r = bottlenecks(&ix, &c, &all(&ix), &BottlenecksArgs { id: "t1".into(), threshold_ms: Some(400.0), ..Default::default() })
-        .unwrap();
+    let r = bottlenecks(
+        &ix,
+        &c,
+        &all(&ix),
+        &BottlenecksArgs { id: "t1".into(), threshold_ms: Some(400.0), ..Default::default() },
+    )
+    .unwrap();
     assert_eq!(r.total_ms, Some(1001.0));
     assert_eq!(r.nodes.iter().map(|n| n.name.as_str()).collect::<Vec<_>>(), vec!["s0", "s1"]);
     assert_eq!(r.nodes[1].path, vec!["t1", "s0", "s1"]);
     // s1 lasts 500 ms of which s3 takes 300.
     assert_eq!(r.nodes[1].self_ms, 200.0);
-    let r = bottlenecks(&ix, &c, &all(&ix), &BottlenecksArgs { id: "t1".into(), min_share: Some(0.25), ..Default::default() })
-        .unwrap();
+    let r = bottlenecks(
+        &ix,
+        &c,
+        &all(&ix),
+        &BottlenecksArgs { id: "t1".into(), min_share: Some(0.25), ..Default::default() },
+    )
+    .unwrap();
     assert_eq!(r.nodes.iter().map(|n| n.name.as_str()).collect::<Vec<_>>(), vec!["s0", "s1", "s3"]);
-    let e = bottlenecks(&ix, &c, &all(&ix), &BottlenecksArgs { id: "t1".into(), min_share: Some(2.0), ..Default::default() })
-        .unwrap_err();
+    let e = bottlenecks(
+        &ix,
+        &c,
+        &all(&ix),
+        &BottlenecksArgs { id: "t1".into(), min_share: Some(2.0), ..Default::default() },
+    )
+    .unwrap_err();
     assert_eq!(e.code, Code::InvalidOption);
 }
 
@@ -179,7 +212,8 @@ fn bottlenecks_by_threshold_and_share() {
 fn error_flow_finds_the_injected_root_cause() {
     let ix = data();
     let c = Cache::default();
-    let ErrorFlowResult::Tree(r) = error_flow(&ix, &c, &all(&ix), &ErrorFlowArgs { id: Some("t1".into()), ..Default::default() }).unwrap()
+    let ErrorFlowResult::Tree(r) =
+        error_flow(&ix, &c, &all(&ix), &ErrorFlowArgs { id: Some("t1".into()), ..Default::default() }).unwrap()
     else {
         panic!("tree mode expected")
     };
@@ -193,7 +227,8 @@ fn error_flow_finds_the_injected_root_cause() {
     assert_eq!((r.impact.nodes, r.impact.error_nodes, r.impact.max_error_depth), (5, 2, Some(3)));
     assert_eq!(r.impact.concurrent_failures, 0, "s1 overlaps s3 but is its ancestor");
 
-    let ErrorFlowResult::Tree(r) = error_flow(&ix, &c, &all(&ix), &ErrorFlowArgs { id: Some("t2".into()), ..Default::default() }).unwrap()
+    let ErrorFlowResult::Tree(r) =
+        error_flow(&ix, &c, &all(&ix), &ErrorFlowArgs { id: Some("t2".into()), ..Default::default() }).unwrap()
     else {
         panic!("tree mode expected")
     };
@@ -218,7 +253,10 @@ fn error_flow_by_service_suggests_the_origin() {
         panic!("scope mode expected")
     };
     assert_eq!(r.errors, 3);
-    assert_eq!(r.services.iter().map(|s| (s.service.as_str(), s.errors)).collect::<Vec<_>>(), vec![("database", 1), ("api", 2)]);
+    assert_eq!(
+        r.services.iter().map(|s| (s.service.as_str(), s.errors)).collect::<Vec<_>>(),
+        vec![("database", 1), ("api", 2)]
+    );
     assert_eq!(r.suggested_origin.as_deref(), Some("database"));
     assert_eq!(r.services[0].first_error_message, "disk full");
     let bad: BTreeMap<String, String> = [("nope.log".to_string(), "x".to_string())].into();

@@ -43,8 +43,12 @@ fn durations_in_messages_and_nested_fields() {
         "{\"time\":\"2024-01-01T00:00:05Z\",\"msg\":\"y\",\"status\":200}".to_string(),
     ];
     let ix = index(&[("m.jsonl", lines)]);
-    let r = metrics(&ix, &all(&ix), &MetricsArgs { fields: Some(vec!["duration".into(), "http.status".into()]), ..Default::default() })
-        .unwrap();
+    let r = metrics(
+        &ix,
+        &all(&ix),
+        &MetricsArgs { fields: Some(vec!["duration".into(), "http.status".into()]), ..Default::default() },
+    )
+    .unwrap();
     let d = &r.fields[0].summary;
     assert_eq!((d.count, d.min, d.max), (3, Some(0.25), Some(1500.0)));
     let h = &r.fields[1].summary;
@@ -83,14 +87,17 @@ fn timeline_attributes_services_and_finds_gaps() {
     let worker = vec![rec(10, "info", "job", &[("request_id", "r1")]), rec(20, "info", "unrelated", &[])];
     let ix = index(&[("logs/api.jsonl", api), ("logs/worker.jsonl", worker)]);
     let services: BTreeMap<String, String> = [("worker.jsonl".to_string(), "jobs".to_string())].into();
-    let r = timeline(&ix, &all(&ix), &TimelineArgs { id: Some("r1".into()), services: Some(services), ..Default::default() })
-        .unwrap();
+    let r = timeline(
+        &ix,
+        &all(&ix),
+        &TimelineArgs { id: Some("r1".into()), services: Some(services), ..Default::default() },
+    )
+    .unwrap();
     assert_eq!(r.total, 3);
-    assert_eq!(r.items.iter().map(|i| (i.service.as_str(), i.rel_ms)).collect::<Vec<_>>(), vec![
-        ("api", Some(0.0)),
-        ("jobs", Some(10.0)),
-        ("api", Some(2000.0))
-    ]);
+    assert_eq!(
+        r.items.iter().map(|i| (i.service.as_str(), i.rel_ms)).collect::<Vec<_>>(),
+        vec![("api", Some(0.0)), ("jobs", Some(10.0)), ("api", Some(2000.0))]
+    );
     assert_eq!(r.gaps.len(), 1);
     assert_eq!((r.gaps[0].ms, r.gaps[0].from_service.as_str(), r.gaps[0].to_service.as_str()), (1990.0, "jobs", "api"));
     let svc: Vec<_> = r.services.iter().map(|s| (s.service.as_str(), s.source, s.count, s.errors)).collect();
@@ -112,7 +119,12 @@ fn triage_overview_with_rising_errors() {
             let t = i * 10_000;
             if i >= 240 && i % 3 == 0 {
                 let req = format!("req-{i}");
-                rec(t, "error", &format!("timeout after 30s calling svc-{}", i % 7), &[("request_id", &req), ("service", "checkout"), ("thread", "pool-2")])
+                rec(
+                    t,
+                    "error",
+                    &format!("timeout after 30s calling svc-{}", i % 7),
+                    &[("request_id", &req), ("service", "checkout"), ("thread", "pool-2")],
+                )
             } else {
                 rec(t, "info", &format!("handled {i}"), &[("service", "web"), ("thread", "pool-1")])
             }

@@ -11,7 +11,13 @@ use logsift_engine::Code;
 fn data() -> Index {
     let lines = (0..1000)
         .map(|i| {
-            let level = if i % 100 == 0 { "error" } else if i % 50 == 0 { "warn" } else { "info" };
+            let level = if i % 100 == 0 {
+                "error"
+            } else if i % 50 == 0 {
+                "warn"
+            } else {
+                "info"
+            };
             let msg = match (i, i % 3) {
                 (500, _) => "disk almost full".to_string(),
                 (_, 0) => format!("user {i} logged in"),
@@ -26,8 +32,13 @@ fn data() -> Index {
 }
 
 fn run(ix: &Index, strategy: Strategy, size: usize, seed: Option<u64>) -> SampleResult {
-    sample(ix, &all(ix), &MessageKeys::new(ix), &SampleArgs { strategy, size: Some(size), seed, fields: false, scope: None, query: None })
-        .unwrap()
+    sample(
+        ix,
+        &all(ix),
+        &MessageKeys::new(ix),
+        &SampleArgs { strategy, size: Some(size), seed, fields: false, scope: None, query: None },
+    )
+    .unwrap()
 }
 
 #[test]
@@ -108,19 +119,26 @@ fn bad_options_are_errors() {
     let ix = data();
     let t = MessageKeys::new(&ix);
     let bad = |strategy, size, seed| {
-        sample(&ix, &all(&ix), &t, &SampleArgs { strategy, size, seed, fields: false, scope: None, query: None }).unwrap_err().code
+        sample(&ix, &all(&ix), &t, &SampleArgs { strategy, size, seed, fields: false, scope: None, query: None })
+            .unwrap_err()
+            .code
     };
     assert_eq!(bad(Strategy::Head, Some(5), Some(1)), Code::InvalidOption);
     assert_eq!(bad(Strategy::Random, Some(0), None), Code::InvalidOption);
     let no_ts = index(&[("x.log", vec!["plain line one".to_string(), "plain line two".to_string()])]);
-    let e = sample(&no_ts, &all(&no_ts), &MessageKeys::new(&no_ts), &SampleArgs {
-        strategy: Strategy::Chronological,
-        size: Some(2),
-        seed: None,
-        fields: false,
-        scope: None,
-        query: None,
-    })
+    let e = sample(
+        &no_ts,
+        &all(&no_ts),
+        &MessageKeys::new(&no_ts),
+        &SampleArgs {
+            strategy: Strategy::Chronological,
+            size: Some(2),
+            seed: None,
+            fields: false,
+            scope: None,
+            query: None,
+        },
+    )
     .unwrap_err();
     assert_eq!(e.code, Code::InvalidOption);
 }

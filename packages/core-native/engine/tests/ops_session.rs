@@ -45,7 +45,10 @@ fn every_op_is_reachable_by_name() {
     assert_eq!(call(&s, "triage", "")["errors"], 1);
     // A query (the search model) scopes the input; with `scope` too, their intersection.
     assert_eq!(call(&s, "follow", r#"{"id":"r1","query":{"minLevel":"error"}}"#)["entryIds"], serde_json::json!([2]));
-    assert_eq!(call(&s, "follow", r#"{"id":"r1","query":{"thread":"w-1"},"scope":[0,1,2]}"#)["entryIds"], serde_json::json!([0]));
+    assert_eq!(
+        call(&s, "follow", r#"{"id":"r1","query":{"thread":"w-1"},"scope":[0,1,2]}"#)["entryIds"],
+        serde_json::json!([0])
+    );
     assert_eq!(call(&s, "triage", r#"{"query":{"q":"-\"failed\""}}"#)["errors"], 0);
     // A scope restricts every op.
     assert_eq!(call(&s, "follow", r#"{"id":"r1","scope":[3,0]}"#)["entryIds"], serde_json::json!([0, 3]));

@@ -85,7 +85,7 @@ pub fn bottlenecks(ix: &Index, cache: &Cache, scope: &[u32], args: &BottlenecksA
         max_depth: args.max_depth,
         min_confidence: args.min_confidence,
         scope: None,
-                query: None,
+        query: None,
     };
     let tree = build_tree(ix, cache, scope, &h)?;
     let nodes = &tree.nodes;

@@ -41,8 +41,13 @@ pub fn find_file(ix: &Index, name: &str) -> Result<usize> {
     if let Some(i) = ix.files.iter().position(|f| f.source.path == name) {
         return Ok(i);
     }
-    let hits: Vec<usize> =
-        ix.files.iter().enumerate().filter(|(_, f)| basename(&f.source.path) == basename(name)).map(|(i, _)| i).collect();
+    let hits: Vec<usize> = ix
+        .files
+        .iter()
+        .enumerate()
+        .filter(|(_, f)| basename(&f.source.path) == basename(name))
+        .map(|(i, _)| i)
+        .collect();
     match hits.as_slice() {
         [i] => Ok(*i),
         [] => Err(Error::new(Code::UnknownId, format!("no open file '{name}'")).at(name)),
@@ -67,8 +72,11 @@ pub fn context(ix: &Index, args: &ContextArgs) -> Result<ContextResult> {
     let f = &ix.files[fi];
     let loc = format!("{}:{}", f.source.path, args.line);
     if args.line == 0 || args.line > f.lines {
-        return Err(Error::new(Code::UnknownId, format!("line {} is outside {} (1..{})", args.line, f.source.path, f.lines))
-            .at(loc));
+        return Err(Error::new(
+            Code::UnknownId,
+            format!("line {} is outside {} (1..{})", args.line, f.source.path, f.lines),
+        )
+        .at(loc));
     }
     let lines = &ix.cols.line[f.first as usize..(f.first + f.count) as usize];
     // Last record starting at or before the line.

@@ -208,11 +208,12 @@ fn tree_flow(ix: &Index, cache: &Cache, scope: &[u32], h: &HierarchyArgs) -> Res
             stack.push((c, false));
         }
     }
-    let related = |a: usize, b: usize| {
-        (tin[a] <= tin[b] && tout[b] <= tout[a]) || (tin[b] <= tin[a] && tout[a] <= tout[b])
-    };
-    let mut err_nodes: Vec<(i64, i64, usize)> =
-        (0..n).filter(|&i| nodes[i].errors > 0).filter_map(|i| Some((nodes[i].first_ns?, nodes[i].last_ns?, i))).collect();
+    let related =
+        |a: usize, b: usize| (tin[a] <= tin[b] && tout[b] <= tout[a]) || (tin[b] <= tin[a] && tout[a] <= tout[b]);
+    let mut err_nodes: Vec<(i64, i64, usize)> = (0..n)
+        .filter(|&i| nodes[i].errors > 0)
+        .filter_map(|i| Some((nodes[i].first_ns?, nodes[i].last_ns?, i)))
+        .collect();
     err_nodes.sort_unstable();
     let mut concurrent = vec![false; n];
     let mut max_concurrent = 0;
@@ -280,7 +281,8 @@ fn scope_flow(ix: &Index, scope: &[u32], args: &ErrorFlowArgs) -> Result<ScopeEr
             }
         };
         let t = ix.cols.ts[e as usize];
-        let acc = by.entry(name).or_insert(Acc { errors: 0, first: (i64::MAX, e), last: None, buckets: BTreeMap::new() });
+        let acc =
+            by.entry(name).or_insert(Acc { errors: 0, first: (i64::MAX, e), last: None, buckets: BTreeMap::new() });
         acc.errors += 1;
         let k = (if t == NO_TS { i64::MAX } else { t }, e);
         if k < acc.first {
@@ -321,11 +323,5 @@ fn scope_flow(ix: &Index, scope: &[u32], args: &ErrorFlowArgs) -> Result<ScopeEr
             (Some(a.service.clone()), Some(format!("first error at {gap}")))
         }
     };
-    Ok(ScopeErrorFlow {
-        errors: errors.len(),
-        bucket_ms: bucket.map(super::ms),
-        services,
-        suggested_origin,
-        reason,
-    })
+    Ok(ScopeErrorFlow { errors: errors.len(), bucket_ms: bucket.map(super::ms), services, suggested_origin, reason })
 }

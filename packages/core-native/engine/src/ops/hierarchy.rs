@@ -209,9 +209,11 @@ fn node_stats(ix: &Index, n: &mut Node) {
 }
 
 fn durations(ix: &Index, n: &mut Node) {
-    let stated = n.entries.iter().filter_map(|&e| numbers::duration_ms(ix.raw(e))).fold(None, |m: Option<f64>, v| {
-        Some(m.map_or(v, |m| m.max(v)))
-    });
+    let stated = n
+        .entries
+        .iter()
+        .filter_map(|&e| numbers::duration_ms(ix.raw(e)))
+        .fold(None, |m: Option<f64>, v| Some(m.map_or(v, |m| m.max(v))));
     if let Some(d) = stated {
         n.duration_ms = Some(d);
         n.duration_source = Some("record");
@@ -344,7 +346,8 @@ fn link_group(ix: &Index, nodes: &mut [Node], min_conf: f64) {
                 continue;
             }
             let Some((ps, pe)) = nodes[p].window() else { continue };
-            let strictly_larger = pe - ps > ce - cs || (pe - ps == ce - cs && nodes[p].entries[0] < nodes[c].entries[0]);
+            let strictly_larger =
+                pe - ps > ce - cs || (pe - ps == ce - cs && nodes[p].entries[0] < nodes[c].entries[0]);
             if ps <= cs && ce <= pe && strictly_larger {
                 let pdur = (pe - ps) as f64;
                 let conf = if pdur > 0.0 { 0.5 + 0.2 * (cdur / pdur) } else { 0.5 };

@@ -187,7 +187,10 @@ impl Extract<'_> {
 pub fn metrics(ix: &Index, scope: &[u32], args: &MetricsArgs) -> Result<MetricsResult> {
     let z_threshold = args.z_threshold.unwrap_or(3.5);
     if !(z_threshold.is_finite() && z_threshold > 0.0) {
-        return Err(Error::new(Code::InvalidOption, format!("zThreshold must be a positive number, got {z_threshold}")));
+        return Err(Error::new(
+            Code::InvalidOption,
+            format!("zThreshold must be a positive number, got {z_threshold}"),
+        ));
     }
     let names: Vec<String> = args.fields.clone().unwrap_or_else(|| vec!["duration".to_string()]);
     if names.is_empty() || names.iter().any(|n| n.is_empty()) {
@@ -199,7 +202,11 @@ pub fn metrics(ix: &Index, scope: &[u32], args: &MetricsArgs) -> Result<MetricsR
             Extract::Duration
         } else {
             let last = name.rsplit('.').next().unwrap_or(name);
-            Extract::Key { key: name, finder: Box::new(memchr::memmem::Finder::new(last.as_bytes())), dotted: name.contains('.') }
+            Extract::Key {
+                key: name,
+                finder: Box::new(memchr::memmem::Finder::new(last.as_bytes())),
+                dotted: name.contains('.'),
+            }
         };
         // The byte scan is the cost: run it on all cores, keeping scope order.
         let found: Vec<(i64, f64)> = {
@@ -208,7 +215,10 @@ pub fn metrics(ix: &Index, scope: &[u32], args: &MetricsArgs) -> Result<MetricsR
             scope
                 .par_chunks(32 * 1024)
                 .map(|chunk| {
-                    chunk.iter().filter_map(|&e| ex.value(ix, e).map(|v| (ix.cols.ts[e as usize], v))).collect::<Vec<_>>()
+                    chunk
+                        .iter()
+                        .filter_map(|&e| ex.value(ix, e).map(|v| (ix.cols.ts[e as usize], v)))
+                        .collect::<Vec<_>>()
                 })
                 .collect::<Vec<_>>()
                 .concat()
@@ -245,7 +255,11 @@ pub fn metrics(ix: &Index, scope: &[u32], args: &MetricsArgs) -> Result<MetricsR
             if let Some(z) = robust_z(&means) {
                 for (bk, z) in buckets.iter().zip(z) {
                     if z.abs() > z_threshold {
-                        anomalies.push(Anomaly { start_ns: bk.start_ns, value: bk.mean, z: (z * 100.0).round() / 100.0 });
+                        anomalies.push(Anomaly {
+                            start_ns: bk.start_ns,
+                            value: bk.mean,
+                            z: (z * 100.0).round() / 100.0,
+                        });
                     }
                 }
             }

@@ -232,8 +232,28 @@ pub fn ts_range(ix: &Index, entries: impl IntoIterator<Item = u32>) -> Option<(i
 
 /// Round bucket sizes (ms) the automatic bucketing picks from.
 const NICE_BUCKETS_MS: [u64; 22] = [
-    1, 10, 100, 1_000, 5_000, 10_000, 15_000, 30_000, 60_000, 120_000, 300_000, 600_000, 900_000, 1_800_000,
-    3_600_000, 7_200_000, 21_600_000, 43_200_000, 86_400_000, 604_800_000, 2_592_000_000, 31_536_000_000,
+    1,
+    10,
+    100,
+    1_000,
+    5_000,
+    10_000,
+    15_000,
+    30_000,
+    60_000,
+    120_000,
+    300_000,
+    600_000,
+    900_000,
+    1_800_000,
+    3_600_000,
+    7_200_000,
+    21_600_000,
+    43_200_000,
+    86_400_000,
+    604_800_000,
+    2_592_000_000,
+    31_536_000_000,
 ];
 
 /// Time buckets over [lo, hi]: the given size, or the smallest round size giving at most
@@ -241,11 +261,17 @@ const NICE_BUCKETS_MS: [u64; 22] = [
 pub fn bucket_ns(lo: i64, hi: i64, size_ms: Option<f64>, target: u64) -> Result<i64> {
     if let Some(s) = size_ms {
         if !(s.is_finite() && s > 0.0) {
-            return Err(Error::new(Code::InvalidOption, format!("bucket size must be a positive number of ms, got {s}")));
+            return Err(Error::new(
+                Code::InvalidOption,
+                format!("bucket size must be a positive number of ms, got {s}"),
+            ));
         }
         let ns = (s * 1e6) as i64;
         if ns < 1 || (hi - lo) / ns.max(1) > 1_000_000 {
-            return Err(Error::new(Code::InvalidOption, format!("bucket size {s} ms gives more than 1,000,000 buckets")));
+            return Err(Error::new(
+                Code::InvalidOption,
+                format!("bucket size {s} ms gives more than 1,000,000 buckets"),
+            ));
         }
         return Ok(ns);
     }

@@ -171,7 +171,10 @@ fn coverage(ix: &Index, scope: &[u32], tids: &[u32], picked: &[(usize, String)])
     };
     Coverage {
         levels: Covered { covered: levels(&mut sample.iter().copied()), total: levels(&mut scope.iter().copied()) },
-        threads: Covered { covered: distinct(tc, tn, sample.iter().copied()), total: distinct(tc, tn, scope.iter().copied()) },
+        threads: Covered {
+            covered: distinct(tc, tn, sample.iter().copied()),
+            total: distinct(tc, tn, scope.iter().copied()),
+        },
         services: Covered {
             covered: distinct(sc, sn, sample.iter().copied()),
             total: distinct(sc, sn, scope.iter().copied()),
@@ -334,7 +337,8 @@ fn diverse(ix: &Index, scope: &[u32], tids: &[u32], k: usize, templates: &dyn Te
         thr_seen: Vec<bool>,
         out: Vec<(usize, String)>,
     }
-    let mut pk = Picker { taken: vec![false; n], tpl_seen: vec![false; tcount], thr_seen: vec![false; tn], out: Vec::new() };
+    let mut pk =
+        Picker { taken: vec![false; n], tpl_seen: vec![false; tcount], thr_seen: vec![false; tn], out: Vec::new() };
     let take = |pk: &mut Picker, p: usize, reason: String| {
         if pk.taken[p] {
             return;

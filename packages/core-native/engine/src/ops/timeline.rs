@@ -34,7 +34,9 @@ impl ServiceMap {
                     }
                 }
                 if !hit {
-                    return Err(Error::new(Code::InvalidOption, format!("services: no open file matches '{key}'")).at(key));
+                    return Err(
+                        Error::new(Code::InvalidOption, format!("services: no open file matches '{key}'")).at(key)
+                    );
                 }
             }
         }
