@@ -2,7 +2,8 @@ import { createWriteStream } from 'node:fs';
 import type { Writable } from 'node:stream';
 import { CancelledError } from '@logsift/api';
 import { fromSqlite } from './errors.js';
-import type { SqliteMapping } from './mapping.js';
+import type Database from 'better-sqlite3';
+import type { CompiledMapping, SqliteMapping } from './mapping.js';
 import { openReadOnly, readerFor } from './read-db.js';
 
 export interface DbToJsonlOptions {
@@ -33,6 +34,21 @@ export async function dbToJsonl(
   options: DbToJsonlOptions = {},
 ): Promise<DbToJsonlResult> {
   const db = openReadOnly(dbPath);
+  let stmt: Database.Statement;
+  let reader: CompiledMapping;
+  try {
+    reader = readerFor(db, dbPath, mapping);
+    try {
+      // 64-bit integers (epoch nanoseconds) arrive exact, as BigInts.
+      stmt = db.prepare(reader.sql).safeIntegers(true);
+    } catch (error) {
+      throw fromSqlite(error, dbPath, 'reading the table');
+    }
+  } catch (error) {
+    db.close();
+    throw error;
+  }
+  // Only now that the source is known to be readable is the output opened.
   const stream = typeof out === 'string' ? createWriteStream(out) : out;
   let streamError: unknown;
   const onError = (e: unknown): void => {
@@ -43,13 +59,6 @@ export async function dbToJsonl(
   let rows = 0;
   let bytes = 0;
   try {
-    const reader = readerFor(db, dbPath, mapping);
-    let stmt;
-    try {
-      stmt = db.prepare(reader.sql);
-    } catch (error) {
-      throw fromSqlite(error, dbPath, 'reading the table');
-    }
     let chunk = '';
     for (const row of stmt.iterate() as IterableIterator<Record<string, unknown>>) {
       chunk += JSON.stringify(reader.toRecord(row), jsonReplacer) + '\n';
@@ -71,12 +80,21 @@ export async function dbToJsonl(
     options.onProgress?.({ rows, bytes });
     return { rows, bytes };
   } catch (error) {
-    if (typeof out === 'string') stream.destroy();
+    if (typeof out === 'string') await destroyed(stream);
     throw error;
   } finally {
     stream.off('error', onError);
     db.close();
   }
+}
+
+function destroyed(stream: Writable): Promise<void> {
+  return new Promise((resolve) => {
+    if (stream.destroyed) return resolve();
+    stream.once('close', () => resolve());
+    stream.on('error', () => undefined);
+    stream.destroy();
+  });
 }
 
 /** BigInts (64-bit integer columns) become numbers when exact, strings otherwise. */

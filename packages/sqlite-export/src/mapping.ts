@@ -140,7 +140,7 @@ export function compileMapping(db: Database.Database, mapping: SqliteMapping): C
       if (v !== null && v !== undefined && v !== '') out[field] = textOf(v);
     });
   }
-  if (mapping.ids) for (const k of Object.keys(mapping.ids)) if (!(k in ID_FIELDS)) throw bad(`unknown id kind '${k}'`, `ids.${k}`);
+  if (mapping.ids) for (const k of Object.keys(mapping.ids)) if (!(k in ID_FIELDS)) throw bad(`ids.${k}: unknown id kind '${k}' (thread, request, trace, span, parentSpan, service)`, `ids.${k}`);
   if (mapping.service !== undefined) {
     const service = String(mapping.service);
     steps.push((_row, out) => {
@@ -204,9 +204,15 @@ export function toIsoTime(v: unknown, format: TimestampFormat): string | undefin
   if (v === null || v === undefined || v === '') return undefined;
   if (format === 'iso') return String(v);
   const digits = { epoch_s: 0, epoch_ms: 3, epoch_us: 6, epoch_ns: 9 }[format];
+  const scale = 10n ** BigInt(9 - digits);
   let ns: bigint;
-  if (typeof v === 'bigint' || (typeof v === 'number' && Number.isInteger(v)) || (typeof v === 'string' && /^-?\d+$/.test(v))) {
-    ns = BigInt(v as bigint | number | string) * 10n ** BigInt(9 - digits);
+  // Decimal text is converted digit by digit, so 1700000000.25 s is exactly …20.25 s.
+  const text = typeof v === 'bigint' ? v.toString() : typeof v === 'number' || typeof v === 'string' ? String(v).trim() : '';
+  const m = /^(-?)(\d+)(?:\.(\d*))?$/.exec(text);
+  if (m) {
+    const fracDigits = (m[3] ?? '').slice(0, 9 - digits).padEnd(9 - digits, '0');
+    const abs = BigInt(m[2]!) * scale + (fracDigits ? BigInt(fracDigits) : 0n);
+    ns = m[1] === '-' ? -abs : abs;
   } else {
     const n = Number(v);
     if (!Number.isFinite(n)) return undefined;
