@@ -118,6 +118,22 @@ describe('exportToSqlite', () => {
     invB.close();
   });
 
+  it('stops at a batch boundary when its signal aborts; the next run resumes', async () => {
+    const dir = tmp();
+    const log = join(dir, 'app.jsonl');
+    await writeJsonLog(log, 1000);
+    const inv = await open(log);
+    const dbPath = join(dir, 'out.sqlite');
+    const ac = new AbortController();
+    const error = await exportToSqlite(inv, dbPath, { batchSize: 100, signal: ac.signal, onProgress: (p) => p.batches === 3 && ac.abort() }).catch((e: unknown) => e);
+    expect(error).toMatchObject({ code: 'CANCELLED' });
+    expect(count(dbPath)).toBe(300);
+    const resumed = await exportToSqlite(inv, dbPath, { batchSize: 100 });
+    expect(resumed).toMatchObject({ resumed: 300, rows: 700, inserted: 700 });
+    expect(count(dbPath)).toBe(1000);
+    inv.close();
+  });
+
   it('rejects unknown options and bad values with UsageError', async () => {
     const inv = await open(sample);
     const dbPath = join(tmp(), 'x.sqlite');
