@@ -1,16 +1,7 @@
-import type { Entry, Investigation } from '@logsift/api';
+import type { Entry, Investigation, Query } from '@logsift/api';
 
-/** A query as understood by `Investigation.iterate` / `search` (see @logsift/api's `Query`). */
-export type ExportQuery = Record<string, unknown>;
-
-/** The streaming iterator of newer @logsift/api versions; detected at run time. */
-type Iterating = Investigation & {
-  iterate(query: ExportQuery, options: { batchSize: number }): AsyncIterable<Entry>;
-};
-
-export function canIterate(inv: Investigation): inv is Iterating {
-  return typeof (inv as Partial<Iterating>).iterate === 'function';
-}
+/** The scope of a query export: @logsift/api's `Query`. */
+export type ExportQuery = Query;
 
 /**
  * Yields the entries after `afterId`, `batchSize` at a time, in entry order, with their
@@ -25,6 +16,7 @@ export async function* entryBatches(
   afterId: number,
   batchSize: number,
   withFields: boolean,
+  signal?: AbortSignal,
 ): AsyncGenerator<Entry[]> {
   if (!query) {
     for (let start = afterId + 1; start < total; start += batchSize) {
@@ -35,24 +27,16 @@ export async function* entryBatches(
     }
     return;
   }
-  if (!canIterate(inv)) throw new Error('unreachable: query exports are checked before starting');
   let batch: Entry[] = [];
-  for await (const e of inv.iterate(query, { batchSize })) {
+  const options = signal ? { batchSize, fields: withFields, signal } : { batchSize, fields: withFields };
+  for await (const e of inv.iterate(query, options)) {
+    // Entries come in file (= id) order, so a resumed export skips what it already has.
     if (e.id <= afterId) continue;
     batch.push(e);
     if (batch.length >= batchSize) {
-      yield await withFieldsOf(inv, batch, withFields);
+      yield batch;
       batch = [];
     }
   }
-  if (batch.length > 0) yield await withFieldsOf(inv, batch, withFields);
-}
-
-/** The iterator may not materialize `fields`; fetch them for the batch when asked for. */
-async function withFieldsOf(inv: Investigation, batch: Entry[], withFields: boolean): Promise<Entry[]> {
-  if (!withFields || batch.every((e) => e.fields !== undefined)) return batch;
-  return inv.entries(
-    batch.map((e) => e.id),
-    { fields: true },
-  );
+  if (batch.length > 0) yield batch;
 }

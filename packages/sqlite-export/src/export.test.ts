@@ -2,7 +2,7 @@ import { execFileSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { Investigation, LogsiftError, UsageError, open } from '@logsift/api';
+import { LogsiftError, UsageError, open } from '@logsift/api';
 import Database from 'better-sqlite3';
 import { afterEach, describe, expect, it } from 'vitest';
 import { SqliteExportError, exportToSqlite, openSqlite } from './index.js';
@@ -143,18 +143,24 @@ describe('exportToSqlite', () => {
     inv.close();
   });
 
-  const hasIterate = typeof (Investigation.prototype as unknown as { iterate?: unknown }).iterate === 'function';
-  it.skipIf(hasIterate)('refuses a query scope while @logsift/api has no iterate()', async () => {
-    const inv = await open(sample);
-    await expect(exportToSqlite({ investigation: inv, query: { level: 'ERROR' } }, join(tmp(), 'q.sqlite'))).rejects.toMatchObject({ code: 'INVALID_OPTION' });
-    inv.close();
-  });
-  it.runIf(hasIterate)('exports only the entries of a query scope', async () => {
-    const inv = await open(sample);
-    const stats = await inv.stats();
-    const dbPath = join(tmp(), 'q.sqlite');
-    await exportToSqlite({ investigation: inv, query: { level: 'ERROR' } }, dbPath);
-    expect(count(dbPath)).toBe(stats.levels.ERROR);
+  it('exports only the entries of a query scope, and resumes it', async () => {
+    const dir = tmp();
+    const log = join(dir, 'app.jsonl');
+    await writeJsonLog(log, 2000);
+    const inv = await open(log);
+    const errors = (await inv.stats()).levels.ERROR!;
+    const dbPath = join(dir, 'q.sqlite');
+    const ac = new AbortController();
+    const source = { investigation: inv, query: { level: 'ERROR' } };
+    await expect(exportToSqlite(source, dbPath, { batchSize: 50, signal: ac.signal, onProgress: (p) => p.batches === 2 && ac.abort() })).rejects.toMatchObject({ code: 'CANCELLED' });
+    expect(count(dbPath)).toBe(100);
+    const r = await exportToSqlite(source, dbPath, { batchSize: 50 });
+    expect(r).toMatchObject({ total: errors, resumed: 100, rows: errors - 100 });
+    expect(count(dbPath)).toBe(errors);
+    expect(count(dbPath, "WHERE level <> 'ERROR'")).toBe(0);
+    // a different scope of the same files is another source: it adds only its own rows
+    await exportToSqlite({ investigation: inv, query: { level: 'WARN' } }, dbPath);
+    expect(count(dbPath)).toBe(errors + (await inv.stats()).levels.WARN!);
     inv.close();
   });
 

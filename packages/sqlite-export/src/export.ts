@@ -6,7 +6,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { CancelledError, UsageError, type Entry, type Investigation, type Stats } from '@logsift/api';
 import Database from 'better-sqlite3';
 import { BatchQueue } from './batch-queue.js';
-import { canIterate, entryBatches, type ExportQuery } from './entry-batches.js';
+import { entryBatches, type ExportQuery } from './entry-batches.js';
 import { fromSqlite, isBusy } from './errors.js';
 import { createTables, dropOwnTables, finishIndexes, getMeta, hasTable, SCHEMA_VERSION, setMeta } from './schema.js';
 import { timeToNs } from './time-ns.js';
@@ -21,8 +21,8 @@ export interface ExportProgress {
   inserted: number;
   /** Entries already committed by an earlier, interrupted run of the same export. */
   resumed: number;
-  /** Entries in the source (null when a query scope has no count). */
-  total: number | null;
+  /** Entries in the source (or matching the query). */
+  total: number;
   batches: number;
 }
 
@@ -56,7 +56,7 @@ export interface ExportResult {
   inserted: number;
   /** Entries committed by an earlier interrupted run and skipped by this one. */
   resumed: number;
-  total: number | null;
+  total: number;
   batches: number;
   /** Identifies the source (files with size and mtime, and the query) in `export_progress`. */
   sourceKey: string;
@@ -103,14 +103,11 @@ export async function exportToSqlite(source: ExportSource, dbPath: string, optio
   if (opt.mode !== 'append' && opt.mode !== 'replace') {
     throw new UsageError('INVALID_OPTION', `mode must be 'append' or 'replace', got '${String(opt.mode)}'`, 'mode');
   }
-  if (query && !canIterate(inv)) {
-    throw new UsageError('INVALID_OPTION', 'exporting a query scope needs Investigation.iterate, which this @logsift/api does not have', 'query');
-  }
   const signal = options.signal;
   const stats = await inv.stats({ signal });
   const files = stats.files.map((f) => ({ ...f, path: resolve(f.path), mtime: mtimeOf(f.path) }));
   const sourceKey = keyOf(files, query);
-  const total = query ? await countOf(inv, query) : stats.entries;
+  const total = query ? (await inv.count(query, { signal })).total : stats.entries;
   const retrying = <T>(what: string, fn: () => T): Promise<T> => withRetries(what, fn, opt, dbPath, signal);
 
   let db: Database.Database;
@@ -157,7 +154,7 @@ export async function exportToSqlite(source: ExportSource, dbPath: string, optio
     const queue = new BatchQueue<Entry[]>(opt.queueSize);
     const reader = (async () => {
       try {
-        for await (const batch of entryBatches(inv, query, stats.entries, afterId, opt.batchSize, opt.fields)) {
+        for await (const batch of entryBatches(inv, query, stats.entries, afterId, opt.batchSize, opt.fields, signal)) {
           await queue.push(batch);
         }
         queue.close();
@@ -214,11 +211,6 @@ function mtimeOf(path: string): string | null {
 function keyOf(files: { path: string; bytes: number; mtime: string | null }[], query: ExportQuery | undefined): string {
   const identity = JSON.stringify({ files: files.map((f) => [f.path, f.bytes, f.mtime]), query: query ?? null });
   return createHash('sha256').update(identity).digest('hex').slice(0, 32);
-}
-
-async function countOf(inv: Investigation, query: ExportQuery): Promise<number | null> {
-  const counting = inv as Investigation & { count?: (q: ExportQuery) => Promise<{ total: number }> };
-  return typeof counting.count === 'function' ? (await counting.count(query)).total : null;
 }
 
 interface Marker {
