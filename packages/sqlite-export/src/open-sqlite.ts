@@ -21,7 +21,8 @@ export async function openSqlite(dbPath: string, mapping?: SqliteMapping, option
   let inv: Investigation;
   try {
     await dbToJsonl(dbPath, tempFile, mapping, { signal: options.signal });
-    inv = await open(tempFile, { ...options, format: 'json' });
+    // No index cache: the temp file is private and deleted on close, its index must go with it.
+    inv = await open(tempFile, { ...options, format: 'json', cache: false });
   } catch (error) {
     removeTempDir(dir);
     throw error;
