@@ -1,5 +1,5 @@
 import { execFileSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { chmodSync, mkdirSync, mkdtempSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { LogsiftError, UsageError, open } from '@logsift/api';
@@ -177,9 +177,31 @@ describe('exportToSqlite', () => {
 
 describe('locked and read-only targets', () => {
   const immutable: string[] = [];
+  const chmodded: string[] = [];
   afterEach(() => {
     for (const p of immutable.splice(0)) execFileSync('chattr', ['-i', p]);
+    for (const p of chmodded.splice(0)) chmodSync(p, 0o755);
   });
+  /**
+   * Read-only for whoever runs the tests. Root ignores permission bits, but the immutable
+   * attribute binds root too.
+   * False where the file system has no attributes (tmpfs): the test is then skipped, saying why.
+   */
+  const makeImmutable = (path: string): boolean => {
+    if (process.getuid?.() !== 0) {
+      // Not root: permission bits are enough.
+      chmodSync(path, statSync(path).isDirectory() ? 0o555 : 0o444);
+      chmodded.push(path);
+      return true;
+    }
+    try {
+      execFileSync('chattr', ['+i', path], { stdio: 'ignore' });
+    } catch {
+      return false;
+    }
+    immutable.push(path);
+    return true;
+  };
 
   it('a database locked by another connection gives DB_LOCKED after bounded retries, and the export works once released', async () => {
     const dir = tmp();
@@ -233,26 +255,23 @@ describe('locked and read-only targets', () => {
     inv.close();
   });
 
-  it('a read-only database file gives DB_READ_ONLY', async () => {
+  it('a read-only database file gives DB_READ_ONLY', async (ctx) => {
     const dir = tmp();
     const dbPath = join(dir, 'ro.sqlite');
     const inv = await open(sample);
     await exportToSqlite(inv, dbPath, { fts: false });
-    // Tests run as root, which ignores permission bits: the immutable attribute binds root too.
-    execFileSync('chattr', ['+i', dbPath]);
-    immutable.push(dbPath);
+    if (!makeImmutable(dbPath)) return ctx.skip('chattr +i is not supported here: no way to make a file read-only for root');
     const error = await exportToSqlite(inv, dbPath, { mode: 'replace', fts: false }).catch((e: unknown) => e);
     expect(error).toMatchObject({ code: 'DB_READ_ONLY', location: dbPath });
     expect(SqliteExportError.isInstance(error)).toBe(true);
     inv.close();
   });
 
-  it('a database in a read-only directory gives DB_READ_ONLY', async () => {
+  it('a database in a read-only directory gives DB_READ_ONLY', async (ctx) => {
     const ro = join(tmp(), 'ro-dir');
     mkdirSync(ro);
     writeFileSync(join(ro, 'keep'), '');
-    execFileSync('chattr', ['+i', ro]);
-    immutable.push(ro);
+    if (!makeImmutable(ro)) return ctx.skip('chattr +i is not supported here: no way to make a directory read-only for root');
     const inv = await open(sample);
     const error = await exportToSqlite(inv, join(ro, 'new.sqlite')).catch((e: unknown) => e);
     expect(error).toMatchObject({ code: 'DB_READ_ONLY' });
