@@ -50,3 +50,13 @@ export type { ServiceBreakdown, TimelineGap, TimelineItem, TimelineOptions, Time
 export type { Covered, SampleOptions, SampleResult, SampleStrategy } from './sample.js';
 export type { FieldMetrics, MetricBucket, MetricsOptions, MetricsResult } from './metrics.js';
 export type { Affected, TriageOptions, TriageResult } from './triage.js';
+export type {
+  CompareOptions,
+  CompareResult,
+  DiffOptions,
+  DiffResult,
+  PeriodSide,
+  SequenceSide,
+  SequenceStep,
+  TemplateChange,
+} from './compare.js';

@@ -1,6 +1,7 @@
 import { CancelledError, LogsiftError } from './errors.js';
 import type { NativeInvestigation } from './native.js';
 import { callNativeSync, runNative, type TaskControl } from './run-native.js';
+import type { CompareOptions, CompareResult, DiffOptions, DiffResult } from './compare.js';
 import type { Query } from './query.js';
 import type { Detection, FileSchema, SchemaOptions } from './schema.js';
 import type { CountResult, IterateOptions, SearchOptions, SearchResult } from './search.js';
@@ -158,6 +159,16 @@ export class Investigation {
   /** A one-call overview: volume, error trend, top errors, affected services, next commands. */
   triage(options: TriageOptions = {}, control: TaskControl = {}): Promise<TriageResult> {
     return this.call<TriageResult>('triage', options, control);
+  }
+
+  /** Two requests / threads / traces side by side: durations, outcomes, where they diverge. */
+  compare(a: string, b: string, options: CompareOptions = {}, control: TaskControl = {}): Promise<CompareResult> {
+    return this.call<CompareResult>('compare', { ...options, a, b }, control);
+  }
+
+  /** Two periods (or scopes): volume, error rate, templates that appeared, vanished or changed. */
+  diff(options: DiffOptions, control: TaskControl = {}): Promise<DiffResult> {
+    return this.call<DiffResult>('diff', options, control);
   }
 
   /** Releases the index. Further calls throw a `CLOSED` error. */

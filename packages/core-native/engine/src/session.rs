@@ -140,6 +140,28 @@ struct EntriesArgs {
     fields: bool,
 }
 
+/// Two requests / threads / traces side by side.
+#[derive(Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+struct CompareArgs {
+    a: String,
+    b: String,
+    /// Id kind of both (auto-detected per id when absent).
+    kind: Option<String>,
+    /// Scope both sides (time range, filters).
+    query: Option<crate::query::Query>,
+}
+
+/// Two periods (or any two scopes): each side is a query, usually a time range.
+#[derive(Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+struct DiffArgs {
+    a: crate::query::Query,
+    b: crate::query::Query,
+    /// Templates listed per category (default 10).
+    top: Option<usize>,
+}
+
 #[derive(Deserialize)]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 struct PageArgs {
@@ -319,6 +341,30 @@ impl Session {
                 let mut a: ops::follow::FollowArgs = args(op, json)?;
                 let scope = self.scope(a.query.take(), a.scope.take(), ctl)?;
                 to_json(&ops::follow::follow(ix, &scope, &a)?)
+            }
+            "compare" => {
+                let mut a: CompareArgs = args(op, json)?;
+                let scope = self.scope(a.query.take(), None, ctl)?;
+                let side = |id: &str| -> Result<Vec<u32>> {
+                    let (_, _, all) = ops::resolve_id(ix, id, a.kind.as_deref())?;
+                    let mut entries = ops::restrict(ix, &scope, &all);
+                    ops::time_order(ix, &mut entries);
+                    Ok(entries)
+                };
+                let (ea, eb) = (side(&a.a)?, side(&a.b)?);
+                to_json(&serde_json::json!({
+                    "a": a.a,
+                    "b": a.b,
+                    "comparison": templates::compare_sequences(ix, &ea, &eb),
+                }))
+            }
+            "diff" => {
+                let a: DiffArgs = args(op, json)?;
+                let mut ea = search::select(ix, a.a, ctl)?;
+                let mut eb = search::select(ix, a.b, ctl)?;
+                ops::time_order(ix, &mut ea);
+                ops::time_order(ix, &mut eb);
+                to_json(&templates::diff_periods(ix, &ea, &eb, a.top.unwrap_or(10)))
             }
             "context" => {
                 let a: ops::context::ContextArgs = args(op, json)?;
