@@ -2,6 +2,13 @@ export { open, type OpenOptions } from './open.js';
 export { clearIndexCache, type FileIdentity } from './index-cache.js';
 export { Investigation } from './investigation.js';
 export {
+  generate,
+  generateToFile,
+  type GenerateOptions,
+  type GenerateSummary,
+  type GeneratedIncident,
+} from './generate.js';
+export {
   LogsiftError,
   InputError,
   UsageError,
@@ -22,6 +29,7 @@ export type {
   SearchResult,
 } from './search.js';
 export type { Detection, FieldInfo, FileSchema, IdInfo, SchemaOptions } from './schema.js';
+export type { Template, TemplatesOptions, TemplatesResult } from './templates.js';
 export type { ScopeOptions } from './scope.js';
 export type { IdKind, IdListItem, IdKindList, IdsOptions, IdsResult, KindMatch } from './ids.js';
 export type { FollowOptions, FollowResult } from './follow.js';
@@ -42,3 +50,13 @@ export type { ServiceBreakdown, TimelineGap, TimelineItem, TimelineOptions, Time
 export type { Covered, SampleOptions, SampleResult, SampleStrategy } from './sample.js';
 export type { FieldMetrics, MetricBucket, MetricsOptions, MetricsResult } from './metrics.js';
 export type { Affected, TriageOptions, TriageResult } from './triage.js';
+export type {
+  CompareOptions,
+  CompareResult,
+  DiffOptions,
+  DiffResult,
+  PeriodSide,
+  SequenceSide,
+  SequenceStep,
+  TemplateChange,
+} from './compare.js';

@@ -1,9 +1,11 @@
 import { CancelledError, LogsiftError } from './errors.js';
 import type { NativeInvestigation } from './native.js';
 import { callNativeSync, runNative, type TaskControl } from './run-native.js';
+import type { CompareOptions, CompareResult, DiffOptions, DiffResult } from './compare.js';
 import type { Query } from './query.js';
 import type { Detection, FileSchema, SchemaOptions } from './schema.js';
 import type { CountResult, IterateOptions, SearchOptions, SearchResult } from './search.js';
+import type { TemplatesOptions, TemplatesResult } from './templates.js';
 import type { Entry, SkippedFile, Stats } from './types.js';
 import type { BottlenecksOptions, BottlenecksResult } from './bottlenecks.js';
 import type { ContextOptions, ContextResult } from './context.js';
@@ -96,6 +98,19 @@ export class Investigation {
     }
   }
 
+  /**
+   * Log templates (Drain-class mining over every entry): counts, first/last seen, an example
+   * and parameter positions; `errorsOnly` keeps templates with errors.
+   */
+  templates(options: TemplatesOptions = {}, control: TaskControl = {}): Promise<TemplatesResult> {
+    return this.call<TemplatesResult>('templates', options, control);
+  }
+
+  /** The template id of each entry, in order (the ids `templates()` reports). */
+  templateOf(ids: readonly number[], control: TaskControl = {}): Promise<number[]> {
+    return this.call<number[]>('templateOf', { ids }, control);
+  }
+
   /** Every thread / request / trace / span / service id with count and first / last seen. */
   ids(options: IdsOptions = {}, control: TaskControl = {}): Promise<IdsResult> {
     return this.call<IdsResult>('ids', options, control);
@@ -144,6 +159,16 @@ export class Investigation {
   /** A one-call overview: volume, error trend, top errors, affected services, next commands. */
   triage(options: TriageOptions = {}, control: TaskControl = {}): Promise<TriageResult> {
     return this.call<TriageResult>('triage', options, control);
+  }
+
+  /** Two requests / threads / traces side by side: durations, outcomes, where they diverge. */
+  compare(a: string, b: string, options: CompareOptions = {}, control: TaskControl = {}): Promise<CompareResult> {
+    return this.call<CompareResult>('compare', { ...options, a, b }, control);
+  }
+
+  /** Two periods (or scopes): volume, error rate, templates that appeared, vanished or changed. */
+  diff(options: DiffOptions, control: TaskControl = {}): Promise<DiffResult> {
+    return this.call<DiffResult>('diff', options, control);
   }
 
   /** Releases the index. Further calls throw a `CLOSED` error. */

@@ -3,7 +3,6 @@
 //! not a test: the benchmarks proper live in packages/bench.
 
 use logsift_engine::indexer::{build, Control, OpenOptions};
-use logsift_engine::ops::Cache;
 use logsift_engine::session::Session;
 use logsift_engine::source::Source;
 use std::fmt::Write;
@@ -76,7 +75,7 @@ fn main() {
     )
     .unwrap();
     println!("indexed {} entries in {:.0} ms", ix.len(), t0.elapsed().as_secs_f64() * 1e3);
-    let s = Session { index: ix, skipped: Vec::new(), cache: Cache::default() };
+    let s = Session::new(ix, Vec::new());
     let mid = format!("req-{}", n / 20);
     let cases: Vec<(&str, String)> = vec![
         ("follow", format!(r#"{{"id":"{mid}"}}"#)),

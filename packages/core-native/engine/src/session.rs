@@ -8,8 +8,10 @@ use crate::indexer::{self, Control, OpenOptions, Skipped};
 use crate::ops;
 use crate::query::{Compiled, Query};
 use crate::search;
+use crate::templates::{self, Template, Templates};
 use serde::de::DeserializeOwned;
 use serde::{Deserialize, Serialize};
+use std::sync::OnceLock;
 use std::borrow::Cow;
 
 /// Open options as JSON (camelCase, every field optional; unknown fields are an error).
@@ -72,7 +74,7 @@ impl OpenRequest {
         let j: OpenRequestJson = args("open", json)?;
         let mut options = OpenOptions::default();
         if let Some(f) = j.format {
-            crate::format::FormatKind::from_name(&f)?;
+            crate::format::Spec::parse(&f)?;
             options.format = Some(f);
         }
         if let Some(tz) = j.timezone {
@@ -91,8 +93,43 @@ impl OpenRequest {
 pub struct Session {
     pub index: Index,
     pub skipped: Vec<Skipped>,
+    /// Templates of all entries, mined on first use and kept: the `templates` and
+    /// `templateOf` ops must agree on ids, and mining is the costly part.
+    templates: OnceLock<Templates>,
     /// Lazily built helpers of the investigation ops (sorted id names, the full scope).
     pub cache: ops::Cache,
+}
+
+#[derive(Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+struct TemplatesArgs {
+    /// At most this many templates (all when absent).
+    limit: Option<usize>,
+    /// Only templates with at least one ERROR-or-above entry, most errors first.
+    #[serde(default)]
+    errors_only: bool,
+    /// Entry ids whose template ids to return alongside.
+    ids: Option<Vec<u32>>,
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct TemplatesJson<'a> {
+    templates: Vec<&'a Template>,
+    /// Templates matching the filter before `limit`.
+    total: usize,
+    /// Entries mined.
+    entries: usize,
+    truncated: bool,
+    /// Template id of each requested entry, in request order.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    template_ids: Option<Vec<u32>>,
+}
+
+#[derive(Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+struct TemplateOfArgs {
+    ids: Vec<u32>,
 }
 
 #[derive(Deserialize)]
@@ -101,6 +138,28 @@ struct EntriesArgs {
     ids: Vec<u32>,
     #[serde(default)]
     fields: bool,
+}
+
+/// Two requests / threads / traces side by side.
+#[derive(Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+struct CompareArgs {
+    a: String,
+    b: String,
+    /// Id kind of both (auto-detected per id when absent).
+    kind: Option<String>,
+    /// Scope both sides (time range, filters).
+    query: Option<crate::query::Query>,
+}
+
+/// Two periods (or any two scopes): each side is a query, usually a time range.
+#[derive(Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+struct DiffArgs {
+    a: crate::query::Query,
+    b: crate::query::Query,
+    /// Templates listed per category (default 10).
+    top: Option<usize>,
 }
 
 #[derive(Deserialize)]
@@ -151,7 +210,56 @@ pub fn identify(inputs: &[String], json: &str) -> Result<Vec<Identity>> {
 impl Session {
     pub fn open(req: OpenRequest, ctl: &Control) -> Result<Session> {
         let (index, skipped) = indexer::open_paths(&req.inputs, &req.options, ctl)?;
-        Ok(Session { index, skipped, cache: ops::Cache::default() })
+        Ok(Session::new(index, skipped))
+    }
+
+    /// A session over an index built elsewhere (tests, in-memory sources).
+    pub fn new(index: Index, skipped: Vec<Skipped>) -> Session {
+        Session { index, skipped, templates: OnceLock::new(), cache: ops::Cache::default() }
+    }
+
+    /// Fails with UNKNOWN_ID on the first id that is not an entry.
+    fn check_ids(&self, ids: &[u32]) -> Result<()> {
+        let n = self.index.len() as u32;
+        match ids.iter().find(|&&id| id >= n) {
+            Some(bad) => Err(Error::new(Code::UnknownId, format!("no entry {bad} (the index has {n})"))),
+            None => Ok(()),
+        }
+    }
+
+    /// The templates of all entries (scope 0..len), mined once per session.
+    pub fn templates(&self, ctl: &Control) -> Result<&Templates> {
+        if let Some(t) = self.templates.get() {
+            return Ok(t);
+        }
+        let scope: Vec<u32> = (0..self.index.len() as u32).collect();
+        let mined = templates::mine_with(&self.index, &scope, &ctl.cancel)?;
+        Ok(self.templates.get_or_init(|| mined))
+    }
+
+    fn templates_op(&self, json: &str, ctl: &Control) -> Result<String> {
+        let a: TemplatesArgs = args("templates", json)?;
+        if let Some(ids) = &a.ids {
+            self.check_ids(ids)?;
+        }
+        let t = self.templates(ctl)?;
+        let mut list: Vec<&Template> = t.templates.iter().filter(|x| !a.errors_only || x.error_count > 0).collect();
+        if a.errors_only {
+            list.sort_by(|x, y| y.error_count.cmp(&x.error_count).then(y.count.cmp(&x.count)).then(x.id.cmp(&y.id)));
+        } else {
+            list.sort_by(|x, y| y.count.cmp(&x.count).then(x.id.cmp(&y.id)));
+        }
+        let total = list.len();
+        let limit = a.limit.unwrap_or(total);
+        list.truncate(limit);
+        let template_ids = a.ids.map(|ids| ids.iter().map(|&e| t.assignment[e as usize]).collect());
+        to_json(&TemplatesJson {
+            templates: list,
+            total,
+            entries: t.assignment.len(),
+            truncated: total > limit,
+            template_ids,
+        })
     }
 
     /// The entries an investigation op works on: those its `query` selects (the search query
@@ -178,7 +286,7 @@ impl Session {
             return Err(Error::new(Code::BinaryInput, format!("{name} looks like binary data, not a log")).at(name));
         }
         let index = indexer::build(vec![src], &req.options, ctl)?;
-        Ok(Session { index, skipped: Vec::new(), cache: ops::Cache::default() })
+        Ok(Session::new(index, Vec::new()))
     }
 
     /// Runs a named operation. Unknown operations are an error, never a no-op.
@@ -196,11 +304,15 @@ impl Session {
             ),
             "entries" => {
                 let a: EntriesArgs = args(op, json)?;
-                let n = self.index.len() as u32;
-                if let Some(bad) = a.ids.iter().find(|&&id| id >= n) {
-                    return Err(Error::new(Code::UnknownId, format!("no entry {bad} (the index has {n})")));
-                }
+                self.check_ids(&a.ids)?;
                 to_json(&a.ids.iter().map(|&e| self.index.entry(e, a.fields)).collect::<Vec<_>>())
+            }
+            "templates" => self.templates_op(json, ctl),
+            "templateOf" => {
+                let a: TemplateOfArgs = args(op, json)?;
+                self.check_ids(&a.ids)?;
+                let t = self.templates(ctl)?;
+                to_json(&a.ids.iter().map(|&e| t.assignment[e as usize]).collect::<Vec<_>>())
             }
             "schema" => to_json(&self.index.schema(&args::<crate::schema::SchemaArgs>(op, json)?)),
             "search" => {
@@ -230,6 +342,30 @@ impl Session {
                 let scope = self.scope(a.query.take(), a.scope.take(), ctl)?;
                 to_json(&ops::follow::follow(ix, &scope, &a)?)
             }
+            "compare" => {
+                let mut a: CompareArgs = args(op, json)?;
+                let scope = self.scope(a.query.take(), None, ctl)?;
+                let side = |id: &str| -> Result<Vec<u32>> {
+                    let (_, _, all) = ops::resolve_id(ix, id, a.kind.as_deref())?;
+                    let mut entries = ops::restrict(ix, &scope, &all);
+                    ops::time_order(ix, &mut entries);
+                    Ok(entries)
+                };
+                let (ea, eb) = (side(&a.a)?, side(&a.b)?);
+                to_json(&serde_json::json!({
+                    "a": a.a,
+                    "b": a.b,
+                    "comparison": templates::compare_sequences(ix, &ea, &eb),
+                }))
+            }
+            "diff" => {
+                let a: DiffArgs = args(op, json)?;
+                let mut ea = search::select(ix, a.a, ctl)?;
+                let mut eb = search::select(ix, a.b, ctl)?;
+                ops::time_order(ix, &mut ea);
+                ops::time_order(ix, &mut eb);
+                to_json(&templates::diff_periods(ix, &ea, &eb, a.top.unwrap_or(10)))
+            }
             "context" => {
                 let a: ops::context::ContextArgs = args(op, json)?;
                 to_json(&ops::context::context(ix, &a)?)
@@ -257,9 +393,7 @@ impl Session {
             "sample" => {
                 let mut a: ops::sample::SampleArgs = args(op, json)?;
                 let scope = self.scope(a.query.take(), a.scope.take(), ctl)?;
-                // Until the template miner lands, templates are normalized-message keys.
-                let t = self.cache.message_keys(ix);
-                to_json(&ops::sample::sample(ix, &scope, &t, &a)?)
+                to_json(&ops::sample::sample(ix, &scope, self.templates(ctl)?, &a)?)
             }
             "metrics" => {
                 let mut a: ops::metrics::MetricsArgs = args(op, json)?;
@@ -269,8 +403,7 @@ impl Session {
             "triage" => {
                 let mut a: ops::triage::TriageArgs = args(op, json)?;
                 let scope = self.scope(a.query.take(), a.scope.take(), ctl)?;
-                let t = self.cache.message_keys(ix);
-                to_json(&ops::triage::triage(ix, &scope, &t, &a)?)
+                to_json(&ops::triage::triage(ix, &scope, self.templates(ctl)?, &a)?)
             }
             _ => Err(Error::new(Code::InvalidOption, format!("unknown operation '{op}'")).at(op)),
         }

@@ -3,7 +3,6 @@
 mod common;
 use common::*;
 use logsift_engine::ops::metrics::{metrics, MetricsArgs};
-use logsift_engine::ops::templates::MessageKeys;
 use logsift_engine::ops::timeline::{timeline, TimelineArgs};
 use logsift_engine::ops::triage::{triage, TriageArgs};
 use logsift_engine::Code;
@@ -131,7 +130,7 @@ fn triage_overview_with_rising_errors() {
         })
         .collect();
     let ix = index(&[("app.jsonl", lines)]);
-    let r = triage(&ix, &all(&ix), &MessageKeys::new(&ix), &TriageArgs::default()).unwrap();
+    let r = triage(&ix, &all(&ix), &logsift_engine::templates::mine(&ix, &(0..ix.len() as u32).collect::<Vec<u32>>()), &TriageArgs::default()).unwrap();
     assert_eq!(r.entries, 360);
     assert_eq!(r.errors, 40);
     assert_eq!(r.trend, "rising");

@@ -3,7 +3,6 @@ mod common;
 use common::*;
 use logsift_engine::index::Index;
 use logsift_engine::ops::sample::{sample, SampleArgs, SampleResult, Strategy};
-use logsift_engine::ops::templates::MessageKeys;
 use logsift_engine::Code;
 
 /// 1000 records one second apart: errors at multiples of 100, warnings at other multiples of
@@ -35,7 +34,7 @@ fn run(ix: &Index, strategy: Strategy, size: usize, seed: Option<u64>) -> Sample
     sample(
         ix,
         &all(ix),
-        &MessageKeys::new(ix),
+        &logsift_engine::templates::mine(&ix, &(0..ix.len() as u32).collect::<Vec<u32>>()),
         &SampleArgs { strategy, size: Some(size), seed, fields: false, scope: None, query: None },
     )
     .unwrap()
@@ -117,7 +116,7 @@ fn diverse_covers_levels_templates_and_threads_first() {
 #[test]
 fn bad_options_are_errors() {
     let ix = data();
-    let t = MessageKeys::new(&ix);
+    let t = logsift_engine::templates::mine(&ix, &(0..ix.len() as u32).collect::<Vec<u32>>());
     let bad = |strategy, size, seed| {
         sample(&ix, &all(&ix), &t, &SampleArgs { strategy, size, seed, fields: false, scope: None, query: None })
             .unwrap_err()
@@ -129,7 +128,7 @@ fn bad_options_are_errors() {
     let e = sample(
         &no_ts,
         &all(&no_ts),
-        &MessageKeys::new(&no_ts),
+        &logsift_engine::templates::mine(&no_ts, &(0..no_ts.len() as u32).collect::<Vec<u32>>()),
         &SampleArgs {
             strategy: Strategy::Chronological,
             size: Some(2),

@@ -48,17 +48,11 @@ pub struct Cache {
     sorted: [OnceLock<Vec<u32>>; 6],
     /// `0..n`, the scope when the caller gives none.
     all: OnceLock<Vec<u32>>,
-    /// Normalized-message template keys of every entry (until the template miner plugs in).
-    keys: OnceLock<templates::KeyTable>,
 }
 
 impl Cache {
     pub fn all<'a>(&'a self, ix: &Index) -> &'a [u32] {
         self.all.get_or_init(|| (0..ix.len() as u32).collect())
-    }
-
-    pub fn message_keys<'a>(&'a self, ix: &'a Index) -> templates::TableKeys<'a> {
-        templates::TableKeys { ix, table: self.keys.get_or_init(|| templates::KeyTable::build(ix)) }
     }
 
     /// Ids of `kind` whose name starts with `prefix`, in name order. O(log ids) after the first

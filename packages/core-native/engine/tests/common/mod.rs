@@ -3,7 +3,6 @@
 
 use logsift_engine::index::Index;
 use logsift_engine::indexer::{build, Control, OpenOptions};
-use logsift_engine::ops::Cache;
 use logsift_engine::session::Session;
 use logsift_engine::source::Source;
 
@@ -40,7 +39,7 @@ pub fn all(ix: &Index) -> Vec<u32> {
 }
 
 pub fn session(ix: Index) -> Session {
-    Session { index: ix, skipped: Vec::new(), cache: Cache::default() }
+    Session::new(ix, Vec::new())
 }
 
 pub fn ms(ms: i64) -> i64 {
