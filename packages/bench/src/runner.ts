@@ -20,6 +20,8 @@ import { fmtMs } from './format.js';
 
 export interface RunOptions {
   scale: ScaleName;
+  /** Entries to generate instead of the scale's (tests use tiny data sets). */
+  entries?: number;
   seed: number;
   scenarios: readonly Scenario[];
   settings: MeasureSettings;
@@ -130,7 +132,7 @@ async function runScenario(scenario: Scenario, plan: RunPlan, planPath: string, 
 export async function runBench(options: RunOptions): Promise<Report> {
   const log = options.log ?? (() => {});
   const started = performance.now();
-  const entries = SCALES[options.scale];
+  const entries = options.entries ?? SCALES[options.scale];
   const data = await ensureData(options.dataDir, options.scale, entries, options.seed, log);
   mkdirSync(options.workDir, { recursive: true });
   const probeInv = await open(data.files.json.path);
