@@ -1,6 +1,6 @@
-import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { readFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
 import * as api from '@logsift/api';
 import type { Investigation, TaskControl } from '@logsift/api';
 
@@ -56,8 +56,8 @@ export function method(inv: Investigation, name: string): (...args: unknown[]) =
 /** Version of the installed @logsift/api package. */
 export function apiVersion(): string {
   try {
-    const require = createRequire(import.meta.url);
-    const pkg = join(dirname(require.resolve('@logsift/api')), '..', 'package.json');
+    // The package exports only an `import` condition: resolve it the ESM way.
+    const pkg = join(dirname(fileURLToPath(import.meta.resolve('@logsift/api'))), '..', 'package.json');
     return (JSON.parse(readFileSync(pkg, 'utf8')) as { version: string }).version;
   } catch {
     return 'unknown';

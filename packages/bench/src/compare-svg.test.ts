@@ -24,7 +24,8 @@ describe('renderComparisonSvg', () => {
     expect(svg).toContain(`fill="${colourFor('faster', 'definitive')}"`);
     expect(svg).toContain(`fill="${colourFor('slower', 'definitive')}"`);
     expect(svg).toMatch(/4\.40× definitive/);
-    expect(svg).toMatch(/0\.52× definitive ⚠/);
-    expect(svg).toContain('not compared: skipped in base');
+    expect(svg).toMatch(/0\.52× definitive ⚠ regression/);
+    expect(svg).toContain('1 scenario(s) not compared');
+    expect(svg).toMatch(/skipped in base: not available in this version: Investigation.search\(\) — search.skipped/);
   });
 });

@@ -12,6 +12,17 @@ export function colourFor(direction: Direction | undefined, confidence: Confiden
   return COLOURS[direction][confidence];
 }
 
+/** Scenarios without a speedup, grouped by the reason. */
+export function groupNotCompared(cmp: Comparison): { note: string; names: string[] }[] {
+  const groups = new Map<string, string[]>();
+  for (const s of cmp.scenarios) {
+    if (s.speedup !== undefined) continue;
+    const note = s.note ?? 'not compared';
+    groups.set(note, [...(groups.get(note) ?? []), s.name]);
+  }
+  return [...groups].map(([note, names]) => ({ note, names }));
+}
+
 function esc(s: string): string {
   return s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
 }
@@ -23,18 +34,19 @@ function esc(s: string): string {
  */
 export function renderComparisonSvg(cmp: Comparison): string {
   const width = 1000;
-  const labelW = 330;
+  const labelW = 300;
   const left = labelW + 20;
-  const right = width - 150;
+  const right = width - 190;
   const centre = (left + right) / 2;
   const half = (right - left) / 2;
   const rowH = 24;
   const top = 96;
-  const rows = cmp.scenarios;
+  const rows = cmp.scenarios.filter((r) => r.speedup !== undefined);
+  const notCompared = groupNotCompared(cmp);
   const maxAbs = Math.max(1, ...rows.filter((r) => r.speedup !== undefined).map((r) => Math.abs(Math.log2(r.speedup as number))));
   const span = Math.min(4, Math.ceil(maxAbs));
   const x = (s: number): number => centre + (Math.max(-span, Math.min(span, Math.log2(s))) / span) * half;
-  const height = top + rows.length * rowH + 40;
+  const height = top + rows.length * rowH + 40 + (notCompared.length > 0 ? 24 + notCompared.length * 16 : 0);
   const parts: string[] = [];
   parts.push(`<svg xmlns="http://www.w3.org/2000/svg" width="${width}" height="${height}" viewBox="0 0 ${width} ${height}" font-family="Helvetica, Arial, sans-serif">`);
   parts.push(`<rect width="${width}" height="${height}" fill="#ffffff"/>`);
@@ -73,19 +85,26 @@ export function renderComparisonSvg(cmp: Comparison): string {
     if (i % 2 === 0) parts.push(`<rect x="10" y="${y}" width="${width - 20}" height="${rowH}" fill="#f6f8fa"/>`);
     const cy = y + rowH / 2 + 4;
     parts.push(`<text x="${labelW}" y="${cy}" font-size="12" text-anchor="end" fill="#1f2328" font-family="Menlo, Consolas, monospace">${esc(r.name)}</text>`);
-    if (r.speedup === undefined) {
-      parts.push(`<text x="${left}" y="${cy}" font-size="11" fill="#8c959f">${esc(`not compared: ${r.note ?? ''}`.slice(0, 110))}</text>`);
-      return;
-    }
+    const speedup = r.speedup as number;
     const x0 = centre;
-    const x1 = x(r.speedup);
+    const x1 = x(speedup);
     const bx = Math.min(x0, x1);
     const bw = Math.max(2, Math.abs(x1 - x0));
     parts.push(`<rect x="${bx.toFixed(1)}" y="${y + 4}" width="${bw.toFixed(1)}" height="${rowH - 8}" rx="2" fill="${colourFor(r.direction, r.confidence)}"/>`);
-    const text = `${fmtSpeedup(r.speedup)} ${r.confidence}${r.regression ? ' ⚠' : ''}`;
-    const tx = x1 >= x0 ? Math.max(x1, x0 + 2) + 6 : Math.min(x1, x0 - 2) - 6;
-    parts.push(`<text x="${tx.toFixed(1)}" y="${cy}" font-size="11" text-anchor="${x1 >= x0 ? 'start' : 'end'}" fill="#1f2328">${esc(text)}</text>`);
+    // Values in their own column, so a long bar never runs into a label.
+    const text = `${fmtSpeedup(speedup)} ${r.confidence}${r.regression ? ' ⚠ regression' : ''}`;
+    parts.push(`<text x="${right + 12}" y="${cy}" font-size="11" fill="${r.regression ? '#a40e26' : '#1f2328'}">${esc(text)}</text>`);
   });
+  if (notCompared.length > 0) {
+    let y = top + rows.length * rowH + 44;
+    const total = notCompared.reduce((n, g) => n + g.names.length, 0);
+    parts.push(`<text x="20" y="${y}" font-size="12" fill="#57606a">${total} scenario(s) not compared (skipped or failed in one of the runs):</text>`);
+    for (const g of notCompared) {
+      y += 16;
+      const names = g.names.length > 3 ? `${g.names.slice(0, 3).join(", ")} and ${g.names.length - 3} more` : g.names.join(", ");
+      parts.push(`<text x="30" y="${y}" font-size="11" fill="#8c959f">${esc(`${g.note.slice(0, 95)} — ${names}`.slice(0, 175))}</text>`);
+    }
+  }
   parts.push('</svg>');
   return `${parts.join('\n')}\n`;
 }

@@ -1,4 +1,5 @@
 import type { Comparison } from './compare.js';
+import { groupNotCompared } from './compare-svg.js';
 import { fmtMs, fmtSpeedup, mdTable } from './format.js';
 
 /** The comparison as a Markdown table (readable in a terminal too), regressions flagged. */
@@ -12,21 +13,24 @@ export function renderComparison(cmp: Comparison): string {
   out.push(
     mdTable(
       ['scenario', 'base median', 'current median', 'speedup', 'change', 'confidence', ''],
-      cmp.scenarios.map((s) =>
-        s.speedup === undefined
-          ? [s.name, '', '', '', '', '', s.note ?? '']
-          : [
-              s.name,
-              fmtMs(s.baseMedianMs ?? Number.NaN),
-              fmtMs(s.currentMedianMs ?? Number.NaN),
-              fmtSpeedup(s.speedup),
-              s.direction ?? '',
-              s.confidence ?? '',
-              s.regression ? `REGRESSION (${s.confidence})` : '',
-            ],
-      ),
+      cmp.scenarios
+        .filter((s) => s.speedup !== undefined)
+        .map((s) => [
+          s.name,
+          fmtMs(s.baseMedianMs ?? Number.NaN),
+          fmtMs(s.currentMedianMs ?? Number.NaN),
+          fmtSpeedup(s.speedup ?? Number.NaN),
+          s.direction ?? '',
+          s.confidence ?? '',
+          s.regression ? `REGRESSION (${s.confidence})` : '',
+        ]),
     ),
   );
+  const notCompared = groupNotCompared(cmp);
+  if (notCompared.length > 0) {
+    out.push('', 'not compared:');
+    for (const g of notCompared) out.push(`- ${g.note}: ${g.names.join(', ')}`);
+  }
   const counts = new Map<string, number>();
   for (const s of cmp.scenarios) {
     const key = s.speedup === undefined ? 'not compared' : s.direction === 'same' ? 'noise' : `${s.direction} (${s.confidence})`;

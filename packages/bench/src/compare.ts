@@ -66,7 +66,7 @@ function side(r: Report): Comparison['base'] {
 
 function statusNote(label: string, r: ScenarioResult | undefined): string | undefined {
   if (!r) return `not in ${label}`;
-  if (r.status !== 'ok' || !r.timeMs) return `${r.status} in ${label}${r.reason ? `: ${r.reason}` : ''}`;
+  if (r.status !== 'ok' || !r.timeMs) return `${r.status} in ${label}${r.reason ? `: ${r.reason.replace(/\s+/g, ' ').trim()}` : ''}`;
   return undefined;
 }
 
