@@ -101,7 +101,7 @@ export function renderComparisonSvg(cmp: Comparison): string {
     parts.push(`<text x="20" y="${y}" font-size="12" fill="#57606a">${total} scenario(s) not compared (skipped or failed in one of the runs):</text>`);
     for (const g of notCompared) {
       y += 16;
-      const names = g.names.length > 3 ? `${g.names.slice(0, 3).join(", ")} and ${g.names.length - 3} more` : g.names.join(", ");
+      const names = g.names.length > 3 ? `${g.names.slice(0, 3).join(', ')} and ${g.names.length - 3} more` : g.names.join(', ');
       parts.push(`<text x="30" y="${y}" font-size="11" fill="#8c959f">${esc(`${g.note.slice(0, 95)} — ${names}`.slice(0, 175))}</text>`);
     }
   }
