@@ -1,4 +1,5 @@
 export { open, type OpenOptions } from './open.js';
+export { clearIndexCache, type FileIdentity } from './index-cache.js';
 export { Investigation } from './investigation.js';
 export {
   LogsiftError,
@@ -9,3 +10,15 @@ export {
 } from './errors.js';
 export type { Progress, TaskControl } from './run-native.js';
 export type { Entry, FileStats, LevelName, SkippedFile, Stats, TimeRange } from './types.js';
+export type { OneOrMany, Query } from './query.js';
+export type {
+  AggregationKind,
+  Aggregations,
+  CountResult,
+  IterateOptions,
+  SearchHit,
+  SearchOptions,
+  SearchOrder,
+  SearchResult,
+} from './search.js';
+export type { Detection, FieldInfo, FileSchema, IdInfo, SchemaOptions } from './schema.js';

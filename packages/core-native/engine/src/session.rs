@@ -5,6 +5,8 @@
 use crate::error::{Code, Error, Result};
 use crate::index::Index;
 use crate::indexer::{self, Control, OpenOptions, Skipped};
+use crate::query::Compiled;
+use crate::search;
 use serde::de::DeserializeOwned;
 use serde::{Deserialize, Serialize};
 
@@ -96,6 +98,15 @@ struct EntriesArgs {
     fields: bool,
 }
 
+#[derive(Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+struct PageArgs {
+    after: Option<u32>,
+    limit: usize,
+    #[serde(default)]
+    fields: bool,
+}
+
 #[derive(Serialize)]
 #[serde(rename_all = "camelCase")]
 struct SkippedJson<'a> {
@@ -108,14 +119,49 @@ fn to_json<T: Serialize>(v: &T) -> Result<String> {
     serde_json::to_string(v).map_err(|e| Error::new(Code::Internal, format!("cannot serialize result: {e}")))
 }
 
+/// A file an open would index, with the identity used to reuse a cached index.
+#[derive(Serialize, Debug)]
+#[serde(rename_all = "camelCase")]
+pub struct Identity {
+    pub path: String,
+    pub size: u64,
+    pub mtime_ns: i64,
+}
+
+/// Expands inputs as `open` would and returns each file's identity (path, size, mtime),
+/// without reading any file.
+pub fn identify(inputs: &[String], json: &str) -> Result<Vec<Identity>> {
+    let req = OpenRequest::from_json(inputs, json)?;
+    let found = crate::source::expand(&req.inputs, &req.options.include)?;
+    found
+        .into_iter()
+        .map(|f| {
+            let path = f.path.to_string_lossy().into_owned();
+            let meta = std::fs::metadata(&f.path).map_err(|e| Error::io(&path, &e))?;
+            Ok(Identity { path, size: meta.len(), mtime_ns: crate::source::mtime_ns(&meta) })
+        })
+        .collect()
+}
+
 impl Session {
     pub fn open(req: OpenRequest, ctl: &Control) -> Result<Session> {
         let (index, skipped) = indexer::open_paths(&req.inputs, &req.options, ctl)?;
         Ok(Session { index, skipped })
     }
 
+    /// Indexes bytes already in memory (stdin), named `name` in results.
+    pub fn open_bytes(name: &str, data: Vec<u8>, json: &str, ctl: &Control) -> Result<Session> {
+        let req = OpenRequest::from_json(&[], json)?;
+        let src = crate::source::Source::from_bytes(name, data)?;
+        if crate::source::looks_binary(src.data()) {
+            return Err(Error::new(Code::BinaryInput, format!("{name} looks like binary data, not a log")).at(name));
+        }
+        let index = indexer::build(vec![src], &req.options, ctl)?;
+        Ok(Session { index, skipped: Vec::new() })
+    }
+
     /// Runs a named operation. Unknown operations are an error, never a no-op.
-    pub fn call(&self, op: &str, json: &str, _ctl: &Control) -> Result<String> {
+    pub fn call(&self, op: &str, json: &str, ctl: &Control) -> Result<String> {
         self.index.check_sources()?;
         match op {
             "stats" => to_json(&self.index.stats()),
@@ -133,6 +179,24 @@ impl Session {
                     return Err(Error::new(Code::UnknownId, format!("no entry {bad} (the index has {n})")));
                 }
                 to_json(&a.ids.iter().map(|&e| self.index.entry(e, a.fields)).collect::<Vec<_>>())
+            }
+            "schema" => to_json(&self.index.schema(&args::<crate::schema::SchemaArgs>(op, json)?)),
+            "search" => {
+                let (query, page) = search::split_args::<search::PageOptions>(op, json, search::PAGE_KEYS)?;
+                to_json(&search::search(&self.index, query, &page, ctl)?)
+            }
+            "count" => {
+                let (query, mut page) = search::split_args::<search::PageOptions>(op, json, search::PAGE_KEYS)?;
+                page.count_only = true;
+                let r = search::search(&self.index, query, &page, ctl)?;
+                to_json(&serde_json::json!({ "total": r.total_matches, "aggregations": r.aggregations }))
+            }
+            "page" => {
+                let (query, page) = search::split_args::<PageArgs>(op, json, &["after", "limit", "fields"])?;
+                let q = Compiled::new(query, &self.index)?;
+                let (ids, done) = search::next_page(&self.index, &q, page.after, page.limit.clamp(1, 100_000));
+                let entries: Vec<_> = ids.iter().map(|&e| self.index.entry(e, page.fields)).collect();
+                to_json(&serde_json::json!({ "entries": entries, "done": done, "last": ids.last() }))
             }
             _ => Err(Error::new(Code::InvalidOption, format!("unknown operation '{op}'")).at(op)),
         }

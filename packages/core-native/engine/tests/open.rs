@@ -4,6 +4,7 @@
 use logsift_engine::index::Index;
 use logsift_engine::indexer::{build, open_paths, Control, OpenOptions};
 use logsift_engine::source::Source;
+use logsift_engine::record::ID_KINDS;
 use logsift_engine::Code;
 
 fn index_bytes(data: &[u8], opts: &OpenOptions) -> Index {
@@ -11,12 +12,12 @@ fn index_bytes(data: &[u8], opts: &OpenOptions) -> Index {
     build(vec![src], opts, &Control::default()).unwrap()
 }
 
-fn fingerprint(ix: &Index) -> Vec<(u64, u32, u32, i64, u8, u32, u32, [String; 6])> {
+fn fingerprint(ix: &Index) -> Vec<(u64, usize, u32, i64, u8, u8, u16, u16, [String; 6])> {
     (0..ix.len() as u32)
         .map(|e| {
             let i = e as usize;
-            let ids = std::array::from_fn(|k| String::from_utf8_lossy(ix.ids[k].name(ix.cols.ids[k][i])).into_owned());
-            (ix.cols.offset[i], ix.cols.len[i], ix.cols.line[i], ix.cols.ts[i], ix.cols.level[i], ix.cols.msg_start[i], ix.cols.msg_len[i], ids)
+            let ids = std::array::from_fn(|k| String::from_utf8_lossy(ix.id_name(ID_KINDS[k], ix.cols.ids[k][i])).into_owned());
+            (ix.cols.offset[i], ix.raw(e).len(), ix.cols.line[i], ix.cols.ts[i], ix.cols.level[i], ix.cols.flags[i], ix.cols.msg_start[i], ix.cols.msg_len[i], ids)
         })
         .collect()
 }
@@ -35,7 +36,7 @@ java.lang.RuntimeException: x\n\tat A.b(A.java:1)\n\n\
     assert!(raw1.ends_with("at A.b(A.java:1)"), "{raw1}");
     assert_eq!(ix.message(2), "c");
     let t1 = ix.ids[0].get(b"t1").unwrap();
-    assert_eq!(ix.postings[0].of(t1), &[0, 2]);
+    assert_eq!(&*ix.entries_with(logsift_engine::record::IdKind::Thread, t1), &[0, 2]);
     let e = ix.entry(1, true);
     assert_eq!(e.level, "ERROR");
     assert_eq!(e.level_text.as_deref(), Some("error"));
@@ -91,5 +92,71 @@ fn bad_inputs_have_stable_codes() {
     std::fs::write(&empty, b"").unwrap();
     let (ix, _) = open_paths(&[empty.to_string_lossy().into()], &opts, &ctl).unwrap();
     assert_eq!(ix.len(), 0);
+    std::fs::remove_dir_all(&dir).unwrap();
+}
+
+#[test]
+fn lines_of_many_megabytes() {
+    let big = "x".repeat(3 << 20);
+    let data = format!(
+        "{{\"time\":\"2024-01-01T00:00:00Z\",\"level\":\"info\",\"pad\":\"{big}\",\"msg\":\"after the padding\"}}\n\
+         {{\"time\":\"2024-01-01T00:00:01Z\",\"level\":\"warn\",\"msg\":\"{big}\"}}\n\
+         {{\"time\":\"2024-01-01T00:00:02Z\",\"level\":\"error\",\"msg\":\"small\"}}\n"
+    );
+    let ix = index_bytes(data.as_bytes(), &OpenOptions { chunk_size: 1 << 20, ..Default::default() });
+    assert_eq!(ix.len(), 3);
+    assert_eq!(ix.message(0), "after the padding");
+    assert_eq!(ix.message(1).len(), 3 << 20);
+    assert_eq!(ix.message(2), "small");
+    assert_eq!(ix.cols.level, vec![9, 13, 17]);
+}
+
+#[test]
+fn schema_lists_fields_ids_and_formats() {
+    let data = b"{\"time\":\"2024-01-01T00:00:00Z\",\"level\":\"info\",\"msg\":\"a\",\"trace_id\":\"t1\",\"http\":{\"status\":200}}\n\
+{\"time\":\"2024-01-01T00:00:05Z\",\"level\":\"error\",\"msg\":\"b\",\"trace_id\":\"t2\",\"http\":{\"status\":503},\"err\":\"boom\"}\n";
+    let ix = index_bytes(data, &OpenOptions::default());
+    let s = ix.schema(&logsift_engine::schema::SchemaArgs { sample: 10, examples: 2 });
+    assert_eq!(s.len(), 1);
+    assert_eq!(s[0].format, "json");
+    assert_eq!(s[0].sampled, 2);
+    let status = s[0].fields.iter().find(|f| f.name == "http.status").unwrap();
+    assert_eq!(status.count, 2);
+    assert_eq!(status.types, vec!["number"]);
+    assert_eq!(status.examples.len(), 2);
+    let err = s[0].fields.iter().find(|f| f.name == "err").unwrap();
+    assert_eq!(err.share, 0.5);
+    assert_eq!(s[0].ids.iter().map(|i| (i.kind, i.records, i.distinct)).collect::<Vec<_>>(), vec![("trace", 2, 2)]);
+    assert_eq!(s[0].time_range.last.as_deref(), Some("2024-01-01T00:00:05.000Z"));
+}
+
+#[test]
+fn a_file_truncated_or_appended_while_open_never_faults() {
+    use logsift_engine::session::{OpenRequest, Session};
+    let dir = std::env::temp_dir().join(format!("logsift-change-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let path = dir.join("live.log");
+    let mut text = String::new();
+    for i in 0..2000 {
+        text.push_str(&format!("2024-01-01T00:00:00Z INFO line {i}\n"));
+    }
+    std::fs::write(&path, &text).unwrap();
+    let p = path.to_string_lossy().into_owned();
+    let ctl = Control::default();
+    let s = Session::open(OpenRequest::from_json(&[p.clone()], "{}").unwrap(), &ctl).unwrap();
+    // Appended: still readable (the new bytes are beyond the mapping).
+    std::fs::OpenOptions::new().append(true).open(&path).unwrap();
+    std::fs::write(&path, format!("{text}2024-01-01T00:00:01Z INFO appended\n")).unwrap();
+    assert!(s.call("search", r#"{"text":"line 1999"}"#, &ctl).is_ok());
+    // Truncated: reported, not a SIGBUS.
+    std::fs::write(&path, "short\n").unwrap();
+    let err = s.call("search", r#"{"text":"line"}"#, &ctl).unwrap_err();
+    assert_eq!(err.code, Code::SourceChanged);
+    // Replaced by rename: the old mapping stays valid.
+    let s2 = Session::open(OpenRequest::from_json(&[p.clone()], "{}").unwrap(), &ctl).unwrap();
+    let tmp = dir.join("new.log");
+    std::fs::write(&tmp, "tiny\n").unwrap();
+    std::fs::rename(&tmp, &path).unwrap();
+    assert!(s2.call("search", r#"{"text":"short"}"#, &ctl).is_ok());
     std::fs::remove_dir_all(&dir).unwrap();
 }
