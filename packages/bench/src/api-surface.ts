@@ -2,7 +2,7 @@ import { dirname, join } from 'node:path';
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import * as api from '@logsift/api';
-import type { Investigation, TaskControl } from '@logsift/api';
+import type { Investigation, OpenOptions, TaskControl } from '@logsift/api';
 
 /**
  * The bench runs against whatever version of @logsift/api is installed, older ones included.
@@ -65,3 +65,25 @@ export function apiVersion(): string {
 }
 
 export { api };
+
+let cacheOptionKnown: boolean | undefined;
+
+/**
+ * Opens without the api's index cache (`cache: false`), so an index build is measured as a
+ * build and not as a cache hit. A version that predates the cache rejects the option: it
+ * then has nothing to bypass, and is opened plainly.
+ */
+export async function openFresh(path: string, options: OpenOptions = {}): Promise<Investigation> {
+  if (cacheOptionKnown !== false) {
+    try {
+      const inv = await api.open(path, { ...options, cache: false } as OpenOptions);
+      cacheOptionKnown = true;
+      return inv;
+    } catch (error) {
+      const e = error as { code?: string; location?: string };
+      if (cacheOptionKnown === undefined && e.code === 'INVALID_OPTION' && e.location === 'cache') cacheOptionKnown = false;
+      else throw error;
+    }
+  }
+  return api.open(path, options);
+}

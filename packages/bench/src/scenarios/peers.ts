@@ -123,6 +123,15 @@ export const peerScenarios: Scenario[] = [
     found: count,
   }),
   peer({
+    name: 'peers.rg-count-17pct-ci',
+    tool: 'rg',
+    title: 'rg -c -i, a word matching ~17%, case-insensitive (JSON file)',
+    format: 'json',
+    pairedWith: ['search.count-17pct-ci'],
+    args: (p, f) => ['-c', '-i', '--fixed-strings', term17(p), f],
+    found: count,
+  }),
+  peer({
     name: 'peers.grep-count-no-match',
     tool: 'grep',
     title: 'grep -c, a substring no line contains (JSON file)',

@@ -1,4 +1,4 @@
-import { method } from '../api-surface.js';
+import { method, Unavailable } from '../api-surface.js';
 import type { Probes, TermShare } from '../probes.js';
 import { prepared, SkipScenario, type Scenario, type ScenarioContext } from '../scenario.js';
 
@@ -62,9 +62,16 @@ function count(name: string, title: string, query: (p: Probes) => Record<string,
 }
 
 export const searchScenarios: Scenario[] = [
-  count('search.count-no-match', 'count a substring no record contains (full scan)', (p) => ({ text: p.noMatch }), 'no slower than rg -c (1M)'),
-  count('search.count-17pct', 'count a word matching ~17% of records', (p) => ({ text: term(p.term17, 'word matching ~17%') }), 'no slower than rg -c (1M)'),
-  count('search.count-no-match-text', 'count a no-match substring in the plain-text file', (p) => ({ text: p.noMatch }), undefined, 'text'),
+  // Case-sensitive like `rg -c` / `grep -c` by default, so the peers do the same work.
+  count('search.count-no-match', 'count a substring no record contains (full scan, case-sensitive)', (p) => ({ text: p.noMatch, caseSensitive: true }), 'no slower than rg -c (1M)'),
+  count(
+    'search.count-17pct',
+    'count a word matching ~17% of records (case-sensitive)',
+    (p) => ({ text: term(p.term17, 'word matching ~17%'), caseSensitive: true }),
+    'no slower than rg -c (1M)',
+  ),
+  count('search.count-17pct-ci', 'count a word matching ~17% of records (case-insensitive, the default)', (p) => ({ text: term(p.term17, 'word matching ~17%') })),
+  count('search.count-no-match-text', 'count a no-match substring in the plain-text file', (p) => ({ text: p.noMatch, caseSensitive: true }), undefined, 'text'),
   search('search.level-error', 'level=error, first page of 100', () => ({ level: 'error', limit: 100 }), '< 5 ms (1M)'),
   search(
     'search.warn-term-last-1h',
@@ -85,9 +92,36 @@ export const searchScenarios: Scenario[] = [
   })),
   search('search.no-match', 'search for a substring no record contains, limit 100', (p) => ({ text: p.noMatch, limit: 100 })),
   search('search.oldest-first-level-warn', 'level>=warn, oldest first, limit 100', () => ({ minLevel: 'warn', order: 'oldest', limit: 100 })),
-  search('search.aggregate-level-service', 'word ~17% with aggregations by level and service (count only)', (p) => ({
+  count('search.count-aggregate-level-service', 'count of a word ~17% with aggregations by level and service', (p) => ({
     text: term(p.term17, 'word matching ~17%'),
     aggregate: ['level', 'service'],
-    countOnly: true,
   })),
+  search('search.query-string', 'compact query string: level>=warn "word" -rare, limit 50', (p) => ({
+    q: `level>=warn "${term(p.term17, 'word matching ~17%')}" -${term(p.termRare, 'rare word')}`,
+    limit: 50,
+  })),
+  search('search.tail-100', 'the last 100 matches of the broad word', (p) => ({ text: term(p.term60, 'word matching ~60%'), tail: 100 })),
+  {
+    name: 'search.iterate-17pct',
+    suite: 'search',
+    title: 'stream every match of a word ~17% through iterate() (batches of 5000)',
+    target: 'memory flat in the number of matches',
+    setup: async (ctx) => {
+      const inv = await ctx.investigation('json');
+      const iterate = (inv as unknown as Record<string, unknown>)['iterate'];
+      if (typeof iterate !== 'function') throw new Unavailable('Investigation.iterate()');
+      const query = { text: term(ctx.probes.term17, 'word matching ~17%') };
+      const file = ctx.data.files.json;
+      return prepared<number>({
+        run: async () => {
+          let n = 0;
+          for await (const _ of (iterate as (q: object, o: object) => AsyncIterable<unknown>).call(inv, query, { batchSize: 5000 })) n += 1;
+          return n;
+        },
+        units: { entries: file.entries, bytes: file.bytes },
+        inputs: query,
+        describe: (n) => ({ streamed: n }),
+      });
+    },
+  },
 ];
