@@ -120,39 +120,39 @@ export const cliScenarios: Scenario[] = [
   cli({
     name: 'cli.count-17pct',
     suite: 'cli',
-    title: 'logsift count of a word matching ~17% (JSON file, end to end)',
+    title: 'logsift count of a word matching ~17% (JSON file, end to end, case-sensitive like rg)',
     command: 'count',
     format: 'json',
-    args: (p) => ['FILE', '--query', term17(p), '--json'],
+    args: (p) => ['FILE', '--query', term17(p), '--case-sensitive', '--json'],
   }),
   cli({
     name: 'cli.count-17pct-text',
     suite: 'cli',
-    title: 'logsift count of a word matching ~17% (plain-text file, end to end)',
+    title: 'logsift count of a word matching ~17% (plain-text file, end to end, case-sensitive)',
     command: 'count',
     format: 'text',
-    args: (p) => ['FILE', '--query', term17(p), '--json'],
+    args: (p) => ['FILE', '--query', term17(p), '--case-sensitive', '--json'],
   }),
   cli({
     name: 'cli.follow-request',
     suite: 'cli',
-    title: 'logsift follow the busiest request',
+    title: 'logsift follow --request (the busiest request)',
     command: 'follow',
     format: 'json',
     args: (p) => {
       if (!p.request) throw new SkipScenario('no request id found in the generated data');
-      return ['FILE', p.request, '--json'];
+      return ['FILE', '--request', p.request, '--json'];
     },
   }),
   cli({
     name: 'cli.hierarchy-trace',
     suite: 'cli',
-    title: 'logsift hierarchy of the busiest trace',
+    title: 'logsift hierarchy --trace (the busiest trace)',
     command: 'hierarchy',
     format: 'json',
     args: (p) => {
       if (!p.trace) throw new SkipScenario('no trace id found in the generated data');
-      return ['FILE', p.trace, '--json'];
+      return ['FILE', '--trace', p.trace, '--json'];
     },
   }),
   cli({
@@ -169,7 +169,7 @@ export const cliScenarios: Scenario[] = [
     title: 'logsift export the JSON file to SQLite',
     command: 'export',
     format: 'json',
-    args: (_p, ctx) => ['FILE', '--to', exportOut(ctx), '--json'],
+    args: (_p, ctx) => ['FILE', '--out', exportOut(ctx), '--json'],
     cleanup: (ctx) => {
       for (const s of ['', '-wal', '-shm']) rmSync(`${exportOut(ctx)}${s}`, { force: true });
     },
