@@ -36,7 +36,7 @@ export function renderComparisonSvg(cmp: Comparison): string {
   const width = 1000;
   const labelW = 300;
   const left = labelW + 20;
-  const right = width - 190;
+  const right = width - 230;
   const centre = (left + right) / 2;
   const half = (right - left) / 2;
   const rowH = 24;
@@ -92,7 +92,7 @@ export function renderComparisonSvg(cmp: Comparison): string {
     const bw = Math.max(2, Math.abs(x1 - x0));
     parts.push(`<rect x="${bx.toFixed(1)}" y="${y + 4}" width="${bw.toFixed(1)}" height="${rowH - 8}" rx="2" fill="${colourFor(r.direction, r.confidence)}"/>`);
     // Values in their own column, so a long bar never runs into a label.
-    const text = `${fmtSpeedup(speedup)} ${r.confidence}${r.regression ? ' ⚠ regression' : ''}`;
+    const text = `${fmtSpeedup(speedup)} ${r.confidence}${r.regression ? ' ⚠ regression' : ''}${r.noisy ? ' (noisy)' : ''}`;
     parts.push(`<text x="${right + 12}" y="${cy}" font-size="11" fill="${r.regression ? '#a40e26' : '#1f2328'}">${esc(text)}</text>`);
   });
   if (notCompared.length > 0) {

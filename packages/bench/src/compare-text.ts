@@ -1,6 +1,6 @@
 import type { Comparison } from './compare.js';
 import { groupNotCompared } from './compare-svg.js';
-import { fmtMs, fmtSpeedup, mdTable } from './format.js';
+import { fmtMs, fmtPct, fmtSpeedup, mdTable } from './format.js';
 
 /** The comparison as a Markdown table (readable in a terminal too), regressions flagged. */
 export function renderComparison(cmp: Comparison): string {
@@ -12,13 +12,14 @@ export function renderComparison(cmp: Comparison): string {
   out.push('');
   out.push(
     mdTable(
-      ['scenario', 'base median', 'current median', 'speedup', 'change', 'confidence', ''],
+      ['scenario', 'base median', 'current median', 'CV base / current', 'speedup', 'change', 'confidence', ''],
       cmp.scenarios
         .filter((s) => s.speedup !== undefined)
         .map((s) => [
           s.name,
           fmtMs(s.baseMedianMs ?? Number.NaN),
           fmtMs(s.currentMedianMs ?? Number.NaN),
+          `${fmtPct(s.baseCv ?? Number.NaN)} / ${fmtPct(s.currentCv ?? Number.NaN)}${s.noisy ? ' (noisy)' : ''}`,
           fmtSpeedup(s.speedup ?? Number.NaN),
           s.direction ?? '',
           s.confidence ?? '',

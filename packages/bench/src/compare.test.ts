@@ -62,3 +62,11 @@ describe('compareReports', () => {
     expect(cmp.warnings).toEqual(['the json data differs between the runs (sha256)']);
   });
 });
+
+describe('noise marking', () => {
+  it('marks a comparison whose CV is above 25% on either side and warns once', () => {
+    const cmp = compareReports(syntheticReport([okResult('a', [10, 10.1, 10.2]), okResult('b', [1, 10, 20])]), syntheticReport([okResult('a', [5, 5.1, 5.2]), okResult('b', [1, 10, 20])]));
+    expect(cmp.scenarios.map((s) => s.noisy)).toEqual([false, true]);
+    expect(cmp.warnings).toEqual(['1 scenario(s) have a CV above 25% in one run: their moderate/marginal classes are within noise']);
+  });
+});

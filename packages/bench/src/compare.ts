@@ -15,6 +15,12 @@ export type Direction = 'faster' | 'slower' | 'same';
 
 export const MODERATE = 1.1;
 export const MARGINAL = 1.03;
+/**
+ * Above this coefficient of variation on either side, a median-only class (moderate,
+ * marginal) is within what the machine's own noise produces: an A/A run of one commit on a
+ * loaded machine shows such classes in both directions. The class is kept; it is marked.
+ */
+export const NOISY_CV = 0.25;
 
 export interface Classification {
   /** base median / current median: above 1 is faster. */
@@ -45,6 +51,10 @@ export interface ScenarioComparison extends Partial<Classification> {
   suite: string;
   baseMedianMs?: number;
   currentMedianMs?: number;
+  baseCv?: number;
+  currentCv?: number;
+  /** Either side's CV is above NOISY_CV: trust only definitive and high. */
+  noisy?: boolean;
   /** A slowdown beyond noise. */
   regression: boolean;
   /** Why it could not be compared (skipped or failed on one side, missing on one side). */
@@ -92,7 +102,19 @@ export function compareReports(base: Report, current: Report): Comparison {
     const note = statusNote('base', b) ?? statusNote('current', c);
     if (note || !b?.timeMs || !c?.timeMs) return { name, suite, regression: false, note: note ?? 'no timings' };
     const cls = classify(b.timeMs, c.timeMs);
-    return { name, suite, ...cls, baseMedianMs: b.timeMs.median, currentMedianMs: c.timeMs.median, regression: cls.direction === 'slower' };
+    return {
+      name,
+      suite,
+      ...cls,
+      baseMedianMs: b.timeMs.median,
+      currentMedianMs: c.timeMs.median,
+      baseCv: b.timeMs.cv,
+      currentCv: c.timeMs.cv,
+      noisy: Math.max(b.timeMs.cv, c.timeMs.cv) > NOISY_CV,
+      regression: cls.direction === 'slower',
+    };
   });
+  const noisy = scenarios.filter((s) => s.noisy).length;
+  if (noisy > 0) warnings.push(`${noisy} scenario(s) have a CV above ${NOISY_CV * 100}% in one run: their moderate/marginal classes are within noise`);
   return { base: side(base), current: side(current), warnings, scenarios, regressions: scenarios.filter((s) => s.regression).map((s) => s.name) };
 }
