@@ -1,5 +1,6 @@
 #!/usr/bin/env node
 import { Command, CommanderError } from 'commander';
+import { Unavailable } from './api-surface.js';
 import { compareCommand } from './compare-command.js';
 import { runCommand } from './run-command.js';
 
@@ -14,6 +15,9 @@ try {
 } catch (error) {
   if (error instanceof CommanderError) {
     process.exitCode = error.code === 'commander.helpDisplayed' || error.code === 'commander.version' ? 0 : 2;
+  } else if (error instanceof Unavailable) {
+    process.stderr.write(`logsift-bench: ${error.message}\n`);
+    process.exitCode = 2;
   } else {
     process.stderr.write(`logsift-bench: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
     process.exitCode = 3;
