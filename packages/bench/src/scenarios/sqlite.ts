@@ -1,6 +1,6 @@
 import { rmSync } from 'node:fs';
 import { join } from 'node:path';
-import { open, type Investigation } from '@logsift/api';
+import type { Investigation } from '@logsift/api';
 import { method, Unavailable } from '../api-surface.js';
 import { prepared, type Scenario, type ScenarioContext } from '../scenario.js';
 
@@ -40,18 +40,11 @@ function exportedDb(ctx: ScenarioContext): Promise<string> {
   return sourceDb;
 }
 
-/**
- * Opens a SQLite database as a log source: `open({ db })` in the planned api. A version whose
- * open() rejects the `db` option does not have it.
- */
+type OpenSqliteFn = (dbPath: string) => Promise<Investigation>;
+
+/** Opens a SQLite database as a log source (`openSqlite` of @logsift/sqlite-export). */
 async function openDb(path: string): Promise<Investigation> {
-  try {
-    return await (open as unknown as (s: string[], o: object) => Promise<Investigation>)([], { db: path });
-  } catch (error) {
-    const e = error as { code?: string; message?: string };
-    if (e.code === 'INVALID_OPTION' && /\bdb\b/.test(e.message ?? '')) throw new Unavailable('open({ db }) (SQLite as a source)');
-    throw error;
-  }
+  return fn<OpenSqliteFn>(await sqliteModule(), 'openSqlite')(path);
 }
 
 let runNumber = 0;
