@@ -101,7 +101,7 @@ impl Index {
         Entry {
             id: e,
             file: file.source.path.clone(),
-            line: self.cols.line[i],
+            line: self.line(e),
             offset: self.cols.offset[i],
             length: {
                 let (a, b) = self.record_range(e);

@@ -6,7 +6,7 @@
 use crate::error::{Code, Error, Result};
 use crate::format::{self, Format, FormatKind, ParseCtx};
 use crate::index::{
-    interner_slot, Columns, FileIndex, Index, Interner, FLAG_MSG_ESCAPED, FLAG_MSG_LONG, FLAG_MULTILINE, NO_TS,
+    interner_slot, Columns, FileIndex, Index, Interner, FLAG_MSG_ESCAPED, FLAG_MSG_LONG, FLAG_MULTILINE, NO_TS, LINE_MARK,
 };
 use crate::record::{Parsed, Span};
 use crate::source::{self, Source};
@@ -100,8 +100,11 @@ pub fn build(sources: Vec<Source>, opts: &OpenOptions, ctl: &Control) -> Result<
         files: Vec::with_capacity(sources.len()),
         cols: Columns::default(),
         ids: Default::default(),
+        line_marks: Vec::new(),
         postings: Default::default(),
     };
+    // Line of every entry while building; only the marks are kept.
+    let mut lines: Vec<u32> = Vec::new();
     for src in sources {
         ctl.check()?;
         let ctx = ParseCtx { tz_offset: opts.tz_offset, year: opts.year.unwrap_or_else(|| year_of(src.mtime_ns)) };
@@ -113,10 +116,13 @@ pub fn build(sources: Vec<Source>, opts: &OpenOptions, ctl: &Control) -> Result<
             None => format::detect(&sample, ctx),
         };
         let first = index.cols.len() as u32;
-        let lines = index_file(data, body_start, &fmt, opts, ctl, &mut index)?;
+        let file_lines = index_file(data, body_start, &fmt, opts, ctl, &mut index, &mut lines)?;
         let count = index.cols.len() as u32 - first;
-        index.files.push(FileIndex { source: src, format: fmt, first, count, lines });
+        let first_line = lines.get(first as usize).copied().unwrap_or(1);
+        index.files.push(FileIndex { source: src, format: fmt, first, count, lines: file_lines, first_line });
     }
+    index.line_marks = lines.iter().copied().step_by(LINE_MARK as usize).collect();
+    drop(lines);
     index.cols.shrink_to_fit();
     for i in &mut index.ids {
         i.shrink_to_fit();
@@ -170,6 +176,8 @@ fn trim_cr(line: &[u8]) -> &[u8] {
 struct ChunkOut {
     cols: Columns,
     ids: [Interner; 6],
+    /// 1-based line of each record, relative to the chunk.
+    lines: Vec<u32>,
     /// Newlines in the chunk.
     newlines: u64,
     /// The chunk starts with continuation lines (before its first record): they extend the
@@ -199,6 +207,7 @@ fn index_file(
     opts: &OpenOptions,
     ctl: &Control,
     index: &mut Index,
+    lines: &mut Vec<u32>,
 ) -> Result<u64> {
     let bounds = chunk_bounds(data, body_start, opts.chunk_size.max(4096));
     let run = |&(s, e): &(usize, usize)| -> Result<ChunkOut> {
@@ -230,11 +239,13 @@ fn index_file(
                 // Continuation lines at the very start of a file: a record of their own.
                 let start = bounds[chunk_no].0;
                 let first_line = memchr(b'\n', &data[start..]).map_or(data.len() - start, |p| p);
-                push_orphan(&mut index.cols, start as u64, first_line, line_base + 1);
+                push_orphan(&mut index.cols, start as u64, first_line);
+                lines.push(clamp_u32(line_base + 1));
             }
         }
         let newlines = out.newlines;
-        merge_chunk(index, out, line_base);
+        lines.extend(out.lines.iter().map(|&l| clamp_u32(l as u64 + line_base)));
+        merge_chunk(index, out);
         line_base += newlines;
     }
     let tail = data.len() > body_start && data.last() != Some(&b'\n');
@@ -246,9 +257,8 @@ fn clamp_u32(v: u64) -> u32 {
     v.min(u32::MAX as u64) as u32
 }
 
-fn push_orphan(cols: &mut Columns, start: u64, first_line_len: usize, line: u64) {
+fn push_orphan(cols: &mut Columns, start: u64, first_line_len: usize) {
     cols.offset.push(start);
-    cols.line.push(clamp_u32(line));
     cols.ts.push(NO_TS);
     cols.level.push(0);
     let (ms, ml, long) = pack_msg(0, first_line_len);
@@ -270,11 +280,10 @@ fn pack_msg(start: usize, len: usize) -> (u16, u16, u8) {
 }
 
 /// Appends a chunk's rows, re-interning its local ids into the global interners.
-fn merge_chunk(index: &mut Index, out: ChunkOut, line_base: u64) {
+fn merge_chunk(index: &mut Index, out: ChunkOut) {
     let ChunkOut { cols, ids, .. } = out;
     let dst = &mut index.cols;
     dst.offset.extend_from_slice(&cols.offset);
-    dst.line.extend(cols.line.iter().map(|&l| clamp_u32(l as u64 + line_base)));
     dst.ts.extend_from_slice(&cols.ts);
     dst.level.extend_from_slice(&cols.level);
     dst.flags.extend_from_slice(&cols.flags);
@@ -293,9 +302,9 @@ fn merge_chunk(index: &mut Index, out: ChunkOut, line_base: u64) {
 
 /// Parses the lines of `data[start..end]` (newline-aligned) into chunk-local rows.
 fn index_chunk(data: &[u8], start: usize, end: usize, fmt: &Format) -> ChunkOut {
-    let mut out = ChunkOut { cols: Columns::default(), ids: Default::default(), newlines: 0, leading: false };
+    let mut out = ChunkOut { cols: Columns::default(), ids: Default::default(), lines: Vec::new(), newlines: 0, leading: false };
     let approx = (end - start) / 160 + 16;
-    out.cols.line.reserve(approx);
+    out.lines.reserve(approx);
     out.cols.msg_start.reserve(approx);
     out.cols.msg_len.reserve(approx);
     out.cols.offset.reserve(approx);
@@ -339,7 +348,7 @@ fn index_chunk(data: &[u8], start: usize, end: usize, fmt: &Format) -> ChunkOut 
 fn push_record(out: &mut ChunkOut, pos: usize, line: &[u8], line_no: u64, p: &Parsed, kind: FormatKind) {
     let c = &mut out.cols;
     c.offset.push(pos as u64);
-    c.line.push(clamp_u32(line_no + 1));
+    out.lines.push(clamp_u32(line_no + 1));
     c.ts.push(p.ts.unwrap_or(NO_TS));
     c.level.push(p.level);
     let escaped = p.message_escaped && matches!(kind, FormatKind::Json | FormatKind::Logfmt);

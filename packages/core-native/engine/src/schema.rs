@@ -76,6 +76,8 @@ fn type_name(v: &Value) -> &'static str {
 /// Flattens nested objects into dotted names (`user.id`), arrays kept whole.
 fn flatten(prefix: &str, v: &Value, out: &mut Vec<(String, Value)>) {
     match v {
+        // A record without fields (raw text) has nothing to list.
+        Value::Object(m) if m.is_empty() && prefix.is_empty() => {}
         Value::Object(m) if !m.is_empty() => {
             for (k, v) in m {
                 let name = if prefix.is_empty() { k.clone() } else { format!("{prefix}.{k}") };

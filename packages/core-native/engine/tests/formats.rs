@@ -29,7 +29,7 @@ fn text_with_crlf_and_stack_traces() {
     let ix = index(data, &OpenOptions::default());
     assert_eq!(ix.files[0].format.kind, FormatKind::Text);
     assert_eq!(ix.len(), 2);
-    assert_eq!(ix.cols.line, vec![1, 4]);
+    assert_eq!((0..ix.len() as u32).map(|e| ix.line(e)).collect::<Vec<_>>(), vec![1, 4]);
     assert!(String::from_utf8_lossy(ix.raw(0)).ends_with("(B.java:10)"));
     let e = ix.entry(1, true);
     assert_eq!(e.level, "INFO");
@@ -56,7 +56,7 @@ fn only_continuation_lines_and_leading_orphans() {
     let data = b"  at a\n  at b\n2024-01-02 03:04:05 INFO x\n  at c\n2024-01-02 03:04:06 WARN y\n";
     let ix = index(data, &OpenOptions::default());
     assert_eq!(ix.len(), 3);
-    assert_eq!(ix.cols.line, vec![1, 3, 5]);
+    assert_eq!((0..ix.len() as u32).map(|e| ix.line(e)).collect::<Vec<_>>(), vec![1, 3, 5]);
     assert_eq!(ix.cols.level, vec![0, level::INFO, level::WARN]);
 }
 

@@ -174,7 +174,7 @@ fn incident_ground_truth_matches_the_output() {
     assert_eq!(inc.request_ids.len(), 10);
     let ix = index(data);
     let first = inc.first_entry as u32;
-    assert_eq!(ix.cols.line[first as usize] as u64, inc.first_line);
+    assert_eq!(ix.line(first) as u64, inc.first_line);
     assert!(ix.message(first).starts_with(ROOT_CAUSE_MESSAGE));
     assert_eq!(id(&ix, IdKind::Service, first), b"payments");
     // No root-cause record before the first one; the earliest timestamp is reported.

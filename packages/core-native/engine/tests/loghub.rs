@@ -128,7 +128,7 @@ fn compare(system: &str, ix: &Index, csv: &[Vec<String>]) -> Rates {
     let mut show = |what: &str, e: u32, got: String, want: String| {
         if shown < 5 {
             shown += 1;
-            eprintln!("{system} line {}: {what} got {got:?} want {want:?}", ix.cols.line[e as usize]);
+            eprintln!("{system} line {}: {what} got {got:?} want {want:?}", ix.line(e));
         }
     };
     for (e, row) in rows.iter().enumerate() {

@@ -22,7 +22,7 @@ fn fingerprint(ix: &Index) -> Vec<(u64, usize, u32, i64, u8, u8, u16, u16, [Stri
             (
                 ix.cols.offset[i],
                 ix.raw(e).len(),
-                ix.cols.line[i],
+                ix.line(e),
                 ix.cols.ts[i],
                 ix.cols.level[i],
                 ix.cols.flags[i],
@@ -43,7 +43,7 @@ java.lang.RuntimeException: x\n\tat A.b(A.java:1)\n\n\
     let ix = index_bytes(data, &OpenOptions::default());
     assert_eq!(ix.len(), 3);
     assert_eq!(ix.files[0].lines, 6);
-    assert_eq!(ix.cols.line, vec![1, 2, 6]);
+    assert_eq!((0..ix.len() as u32).map(|e| ix.line(e)).collect::<Vec<_>>(), vec![1, 2, 6]);
     let raw1 = String::from_utf8_lossy(ix.raw(1)).into_owned();
     assert!(raw1.ends_with("at A.b(A.java:1)"), "{raw1}");
     assert_eq!(ix.message(2), "c");

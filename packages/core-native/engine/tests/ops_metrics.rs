@@ -140,7 +140,7 @@ fn triage_overview_with_rising_errors() {
     assert_eq!(r.services[0].name, "checkout");
     assert_eq!(r.threads[0].name, "pool-2");
     assert_eq!(r.first_error.as_ref().unwrap().request.as_deref(), Some("req-240"));
-    assert!(r.suggestions.contains(&"logsift follow req-240".to_string()), "{:?}", r.suggestions);
-    assert!(r.suggestions.iter().any(|s| s.starts_with("logsift context app.jsonl ")));
+    assert!(r.suggestions.contains(&"logsift follow <sources> --id req-240".to_string()), "{:?}", r.suggestions);
+    assert!(r.suggestions.iter().any(|s| s.starts_with("logsift context <sources> --file app.jsonl --line ")));
     assert_eq!(r.levels.get("ERROR"), Some(&40));
 }

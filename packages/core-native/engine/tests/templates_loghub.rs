@@ -182,8 +182,8 @@ fn loghub_accuracy_through_the_index() {
         let mut predicted = vec![u32::MAX; lines.len()];
         let mut same_message = 0;
         for &e in &scope {
-            let first = ix.cols.line[e as usize] as usize;
-            let last = scope.get(e as usize + 1).map_or(lines.len(), |&n| ix.cols.line[n as usize] as usize - 1);
+            let first = ix.line(e) as usize;
+            let last = scope.get(e as usize + 1).map_or(lines.len(), |&n| ix.line(n) as usize - 1);
             for l in first..=last.min(lines.len()) {
                 predicted[l - 1] = mined.assignment[e as usize];
             }

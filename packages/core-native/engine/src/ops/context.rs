@@ -78,15 +78,15 @@ pub fn context(ix: &Index, args: &ContextArgs) -> Result<ContextResult> {
         )
         .at(loc));
     }
-    let lines = &ix.cols.line[f.first as usize..(f.first + f.count) as usize];
-    // Last record starting at or before the line.
-    let pos = lines.partition_point(|&l| (l as u64) <= args.line);
+    // Last record starting at or before the line (binary search over line numbers, each
+    // derived from the nearest line mark).
+    let pos = partition_point_u32(f.count, |i| (ix.line(f.first + i) as u64) <= args.line) as usize;
     if pos == 0 {
         return Err(Error::new(Code::UnknownId, format!("line {} comes before the first record", args.line)).at(loc));
     }
     let e = f.first + pos as u32 - 1;
     let record_lines = memchr::memchr_iter(b'\n', ix.raw(e)).count() as u64 + 1;
-    let exact = args.line < ix.cols.line[e as usize] as u64 + record_lines;
+    let exact = args.line < ix.line(e) as u64 + record_lines;
     let lo = e.saturating_sub(b).max(f.first);
     let hi = (e + a).min(f.first + f.count - 1);
     Ok(ContextResult {
@@ -97,4 +97,19 @@ pub fn context(ix: &Index, args: &ContextArgs) -> Result<ContextResult> {
         before: (lo..e).map(|x| ix.entry(x, args.fields)).collect(),
         after: (e + 1..=hi).map(|x| ix.entry(x, args.fields)).collect(),
     })
+}
+
+/// First `i` in `0..n` for which `pred` is false (`pred` true then false, like
+/// `slice::partition_point`).
+fn partition_point_u32(n: u32, pred: impl Fn(u32) -> bool) -> u32 {
+    let (mut lo, mut hi) = (0u32, n);
+    while lo < hi {
+        let mid = lo + (hi - lo) / 2;
+        if pred(mid) {
+            lo = mid + 1;
+        } else {
+            hi = mid;
+        }
+    }
+    lo
 }

@@ -226,28 +226,28 @@ pub fn triage(ix: &Index, scope: &[u32], templates: &dyn Templates, args: &Triag
             let id = ix.id(kind, e);
             if id != 0 {
                 let v = shell(&text(ix.id_name(kind, id)));
-                suggestions.push(format!("logsift error-flow {v}"));
-                suggestions.push(format!("logsift follow {v}"));
-                suggestions.push(format!("logsift hierarchy {v}"));
-                suggestions.push(format!("logsift timeline {v}"));
+                suggestions.push(format!("logsift error-flow <sources> --id {v}"));
+                suggestions.push(format!("logsift follow <sources> --id {v}"));
+                suggestions.push(format!("logsift hierarchy <sources> --id {v}"));
+                suggestions.push(format!("logsift timeline <sources> --id {v}"));
                 break;
             }
         }
         let th = ix.id(IdKind::Thread, e);
         if th != 0 && suggestions.is_empty() {
-            suggestions.push(format!("logsift follow {}", shell(&text(ix.id_name(IdKind::Thread, th)))));
+            suggestions.push(format!("logsift follow <sources> --id {}", shell(&text(ix.id_name(IdKind::Thread, th)))));
         }
         let f = &ix.files[ix.file_of(e)];
-        suggestions.push(format!("logsift context {} {}", shell(&f.source.path), ix.cols.line[e as usize]));
+        suggestions.push(format!("logsift context <sources> --file {} --line {}", shell(&f.source.path), ix.line(e)));
     }
     if !errors.is_empty() {
-        suggestions.push("logsift error-flow".to_string());
-        suggestions.push("logsift templates --errors".to_string());
-        suggestions.push("logsift sample --strategy errors".to_string());
+        suggestions.push("logsift error-flow <sources>".to_string());
+        suggestions.push("logsift templates <sources> --errors-only".to_string());
+        suggestions.push("logsift sample <sources> --strategy errors".to_string());
     } else {
-        suggestions.push("logsift sample --strategy diverse".to_string());
+        suggestions.push("logsift sample <sources> --strategy diverse".to_string());
     }
-    suggestions.push("logsift metrics".to_string());
+    suggestions.push("logsift metrics <sources>".to_string());
     let buckets_ref = &buckets;
     Ok(TriageResult {
         entries: scope.len(),

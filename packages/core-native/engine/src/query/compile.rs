@@ -244,7 +244,7 @@ fn builtin(ix: &Index, e: u32, path: &str) -> Option<Value> {
     match path {
         "message" | "msg" => Some(Value::String(ix.message(e))),
         "severity" => Some(Value::from(ix.cols.level[i])),
-        "line" => Some(Value::from(ix.cols.line[i])),
+        "line" => Some(Value::from(ix.line(e))),
         "file" => Some(Value::String(ix.files[ix.file_of(e)].source.path.clone())),
         "thread" => id(IdKind::Thread),
         "request" => id(IdKind::Request),
