@@ -1,0 +1,96 @@
+import Table from 'cli-table3';
+import pc from 'picocolors';
+import type { RenderContext } from './spec.js';
+
+export type Colors = ReturnType<typeof pc.createColors>;
+
+export function colors(ctx: RenderContext): Colors {
+  return pc.createColors(ctx.color);
+}
+
+/** A borderless table (cli-table3) that reads well in a terminal and in a captured screen. */
+export function table(head: string[], rows: (string | number)[][], ctx: RenderContext, colWidths?: (number | null)[]): string {
+  const c = colors(ctx);
+  const t = new Table({
+    head: head.map((h) => c.bold(h)),
+    style: { head: [], border: [], 'padding-left': 0, 'padding-right': 2 },
+    chars: {
+      top: '', 'top-mid': '', 'top-left': '', 'top-right': '',
+      bottom: '', 'bottom-mid': '', 'bottom-left': '', 'bottom-right': '',
+      left: '', 'left-mid': '', mid: '', 'mid-mid': '', right: '', 'right-mid': '', middle: '',
+    },
+    ...(colWidths ? { colWidths, wordWrap: true, wrapOnWordBoundary: false } : {}),
+  });
+  for (const r of rows) t.push(r.map(String));
+  return t.toString();
+}
+
+/** Two columns, label and value: for summaries. */
+export function keyValues(pairs: [string, string | number][], ctx: RenderContext): string {
+  const c = colors(ctx);
+  const w = Math.max(...pairs.map(([k]) => k.length));
+  return pairs.map(([k, v]) => `${c.dim(k.padEnd(w))}  ${v}`).join('\n');
+}
+
+/** A level name in its colour. */
+export function level(name: string, ctx: RenderContext): string {
+  const c = colors(ctx);
+  switch (name) {
+    case 'FATAL':
+      return c.bold(c.magenta(name));
+    case 'ERROR':
+      return c.red(name);
+    case 'WARN':
+      return c.yellow(name);
+    case 'INFO':
+      return c.green(name);
+    case 'DEBUG':
+    case 'TRACE':
+      return c.dim(name);
+    default:
+      return name;
+  }
+}
+
+export function formatBytes(n: number): string {
+  const units = ['B', 'KB', 'MB', 'GB', 'TB'];
+  let v = n;
+  let u = 0;
+  while (v >= 1024 && u < units.length - 1) {
+    v /= 1024;
+    u += 1;
+  }
+  return `${v.toFixed(u === 0 ? 0 : 1)} ${units[u]}`;
+}
+
+export function formatCount(n: number): string {
+  return n.toLocaleString('en-US');
+}
+
+/** Levels in severity order. */
+export const LEVEL_ORDER = ['FATAL', 'ERROR', 'WARN', 'INFO', 'DEBUG', 'TRACE', 'NONE'];
+
+export function levelCounts(levels: Partial<Record<string, number>>, ctx: RenderContext): string {
+  const parts = LEVEL_ORDER.filter((l) => levels[l]).map((l) => `${level(l, ctx)} ${formatCount(levels[l] ?? 0)}`);
+  return parts.join('  ') || '-';
+}
+
+/** Cuts a string to the terminal width. */
+export function clip(s: string, width: number): string {
+  const one = s.replace(/\s*\n\s*/g, ' ⏎ ');
+  return one.length > width ? `${one.slice(0, Math.max(0, width - 1))}…` : one;
+}
+
+/** A compact, generic rendering of any JSON value (for data without a dedicated view). */
+export function generic(value: unknown, ctx: RenderContext, indent = ''): string {
+  const c = colors(ctx);
+  if (value === null || typeof value !== 'object') return `${indent}${String(value)}`;
+  if (Array.isArray(value)) {
+    return value.map((v) => (v !== null && typeof v === 'object' ? `${indent}-\n${generic(v, ctx, `${indent}  `)}` : `${indent}- ${String(v)}`)).join('\n');
+  }
+  return Object.entries(value as Record<string, unknown>)
+    .map(([k, v]) =>
+      v !== null && typeof v === 'object' ? `${indent}${c.bold(k)}\n${generic(v, ctx, `${indent}  `)}` : `${indent}${c.dim(k)}  ${String(v)}`,
+    )
+    .join('\n');
+}
