@@ -9,3 +9,14 @@ export {
 } from './errors.js';
 export type { Progress, TaskControl } from './run-native.js';
 export type { Entry, FileStats, LevelName, SkippedFile, Stats, TimeRange } from './types.js';
+export type { OneOrMany, Query } from './query.js';
+export type {
+  AggregationKind,
+  Aggregations,
+  CountResult,
+  IterateOptions,
+  SearchHit,
+  SearchOptions,
+  SearchOrder,
+  SearchResult,
+} from './search.js';

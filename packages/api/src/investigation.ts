@@ -1,6 +1,8 @@
-import { LogsiftError } from './errors.js';
+import { CancelledError, LogsiftError } from './errors.js';
 import type { NativeInvestigation } from './native.js';
 import { callNativeSync, runNative, type TaskControl } from './run-native.js';
+import type { Query } from './query.js';
+import type { CountResult, IterateOptions, SearchOptions, SearchResult } from './search.js';
 import type { Entry, SkippedFile, Stats } from './types.js';
 
 /** An open set of log sources, indexed. Every question about them is a method here. */
@@ -40,6 +42,36 @@ export class Investigation {
   /** Materializes entries by number (as returned by search and the other operations). */
   entries(ids: readonly number[], options: { fields?: boolean } = {}): Promise<Entry[]> {
     return this.call<Entry[]>('entries', { ids, fields: options.fields ?? false });
+  }
+
+  /** Searches: exact `totalMatches`, one page of hits, optional aggregations. */
+  search(options: SearchOptions = {}, control: TaskControl = {}): Promise<SearchResult> {
+    return this.call<SearchResult>('search', options, control);
+  }
+
+  /** Counts matches (with optional aggregations) without materializing any entry. */
+  count(query: Query & Pick<SearchOptions, 'aggregate' | 'bucket'> = {}, control: TaskControl = {}): Promise<CountResult> {
+    return this.call<CountResult>('count', query, control);
+  }
+
+  /**
+   * Every matching entry in file order, fetched in batches: memory stays flat whatever the
+   * number of matches.
+   */
+  async *iterate(query: Query = {}, options: IterateOptions = {}): AsyncGenerator<Entry, void, undefined> {
+    const limit = options.batchSize ?? 5000;
+    let after: number | undefined;
+    for (;;) {
+      if (options.signal?.aborted) throw new CancelledError();
+      const page = await this.call<{ entries: Entry[]; done: boolean; last: number | null }>(
+        'page',
+        { ...query, limit, fields: options.fields ?? false, ...(after === undefined ? {} : { after }) },
+        { signal: options.signal },
+      );
+      yield* page.entries;
+      if (page.done || page.last === null) return;
+      after = page.last;
+    }
   }
 
   /** Releases the index. Further calls throw a `CLOSED` error. */

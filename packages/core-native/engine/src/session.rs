@@ -5,6 +5,8 @@
 use crate::error::{Code, Error, Result};
 use crate::index::Index;
 use crate::indexer::{self, Control, OpenOptions, Skipped};
+use crate::query::Compiled;
+use crate::search;
 use serde::de::DeserializeOwned;
 use serde::{Deserialize, Serialize};
 
@@ -96,6 +98,15 @@ struct EntriesArgs {
     fields: bool,
 }
 
+#[derive(Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+struct PageArgs {
+    after: Option<u32>,
+    limit: usize,
+    #[serde(default)]
+    fields: bool,
+}
+
 #[derive(Serialize)]
 #[serde(rename_all = "camelCase")]
 struct SkippedJson<'a> {
@@ -115,7 +126,7 @@ impl Session {
     }
 
     /// Runs a named operation. Unknown operations are an error, never a no-op.
-    pub fn call(&self, op: &str, json: &str, _ctl: &Control) -> Result<String> {
+    pub fn call(&self, op: &str, json: &str, ctl: &Control) -> Result<String> {
         self.index.check_sources()?;
         match op {
             "stats" => to_json(&self.index.stats()),
@@ -133,6 +144,23 @@ impl Session {
                     return Err(Error::new(Code::UnknownId, format!("no entry {bad} (the index has {n})")));
                 }
                 to_json(&a.ids.iter().map(|&e| self.index.entry(e, a.fields)).collect::<Vec<_>>())
+            }
+            "search" => {
+                let (query, page) = search::split_args::<search::PageOptions>(op, json, search::PAGE_KEYS)?;
+                to_json(&search::search(&self.index, query, &page, ctl)?)
+            }
+            "count" => {
+                let (query, mut page) = search::split_args::<search::PageOptions>(op, json, search::PAGE_KEYS)?;
+                page.count_only = true;
+                let r = search::search(&self.index, query, &page, ctl)?;
+                to_json(&serde_json::json!({ "total": r.total_matches, "aggregations": r.aggregations }))
+            }
+            "page" => {
+                let (query, page) = search::split_args::<PageArgs>(op, json, &["after", "limit", "fields"])?;
+                let q = Compiled::new(query, &self.index)?;
+                let (ids, done) = search::next_page(&self.index, &q, page.after, page.limit.clamp(1, 100_000));
+                let entries: Vec<_> = ids.iter().map(|&e| self.index.entry(e, page.fields)).collect();
+                to_json(&serde_json::json!({ "entries": entries, "done": done, "last": ids.last() }))
             }
             _ => Err(Error::new(Code::InvalidOption, format!("unknown operation '{op}'")).at(op)),
         }

@@ -1,0 +1,255 @@
+//! Resolving a query model against an index: level mask, interned id sets, absolute time
+//! bounds, file set, text matcher and field conditions, evaluated per entry without
+//! allocating (field conditions aside, which parse the record lazily).
+
+use super::fields::{lookup, Cond};
+use super::text::TextMatcher;
+use super::timespec::{now_ns, parse_duration, parse_time_bound};
+use super::{Model, Query, RelativeTo};
+use crate::error::{Code, Error, Result};
+use crate::format::FormatKind;
+use crate::index::{Index, FLAG_MULTILINE, NO_TS};
+use crate::level;
+use crate::record::{IdKind, ID_KINDS};
+use serde_json::Value;
+
+/// Entries whose id of `kind` is one of `ids` (sorted interned ids; empty = none exist).
+#[derive(Debug, Clone)]
+pub struct IdFilter {
+    pub kind: IdKind,
+    pub ids: Vec<u32>,
+}
+
+/// A query ready to evaluate against one index.
+pub struct Compiled {
+    /// Bit `s` set when severity `s` is accepted; `None` = any.
+    pub levels: Option<u32>,
+    pub ids: Vec<IdFilter>,
+    /// Inclusive time bounds in ns.
+    pub after: Option<i64>,
+    pub before: Option<i64>,
+    /// Accepted files (by index in `Index::files`); `None` = all.
+    pub files: Option<Vec<bool>>,
+    pub text: TextMatcher,
+    pub conds: Vec<Cond>,
+    /// Search the whole raw record rather than the message (+ continuation lines).
+    pub raw: bool,
+}
+
+fn level_range(name: &str) -> Result<(u8, u8)> {
+    let sev = level::parse_user(name).ok_or_else(|| {
+        Error::new(Code::InvalidQuery, format!("unknown level '{name}' (use trace, debug, info, warn, error, fatal or 1-24)"))
+            .at(name.to_string())
+    })?;
+    if name.parse::<u8>().is_ok() {
+        return Ok((sev, sev));
+    }
+    let lo = (sev - 1) / 4 * 4 + 1;
+    Ok((lo, lo + 3))
+}
+
+fn bits(lo: u8, hi: u8) -> u32 {
+    (lo..=hi.min(24)).fold(0u32, |acc, s| acc | (1 << s))
+}
+
+impl Compiled {
+    pub fn new(query: Query, index: &Index) -> Result<Compiled> {
+        Compiled::from_model(query.into_model()?, index)
+    }
+
+    pub fn from_model(m: Model, index: &Index) -> Result<Compiled> {
+        let mut levels: Option<u32> = None;
+        if !m.levels.is_empty() {
+            let mut mask = 0;
+            for l in &m.levels {
+                let (lo, hi) = level_range(l)?;
+                mask |= bits(lo, hi);
+            }
+            levels = Some(mask);
+        }
+        if let Some(min) = &m.min_level {
+            let (strict, name) = match min.strip_prefix('>') {
+                Some(n) => (true, n),
+                None => (false, min.as_str()),
+            };
+            let (lo, hi) = level_range(name)?;
+            let from = if strict { hi + 1 } else { lo };
+            let mask = bits(from, 24);
+            levels = Some(levels.map_or(mask, |l| l & mask));
+        }
+        let mut ids = Vec::new();
+        for kind in ID_KINDS {
+            let values = &m.ids[kind as usize];
+            if values.is_empty() {
+                continue;
+            }
+            let mut set: Vec<u32> =
+                values.iter().filter_map(|v| index.ids[kind as usize].get(v.as_bytes())).collect();
+            set.sort_unstable();
+            set.dedup();
+            ids.push(IdFilter { kind, ids: set });
+        }
+        let reference = match m.relative_to {
+            RelativeTo::Now => now_ns(),
+            RelativeTo::End => index.cols.ts.iter().copied().filter(|&t| t != NO_TS).max().unwrap_or_else(now_ns),
+        };
+        let mut after = m.after.as_deref().map(|s| parse_time_bound(s, reference, 0)).transpose()?;
+        let before = m.before.as_deref().map(|s| parse_time_bound(s, reference, 0)).transpose()?;
+        if let Some(last) = &m.last {
+            let from = reference - parse_duration(last)?;
+            after = Some(after.map_or(from, |a| a.max(from)));
+        }
+        let files = if m.files.is_empty() {
+            None
+        } else {
+            let mut keep = vec![false; index.files.len()];
+            for want in &m.files {
+                let mut hit = false;
+                for (i, f) in index.files.iter().enumerate() {
+                    let p = &f.source.path;
+                    let base = std::path::Path::new(p).file_name().map(|b| b.to_string_lossy().into_owned());
+                    if p == want || base.as_deref() == Some(want.as_str()) || p.ends_with(&format!("/{want}")) {
+                        keep[i] = true;
+                        hit = true;
+                    }
+                }
+                if !hit {
+                    return Err(Error::new(Code::UnknownId, format!("no open file matches '{want}'")).at(want.clone()));
+                }
+            }
+            Some(keep)
+        };
+        let text = TextMatcher::new(&m.all, &m.exclude, &m.regex, m.case_sensitive)?;
+        Ok(Compiled { levels, ids, after, before, files, text, conds: m.conds, raw: m.raw })
+    }
+
+    /// True when nothing but the column filters is needed (no text, no field conditions).
+    pub fn columns_only(&self) -> bool {
+        self.text.is_empty() && self.conds.is_empty()
+    }
+
+    /// Column filters: level, ids, time, file.
+    #[inline]
+    pub fn match_columns(&self, ix: &Index, e: u32, file: usize) -> bool {
+        let i = e as usize;
+        if let Some(mask) = self.levels {
+            if mask & (1 << ix.cols.level[i].min(24)) == 0 {
+                return false;
+            }
+        }
+        if self.after.is_some() || self.before.is_some() {
+            let t = ix.cols.ts[i];
+            if t == NO_TS || self.after.is_some_and(|a| t < a) || self.before.is_some_and(|b| t > b) {
+                return false;
+            }
+        }
+        for f in &self.ids {
+            let id = ix.cols.ids[f.kind as usize].get(i).copied().unwrap_or(0);
+            if f.ids.binary_search(&id).is_err() {
+                return false;
+            }
+        }
+        if let Some(files) = &self.files {
+            if !files[file] {
+                return false;
+            }
+        }
+        true
+    }
+
+    /// The searched parts of a record: message and continuation lines, or the raw record.
+    #[inline]
+    pub fn search_parts<'a>(&self, ix: &'a Index, e: u32) -> ([&'a [u8]; 2], usize) {
+        let raw = ix.raw(e);
+        if self.raw {
+            return ([raw, &[]], 1);
+        }
+        let i = e as usize;
+        let s = ix.cols.msg_start[i] as usize;
+        let msg = raw.get(s..s + ix.cols.msg_len[i] as usize).unwrap_or(&[]);
+        if ix.cols.flags[i] & FLAG_MULTILINE != 0 {
+            let first_end = memchr::memchr(b'\n', raw).unwrap_or(raw.len());
+            let rest = &raw[first_end.min(raw.len())..];
+            if s + msg.len() > first_end {
+                // The message already runs over the continuation lines.
+                return ([msg, &[]], 1);
+            }
+            return ([msg, rest], 2);
+        }
+        ([msg, &[]], 1)
+    }
+
+    /// Text and field conditions (call after `match_columns`).
+    pub fn match_content(&self, ix: &Index, e: u32, file: usize) -> bool {
+        if !self.text.is_empty() {
+            let (parts, n) = self.search_parts(ix, e);
+            if !self.text.matches(&parts[..n]) {
+                return false;
+            }
+        }
+        if !self.conds.is_empty() {
+            let self_describing = matches!(ix.files[file].format.kind, FormatKind::Json);
+            let raw = ix.raw(e);
+            for c in &self.conds {
+                if self_describing {
+                    if let Some(key) = c.key_hint() {
+                        if memchr::memmem::find(raw, key.as_bytes()).is_none() && builtin(ix, e, &c.path).is_none() {
+                            return false;
+                        }
+                    }
+                }
+            }
+            let fields = ix.fields(e);
+            for c in &self.conds {
+                let v = lookup(&fields, &c.path).cloned().or_else(|| builtin(ix, e, &c.path));
+                if !c.eval(v.as_ref()) {
+                    return false;
+                }
+            }
+        }
+        true
+    }
+
+    pub fn matches(&self, ix: &Index, e: u32, file: usize) -> bool {
+        self.match_columns(ix, e, file) && self.match_content(ix, e, file)
+    }
+
+    /// The smallest posting-list candidate set, when an id filter gives one (sorted).
+    pub fn candidates(&self, ix: &Index) -> Option<Vec<u32>> {
+        let best = self
+            .ids
+            .iter()
+            .filter(|f| f.kind != IdKind::Parent)
+            .min_by_key(|f| f.ids.iter().map(|&id| ix.postings[f.kind as usize].of(id).len()).sum::<usize>())?;
+        let mut out: Vec<u32> = Vec::new();
+        for &id in &best.ids {
+            out.extend_from_slice(ix.postings[best.kind as usize].of(id));
+        }
+        if best.ids.len() > 1 {
+            out.sort_unstable();
+        }
+        Some(out)
+    }
+}
+
+/// Values every entry has from its columns, usable in field conditions.
+fn builtin(ix: &Index, e: u32, path: &str) -> Option<Value> {
+    let i = e as usize;
+    let id = |k: IdKind| {
+        let v = ix.cols.ids[k as usize][i];
+        (v != 0).then(|| Value::String(String::from_utf8_lossy(ix.id_name(k, v)).into_owned()))
+    };
+    match path {
+        "message" | "msg" => Some(Value::String(ix.message(e))),
+        "severity" => Some(Value::from(ix.cols.level[i])),
+        "line" => Some(Value::from(ix.cols.line[i])),
+        "file" => Some(Value::String(ix.files[ix.file_of(e)].source.path.clone())),
+        "thread" => id(IdKind::Thread),
+        "request" => id(IdKind::Request),
+        "trace" => id(IdKind::Trace),
+        "span" => id(IdKind::Span),
+        "parent" => id(IdKind::Parent),
+        "service" => id(IdKind::Service),
+        _ => None,
+    }
+}

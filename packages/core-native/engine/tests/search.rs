@@ -1,0 +1,186 @@
+//! Search behaviour on two small files with known contents: every operator, ordering across
+//! files, pagination stability, context at file edges, aggregations, errors.
+
+use logsift_engine::index::Index;
+use logsift_engine::indexer::{build, Control, OpenOptions};
+use logsift_engine::query::Query;
+use logsift_engine::search::{search, select, Order, PageOptions};
+use logsift_engine::source::Source;
+use logsift_engine::Code;
+
+fn at(sec: u32) -> String {
+    format!("2024-01-01T00:{:02}:{:02}Z", sec / 60, sec % 60)
+}
+
+fn fixture() -> Index {
+    // a.jsonl: even seconds; b.log: odd seconds, plain text.
+    let mut a = String::new();
+    for i in 0..50u32 {
+        let level = ["info", "warn", "error", "debug"][(i % 4) as usize];
+        let status = if i % 5 == 0 { 503 } else { 200 };
+        a.push_str(&format!(
+            "{{\"time\":\"{}\",\"level\":\"{level}\",\"service\":\"{}\",\"thread\":\"w{}\",\"request_id\":\"r{}\",\"msg\":\"req {i} {} done\",\"status\":{status},\"user\":{{\"id\":{}}}}}\n",
+            at(i * 2),
+            if i % 2 == 0 { "checkout" } else { "payments" },
+            i % 3,
+            i % 10,
+            if i % 7 == 0 { "connection reset" } else { "ok" },
+            i % 4
+        ));
+    }
+    let mut b = String::new();
+    for i in 0..30u32 {
+        b.push_str(&format!("{} ERROR timeout after {}ms\n", at(i * 2 + 1), i * 10));
+        if i == 29 {
+            b.push_str("java.lang.IllegalStateException: Timeout\n\tat X.y(X.java:1)\n");
+        }
+    }
+    let sa = Source::from_bytes("a.jsonl", a.into_bytes()).unwrap();
+    let sb = Source::from_bytes("b.log", b.into_bytes()).unwrap();
+    build(vec![sa, sb], &OpenOptions::default(), &Control::default()).unwrap()
+}
+
+fn q(json: &str) -> Query {
+    serde_json::from_str(json).unwrap()
+}
+
+fn run(ix: &Index, query: &str, page: PageOptions) -> logsift_engine::search::SearchResult {
+    search(ix, q(query), &page, &Control::default()).unwrap()
+}
+
+fn total(ix: &Index, query: &str) -> u64 {
+    run(ix, query, PageOptions { count_only: true, ..Default::default() }).total_matches
+}
+
+#[test]
+fn structured_filters() {
+    let ix = fixture();
+    assert_eq!(ix.len(), 80);
+    assert_eq!(total(&ix, "{}"), 80);
+    assert_eq!(total(&ix, r#"{"level":"error"}"#), 12 + 30);
+    assert_eq!(total(&ix, r#"{"minLevel":"warn"}"#), 13 + 12 + 30);
+    assert_eq!(total(&ix, r#"{"level":["debug","warn"]}"#), 25);
+    assert_eq!(total(&ix, r#"{"service":"payments"}"#), 25);
+    assert_eq!(total(&ix, r#"{"thread":["w0","w1"]}"#), 34);
+    assert_eq!(total(&ix, r#"{"request":"r3","service":"payments"}"#), 5);
+    assert_eq!(total(&ix, r#"{"request":"nope"}"#), 0);
+    assert_eq!(total(&ix, r#"{"where":"status>=500"}"#), 10);
+    assert_eq!(total(&ix, r#"{"where":["status=200","user.id in (1,2)"]}"#), 20);
+    assert_eq!(total(&ix, r#"{"where":"user.id!=0"}"#), 37 + 30);
+    assert_eq!(total(&ix, r#"{"where":"status exists"}"#), 50);
+    assert_eq!(total(&ix, r#"{"where":"status !exists"}"#), 30);
+    assert_eq!(total(&ix, r#"{"files":"b.log"}"#), 30);
+}
+
+#[test]
+fn text_terms() {
+    let ix = fixture();
+    assert_eq!(total(&ix, r#"{"text":"connection reset"}"#), 8);
+    assert_eq!(total(&ix, r#"{"text":"CONNECTION RESET"}"#), 8);
+    assert_eq!(total(&ix, r#"{"text":"CONNECTION RESET","caseSensitive":true}"#), 0);
+    assert_eq!(total(&ix, r#"{"any":["reset","timeout"]}"#), 38);
+    assert_eq!(total(&ix, r#"{"text":"req","exclude":"ok"}"#), 8);
+    assert_eq!(total(&ix, r#"{"regex":"after [12]\\d0ms"}"#), 20);
+    // The stack trace belongs to the last record of b.log and is searched with it.
+    assert_eq!(total(&ix, r#"{"text":"IllegalStateException"}"#), 1);
+    // Field names are not message text: "status" is a key, not in any message.
+    assert_eq!(total(&ix, r#"{"text":"status"}"#), 0);
+    assert_eq!(total(&ix, r#"{"text":"status","raw":true}"#), 50);
+    let r = run(&ix, r#"{"q":"reset"}"#, PageOptions { limit: Some(1), ..Default::default() });
+    let hit = &r.entries[0];
+    assert_eq!(&hit.entry.message[hit.matches[0][0]..hit.matches[0][1]], "reset");
+}
+
+#[test]
+fn query_string_and_time() {
+    let ix = fixture();
+    assert_eq!(total(&ix, r#"{"q":"level>=error service:checkout \"connection reset\" -healthcheck status>500"}"#), 0);
+    assert_eq!(total(&ix, r#"{"q":"level>=warn \"connection reset\""}"#), 4);
+    assert_eq!(total(&ix, r#"{"q":"timeout OR reset"}"#), 38);
+    // The data ends at 00:01:38; the last 10 seconds hold a.jsonl's 88..98 s.
+    assert_eq!(total(&ix, r#"{"last":"10s"}"#), 6);
+    assert_eq!(total(&ix, r#"{"after":"2024-01-01T00:00:50Z","before":"2024-01-01T00:00:53Z"}"#), 4);
+    assert_eq!(total(&ix, r#"{"q":"after:2024-01-01T00:00:50Z before:2024-01-01T00:00:53Z"}"#), 4);
+    assert_eq!(total(&ix, r#"{"q":"last:10s","relativeTo":"now"}"#), 0);
+}
+
+#[test]
+fn errors_are_typed_with_positions() {
+    let ix = fixture();
+    let err = |json: &str| search(&ix, q(json), &PageOptions::default(), &Control::default()).unwrap_err();
+    let e = err(r#"{"regex":"a(b"}"#);
+    assert_eq!(e.code, Code::InvalidRegex);
+    assert!(e.message.contains("position 1"), "{}", e.message);
+    assert_eq!(err(r#"{"level":"loud"}"#).code, Code::InvalidQuery);
+    assert_eq!(err(r#"{"after":"tomorrowish"}"#).code, Code::InvalidTime);
+    assert_eq!(err(r#"{"q":"\"open"}"#).code, Code::InvalidQuery);
+    assert_eq!(err(r#"{"files":"zzz.log"}"#).code, Code::UnknownId);
+    let e = search(&ix, q("{}"), &PageOptions { cursor: Some("garbage".into()), ..Default::default() }, &Control::default()).unwrap_err();
+    assert_eq!(e.code, Code::InvalidOption);
+}
+
+#[test]
+fn merged_order_and_pagination() {
+    let ix = fixture();
+    // Oldest first merges both files by time: 00:00:00 (a), 00:00:01 (b), 00:00:02 (a)...
+    let r = run(&ix, "{}", PageOptions { limit: Some(4), ..Default::default() });
+    let files: Vec<&str> = r.entries.iter().map(|h| h.entry.file.as_str()).collect();
+    assert_eq!(files, vec!["a.jsonl", "b.log", "a.jsonl", "b.log"]);
+    assert_eq!(r.total_matches, 80);
+    // Walk every page with the cursor: pages are disjoint, ordered, and cover everything.
+    let mut seen = Vec::new();
+    let mut cursor = None;
+    loop {
+        let r = run(&ix, "{}", PageOptions { limit: Some(7), cursor: cursor.clone(), ..Default::default() });
+        seen.extend(r.entries.iter().map(|h| (h.entry.timestamp_ns, h.entry.id)));
+        match r.next_cursor {
+            Some(c) => cursor = Some(c),
+            None => break,
+        }
+    }
+    assert_eq!(seen.len(), 80);
+    assert!(seen.windows(2).all(|w| w[0] < w[1]));
+    // Offset pages agree with cursor pages.
+    let p2 = run(&ix, "{}", PageOptions { limit: Some(7), offset: 7, ..Default::default() });
+    assert_eq!(p2.entries.iter().map(|h| h.entry.id).collect::<Vec<_>>(), seen[7..14].iter().map(|s| s.1).collect::<Vec<_>>());
+    // Newest first, file order, tail.
+    let newest = run(&ix, "{}", PageOptions { order: Order::Newest, limit: Some(3), ..Default::default() });
+    let tail = run(&ix, "{}", PageOptions { tail: Some(3), ..Default::default() });
+    let mut n: Vec<u32> = newest.entries.iter().map(|h| h.entry.id).collect();
+    n.reverse();
+    assert_eq!(n, tail.entries.iter().map(|h| h.entry.id).collect::<Vec<_>>());
+    let file = run(&ix, "{}", PageOptions { order: Order::File, limit: Some(3), offset: 49, ..Default::default() });
+    assert_eq!(file.entries.iter().map(|h| h.entry.id).collect::<Vec<_>>(), vec![49, 50, 51]);
+}
+
+#[test]
+fn context_stops_at_file_edges() {
+    let ix = fixture();
+    let r = run(&ix, r#"{"files":"b.log"}"#, PageOptions { order: Order::File, limit: Some(1), context: Some(2), ..Default::default() });
+    let c = r.entries[0].context.as_ref().unwrap();
+    assert!(c.before.is_empty(), "no record of a.jsonl may leak into b.log's context");
+    assert_eq!(c.after.len(), 2);
+    let r = run(&ix, r#"{"files":"a.jsonl"}"#, PageOptions { order: Order::File, offset: 49, limit: Some(1), context_before: Some(1), context_after: Some(3), ..Default::default() });
+    let c = r.entries[0].context.as_ref().unwrap();
+    assert_eq!(c.before.len(), 1);
+    assert!(c.after.is_empty());
+}
+
+#[test]
+fn aggregations_and_select() {
+    let ix = fixture();
+    let r = run(&ix, r#"{"minLevel":"error"}"#, PageOptions {
+        count_only: true,
+        aggregate: serde_json::from_str(r#"["level","service","file","time"]"#).unwrap(),
+        bucket: Some("30s".into()),
+        ..Default::default()
+    });
+    assert_eq!(r.aggregations.level.as_ref().unwrap().get("ERROR"), Some(&42));
+    assert_eq!(r.aggregations.file.as_ref().unwrap()[0], ("b.log".to_string(), 30));
+    let t = r.aggregations.time.as_ref().unwrap();
+    assert_eq!(t.buckets.iter().map(|b| b.1).sum::<u64>(), 42);
+    assert!(r.entries.is_empty());
+    let ids = select(&ix, q(r#"{"service":"checkout","level":"error"}"#), &Control::default()).unwrap();
+    assert_eq!(ids.len(), 12);
+    assert!(ids.windows(2).all(|w| w[0] < w[1]));
+}
