@@ -67,7 +67,14 @@ export const PAGING_FLAGS: FlagDef[] = [
   { name: 'offset', type: 'integer', group: 'paging', min: 0, valueName: 'n', description: 'skip the first n matches' },
   { name: 'cursor', type: 'string', group: 'paging', valueName: 'token', description: 'continue from the nextCursor of a previous result' },
   { name: 'tail', type: 'integer', group: 'paging', min: 0, valueName: 'n', description: 'the last n matches' },
-  { name: 'order', type: 'string', group: 'paging', choices: ['newest', 'oldest', 'file'], description: 'result order', default: 'file' },
+  {
+    name: 'order',
+    type: 'string',
+    group: 'paging',
+    choices: ['oldest', 'newest', 'file'],
+    description: 'oldest (one timeline merged across files), newest, or file order',
+    default: 'oldest',
+  },
 ];
 
 export const CONTEXT_FLAGS: FlagDef[] = [

@@ -32,9 +32,11 @@ export const COMPACT_KEYS: Readonly<Record<string, string>> = {
 /** Field names --fields accepts (plus `fields.NAME` for one parsed field). */
 export const ENTRY_FIELDS = Object.keys(COMPACT_KEYS);
 
-/** Entries are the objects in lists named `entries` (anywhere under data) or data itself as a list. */
+/** Lists of entries: `entries` anywhere under data, context `before`/`after`, or data itself. */
+const ENTRY_LIST_KEYS = new Set([undefined, 'entries', 'before', 'after']);
+
 function isEntryList(key: string | undefined, value: unknown): value is Record<string, unknown>[] {
-  return Array.isArray(value) && (key === 'entries' || key === undefined || key === 'context') && value.every((v) => v !== null && typeof v === 'object' && !Array.isArray(v));
+  return Array.isArray(value) && ENTRY_LIST_KEYS.has(key) && value.every((v) => v !== null && typeof v === 'object' && !Array.isArray(v));
 }
 
 function pick(entry: Record<string, unknown>, fields: string[]): Record<string, unknown> {
@@ -74,7 +76,7 @@ export function projectEntries(data: unknown, fields: string[] | undefined, comp
     if (isEntryList(key, value)) {
       return value.map((e) => {
         let out = fields?.length ? pick(e, fields) : e;
-        if (Array.isArray(out['context'])) out = { ...out, context: walk(out['context'], 'context') };
+        if (out['context'] !== undefined) out = { ...out, context: walk(out['context'], 'context') };
         return compact ? shorten(out) : out;
       });
     }

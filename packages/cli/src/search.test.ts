@@ -1,0 +1,103 @@
+import { describe, expect, it } from 'vitest';
+import { logsift, sample } from './test-support.js';
+
+interface Hit {
+  id: number;
+  level: string;
+  message: string;
+  matches: [number, number][];
+  context?: { before: unknown[]; after: unknown[] };
+}
+
+describe('logsift search', () => {
+  it('returns the exact total, a page of hits with match spans, and a cursor', () => {
+    const r = logsift(['search', sample, '-q', 'error', '-n', '5', '--aggregate', 'level']);
+    expect(r.code).toBe(0);
+    const data = r.json['data'] as { totalMatches: number; entries: Hit[]; nextCursor: string; aggregations: { level: Record<string, number> } };
+    expect(data.totalMatches).toBe(154);
+    expect(data.entries).toHaveLength(5);
+    const hit = data.entries[0] as Hit;
+    const [s, e] = hit.matches[0] ?? [0, 0];
+    expect(hit.message.slice(s, e).toLowerCase()).toBe('error');
+    expect(data.aggregations.level).toEqual({ ERROR: 148, WARN: 2, INFO: 4 });
+    expect(r.json['summary']).toEqual({ totalMatches: 154, returned: 5, nextCursor: data.nextCursor });
+    expect(r.json['inputs']).toMatchObject({ options: { query: 'error', limit: 5, aggregate: ['level'] } });
+
+    const next = logsift(['search', sample, '-q', 'error', '-n', '5', '--cursor', data.nextCursor]);
+    const page2 = (next.json['data'] as { entries: Hit[] }).entries;
+    expect(page2[0]?.id).toBeGreaterThan(data.entries[4]?.id ?? Infinity);
+  });
+
+  it('maps the query flags: level, regex, tail, context', () => {
+    const fatal = logsift(['search', sample, '--level', 'fatal', '--tail', '1', '-C', '1']);
+    const data = fatal.json['data'] as { totalMatches: number; entries: Hit[] };
+    expect(data.totalMatches).toBe(2);
+    expect(data.entries).toHaveLength(1);
+    expect(data.entries[0]?.level).toBe('FATAL');
+    expect(data.entries[0]?.context?.before).toHaveLength(1);
+    const re = logsift(['search', sample, '--regex', 'NoRouteToHost(Exception)?', '--min-level', 'fatal']);
+    expect((re.json['data'] as { totalMatches: number }).totalMatches).toBe(2);
+  });
+
+  it('--fields and --compact reach context entries too', () => {
+    const r = logsift(['search', sample, '--level', 'fatal', '-n', '1', '-C', '1', '--fields', 'id,level,context', '--compact']);
+    const e = (r.json['data'] as { entries: Record<string, unknown>[] }).entries[0] ?? {};
+    expect(Object.keys(e)).toEqual(['i', 'l', 'ctx']);
+    expect(Object.keys((e['ctx'] as { before: Record<string, unknown>[] }).before[0] ?? {})).toEqual(['i', 'l']);
+  });
+
+  it('exits 1 with an empty result', () => {
+    const r = logsift(['search', sample, '-q', 'zzz-no-such-text']);
+    expect(r.code).toBe(1);
+    expect(r.json).toMatchObject({ ok: true, data: { totalMatches: 0, entries: [] } });
+  });
+
+  it('an invalid regex is a usage error with its location', () => {
+    const r = logsift(['search', sample, '--regex', '(']);
+    expect(r.code).toBe(2);
+    expect(r.json).toMatchObject({ ok: false, error: { code: 'INVALID_REGEX', location: expect.stringContaining('regex'), hint: expect.any(String) } });
+  });
+
+  it('a bad time and a bad --order choice are usage errors', () => {
+    expect(logsift(['search', sample, '--after', 'yesterday-ish']).json).toMatchObject({ error: { code: 'INVALID_TIME' } });
+    const order = logsift(['search', sample, '--order', 'sideways']);
+    expect(order.code).toBe(2);
+    expect(order.json).toMatchObject({ error: { code: 'USAGE' } });
+  });
+
+  it.each([1024, 4096, 16384])('--max-bytes %i cuts data.entries and says so', (max) => {
+    const r = logsift(['search', sample, '-q', 'error', '-n', '154', '--max-bytes', String(max)]);
+    expect(Buffer.byteLength(r.stdout)).toBeLessThanOrEqual(max);
+    const kept = (r.json['data'] as { entries: unknown[] }).entries.length;
+    expect(r.json['truncated']).toEqual({ list: 'data.entries', kept, total: 154 });
+  });
+
+  it('text: one line per entry and the total', () => {
+    const r = logsift(['search', sample, '--level', 'fatal', '--text']);
+    expect(r.code).toBe(0);
+    const lines = r.stdout.trimEnd().split('\n');
+    expect(lines[0]).toMatch(/^2015-10-18 18:\d\d:\d\d\.\d{3} FATAL /);
+    expect(r.stdout).toContain('2 matches, showing 1-2');
+  });
+});
+
+describe('logsift count', () => {
+  it('counts exactly, with aggregations', () => {
+    const r = logsift(['count', sample, '--level', 'error,fatal', '--aggregate', 'level']);
+    expect(r.code).toBe(0);
+    expect(r.json).toMatchObject({ data: { total: 152, aggregations: { level: { ERROR: 150, FATAL: 2 } } }, summary: { total: 152 } });
+    expect(logsift(['count', sample, '-q', 'zzz-no-such-text']).code).toBe(1);
+  });
+});
+
+describe('logsift emit with a query', () => {
+  it('streams only matching entries', () => {
+    const r = logsift(['emit', sample, '--level', 'fatal', '--fields', 'id,level']);
+    expect(r.code).toBe(0);
+    expect(r.stdout.trimEnd().split('\n').map((l) => JSON.parse(l) as unknown)).toEqual([
+      { id: 1019, level: 'FATAL' },
+      { id: 1052, level: 'FATAL' },
+    ]);
+    expect(logsift(['emit', sample, '-q', 'zzz-no-such-text']).code).toBe(1);
+  });
+});
