@@ -1,39 +1,67 @@
+import { bottlenecksCommand } from './commands/bottlenecks.js';
 import { commandsCommand } from './commands/commands.js';
+import { compareCommand } from './commands/compare.js';
+import { contextCommand } from './commands/context.js';
 import { countCommand } from './commands/count.js';
 import { detectCommand } from './commands/detect.js';
+import { diffCommand } from './commands/diff.js';
 import { emitCommand } from './commands/emit.js';
+import { errorFlowCommand } from './commands/error-flow.js';
 import { exportCommand } from './commands/export.js';
+import { followCommand } from './commands/follow.js';
+import { hierarchyCommand } from './commands/hierarchy.js';
+import { idsCommand } from './commands/ids.js';
 import { mcpCommand } from './commands/mcp.js';
+import { metricsCommand } from './commands/metrics.js';
+import { sampleCommand } from './commands/sample.js';
 import { schemaCommand } from './commands/schema.js';
 import { searchCommand } from './commands/search.js';
 import { statsCommand } from './commands/stats.js';
+import { summarizeCommand } from './commands/summarize.js';
+import { templatesCommand } from './commands/templates.js';
+import { timelineCommand } from './commands/timeline.js';
+import { triageCommand } from './commands/triage.js';
 import type { CommandDef, PendingCommand } from './spec.js';
 
 /** Commands that work: their api exists on main and they are tested end to end. */
 export const COMMANDS: CommandDef[] = [statsCommand, detectCommand, schemaCommand, searchCommand, countCommand, emitCommand, exportCommand];
 
 /**
- * Commands whose definition waits for an api method that main does not have yet. They are
- * not registered (running one is an unknown-command usage error) and `commands --json`
- * lists them under `pending` with what they wait for.
+ * Commands written against planned api methods that main does not have yet (definitions,
+ * help and a generic formatter exist). They are NOT registered: running one is an
+ * unknown-command usage error, and `commands --json` lists them under `pending` with the
+ * methods they wait for. When a method lands, the command moves to COMMANDS with a test.
  */
+export const PLANNED: CommandDef[] = [
+  idsCommand,
+  followCommand,
+  contextCommand,
+  hierarchyCommand,
+  bottlenecksCommand,
+  errorFlowCommand,
+  timelineCommand,
+  compareCommand,
+  diffCommand,
+  templatesCommand,
+  sampleCommand,
+  metricsCommand,
+  triageCommand,
+  summarizeCommand,
+];
+
+/** Commands waiting for @logsift/sqlite-export entry points that are not on main yet. */
+const PLANNED_ELSEWHERE: PendingCommand[] = [
+  { name: 'db-to-jsonl', summary: 'Rows of a SQLite table as JSON lines.', waitsFor: '@logsift/sqlite-export dbToJsonl' },
+  { name: 'sql', summary: 'Run a read-only SQL query over an exported database.', waitsFor: '@logsift/sqlite-export sqlQuery' },
+];
+
 export const PENDING: PendingCommand[] = [
-  { name: 'ids', summary: 'Threads, requests, traces or services seen, with counts and time spans.', waitsFor: 'Investigation.ids' },
-  { name: 'follow', summary: 'Everything one thread, request or trace did, in order.', waitsFor: 'Investigation.follow' },
-  { name: 'context', summary: 'The entries around one entry.', waitsFor: 'Investigation.context' },
-  { name: 'hierarchy', summary: 'The span/call tree of a trace or request.', waitsFor: 'Investigation.hierarchy' },
-  { name: 'bottlenecks', summary: 'The slowest operations and where time goes.', waitsFor: 'Investigation.bottlenecks' },
-  { name: 'error-flow', summary: 'What led to errors: the entries and ids before each error.', waitsFor: 'Investigation.errorFlow' },
-  { name: 'timeline', summary: 'Entries per time bucket, by level.', waitsFor: 'Investigation.timeline' },
-  { name: 'compare', summary: 'Two time ranges or sources side by side.', waitsFor: 'Investigation.compare' },
-  { name: 'diff', summary: 'Templates that appear, vanish or change between two scopes.', waitsFor: 'Investigation.diff' },
-  { name: 'templates', summary: 'Message templates (log patterns) with counts.', waitsFor: 'Investigation.templates' },
-  { name: 'sample', summary: 'A representative sample of entries.', waitsFor: 'Investigation.sample' },
-  { name: 'metrics', summary: 'Numeric fields over time.', waitsFor: 'Investigation.metrics' },
-  { name: 'triage', summary: 'First look: what is wrong, where, since when.', waitsFor: 'Investigation.triage' },
-  { name: 'summarize', summary: 'A short digest of the logs for a model context window.', waitsFor: 'Investigation.triage + Investigation.templates' },
-  { name: 'db-to-jsonl', summary: 'Rows of a SQLite table as JSON lines.', waitsFor: '@logsift/sqlite-export openSqlite' },
-  { name: 'sql', summary: 'Run SQL over an exported database.', waitsFor: '@logsift/sqlite-export (query entry point)' },
+  ...PLANNED.map((d) => ({
+    name: d.name,
+    summary: d.summary,
+    waitsFor: d.uses.filter((u) => u.startsWith('Investigation.') && u !== 'Investigation.stats').join(' + '),
+  })),
+  ...PLANNED_ELSEWHERE,
 ];
 
 /** Every wired command, including the two that describe and serve the others. */
