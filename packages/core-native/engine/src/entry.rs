@@ -103,7 +103,7 @@ impl Index {
             file: file.source.path.clone(),
             line: self.cols.line[i],
             offset: self.cols.offset[i],
-            length: self.cols.len[i],
+            length: { let (a, b) = self.record_range(e); (b - a) as u32 },
             timestamp_ns: ts,
             time: ts.map(time::format_ns),
             severity: sev,

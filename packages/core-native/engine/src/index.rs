@@ -4,22 +4,25 @@
 
 use crate::error::Result;
 use crate::format::Format;
-use crate::record::{IdKind, ID_KINDS};
+use crate::record::IdKind;
 use crate::source::Source;
-use rustc_hash::FxHashMap;
+use hashbrown::HashTable;
+use rustc_hash::FxHasher;
+use std::hash::{Hash, Hasher};
 
 /// `flags` column bits.
 pub const FLAG_MSG_ESCAPED: u8 = 1;
 /// The record has continuation lines after its first line.
 pub const FLAG_MULTILINE: u8 = 2;
+/// The message span did not fit the u16 columns; it is re-parsed from the record when needed.
+pub const FLAG_MSG_LONG: u8 = 4;
 
 /// Column storage. Ids are interned per kind; 0 means "absent".
 #[derive(Default)]
 pub struct Columns {
-    /// Byte offset of the record in its file's data.
+    /// Byte offset of the record in its file's data. A record runs to the next record's
+    /// offset (or the end of the file), less trailing blank lines: no length column needed.
     pub offset: Vec<u64>,
-    /// Record length in bytes (all its lines, without the final newline).
-    pub len: Vec<u32>,
     /// 1-based line number of the record's first line.
     pub line: Vec<u32>,
     /// UTC nanoseconds; `i64::MIN` when the record has none.
@@ -27,9 +30,9 @@ pub struct Columns {
     /// OpenTelemetry severity number (0 = none).
     pub level: Vec<u8>,
     pub flags: Vec<u8>,
-    /// Message range relative to the record start.
-    pub msg_start: Vec<u32>,
-    pub msg_len: Vec<u32>,
+    /// Message range relative to the record start (see `FLAG_MSG_LONG`).
+    pub msg_start: Vec<u16>,
+    pub msg_len: Vec<u16>,
     pub ids: [Vec<u32>; 6],
 }
 
@@ -44,18 +47,16 @@ impl Columns {
     }
     pub fn heap_bytes(&self) -> usize {
         self.offset.capacity() * 8
-            + self.len.capacity() * 4
             + self.line.capacity() * 4
             + self.ts.capacity() * 8
             + self.level.capacity()
             + self.flags.capacity()
-            + self.msg_start.capacity() * 4
-            + self.msg_len.capacity() * 4
+            + self.msg_start.capacity() * 2
+            + self.msg_len.capacity() * 2
             + self.ids.iter().map(|v| v.capacity() * 4).sum::<usize>()
     }
     pub fn shrink_to_fit(&mut self) {
         self.offset.shrink_to_fit();
-        self.len.shrink_to_fit();
         self.line.shrink_to_fit();
         self.ts.shrink_to_fit();
         self.level.shrink_to_fit();
@@ -68,16 +69,26 @@ impl Columns {
     }
 }
 
-/// Interned strings of one id kind. Id 0 is the empty string ("absent").
+/// Interned strings of one id kind, stored in one arena (no allocation per string).
+/// Id 0 is the empty string ("absent").
 pub struct Interner {
-    map: FxHashMap<Box<[u8]>, u32>,
-    names: Vec<Box<[u8]>>,
+    bytes: Vec<u8>,
+    /// `ends[id]` is the end of string `id` in `bytes`; it starts where `id - 1` ends.
+    ends: Vec<u32>,
+    table: HashTable<u32>,
 }
 
 impl Default for Interner {
     fn default() -> Self {
-        Interner { map: FxHashMap::default(), names: vec![Box::from(&b""[..])] }
+        Interner { bytes: Vec::new(), ends: vec![0], table: HashTable::new() }
     }
+}
+
+#[inline]
+fn hash_bytes(s: &[u8]) -> u64 {
+    let mut h = FxHasher::default();
+    s.hash(&mut h);
+    h.finish()
 }
 
 impl Interner {
@@ -86,28 +97,46 @@ impl Interner {
         if s.is_empty() {
             return 0;
         }
-        if let Some(&id) = self.map.get(s) {
+        let h = hash_bytes(s);
+        let (bytes, ends) = (&self.bytes, &self.ends);
+        let name = |id: u32| &bytes[ends[id as usize - 1] as usize..ends[id as usize] as usize];
+        if let Some(&id) = self.table.find(h, |&id| name(id) == s) {
             return id;
         }
-        let id = self.names.len() as u32;
-        self.names.push(Box::from(s));
-        self.map.insert(Box::from(s), id);
+        let id = self.ends.len() as u32;
+        self.bytes.extend_from_slice(s);
+        self.ends.push(self.bytes.len() as u32);
+        let (bytes, ends) = (&self.bytes, &self.ends);
+        self.table.insert_unique(h, id, |&id| {
+            hash_bytes(&bytes[ends[id as usize - 1] as usize..ends[id as usize] as usize])
+        });
         id
     }
     pub fn get(&self, s: &[u8]) -> Option<u32> {
-        self.map.get(s).copied()
+        if s.is_empty() {
+            return None;
+        }
+        self.table.find(hash_bytes(s), |&id| self.name(id) == s).copied()
     }
     pub fn name(&self, id: u32) -> &[u8] {
-        self.names.get(id as usize).map_or(&[][..], |b| b)
+        let i = id as usize;
+        if i == 0 || i >= self.ends.len() {
+            return &[];
+        }
+        &self.bytes[self.ends[i - 1] as usize..self.ends[i] as usize]
     }
     /// Number of ids including the reserved 0.
     pub fn count(&self) -> usize {
-        self.names.len()
+        self.ends.len()
     }
     pub fn heap_bytes(&self) -> usize {
-        let strings: usize = self.names.iter().map(|n| n.len()).sum();
-        // Each name is stored twice (map key and list) plus table overhead.
-        strings * 2 + self.names.capacity() * 16 + self.map.capacity() * 24
+        self.bytes.capacity() + self.ends.capacity() * 4 + self.table.capacity() * 5
+    }
+    pub fn shrink_to_fit(&mut self) {
+        self.bytes.shrink_to_fit();
+        self.ends.shrink_to_fit();
+        let (bytes, ends) = (&self.bytes, &self.ends);
+        self.table.shrink_to_fit(|&id| hash_bytes(&bytes[ends[id as usize - 1] as usize..ends[id as usize] as usize]));
     }
 }
 
@@ -157,6 +186,18 @@ impl Postings {
     }
 }
 
+/// Kinds that get posting lists.
+pub const POSTING_KINDS: [IdKind; 2] = [IdKind::Request, IdKind::Trace];
+
+/// Which interner holds a kind's ids.
+#[inline]
+pub fn interner_slot(kind: IdKind) -> usize {
+    match kind {
+        IdKind::Parent => IdKind::Span as usize,
+        k => k as usize,
+    }
+}
+
 /// One indexed input.
 pub struct FileIndex {
     pub source: Source,
@@ -178,9 +219,13 @@ impl FileIndex {
 pub struct Index {
     pub files: Vec<FileIndex>,
     pub cols: Columns,
+    /// Interners by id kind. Parent span ids share the span interner (`IdKind::Parent`'s
+    /// slot stays empty), so a parent id equals its span's id: use `interner(kind)`.
     pub ids: [Interner; 6],
-    /// Posting lists for every id kind except `Parent` (a span's parent is looked up through
-    /// the span's own entries).
+    /// Posting lists for the selective kinds only (request, trace): following a request or a
+    /// trace costs O(its entries). Low-cardinality kinds (thread, service) and spans are
+    /// answered by scanning their u32 column, which is faster than a list at that size and
+    /// saves 4 bytes per entry each.
     pub postings: [Postings; 6],
 }
 
@@ -197,21 +242,63 @@ impl Index {
         self.files.partition_point(|f| f.first + f.count <= entry)
     }
 
+    /// Byte range of an entry in its file's data: up to the next record, less trailing
+    /// newlines and blank lines.
+    #[inline]
+    pub fn record_range(&self, entry: u32) -> (usize, usize) {
+        let f = &self.files[self.file_of(entry)];
+        self.record_range_in(f, entry)
+    }
+
+    /// `record_range` when the caller already knows the file.
+    #[inline]
+    pub fn record_range_in(&self, f: &FileIndex, entry: u32) -> (usize, usize) {
+        let e = entry as usize;
+        let data = f.source.data();
+        let start = self.cols.offset[e] as usize;
+        let mut end = if entry + 1 < f.first + f.count { self.cols.offset[e + 1] as usize } else { data.len() };
+        while end > start && matches!(data[end - 1], b'\n' | b'\r' | b' ' | b'\t') {
+            end -= 1;
+        }
+        (start, end)
+    }
+
     /// The raw bytes of an entry (all its lines).
     pub fn raw(&self, entry: u32) -> &[u8] {
-        let e = entry as usize;
         let f = &self.files[self.file_of(entry)];
-        let start = self.cols.offset[e] as usize;
-        let end = start + self.cols.len[e] as usize;
-        f.source.data().get(start..end).unwrap_or(&[])
+        let (s, e) = self.record_range_in(f, entry);
+        &f.source.data()[s..e]
+    }
+
+    /// Message span (start, len) relative to the record start.
+    pub fn message_span(&self, entry: u32) -> (usize, usize) {
+        let e = entry as usize;
+        if self.cols.flags[e] & FLAG_MSG_LONG == 0 {
+            return (self.cols.msg_start[e] as usize, self.cols.msg_len[e] as usize);
+        }
+        let f = &self.files[self.file_of(entry)];
+        let raw = self.raw(entry);
+        let line_end = memchr::memchr(b'\n', raw).unwrap_or(raw.len());
+        let line = &raw[..line_end];
+        let line = line.strip_suffix(b"\r").unwrap_or(line);
+        let mut p = crate::record::Parsed::default();
+        if f.format.parse(line, &mut p) {
+            (p.message.start as usize, p.message.len as usize)
+        } else {
+            (0, line.len())
+        }
     }
 
     /// The message bytes as stored (JSON-escaped when `FLAG_MSG_ESCAPED`).
     pub fn message_bytes(&self, entry: u32) -> &[u8] {
-        let e = entry as usize;
         let raw = self.raw(entry);
-        let s = self.cols.msg_start[e] as usize;
-        raw.get(s..s + self.cols.msg_len[e] as usize).unwrap_or(&[])
+        let (s, l) = self.message_span(entry);
+        raw.get(s..s + l).unwrap_or(&[])
+    }
+
+    /// The interner holding ids of `kind` (parent spans share the span interner).
+    pub fn interner(&self, kind: IdKind) -> &Interner {
+        &self.ids[interner_slot(kind)]
     }
 
     pub fn id(&self, kind: IdKind, entry: u32) -> u32 {
@@ -219,7 +306,7 @@ impl Index {
     }
 
     pub fn id_name(&self, kind: IdKind, id: u32) -> &[u8] {
-        self.ids[kind as usize].name(id)
+        self.interner(kind).name(id)
     }
 
     pub fn ts(&self, entry: u32) -> Option<i64> {
@@ -243,12 +330,25 @@ impl Index {
     }
 
     pub fn build_postings(&mut self) {
-        for kind in ID_KINDS {
-            if kind == IdKind::Parent {
-                continue;
-            }
+        for kind in POSTING_KINDS {
             let k = kind as usize;
             self.postings[k] = Postings::build(&self.cols.ids[k], self.ids[k].count());
         }
+    }
+
+    /// Entries whose id of `kind` is `id`, in entry order: the posting list when the kind has
+    /// one, else a scan of the column.
+    pub fn entries_with(&self, kind: IdKind, id: u32) -> std::borrow::Cow<'_, [u32]> {
+        let k = kind as usize;
+        if POSTING_KINDS.contains(&kind) {
+            return std::borrow::Cow::Borrowed(self.postings[k].of(id));
+        }
+        if id == 0 {
+            return std::borrow::Cow::Owned(Vec::new());
+        }
+        let col = &self.cols.ids[k];
+        std::borrow::Cow::Owned(
+            col.iter().enumerate().filter(|(_, &v)| v == id).map(|(e, _)| e as u32).collect(),
+        )
     }
 }

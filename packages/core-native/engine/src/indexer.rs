@@ -5,7 +5,7 @@
 
 use crate::error::{Code, Error, Result};
 use crate::format::{self, Format, FormatKind, ParseCtx};
-use crate::index::{Columns, FileIndex, Index, Interner, FLAG_MSG_ESCAPED, FLAG_MULTILINE, NO_TS};
+use crate::index::{interner_slot, Columns, FileIndex, Index, Interner, FLAG_MSG_ESCAPED, FLAG_MSG_LONG, FLAG_MULTILINE, NO_TS};
 use crate::record::{Parsed, Span};
 use crate::source::{self, Source};
 use memchr::memchr;
@@ -126,8 +126,22 @@ pub fn build(sources: Vec<Source>, opts: &OpenOptions, ctl: &Control) -> Result<
         index.files.push(FileIndex { source: src, format: fmt, first, count, lines });
     }
     index.cols.shrink_to_fit();
+    for i in &mut index.ids {
+        i.shrink_to_fit();
+    }
     index.build_postings();
+    release_free_memory();
     Ok(index)
+}
+
+/// Hands memory freed by the build's temporaries (per-chunk columns, local interners) back
+/// to the OS, so that resident memory reflects what the index holds.
+fn release_free_memory() {
+    #[cfg(all(target_os = "linux", target_env = "gnu"))]
+    // SAFETY: malloc_trim only releases free heap pages; it has no preconditions.
+    unsafe {
+        libc::malloc_trim(0);
+    }
 }
 
 fn year_of(mtime_ns: i64) -> i64 {
@@ -166,9 +180,9 @@ struct ChunkOut {
     ids: [Interner; 6],
     /// Newlines in the chunk.
     newlines: u64,
-    /// End (exclusive, absolute) of the non-blank continuation lines before the chunk's first
-    /// record, if any: they extend the previous chunk's last record.
-    leading_end: Option<u64>,
+    /// The chunk starts with continuation lines (before its first record): they extend the
+    /// previous chunk's last record.
+    leading: bool,
 }
 
 /// Newline-aligned chunk boundaries of `data[start..]`.
@@ -209,15 +223,15 @@ fn index_file(
     let file_first = index.cols.len();
     let mut line_base: u64 = 0;
     for (chunk_no, out) in outs.into_iter().enumerate() {
-        if let Some(end) = out.leading_end {
+        if out.leading {
             if index.cols.len() > file_first {
                 let last = index.cols.len() - 1;
-                index.cols.len[last] = clamp_u32(end - index.cols.offset[last]);
                 index.cols.flags[last] |= FLAG_MULTILINE;
             } else {
                 // Continuation lines at the very start of a file: a record of their own.
-                let start = bounds[chunk_no].0 as u64;
-                push_orphan(&mut index.cols, start, end, line_base + 1);
+                let start = bounds[chunk_no].0;
+                let first_line = memchr(b'\n', &data[start..]).map_or(data.len() - start, |p| p);
+                push_orphan(&mut index.cols, start as u64, first_line, line_base + 1);
             }
         }
         let newlines = out.newlines;
@@ -233,17 +247,26 @@ fn clamp_u32(v: u64) -> u32 {
     v.min(u32::MAX as u64) as u32
 }
 
-fn push_orphan(cols: &mut Columns, start: u64, end: u64, line: u64) {
+fn push_orphan(cols: &mut Columns, start: u64, first_line_len: usize, line: u64) {
     cols.offset.push(start);
-    cols.len.push(clamp_u32(end - start));
     cols.line.push(clamp_u32(line));
     cols.ts.push(NO_TS);
     cols.level.push(0);
-    cols.flags.push(FLAG_MULTILINE);
-    cols.msg_start.push(0);
-    cols.msg_len.push(clamp_u32(end - start));
+    let (ms, ml, long) = pack_msg(0, first_line_len);
+    cols.flags.push(FLAG_MULTILINE | long);
+    cols.msg_start.push(ms);
+    cols.msg_len.push(ml);
     for v in &mut cols.ids {
         v.push(0);
+    }
+}
+
+/// Message span into the u16 columns, or `FLAG_MSG_LONG` when it does not fit.
+#[inline]
+fn pack_msg(start: usize, len: usize) -> (u16, u16, u8) {
+    match (u16::try_from(start), u16::try_from(len)) {
+        (Ok(s), Ok(l)) => (s, l, 0),
+        _ => (0, 0, FLAG_MSG_LONG),
     }
 }
 
@@ -252,29 +275,30 @@ fn merge_chunk(index: &mut Index, out: ChunkOut, line_base: u64) {
     let ChunkOut { cols, ids, .. } = out;
     let dst = &mut index.cols;
     dst.offset.extend_from_slice(&cols.offset);
-    dst.len.extend_from_slice(&cols.len);
     dst.line.extend(cols.line.iter().map(|&l| clamp_u32(l as u64 + line_base)));
     dst.ts.extend_from_slice(&cols.ts);
     dst.level.extend_from_slice(&cols.level);
     dst.flags.extend_from_slice(&cols.flags);
     dst.msg_start.extend_from_slice(&cols.msg_start);
     dst.msg_len.extend_from_slice(&cols.msg_len);
-    for k in 0..6 {
-        let local = &ids[k];
-        let global = &mut index.ids[k];
-        let remap: Vec<u32> = (0..local.count() as u32).map(|id| global.intern(local.name(id))).collect();
-        dst.ids[k].extend(cols.ids[k].iter().map(|&id| remap[id as usize]));
+    let mut remaps: [Vec<u32>; 6] = Default::default();
+    for (slot, local) in ids.iter().enumerate() {
+        let global = &mut index.ids[slot];
+        remaps[slot] = (0..local.count() as u32).map(|id| global.intern(local.name(id))).collect();
+    }
+    for kind in crate::record::ID_KINDS {
+        let remap = &remaps[interner_slot(kind)];
+        dst.ids[kind as usize].extend(cols.ids[kind as usize].iter().map(|&id| remap[id as usize]));
     }
 }
 
 /// Parses the lines of `data[start..end]` (newline-aligned) into chunk-local rows.
 fn index_chunk(data: &[u8], start: usize, end: usize, fmt: &Format) -> ChunkOut {
-    let mut out =
-        ChunkOut { cols: Columns::default(), ids: Default::default(), newlines: 0, leading_end: None };
+    let mut out = ChunkOut { cols: Columns::default(), ids: Default::default(), newlines: 0, leading: false };
     let approx = (end - start) / 160 + 16;
-    for v in [&mut out.cols.len, &mut out.cols.line, &mut out.cols.msg_start, &mut out.cols.msg_len] {
-        v.reserve(approx);
-    }
+    out.cols.line.reserve(approx);
+    out.cols.msg_start.reserve(approx);
+    out.cols.msg_len.reserve(approx);
     out.cols.offset.reserve(approx);
     out.cols.ts.reserve(approx);
     let mut parsed = Parsed::default();
@@ -293,16 +317,14 @@ fn index_chunk(data: &[u8], start: usize, end: usize, fmt: &Format) -> ChunkOut 
             } else {
                 fmt.parse(line, &mut parsed)
             };
-            let content_end = (pos + line.len()) as u64;
             if is_record {
                 push_record(&mut out, pos, line, line_no, &parsed, fmt.kind);
                 have_record = true;
             } else if have_record {
-                let last = out.cols.len.len() - 1;
-                out.cols.len[last] = clamp_u32(content_end - out.cols.offset[last]);
+                let last = out.cols.flags.len() - 1;
                 out.cols.flags[last] |= FLAG_MULTILINE;
             } else {
-                out.leading_end = Some(content_end);
+                out.leading = true;
             }
         }
         if nl.is_some() {
@@ -318,20 +340,20 @@ fn index_chunk(data: &[u8], start: usize, end: usize, fmt: &Format) -> ChunkOut 
 fn push_record(out: &mut ChunkOut, pos: usize, line: &[u8], line_no: u64, p: &Parsed, kind: FormatKind) {
     let c = &mut out.cols;
     c.offset.push(pos as u64);
-    c.len.push(clamp_u32(line.len() as u64));
     c.line.push(clamp_u32(line_no + 1));
     c.ts.push(p.ts.unwrap_or(NO_TS));
     c.level.push(p.level);
     let escaped = p.message_escaped && kind == FormatKind::Json;
-    c.flags.push(if escaped { FLAG_MSG_ESCAPED } else { 0 });
-    c.msg_start.push(p.message.start);
-    c.msg_len.push(p.message.len);
-    for k in 0..6 {
-        let id = match p.ids[k] {
-            Some(span) => out.ids[k].intern(span.slice(line)),
+    let (ms, ml, long) = pack_msg(p.message.start as usize, p.message.len as usize);
+    c.flags.push(if escaped { FLAG_MSG_ESCAPED } else { 0 } | long);
+    c.msg_start.push(ms);
+    c.msg_len.push(ml);
+    for kind in crate::record::ID_KINDS {
+        let id = match p.ids[kind as usize] {
+            Some(span) => out.ids[interner_slot(kind)].intern(span.slice(line)),
             None => 0,
         };
-        c.ids[k].push(id);
+        c.ids[kind as usize].push(id);
     }
 }
 

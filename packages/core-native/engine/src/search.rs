@@ -251,9 +251,9 @@ impl Plan<'_> {
                 // Whole-buffer scan for the anchor term; only records containing it are checked.
                 let data = ix.files[file].source.data();
                 let cols = &ix.cols;
+                let fidx = &ix.files[file];
                 let start = cols.offset[lo as usize] as usize;
-                let last = (hi - 1) as usize;
-                let end = (cols.offset[last] + cols.len[last] as u64) as usize;
+                let end = ix.record_range_in(fidx, hi - 1).1;
                 let mut pos = start;
                 let offsets = &cols.offset[lo as usize..hi as usize];
                 while pos < end {
@@ -265,11 +265,11 @@ impl Plan<'_> {
                         continue;
                     }
                     let e = lo + rel as u32 - 1;
-                    let rec_end = cols.offset[e as usize] + cols.len[e as usize] as u64;
-                    if hit < rec_end && self.q.matches(ix, e, file) {
+                    let rec_end = ix.record_range_in(fidx, e).1;
+                    if (hit as usize) < rec_end && self.q.matches(ix, e, file) {
                         self.record(p, e, file);
                     }
-                    pos = (rec_end as usize).max(pos + s + 1);
+                    pos = rec_end.max(pos + s + 1);
                 }
             }
             _ => {

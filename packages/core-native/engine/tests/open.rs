@@ -4,6 +4,7 @@
 use logsift_engine::index::Index;
 use logsift_engine::indexer::{build, open_paths, Control, OpenOptions};
 use logsift_engine::source::Source;
+use logsift_engine::record::ID_KINDS;
 use logsift_engine::Code;
 
 fn index_bytes(data: &[u8], opts: &OpenOptions) -> Index {
@@ -11,12 +12,12 @@ fn index_bytes(data: &[u8], opts: &OpenOptions) -> Index {
     build(vec![src], opts, &Control::default()).unwrap()
 }
 
-fn fingerprint(ix: &Index) -> Vec<(u64, u32, u32, i64, u8, u32, u32, [String; 6])> {
+fn fingerprint(ix: &Index) -> Vec<(u64, usize, u32, i64, u8, u8, u16, u16, [String; 6])> {
     (0..ix.len() as u32)
         .map(|e| {
             let i = e as usize;
-            let ids = std::array::from_fn(|k| String::from_utf8_lossy(ix.ids[k].name(ix.cols.ids[k][i])).into_owned());
-            (ix.cols.offset[i], ix.cols.len[i], ix.cols.line[i], ix.cols.ts[i], ix.cols.level[i], ix.cols.msg_start[i], ix.cols.msg_len[i], ids)
+            let ids = std::array::from_fn(|k| String::from_utf8_lossy(ix.id_name(ID_KINDS[k], ix.cols.ids[k][i])).into_owned());
+            (ix.cols.offset[i], ix.raw(e).len(), ix.cols.line[i], ix.cols.ts[i], ix.cols.level[i], ix.cols.flags[i], ix.cols.msg_start[i], ix.cols.msg_len[i], ids)
         })
         .collect()
 }
@@ -35,7 +36,7 @@ java.lang.RuntimeException: x\n\tat A.b(A.java:1)\n\n\
     assert!(raw1.ends_with("at A.b(A.java:1)"), "{raw1}");
     assert_eq!(ix.message(2), "c");
     let t1 = ix.ids[0].get(b"t1").unwrap();
-    assert_eq!(ix.postings[0].of(t1), &[0, 2]);
+    assert_eq!(&*ix.entries_with(logsift_engine::record::IdKind::Thread, t1), &[0, 2]);
     let e = ix.entry(1, true);
     assert_eq!(e.level, "ERROR");
     assert_eq!(e.level_text.as_deref(), Some("error"));
@@ -92,4 +93,20 @@ fn bad_inputs_have_stable_codes() {
     let (ix, _) = open_paths(&[empty.to_string_lossy().into()], &opts, &ctl).unwrap();
     assert_eq!(ix.len(), 0);
     std::fs::remove_dir_all(&dir).unwrap();
+}
+
+#[test]
+fn lines_of_many_megabytes() {
+    let big = "x".repeat(3 << 20);
+    let data = format!(
+        "{{\"time\":\"2024-01-01T00:00:00Z\",\"level\":\"info\",\"pad\":\"{big}\",\"msg\":\"after the padding\"}}\n\
+         {{\"time\":\"2024-01-01T00:00:01Z\",\"level\":\"warn\",\"msg\":\"{big}\"}}\n\
+         {{\"time\":\"2024-01-01T00:00:02Z\",\"level\":\"error\",\"msg\":\"small\"}}\n"
+    );
+    let ix = index_bytes(data.as_bytes(), &OpenOptions { chunk_size: 1 << 20, ..Default::default() });
+    assert_eq!(ix.len(), 3);
+    assert_eq!(ix.message(0), "after the padding");
+    assert_eq!(ix.message(1).len(), 3 << 20);
+    assert_eq!(ix.message(2), "small");
+    assert_eq!(ix.cols.level, vec![9, 13, 17]);
 }

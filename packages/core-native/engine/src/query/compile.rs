@@ -83,8 +83,7 @@ impl Compiled {
             if values.is_empty() {
                 continue;
             }
-            let mut set: Vec<u32> =
-                values.iter().filter_map(|v| index.ids[kind as usize].get(v.as_bytes())).collect();
+            let mut set: Vec<u32> = values.iter().filter_map(|v| index.interner(kind).get(v.as_bytes())).collect();
             set.sort_unstable();
             set.dedup();
             ids.push(IdFilter { kind, ids: set });
@@ -165,8 +164,8 @@ impl Compiled {
             return ([raw, &[]], 1);
         }
         let i = e as usize;
-        let s = ix.cols.msg_start[i] as usize;
-        let msg = raw.get(s..s + ix.cols.msg_len[i] as usize).unwrap_or(&[]);
+        let (s, l) = ix.message_span(e);
+        let msg = raw.get(s..s + l).unwrap_or(&[]);
         if ix.cols.flags[i] & FLAG_MULTILINE != 0 {
             let first_end = memchr::memchr(b'\n', raw).unwrap_or(raw.len());
             let rest = &raw[first_end.min(raw.len())..];
@@ -219,7 +218,7 @@ impl Compiled {
         let best = self
             .ids
             .iter()
-            .filter(|f| f.kind != IdKind::Parent)
+            .filter(|f| crate::index::POSTING_KINDS.contains(&f.kind))
             .min_by_key(|f| f.ids.iter().map(|&id| ix.postings[f.kind as usize].of(id).len()).sum::<usize>())?;
         let mut out: Vec<u32> = Vec::new();
         for &id in &best.ids {
