@@ -30,14 +30,24 @@ function highlight(message: string, matches: [number, number][] | undefined, ctx
   return out + message.slice(at);
 }
 
-/** Cuts a plain message to `width` columns, keeping match spans that still fit. */
+/**
+ * Cuts a message to `width` columns. When the first match lies beyond the cut, the window
+ * moves to show it (with a leading …), so a hit is always visible.
+ */
 function fit(message: string, matches: [number, number][] | undefined, width: number): { text: string; matches: [number, number][] } {
   const one = message.replace(/\r?\n/g, ' ⏎ ');
   // Replacing newlines shifts offsets after them; only keep spans when nothing moved.
-  const spans = one.length === message.length ? (matches ?? []) : [];
+  let spans = one.length === message.length ? [...(matches ?? [])].sort((a, b) => a[0] - b[0]) : [];
   if (one.length <= width) return { text: one, matches: spans };
-  const cut = Math.max(1, width - 1);
-  return { text: `${one.slice(0, cut)}…`, matches: spans.filter(([, e]) => e <= cut) };
+  let start = 0;
+  const first = spans[0];
+  if (first && first[1] > width - 1) start = Math.max(0, Math.min(first[0] - 20, one.length - (width - 1)));
+  const prefix = start > 0 ? '…' : '';
+  const room = Math.max(1, width - 1 - prefix.length);
+  const end = start + room;
+  const text = `${prefix}${one.slice(start, end)}${end < one.length ? '…' : ''}`;
+  spans = spans.filter(([s, e]) => s >= start && e <= end).map(([s, e]) => [s - start + prefix.length, e - start + prefix.length]);
+  return { text, matches: spans };
 }
 
 /** One line per entry: time, level, ids, message; matches highlighted, context dimmed. */
@@ -50,7 +60,7 @@ export function renderEntry(e: EntryLike, ctx: RenderContext, dim = false): stri
   const room = Math.max(20, ctx.width - prefixPlain.length - 1);
   const { text, matches } = fit(e.message ?? '', e.matches, room);
   if (dim) return c.dim(`${prefixPlain} ${text}`);
-  return [c.dim(time), lvl, c.cyan(ids), highlight(text, matches, ctx)].filter(Boolean).join(' ');
+  return [time && c.dim(time), lvl, ids && c.cyan(ids), highlight(text, matches, ctx)].filter(Boolean).join(' ');
 }
 
 export function renderEntries(entries: EntryLike[], ctx: RenderContext): string {

@@ -13,16 +13,20 @@ export function table(head: string[], rows: (string | number)[][], ctx: RenderCo
   const c = colors(ctx);
   const t = new Table({
     head: head.map((h) => c.bold(h)),
-    style: { head: [], border: [], 'padding-left': 0, 'padding-right': 2 },
+    style: { head: [], border: [], 'padding-left': 0, 'padding-right': 2, compact: true },
     chars: {
       top: '', 'top-mid': '', 'top-left': '', 'top-right': '',
       bottom: '', 'bottom-mid': '', 'bottom-left': '', 'bottom-right': '',
-      left: '', 'left-mid': '', mid: '', 'mid-mid': '', right: '', 'right-mid': '', middle: '',
+      left: '', 'left-mid': '', mid: '─', 'mid-mid': '─', right: '', 'right-mid': '', middle: '',
     },
     ...(colWidths ? { colWidths, wordWrap: true, wrapOnWordBoundary: false } : {}),
   });
   for (const r of rows) t.push(r.map(String));
-  return t.toString();
+  return t
+    .toString()
+    .split('\n')
+    .map((l) => l.trimEnd())
+    .join('\n');
 }
 
 /** Two columns, label and value: for summaries. */
@@ -61,6 +65,15 @@ export function formatBytes(n: number): string {
     u += 1;
   }
   return `${v.toFixed(u === 0 ? 0 : 1)} ${units[u]}`;
+}
+
+/** A time range in few columns: the date once when both ends share it. */
+export function timeRange(first: string | null | undefined, last: string | null | undefined): string {
+  const show = (t: string): string => t.replace('T', ' ').replace('Z', '');
+  if (!first || !last) return first ? show(first) : last ? show(last) : '-';
+  const a = show(first);
+  const b = show(last);
+  return a.slice(0, 10) === b.slice(0, 10) ? `${a} → ${b.slice(11)}` : `${a} → ${b}`;
 }
 
 export function formatCount(n: number): string {

@@ -1,6 +1,6 @@
 import type { Stats } from '@logsift/api';
 import { OUTPUT_FLAGS, SOURCE_FLAGS, SOURCES_ARG } from '../flags.js';
-import { colors, formatBytes, formatCount, keyValues, levelCounts, table } from '../render.js';
+import { colors, formatBytes, formatCount, keyValues, levelCounts, table, timeRange } from '../render.js';
 import type { CommandDef } from '../spec.js';
 
 export const statsCommand: CommandDef = {
@@ -33,16 +33,17 @@ export const statsCommand: CommandDef = {
       `${f.format}${f.formatConfidence < 1 ? c.dim(` ${Math.round(f.formatConfidence * 100)}%`) : ''}`,
       formatBytes(f.bytes),
       formatCount(f.entries),
-      `${f.timeRange.first ?? '-'} → ${f.timeRange.last ?? '-'}`,
-      levelCounts(f.levels, ctx),
+      timeRange(f.timeRange.first, f.timeRange.last),
+      c.red(formatCount((f.levels.ERROR ?? 0) + (f.levels.FATAL ?? 0))),
+      c.yellow(formatCount(f.levels.WARN ?? 0)),
     ]);
-    const out = [table(['file', 'format', 'size', 'entries', 'time range', 'levels'], rows, ctx)];
+    const out = [table(['file', 'format', 'size', 'entries', 'time range', 'errors', 'warnings'], rows, ctx)];
     out.push('');
     out.push(
       keyValues(
         [
           ['total', `${formatCount(files.length)} file(s), ${formatBytes(data.bytes ?? 0)}, ${formatCount(data.lines ?? 0)} lines, ${formatCount(data.entries ?? 0)} entries`],
-          ['time', `${data.timeRange?.first ?? '-'} → ${data.timeRange?.last ?? '-'}`],
+          ['time', timeRange(data.timeRange?.first, data.timeRange?.last)],
           ['levels', levelCounts(data.levels ?? {}, ctx)],
           ['index', formatBytes(data.indexBytes ?? 0)],
         ],
