@@ -1,4 +1,5 @@
 export { open, type OpenOptions } from './open.js';
+export { clearIndexCache, type FileIdentity } from './index-cache.js';
 export { Investigation } from './investigation.js';
 export {
   LogsiftError,
@@ -20,3 +21,4 @@ export type {
   SearchOrder,
   SearchResult,
 } from './search.js';
+export type { Detection, FieldInfo, FileSchema, IdInfo, SchemaOptions } from './schema.js';

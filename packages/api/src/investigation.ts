@@ -2,6 +2,7 @@ import { CancelledError, LogsiftError } from './errors.js';
 import type { NativeInvestigation } from './native.js';
 import { callNativeSync, runNative, type TaskControl } from './run-native.js';
 import type { Query } from './query.js';
+import type { Detection, FileSchema, SchemaOptions } from './schema.js';
 import type { CountResult, IterateOptions, SearchOptions, SearchResult } from './search.js';
 import type { Entry, SkippedFile, Stats } from './types.js';
 
@@ -32,6 +33,17 @@ export class Investigation {
   /** Files, lines, entries, formats, time range and level counts. */
   stats(control: TaskControl = {}): Promise<Stats> {
     return this.call<Stats>('stats', {}, control);
+  }
+
+  /** Per file: format, time range, ids present, and the fields seen in a sample of records. */
+  schema(options: SchemaOptions = {}, control: TaskControl = {}): Promise<FileSchema[]> {
+    return this.call<FileSchema[]>('schema', options, control);
+  }
+
+  /** Per file: the detected format and the confidence of the detection. */
+  async detect(control: TaskControl = {}): Promise<Detection[]> {
+    const stats = await this.stats(control);
+    return stats.files.map((f) => ({ path: f.path, format: f.format, confidence: f.formatConfidence, entries: f.entries }));
   }
 
   /** Files found in directory walks but left out (binary data), with the reason. */

@@ -12,6 +12,8 @@ export interface NativeInvestigation {
 export interface NativeModule {
   CancelToken: new () => NativeToken;
   open(inputs: string[], optionsJson: string, token: NativeToken): Promise<NativeInvestigation>;
+  openBytes(name: string, data: Buffer, optionsJson: string, token: NativeToken): Promise<NativeInvestigation>;
+  identify(inputs: string[], optionsJson: string): string;
   generate(optionsJson: string): string;
   generateToFile(path: string, optionsJson: string, token: NativeToken): Promise<string>;
 }

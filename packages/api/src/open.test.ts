@@ -1,8 +1,8 @@
-import { mkdtempSync, writeFileSync, mkdirSync } from 'node:fs';
+import { mkdtempSync, writeFileSync, mkdirSync, appendFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { CancelledError, InputError, LogsiftError, open, UsageError } from './index.js';
+import { CancelledError, clearIndexCache, InputError, LogsiftError, open, UsageError } from './index.js';
 
 const sample = join(import.meta.dirname, '..', '..', '..', 'examples', 'sample');
 
@@ -33,6 +33,10 @@ describe('open', () => {
     const stats = await inv.stats();
     expect(stats.files[0]?.format).toBe('json');
     expect(stats.levels).toEqual({ INFO: 1, ERROR: 1 });
+    const schema = await inv.schema({ sample: 10 });
+    expect(schema[0]?.ids).toEqual([{ kind: 'request', records: 2, distinct: 1 }]);
+    expect(schema[0]?.fields.map((f) => f.name).sort()).toEqual(['level', 'msg', 'reqId', 'time']);
+    expect(await inv.detect()).toEqual([{ path: file, format: 'json', confidence: 1, entries: 2 }]);
     const [, second] = await inv.entries([0, 1]);
     expect(second).toMatchObject({ level: 'ERROR', severity: 17, message: 'boom', request: 'r1', time: '2023-11-14T22:13:21.000Z' });
   });
@@ -62,6 +66,32 @@ describe('open', () => {
     // eslint-disable-next-line @typescript-eslint/no-explicit-any
     const unknownKey = await open(empty, { colour: true } as any).catch((e: unknown) => e);
     expect(UsageError.isInstance(unknownKey)).toBe(true);
+  });
+
+  it('reuses the index of unchanged files and re-indexes changed ones', async () => {
+    clearIndexCache();
+    const dir = mkdtempSync(join(tmpdir(), 'logsift-cache-'));
+    const file = join(dir, 'a.log');
+    writeFileSync(file, '2024-01-01T00:00:00Z INFO one\n');
+    const a = await open(file);
+    const b = await open(file);
+    const [ea] = await a.entries([0]);
+    const [eb] = await b.entries([0]);
+    expect(eb).toEqual(ea);
+    // Same handle: closing one investigation does not close the other.
+    a.close();
+    expect((await b.stats()).entries).toBe(1);
+    appendFileSync(file, '2024-01-01T00:00:01Z ERROR two\n');
+    const c = await open(file);
+    expect((await c.stats()).entries).toBe(2);
+    const d = await open(file, { cache: false });
+    expect((await d.stats()).entries).toBe(2);
+  });
+
+  it('opens bytes (stdin) without a path', async () => {
+    const inv = await open('-', { data: Buffer.from('{"level":"error","msg":"from stdin"}\n') });
+    const [e] = await inv.entries([0]);
+    expect(e).toMatchObject({ file: '<stdin>', message: 'from stdin', level: 'ERROR' });
   });
 
   it('honours an aborted signal', async () => {

@@ -1,7 +1,8 @@
 import { UsageError } from './errors.js';
+import { cachedIndex, cacheKey, type FileIdentity, rememberIndex } from './index-cache.js';
 import { Investigation } from './investigation.js';
 import { native } from './native.js';
-import { runNative, type TaskControl } from './run-native.js';
+import { callNativeSync, runNative, type TaskControl } from './run-native.js';
 
 /** How to read the sources. */
 export interface OpenOptions extends TaskControl {
@@ -17,20 +18,59 @@ export interface OpenOptions extends TaskControl {
   chunkSize?: number;
   /** Build on one thread (the result is identical; for testing and measuring). */
   serial?: boolean;
+  /**
+   * Reuse the index of an earlier `open` of the same unchanged files (path, size, mtime) and
+   * options. Default true.
+   */
+  cache?: boolean;
+  /** Bytes to read instead of a path (how `-` / stdin is opened); `sources` names them. */
+  data?: Buffer;
 }
 
-const OPTION_KEYS = new Set(['format', 'timezone', 'year', 'include', 'chunkSize', 'serial', 'signal', 'onProgress']);
+const NATIVE_KEYS = ['format', 'timezone', 'year', 'include', 'chunkSize', 'serial'] as const;
+const OPTION_KEYS = new Set<string>([...NATIVE_KEYS, 'signal', 'onProgress', 'cache', 'data']);
+
+/** Reads all of stdin (for the `-` source). */
+async function readStdin(): Promise<Buffer> {
+  const chunks: Buffer[] = [];
+  for await (const chunk of process.stdin) chunks.push(chunk as Buffer);
+  return Buffer.concat(chunks);
+}
 
 /**
- * Opens log sources (files, directories, globs; `.gz` and `.zst` too) and indexes them off
- * the main thread. Resolves to an `Investigation`.
+ * Opens log sources (files, directories, globs; `.gz` and `.zst` too; `-` for stdin) and
+ * indexes them off the main thread. Resolves to an `Investigation`.
  */
 export async function open(sources: string | readonly string[], options: OpenOptions = {}): Promise<Investigation> {
   const list = typeof sources === 'string' ? [sources] : [...sources];
   for (const key of Object.keys(options)) {
     if (!OPTION_KEYS.has(key)) throw new UsageError('INVALID_OPTION', `unknown open option '${key}'`, key);
   }
-  const { signal, onProgress, ...rest } = options;
-  const handle = await runNative((token) => native().open(list, JSON.stringify(rest), token), { signal, onProgress });
+  const nativeOptions: Record<string, unknown> = {};
+  for (const key of NATIVE_KEYS) if (options[key] !== undefined) nativeOptions[key] = options[key];
+  const optionsJson = JSON.stringify(nativeOptions);
+  const control = { signal: options.signal, onProgress: options.onProgress };
+
+  if (options.data !== undefined || (list.length === 1 && list[0] === '-')) {
+    const data = options.data ?? (await readStdin());
+    const name = list[0] === '-' || list.length === 0 ? '<stdin>' : (list[0] as string);
+    const handle = await runNative((token) => native().openBytes(name, data, optionsJson, token), control);
+    return new Investigation(handle, [name]);
+  }
+  if (list.includes('-')) {
+    throw new UsageError('INVALID_OPTION', "'-' (stdin) cannot be combined with other sources", '-');
+  }
+
+  const useCache = options.cache !== false;
+  let key: string | undefined;
+  if (useCache) {
+    const files = JSON.parse(callNativeSync(() => native().identify(list, optionsJson))) as FileIdentity[];
+    const { format, timezone, year } = options;
+    key = cacheKey(files, { format, timezone, year });
+    const hit = cachedIndex(key);
+    if (hit) return new Investigation(hit, list);
+  }
+  const handle = await runNative((token) => native().open(list, optionsJson, token), control);
+  if (key !== undefined) rememberIndex(key, handle);
   return new Investigation(handle, list);
 }

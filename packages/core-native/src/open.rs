@@ -1,16 +1,21 @@
-//! `open(inputs, optionsJson, token)`: indexes files off the JS main thread.
+//! Opening inputs off the JS main thread: paths (files, directories, globs) or bytes (stdin).
 
 use crate::cancel::CancelToken;
 use crate::error::guard;
 use crate::investigation::NativeInvestigation;
 use logsift_engine::indexer::Control;
-use logsift_engine::session::{OpenRequest, Session};
+use logsift_engine::session::{self, OpenRequest, Session};
 use napi::bindgen_prelude::*;
 use napi_derive::napi;
 use std::sync::Arc;
 
+enum Input {
+    Paths(Vec<String>),
+    Bytes { name: String, data: Vec<u8> },
+}
+
 pub struct OpenTask {
-    inputs: Vec<String>,
+    input: Option<Input>,
     options_json: String,
     control: Arc<Control>,
 }
@@ -20,9 +25,11 @@ impl Task for OpenTask {
     type JsValue = NativeInvestigation;
 
     fn compute(&mut self) -> Result<Self::Output> {
-        guard(|| {
-            let req = OpenRequest::from_json(&self.inputs, &self.options_json)?;
-            Session::open(req, &self.control)
+        let input = self.input.take();
+        guard(|| match input {
+            Some(Input::Paths(inputs)) => Session::open(OpenRequest::from_json(&inputs, &self.options_json)?, &self.control),
+            Some(Input::Bytes { name, data }) => Session::open_bytes(&name, data, &self.options_json, &self.control),
+            None => Err(logsift_engine::Error::new(logsift_engine::Code::Internal, "open task ran twice")),
         })
     }
 
@@ -35,5 +42,22 @@ impl Task for OpenTask {
 /// options; `token` carries cancellation and progress.
 #[napi(ts_return_type = "Promise<NativeInvestigation>")]
 pub fn open(inputs: Vec<String>, options_json: String, token: &CancelToken) -> AsyncTask<OpenTask> {
-    AsyncTask::new(OpenTask { inputs, options_json, control: token.control.clone() })
+    AsyncTask::new(OpenTask { input: Some(Input::Paths(inputs)), options_json, control: token.control.clone() })
+}
+
+/// Indexes bytes (stdin), shown as `name` in results.
+#[napi(ts_return_type = "Promise<NativeInvestigation>")]
+pub fn open_bytes(name: String, data: Buffer, options_json: String, token: &CancelToken) -> AsyncTask<OpenTask> {
+    let input = Input::Bytes { name, data: data.to_vec() };
+    AsyncTask::new(OpenTask { input: Some(input), options_json, control: token.control.clone() })
+}
+
+/// The files `open` would index, with size and mtime (JSON), to reuse cached indexes.
+#[napi]
+pub fn identify(inputs: Vec<String>, options_json: String) -> Result<String> {
+    guard(|| {
+        let ids = session::identify(&inputs, &options_json)?;
+        serde_json::to_string(&ids)
+            .map_err(|e| logsift_engine::Error::new(logsift_engine::Code::Internal, e.to_string()))
+    })
 }

@@ -9,6 +9,7 @@ pub mod indexer;
 pub mod level;
 pub mod query;
 pub mod record;
+pub mod schema;
 pub mod search;
 pub mod session;
 pub mod source;

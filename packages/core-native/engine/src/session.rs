@@ -119,10 +119,45 @@ fn to_json<T: Serialize>(v: &T) -> Result<String> {
     serde_json::to_string(v).map_err(|e| Error::new(Code::Internal, format!("cannot serialize result: {e}")))
 }
 
+/// A file an open would index, with the identity used to reuse a cached index.
+#[derive(Serialize, Debug)]
+#[serde(rename_all = "camelCase")]
+pub struct Identity {
+    pub path: String,
+    pub size: u64,
+    pub mtime_ns: i64,
+}
+
+/// Expands inputs as `open` would and returns each file's identity (path, size, mtime),
+/// without reading any file.
+pub fn identify(inputs: &[String], json: &str) -> Result<Vec<Identity>> {
+    let req = OpenRequest::from_json(inputs, json)?;
+    let found = crate::source::expand(&req.inputs, &req.options.include)?;
+    found
+        .into_iter()
+        .map(|f| {
+            let path = f.path.to_string_lossy().into_owned();
+            let meta = std::fs::metadata(&f.path).map_err(|e| Error::io(&path, &e))?;
+            Ok(Identity { path, size: meta.len(), mtime_ns: crate::source::mtime_ns(&meta) })
+        })
+        .collect()
+}
+
 impl Session {
     pub fn open(req: OpenRequest, ctl: &Control) -> Result<Session> {
         let (index, skipped) = indexer::open_paths(&req.inputs, &req.options, ctl)?;
         Ok(Session { index, skipped })
+    }
+
+    /// Indexes bytes already in memory (stdin), named `name` in results.
+    pub fn open_bytes(name: &str, data: Vec<u8>, json: &str, ctl: &Control) -> Result<Session> {
+        let req = OpenRequest::from_json(&[], json)?;
+        let src = crate::source::Source::from_bytes(name, data)?;
+        if crate::source::looks_binary(src.data()) {
+            return Err(Error::new(Code::BinaryInput, format!("{name} looks like binary data, not a log")).at(name));
+        }
+        let index = indexer::build(vec![src], &req.options, ctl)?;
+        Ok(Session { index, skipped: Vec::new() })
     }
 
     /// Runs a named operation. Unknown operations are an error, never a no-op.
@@ -145,6 +180,7 @@ impl Session {
                 }
                 to_json(&a.ids.iter().map(|&e| self.index.entry(e, a.fields)).collect::<Vec<_>>())
             }
+            "schema" => to_json(&self.index.schema(&args::<crate::schema::SchemaArgs>(op, json)?)),
             "search" => {
                 let (query, page) = search::split_args::<search::PageOptions>(op, json, search::PAGE_KEYS)?;
                 to_json(&search::search(&self.index, query, &page, ctl)?)

@@ -110,3 +110,22 @@ fn lines_of_many_megabytes() {
     assert_eq!(ix.message(2), "small");
     assert_eq!(ix.cols.level, vec![9, 13, 17]);
 }
+
+#[test]
+fn schema_lists_fields_ids_and_formats() {
+    let data = b"{\"time\":\"2024-01-01T00:00:00Z\",\"level\":\"info\",\"msg\":\"a\",\"trace_id\":\"t1\",\"http\":{\"status\":200}}\n\
+{\"time\":\"2024-01-01T00:00:05Z\",\"level\":\"error\",\"msg\":\"b\",\"trace_id\":\"t2\",\"http\":{\"status\":503},\"err\":\"boom\"}\n";
+    let ix = index_bytes(data, &OpenOptions::default());
+    let s = ix.schema(&logsift_engine::schema::SchemaArgs { sample: 10, examples: 2 });
+    assert_eq!(s.len(), 1);
+    assert_eq!(s[0].format, "json");
+    assert_eq!(s[0].sampled, 2);
+    let status = s[0].fields.iter().find(|f| f.name == "http.status").unwrap();
+    assert_eq!(status.count, 2);
+    assert_eq!(status.types, vec!["number"]);
+    assert_eq!(status.examples.len(), 2);
+    let err = s[0].fields.iter().find(|f| f.name == "err").unwrap();
+    assert_eq!(err.share, 0.5);
+    assert_eq!(s[0].ids.iter().map(|i| (i.kind, i.records, i.distinct)).collect::<Vec<_>>(), vec![("trace", 2, 2)]);
+    assert_eq!(s[0].time_range.last.as_deref(), Some("2024-01-01T00:00:05.000Z"));
+}
