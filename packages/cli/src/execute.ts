@@ -2,7 +2,6 @@ import { open, type Investigation, type OpenOptions } from '@logsift/api';
 import { CliError, describeError, EXIT, exitCodeFor, type Envelope } from './envelope.js';
 import { projectEntries, validateFields } from './project.js';
 import { progressReporter } from './progress.js';
-import { resolveSources, restoreStdinName } from './sources.js';
 import type { CommandDef, Options, RunContext } from './spec.js';
 import { fitToBytes } from './truncate.js';
 
@@ -60,8 +59,6 @@ export async function execute(def: CommandDef, args: string[], options: Options,
   let envelope: Envelope = { ok: true, command: def.name, inputs: { args, options: echoed }, truncated: false, elapsedMs: 0 };
   let exitCode: number = EXIT.found;
   const opened: Investigation[] = [];
-  let cleanup = async (): Promise<void> => {};
-  let stdinPath: string | undefined;
   const progress = progressReporter(io.progress);
   try {
     const fields = options['fields'] as string[] | undefined;
@@ -72,17 +69,15 @@ export async function execute(def: CommandDef, args: string[], options: Options,
       signal: io.signal ?? new AbortController().signal,
       write: io.write ?? (async () => {}),
       open: async () => {
-        const resolved = await resolveSources(args);
-        cleanup = resolved.cleanup;
-        stdinPath = resolved.stdinPath;
-        const inv = await open(resolved.paths, { ...openOptions(options), signal: io.signal, onProgress: progress.onProgress });
+        // `-` is stdin: the api reads it (alone, not mixed with paths).
+        const inv = await open(args, { ...openOptions(options), signal: io.signal, onProgress: progress.onProgress });
         progress.stop();
         opened.push(inv);
         return inv;
       },
     };
     const result = await def.run(ctx);
-    envelope.data = restoreStdinName(projectEntries(result.data, fields, options['compact'] === true), stdinPath);
+    envelope.data = projectEntries(result.data, fields, options['compact'] === true);
     if (result.summary) envelope.summary = result.summary;
     exitCode = result.found ? EXIT.found : EXIT.nothing;
   } catch (error) {
@@ -94,7 +89,6 @@ export async function execute(def: CommandDef, args: string[], options: Options,
   } finally {
     progress.stop();
     for (const inv of opened) inv.close();
-    await cleanup();
   }
   envelope.elapsedMs = elapsed(started);
   envelope = canonical(envelope);

@@ -68,12 +68,18 @@ describe('envelope and exit codes', () => {
     expect(r.json).toMatchObject({ ok: false, error: { code: 'INVALID_OPTION' } });
   });
 
-  it('reads stdin for - and names it - in the output', () => {
+  it('reads stdin for -', () => {
     const r = logsift(['stats', '-'], { input: '2024-05-01 10:00:00 ERROR boom\n2024-05-01 10:00:01 INFO ok\n' });
     expect(r.code).toBe(0);
     const data = r.json['data'] as { entries: number; files: { path: string }[] };
     expect(data.entries).toBe(2);
-    expect(data.files[0]?.path).toBe('-');
+    expect(data.files[0]?.path).toBe('<stdin>');
+  });
+
+  it('rejects stdin mixed with paths', () => {
+    const r = logsift(['stats', '-', sample]);
+    expect(r.code).toBe(2);
+    expect(r.json).toMatchObject({ ok: false, error: { code: 'INVALID_OPTION', location: '-' } });
   });
 
   it('text mode: a table, no colour without a terminal, errors on stderr', () => {
@@ -121,13 +127,15 @@ describe('detect and schema', () => {
     expect(r.json['summary']).toEqual({ files: 2, formats: { text: 1, json: 1 } });
   });
 
-  it('schema: parsed fields with types, presence and examples', () => {
+  it('schema: parsed fields with types, share and examples, ids present', () => {
     const r = logsift(['schema', `${tmp.dir}/app.jsonl`]);
     expect(r.code).toBe(0);
-    const data = r.json['data'] as { sampled: number; columns: { name: string; present: number }[]; fields: { name: string; types: string[]; present: number; examples: unknown[] }[] };
-    expect(data.sampled).toBe(2);
-    expect(data.columns).toContainEqual({ name: 'time', present: 2 });
-    expect(data.fields).toContainEqual({ name: 'user.id', types: ['number'], present: 1, examples: [42] });
-    expect(data.fields).toContainEqual({ name: 'status', types: ['number'], present: 1, examples: [500] });
+    const file = (r.json['data'] as { files: { format: string; sampled: number; ids: { kind: string }[]; fields: { name: string; types: string[]; count: number; examples: unknown[] }[] }[] }).files[0];
+    expect(file?.format).toBe('json');
+    expect(file?.sampled).toBe(2);
+    expect(file?.ids.map((i) => i.kind)).toContain('service');
+    expect(file?.fields).toContainEqual(expect.objectContaining({ name: 'user.id', types: ['number'], count: 1, examples: [42] }));
+    expect(file?.fields).toContainEqual(expect.objectContaining({ name: 'status', types: ['number'], count: 1, examples: [500] }));
+    expect(logsift(['schema', `${tmp.dir}/empty.log`]).code).toBe(1);
   });
 });

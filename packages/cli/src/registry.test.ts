@@ -2,12 +2,12 @@ import { open } from '@logsift/api';
 import { describe, expect, it } from 'vitest';
 import { inputSchema } from './describe.js';
 import { callPlanned } from './planned.js';
-import { allCommands, PENDING, PLANNED } from './registry.js';
+import { allCommands, PENDING, PLANNED, PLANNED_SQLITE } from './registry.js';
 import { optionKey } from './spec.js';
 import { sample } from './test-support.js';
 
 describe('command definitions', () => {
-  it.each([...allCommands(), ...PLANNED].map((d) => [d.name, d] as const))('%s: unique flags, summary, examples, a valid schema', (_, def) => {
+  it.each([...allCommands(), ...PLANNED, ...PLANNED_SQLITE].map((d) => [d.name, d] as const))('%s: unique flags, summary, examples, a valid schema', (_, def) => {
     const names = def.flags.map((f) => f.name);
     const shorts = def.flags.flatMap((f) => (f.short ? [f.short] : []));
     expect(new Set(names).size).toBe(names.length);

@@ -3,6 +3,7 @@ import { commandsCommand } from './commands/commands.js';
 import { compareCommand } from './commands/compare.js';
 import { contextCommand } from './commands/context.js';
 import { countCommand } from './commands/count.js';
+import { dbToJsonlCommand } from './commands/db-to-jsonl.js';
 import { detectCommand } from './commands/detect.js';
 import { diffCommand } from './commands/diff.js';
 import { emitCommand } from './commands/emit.js';
@@ -16,6 +17,7 @@ import { metricsCommand } from './commands/metrics.js';
 import { sampleCommand } from './commands/sample.js';
 import { schemaCommand } from './commands/schema.js';
 import { searchCommand } from './commands/search.js';
+import { sqlCommand } from './commands/sql.js';
 import { statsCommand } from './commands/stats.js';
 import { summarizeCommand } from './commands/summarize.js';
 import { templatesCommand } from './commands/templates.js';
@@ -49,20 +51,14 @@ export const PLANNED: CommandDef[] = [
   summarizeCommand,
 ];
 
-/** Commands waiting for @logsift/sqlite-export entry points that are not on main yet. */
-const PLANNED_ELSEWHERE: PendingCommand[] = [
-  { name: 'db-to-jsonl', summary: 'Rows of a SQLite table as JSON lines.', waitsFor: '@logsift/sqlite-export dbToJsonl' },
-  { name: 'sql', summary: 'Run a read-only SQL query over an exported database.', waitsFor: '@logsift/sqlite-export sqlQuery' },
-];
+/** Commands waiting for @logsift/sqlite-export entry points (dbToJsonl, sqlQuery) not on main yet. */
+export const PLANNED_SQLITE: CommandDef[] = [dbToJsonlCommand, sqlCommand];
 
-export const PENDING: PendingCommand[] = [
-  ...PLANNED.map((d) => ({
-    name: d.name,
-    summary: d.summary,
-    waitsFor: d.uses.filter((u) => u.startsWith('Investigation.') && u !== 'Investigation.stats').join(' + '),
-  })),
-  ...PLANNED_ELSEWHERE,
-];
+export const PENDING: PendingCommand[] = [...PLANNED, ...PLANNED_SQLITE].map((d) => ({
+  name: d.name,
+  summary: d.summary,
+  waitsFor: d.uses.filter((u) => u !== 'open' && u !== 'Investigation.stats').join(' + '),
+}));
 
 /** Every wired command, including the two that describe and serve the others. */
 export function allCommands(): CommandDef[] {

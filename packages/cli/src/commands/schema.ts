@@ -1,109 +1,54 @@
-import type { Entry } from '@logsift/api';
+import type { FileSchema } from '@logsift/api';
 import { OUTPUT_FLAGS, SOURCE_FLAGS, SOURCES_ARG } from '../flags.js';
 import { colors, formatCount, table } from '../render.js';
 import type { CommandDef } from '../spec.js';
 
-/** Columns the engine extracts for every record (the index columns). */
-const COLUMNS = ['time', 'level', 'thread', 'request', 'trace', 'span', 'parentSpan', 'service', 'component'] as const;
-
-interface FieldInfo {
-  name: string;
-  types: string[];
-  present: number;
-  examples: unknown[];
-}
-
-interface SchemaData {
-  sampled: number;
-  entries: number;
-  columns: { name: string; present: number }[];
-  fields: FieldInfo[];
-}
-
-function typeOf(v: unknown): string {
-  if (v === null) return 'null';
-  if (Array.isArray(v)) return 'array';
-  return typeof v;
-}
-
-/** Flattens nested objects into dot paths (`user.id`), the names --where and --fields use. */
-function flatten(obj: Record<string, unknown>, prefix: string, out: Map<string, unknown>): void {
-  for (const [k, v] of Object.entries(obj)) {
-    const name = prefix ? `${prefix}.${k}` : k;
-    if (v !== null && typeof v === 'object' && !Array.isArray(v)) flatten(v as Record<string, unknown>, name, out);
-    else out.set(name, v);
-  }
-}
-
-/** Evenly spread entry numbers, so the sample covers every file and the whole time range. */
-export function spreadIds(total: number, n: number): number[] {
-  if (total <= n) return Array.from({ length: total }, (_, i) => i);
-  return Array.from({ length: n }, (_, i) => Math.floor((i * total) / n));
-}
-
-/**
- * The fields present in the logs, their JSON types, how often they appear and examples,
- * from an evenly spread sample of entries (materialized with their parsed fields).
- */
+/** Per file: format, ids present, and the parsed fields (types, share, examples) of a sample. */
 export const schemaCommand: CommandDef = {
   name: 'schema',
-  summary: 'Fields present in the logs: names, types, how often, examples (from an even sample).',
+  summary: 'Per file: format, ids present, and the parsed fields with types, share and examples (from an even sample).',
   args: [SOURCES_ARG],
   flags: [
     ...SOURCE_FLAGS,
-    { name: 'sample', type: 'integer', group: 'command', min: 1, valueName: 'n', default: 1000, description: 'entries to sample, spread evenly over all of them' },
+    { name: 'sample', type: 'integer', group: 'command', min: 1, valueName: 'n', default: 500, description: 'records sampled per file, spread evenly' },
+    { name: 'examples', type: 'integer', group: 'command', min: 0, valueName: 'n', default: 3, description: 'example values kept per field' },
     ...OUTPUT_FLAGS,
   ],
   examples: [
     { cmd: 'logsift schema app.jsonl', what: 'which fields the JSON logs carry, to write --where conditions' },
     { cmd: 'logsift schema logs/ --sample 5000', what: 'a larger sample' },
   ],
-  uses: ['open', 'Investigation.stats', 'Investigation.entries'],
+  uses: ['open', 'Investigation.schema'],
   run: async (ctx) => {
     const inv = await ctx.open();
-    const stats = await inv.stats({ signal: ctx.signal });
-    const ids = spreadIds(stats.entries, Number(ctx.options['sample'] ?? 1000));
-    const entries: Entry[] = ids.length > 0 ? await inv.entries(ids, { fields: true }) : [];
-    const columns = COLUMNS.map((name) => ({ name, present: entries.filter((e) => e[name] !== undefined && e[name] !== '').length }));
-    const fields = new Map<string, FieldInfo>();
-    for (const e of entries) {
-      const flat = new Map<string, unknown>();
-      flatten(e.fields ?? {}, '', flat);
-      for (const [name, v] of flat) {
-        let info = fields.get(name);
-        if (!info) fields.set(name, (info = { name, types: [], present: 0, examples: [] }));
-        info.present += 1;
-        const t = typeOf(v);
-        if (!info.types.includes(t)) info.types.push(t);
-        if (info.examples.length < 3 && !info.examples.some((x) => JSON.stringify(x) === JSON.stringify(v))) info.examples.push(v);
-      }
-    }
-    const data: SchemaData = {
-      sampled: entries.length,
-      entries: stats.entries,
-      columns: columns.filter((c) => c.present > 0),
-      fields: [...fields.values()].sort((a, b) => b.present - a.present || a.name.localeCompare(b.name)),
+    const files = await inv.schema({ sample: Number(ctx.options['sample']), examples: Number(ctx.options['examples']) }, { signal: ctx.signal });
+    const names = new Set(files.flatMap((f) => f.fields.map((x) => x.name)));
+    return {
+      data: { files },
+      summary: { files: files.length, fields: names.size, sampled: files.reduce((n, f) => n + f.sampled, 0) },
+      found: files.some((f) => f.entries > 0),
     };
-    return { data, summary: { sampled: data.sampled, columns: data.columns.length, fields: data.fields.length }, found: data.sampled > 0 };
   },
   text: (raw, ctx) => {
-    const d = raw as Partial<SchemaData>;
+    const files = (raw as { files?: FileSchema[] }).files ?? [];
     const c = colors(ctx);
-    const pct = (n: number): string => `${Math.round((100 * n) / Math.max(1, d.sampled ?? 0))}%`;
-    const out = [c.dim(`sampled ${formatCount(d.sampled ?? 0)} of ${formatCount(d.entries ?? 0)} entries`), ''];
-    out.push(table(['column', 'present'], (d.columns ?? []).map((col) => [col.name, pct(col.present)]), ctx));
-    if ((d.fields ?? []).length > 0) {
+    const out: string[] = [];
+    for (const f of files) {
+      out.push(c.bold(f.path), c.dim(`${f.format} (${Math.round(f.confidence * 100)}%), ${formatCount(f.entries)} entries, ${formatCount(f.sampled)} sampled`));
+      if (f.ids.length > 0) out.push(`ids: ${f.ids.map((i) => `${i.kind} ${c.dim(`(${formatCount(i.distinct)} distinct)`)}`).join(', ')}`);
+      if (f.fields.length > 0) {
+        out.push(
+          table(
+            ['field', 'types', 'share', 'examples'],
+            f.fields.map((x) => [x.name, x.types.join('|'), `${Math.round(x.share * 100)}%`, x.examples.map((v) => JSON.stringify(v)).join(', ').slice(0, 60)]),
+            ctx,
+          ),
+        );
+      } else {
+        out.push(c.dim('no parsed fields beyond time, level and message'));
+      }
       out.push('');
-      out.push(
-        table(
-          ['field', 'types', 'present', 'examples'],
-          (d.fields ?? []).map((f) => [f.name, f.types.join('|'), pct(f.present), f.examples.map((x) => JSON.stringify(x)).join(', ').slice(0, 60)]),
-          ctx,
-        ),
-      );
-    } else {
-      out.push('', c.dim('no parsed fields beyond the columns (text logs)'));
     }
-    return out.join('\n');
+    return out.join('\n').trimEnd();
   },
 };
