@@ -34,11 +34,11 @@ describe('logsift commands --json', () => {
 
   it('gives types and defaults', () => {
     const schema = d.commands.find((c) => c.name === 'schema');
-    expect(schema?.flags.find((f) => f.flag === '--sample')).toMatchObject({ type: 'integer', default: 1000, key: 'sample' });
+    expect(schema?.flags.find((f) => f.flag === '--sample')).toMatchObject({ type: 'integer', default: 500, key: 'sample' });
     expect(schema?.flags.find((f) => f.flag === '--max-bytes')).toMatchObject({ type: 'integer', key: 'maxBytes' });
     expect(schema?.flags.find((f) => f.flag === '--fields')).toMatchObject({ type: 'list' });
     expect(schema?.arguments.map((a) => a.name)).toEqual(['sources']);
-    expect(schema?.inputSchema.properties['sample']).toMatchObject({ type: 'integer', default: 1000 });
+    expect(schema?.inputSchema.properties['sample']).toMatchObject({ type: 'integer', default: 500 });
     expect(schema?.inputSchema.required).toEqual(['sources']);
   });
 
