@@ -55,6 +55,18 @@ impl Columns {
             + self.msg_len.capacity() * 2
             + self.ids.iter().map(|v| v.capacity() * 4).sum::<usize>()
     }
+    pub fn reserve(&mut self, n: usize) {
+        self.offset.reserve(n);
+        self.line.reserve(n);
+        self.ts.reserve(n);
+        self.level.reserve(n);
+        self.flags.reserve(n);
+        self.msg_start.reserve(n);
+        self.msg_len.reserve(n);
+        for v in &mut self.ids {
+            v.reserve(n);
+        }
+    }
     pub fn shrink_to_fit(&mut self) {
         self.offset.shrink_to_fit();
         self.line.shrink_to_fit();
@@ -111,6 +123,12 @@ impl Interner {
             hash_bytes(&bytes[ends[id as usize - 1] as usize..ends[id as usize] as usize])
         });
         id
+    }
+    /// Makes room for `n` more distinct strings (an upper bound is fine: `shrink_to_fit`).
+    pub fn reserve(&mut self, n: usize) {
+        self.ends.reserve(n);
+        let (bytes, ends) = (&self.bytes, &self.ends);
+        self.table.reserve(n, |&id| hash_bytes(&bytes[ends[id as usize - 1] as usize..ends[id as usize] as usize]));
     }
     pub fn get(&self, s: &[u8]) -> Option<u32> {
         if s.is_empty() {

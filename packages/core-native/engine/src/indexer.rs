@@ -221,6 +221,13 @@ fn index_file(
         bounds.par_iter().map(run).collect::<Result<_>>()?
     };
     let file_first = index.cols.len();
+    // Size the global tables once instead of growing them chunk by chunk.
+    let rows: usize = outs.iter().map(|o| o.cols.offset.len()).sum();
+    index.cols.reserve(rows);
+    for slot in 0..6 {
+        let distinct: usize = outs.iter().map(|o| o.ids[slot].count()).sum();
+        index.ids[slot].reserve(distinct);
+    }
     let mut line_base: u64 = 0;
     for (chunk_no, out) in outs.into_iter().enumerate() {
         if out.leading {

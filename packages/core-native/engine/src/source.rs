@@ -32,6 +32,20 @@ pub struct Source {
     /// `gzip`, `zstd` or `None`.
     pub compression: Option<&'static str>,
     pub bytes: Bytes,
+    /// (device, inode) of a mapped file: a path that now names another inode was replaced,
+    /// and the old inode (still mapped) stays safe to read.
+    inode: Option<(u64, u64)>,
+}
+
+#[cfg(unix)]
+fn inode_of(meta: &std::fs::Metadata) -> Option<(u64, u64)> {
+    use std::os::unix::fs::MetadataExt;
+    Some((meta.dev(), meta.ino()))
+}
+
+#[cfg(not(unix))]
+fn inode_of(_meta: &std::fs::Metadata) -> Option<(u64, u64)> {
+    None
 }
 
 impl Source {
@@ -49,17 +63,24 @@ impl Source {
         let size = meta.len();
         let mtime_ns = mtime_ns(&meta);
         if size == 0 {
-            return Ok(Source { path: path.into(), size, mtime_ns, compression: None, bytes: Bytes::Owned(Vec::new()) });
+            return Ok(Source {
+                path: path.into(),
+                size,
+                mtime_ns,
+                compression: None,
+                bytes: Bytes::Owned(Vec::new()),
+                inode: None,
+            });
         }
         // SAFETY: the map is read-only. A file truncated by another process while mapped would
         // fault on access; `check_unchanged` is called before every read of an open index.
         let map = unsafe { Mmap::map(&file) }.map_err(|e| Error::io(path, &e))?;
         let compression = sniff_compression(&map);
-        let bytes = match compression {
-            Some(kind) => Bytes::Owned(decompress(kind, &map, path)?),
-            None => Bytes::Mapped(map),
+        let (bytes, inode) = match compression {
+            Some(kind) => (Bytes::Owned(decompress(kind, &map, path)?), None),
+            None => (Bytes::Mapped(map), inode_of(&meta)),
         };
-        Ok(Source { path: path.into(), size, mtime_ns, compression, bytes })
+        Ok(Source { path: path.into(), size, mtime_ns, compression, bytes, inode })
     }
 
     /// A source from bytes already in memory (stdin, tests, SQLite rows).
@@ -69,7 +90,7 @@ impl Source {
             Some(kind) => Bytes::Owned(decompress(kind, &data, name)?),
             None => Bytes::Owned(data),
         };
-        Ok(Source { path: name.into(), size: bytes.as_slice().len() as u64, mtime_ns: 0, compression, bytes })
+        Ok(Source { path: name.into(), size: bytes.as_slice().len() as u64, mtime_ns: 0, compression, bytes, inode: None })
     }
 
     /// Errors with SOURCE_CHANGED when a mapped file shrank or was rewritten since it was
@@ -81,6 +102,8 @@ impl Source {
         }
         match std::fs::metadata(&self.path) {
             Ok(meta) if meta.len() >= self.size => Ok(()),
+            // Replaced (rename over it): our mapping still holds the old inode.
+            Ok(meta) if inode_of(&meta) != self.inode => Ok(()),
             Ok(meta) => Err(Error::new(
                 Code::SourceChanged,
                 format!("{} was truncated from {} to {} bytes while open; re-open it", self.path, self.size, meta.len()),

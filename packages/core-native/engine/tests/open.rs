@@ -129,3 +129,34 @@ fn schema_lists_fields_ids_and_formats() {
     assert_eq!(s[0].ids.iter().map(|i| (i.kind, i.records, i.distinct)).collect::<Vec<_>>(), vec![("trace", 2, 2)]);
     assert_eq!(s[0].time_range.last.as_deref(), Some("2024-01-01T00:00:05.000Z"));
 }
+
+#[test]
+fn a_file_truncated_or_appended_while_open_never_faults() {
+    use logsift_engine::session::{OpenRequest, Session};
+    let dir = std::env::temp_dir().join(format!("logsift-change-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let path = dir.join("live.log");
+    let mut text = String::new();
+    for i in 0..2000 {
+        text.push_str(&format!("2024-01-01T00:00:00Z INFO line {i}\n"));
+    }
+    std::fs::write(&path, &text).unwrap();
+    let p = path.to_string_lossy().into_owned();
+    let ctl = Control::default();
+    let s = Session::open(OpenRequest::from_json(&[p.clone()], "{}").unwrap(), &ctl).unwrap();
+    // Appended: still readable (the new bytes are beyond the mapping).
+    std::fs::OpenOptions::new().append(true).open(&path).unwrap();
+    std::fs::write(&path, format!("{text}2024-01-01T00:00:01Z INFO appended\n")).unwrap();
+    assert!(s.call("search", r#"{"text":"line 1999"}"#, &ctl).is_ok());
+    // Truncated: reported, not a SIGBUS.
+    std::fs::write(&path, "short\n").unwrap();
+    let err = s.call("search", r#"{"text":"line"}"#, &ctl).unwrap_err();
+    assert_eq!(err.code, Code::SourceChanged);
+    // Replaced by rename: the old mapping stays valid.
+    let s2 = Session::open(OpenRequest::from_json(&[p.clone()], "{}").unwrap(), &ctl).unwrap();
+    let tmp = dir.join("new.log");
+    std::fs::write(&tmp, "tiny\n").unwrap();
+    std::fs::rename(&tmp, &path).unwrap();
+    assert!(s2.call("search", r#"{"text":"short"}"#, &ctl).is_ok());
+    std::fs::remove_dir_all(&dir).unwrap();
+}

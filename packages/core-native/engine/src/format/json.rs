@@ -70,11 +70,24 @@ fn skip_ws(b: &[u8], mut i: usize) -> usize {
 }
 
 /// `i` points just after an opening quote; returns (index of the closing quote, had escapes).
+/// A plain byte loop: log strings are short, and a SIMD search's setup costs more than it
+/// saves below a few dozen bytes; long strings switch to memchr.
 #[inline]
 fn string_end(b: &[u8], mut i: usize) -> Option<(usize, bool)> {
     let mut escaped = false;
+    let short_end = (i + 48).min(b.len());
+    while i < short_end {
+        match b[i] {
+            b'"' => return Some((i, escaped)),
+            b'\\' => {
+                escaped = true;
+                i += 2;
+            }
+            _ => i += 1,
+        }
+    }
     loop {
-        let rel = memchr2(b'"', b'\\', &b[i..])?;
+        let rel = memchr2(b'"', b'\\', b.get(i..)?)?;
         let j = i + rel;
         if b[j] == b'"' {
             return Some((j, escaped));
@@ -225,10 +238,11 @@ fn scan_object(
         }
         i = skip_ws(b, i + 1);
         let vstart = i;
-        // Build the dotted path of this key.
+        let is_object = b.get(i) == Some(&b'{');
+        // The dotted path of this key (top-level keys are their own path: no copy).
         let mut plen = path_len;
-        let fits = path_len + key.len() + 1 <= path.len();
-        if fits {
+        let fits = path_len + key.len() < path.len();
+        if fits && (depth > 0 || is_object) {
             if path_len > 0 {
                 path[plen] = b'.';
                 plen += 1;
@@ -236,12 +250,13 @@ fn scan_object(
             path[plen..plen + key.len()].copy_from_slice(key);
             plen += key.len();
         }
-        let vend = if b.get(i) == Some(&b'{') && depth < 3 && fits {
+        let vend = if is_object && depth < 3 && fits {
             scan_object(b, i, path, plen, depth + 1, visit)?
         } else {
             let e = skip_value(b, i)?;
+            let full: &[u8] = if depth == 0 { key } else { &path[..plen] };
             if fits {
-                if let Some((role, prio)) = role_of(&path[..plen]) {
+                if let Some((role, prio)) = role_of(full) {
                     visit(role, prio, vstart, e);
                 }
             }

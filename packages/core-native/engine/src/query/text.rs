@@ -10,13 +10,65 @@ use memchr::memmem;
 #[derive(Clone, Debug)]
 pub enum Finder {
     Exact(memmem::Finder<'static>),
+    /// One ASCII term, any case: SIMD search for both cases of its rarest byte, then verify.
+    Folded(Folded),
     Many(AhoCorasick),
+}
+
+#[derive(Clone, Debug)]
+pub struct Folded {
+    needle: Vec<u8>,
+    rare_at: usize,
+    rare: (u8, u8),
+}
+
+/// How common a byte is in log text (lower = rarer), for picking the byte to search for.
+fn commonness(b: u8) -> u8 {
+    const LETTERS: &[u8] = b"etaoinsrhldcumfpgwybvkxjqz";
+    match b.to_ascii_lowercase() {
+        b' ' => 255,
+        c @ b'a'..=b'z' => 250 - LETTERS.iter().position(|&x| x == c).unwrap_or(25) as u8 * 9,
+        b'0'..=b'9' => 200,
+        b'.' | b':' | b'/' | b'=' | b'-' | b'_' | b'"' | b',' => 180,
+        _ => 60,
+    }
+}
+
+impl Folded {
+    fn new(term: &str) -> Folded {
+        let needle = term.as_bytes().to_ascii_lowercase();
+        let rare_at = (0..needle.len()).min_by_key(|&i| commonness(needle[i])).unwrap_or(0);
+        let c = needle[rare_at];
+        Folded { rare: (c, c.to_ascii_uppercase()), needle, rare_at }
+    }
+
+    #[inline]
+    fn find(&self, hay: &[u8]) -> Option<(usize, usize)> {
+        let n = self.needle.len();
+        let mut from = self.rare_at;
+        while from < hay.len() {
+            let j = from + memchr::memchr2(self.rare.0, self.rare.1, &hay[from..])?;
+            let start = j - self.rare_at;
+            if let Some(window) = hay.get(start..start + n) {
+                if window.eq_ignore_ascii_case(&self.needle) {
+                    return Some((start, start + n));
+                }
+            } else {
+                return None;
+            }
+            from = j + 1;
+        }
+        None
+    }
 }
 
 impl Finder {
     fn new(terms: &[String], case_sensitive: bool) -> Result<Finder> {
         if terms.len() == 1 && case_sensitive {
             return Ok(Finder::Exact(memmem::Finder::new(terms[0].as_bytes()).into_owned()));
+        }
+        if terms.len() == 1 && terms[0].is_ascii() {
+            return Ok(Finder::Folded(Folded::new(&terms[0])));
         }
         AhoCorasickBuilder::new()
             .ascii_case_insensitive(!case_sensitive)
@@ -31,6 +83,7 @@ impl Finder {
     pub fn find(&self, hay: &[u8]) -> Option<(usize, usize)> {
         match self {
             Finder::Exact(f) => f.find(hay).map(|s| (s, s + f.needle().len())),
+            Finder::Folded(f) => f.find(hay),
             Finder::Many(ac) => ac.find(hay).map(|m| (m.start(), m.end())),
         }
     }
@@ -41,6 +94,13 @@ impl Finder {
                 let n = fi.needle().len();
                 for s in fi.find_iter(hay) {
                     f(s, s + n);
+                }
+            }
+            Finder::Folded(fo) => {
+                let mut at = 0;
+                while let Some((s, e)) = fo.find(&hay[at..]) {
+                    f(at + s, at + e);
+                    at += s + 1;
                 }
             }
             Finder::Many(ac) => {
@@ -151,6 +211,18 @@ mod tests {
         let r = TextMatcher::new(&[], &[], &v(&[r"conn(ection)? reset"]), false).unwrap();
         assert!(r.matches(&[b"a connection reset"]));
         assert_eq!(r.spans(b"a conn reset, connection reset"), vec![(2, 12), (14, 30)]);
+    }
+
+    #[test]
+    fn folded_search_finds_every_case() {
+        let f = Finder::new(&v(&["Cache Miss"]), false).unwrap();
+        assert!(matches!(f, Finder::Folded(_)));
+        assert_eq!(f.find(b"xx CACHE MISS yy"), Some((3, 13)));
+        assert_eq!(f.find(b"cache mis"), None);
+        assert_eq!(f.find(b"m"), None);
+        let mut all = Vec::new();
+        f.for_each(b"cache miss, Cache Miss", |s, e| all.push((s, e)));
+        assert_eq!(all, vec![(0, 10), (12, 22)]);
     }
 
     #[test]
