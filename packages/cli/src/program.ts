@@ -2,7 +2,7 @@ import { Command, CommanderError, InvalidArgumentError, Option } from 'commander
 import { describeError, EXIT, type Envelope, type ErrorInfo } from './envelope.js';
 import { execute } from './execute.js';
 import { formatJson, outputMode, useColor } from './output.js';
-import { colors } from './render.js';
+import { colors, loadTableLib } from './render.js';
 import { allCommands } from './registry.js';
 import type { CommandDef, FlagDef, Options, RenderContext } from './spec.js';
 import { VERSION } from './version.js';
@@ -67,6 +67,7 @@ async function print(def: CommandDef, envelope: Envelope, options: Options): Pro
     process.stderr.write(textError(envelope.error, useColor(options, process.stderr)));
     return;
   }
+  await loadTableLib();
   const ctx: RenderContext = { color: useColor(options), options, width: process.stdout.columns ?? 120 };
   let out = def.text(envelope.data, ctx);
   const t = envelope.truncated;

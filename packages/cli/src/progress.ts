@@ -1,5 +1,5 @@
-import cliProgress from 'cli-progress';
 import type { Progress } from '@logsift/api';
+import type cliProgressType from 'cli-progress';
 
 /**
  * A progress bar on stderr while indexing, only when stderr is a terminal and the work
@@ -8,11 +8,19 @@ import type { Progress } from '@logsift/api';
 export function progressReporter(enabled: boolean): { onProgress?: (p: Progress) => void; stop: () => void } {
   if (!enabled || !process.stderr.isTTY) return { stop: () => {} };
   const started = Date.now();
-  let bar: cliProgress.SingleBar | undefined;
+  let bar: cliProgressType.SingleBar | undefined;
+  let lib: typeof cliProgressType | undefined;
+  let stopped = false;
+  // Loaded lazily: most runs finish before a bar is worth drawing.
+  void import('cli-progress').then((m) => {
+    lib = m.default;
+  });
   return {
     onProgress: (p) => {
+      if (stopped) return;
       if (!bar) {
-        if (Date.now() - started < 300 || p.total <= 0 || p.done >= p.total) return;
+        if (!lib || Date.now() - started < 300 || p.total <= 0 || p.done >= p.total) return;
+        const cliProgress = lib;
         bar = new cliProgress.SingleBar(
           {
             stream: process.stderr,
@@ -26,6 +34,9 @@ export function progressReporter(enabled: boolean): { onProgress?: (p: Progress)
       }
       bar.update(p.done, { doneMb: (p.done / 1048576).toFixed(1), totalMb: (p.total / 1048576).toFixed(1) });
     },
-    stop: () => bar?.stop(),
+    stop: () => {
+      stopped = true;
+      bar?.stop();
+    },
   };
 }

@@ -1,4 +1,4 @@
-import Table from 'cli-table3';
+import type TableType from 'cli-table3';
 import pc from 'picocolors';
 import type { RenderContext } from './spec.js';
 
@@ -8,9 +8,20 @@ export function colors(ctx: RenderContext): Colors {
   return pc.createColors(ctx.color);
 }
 
+let Table: typeof TableType | undefined;
+
+/**
+ * Loads cli-table3 before text rendering. It is imported lazily so JSON output (agents,
+ * pipes) does not pay for it at startup.
+ */
+export async function loadTableLib(): Promise<void> {
+  Table ??= (await import('cli-table3')).default;
+}
+
 /** A borderless table (cli-table3) that reads well in a terminal and in a captured screen. */
 export function table(head: string[], rows: (string | number)[][], ctx: RenderContext, colWidths?: (number | null)[]): string {
   const c = colors(ctx);
+  if (!Table) throw new Error('loadTableLib() must run before table()');
   const t = new Table({
     head: head.map((h) => c.bold(h)),
     style: { head: [], border: [], 'padding-left': 0, 'padding-right': 2, compact: true },
