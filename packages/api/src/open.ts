@@ -6,7 +6,14 @@ import { callNativeSync, runNative, type TaskControl } from './run-native.js';
 
 /** How to read the sources. */
 export interface OpenOptions extends TaskControl {
-  /** Force a format instead of detecting it per file (`json`, `text`, `raw`, ...). */
+  /**
+   * Force a format instead of detecting it per file: `json`, `logfmt`, `syslog`, `syslog5424`,
+   * `access`, `apache-error`, `glog`, `text`, `raw`; or a custom format
+   * `regex:<pattern>` whose named groups (`timestamp`, `level`, `message` (required),
+   * `thread`, `request`, `trace`, `span`, `parent`, `service`, `component`, `pid`, any other
+   * name as an extra field) fill the entry. A bad name or pattern rejects with
+   * `INVALID_OPTION` / `INVALID_REGEX`.
+   */
   format?: string;
   /** Zone for timestamps written without one: `UTC` (default) or an offset like `+02:00`. */
   timezone?: string;

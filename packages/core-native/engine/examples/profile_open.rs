@@ -41,7 +41,13 @@ fn main() {
     ] {
         let query = serde_json::from_str(q).expect("query");
         let (c0, t0) = (cpu_secs(), Instant::now());
-        let r = search(&ix, query, &PageOptions { limit: Some(50), ..Default::default() }, &Control::default()).expect("search");
-        println!("{q}: {} matches, wall {:.1} ms, cpu {:.1} ms", r.total_matches, t0.elapsed().as_secs_f64() * 1e3, (cpu_secs() - c0) * 1e3);
+        let r = search(&ix, query, &PageOptions { limit: Some(50), ..Default::default() }, &Control::default())
+            .expect("search");
+        println!(
+            "{q}: {} matches, wall {:.1} ms, cpu {:.1} ms",
+            r.total_matches,
+            t0.elapsed().as_secs_f64() * 1e3,
+            (cpu_secs() - c0) * 1e3
+        );
     }
 }

@@ -103,7 +103,10 @@ impl Index {
             file: file.source.path.clone(),
             line: self.cols.line[i],
             offset: self.cols.offset[i],
-            length: { let (a, b) = self.record_range(e); (b - a) as u32 },
+            length: {
+                let (a, b) = self.record_range(e);
+                (b - a) as u32
+            },
             timestamp_ns: ts,
             time: ts.map(time::format_ns),
             severity: sev,

@@ -119,9 +119,8 @@ impl Interner {
         self.bytes.extend_from_slice(s);
         self.ends.push(self.bytes.len() as u32);
         let (bytes, ends) = (&self.bytes, &self.ends);
-        self.table.insert_unique(h, id, |&id| {
-            hash_bytes(&bytes[ends[id as usize - 1] as usize..ends[id as usize] as usize])
-        });
+        self.table
+            .insert_unique(h, id, |&id| hash_bytes(&bytes[ends[id as usize - 1] as usize..ends[id as usize] as usize]));
         id
     }
     /// Makes room for `n` more distinct strings (an upper bound is fine: `shrink_to_fit`).
@@ -365,8 +364,6 @@ impl Index {
             return std::borrow::Cow::Owned(Vec::new());
         }
         let col = &self.cols.ids[k];
-        std::borrow::Cow::Owned(
-            col.iter().enumerate().filter(|(_, &v)| v == id).map(|(e, _)| e as u32).collect(),
-        )
+        std::borrow::Cow::Owned(col.iter().enumerate().filter(|(_, &v)| v == id).map(|(e, _)| e as u32).collect())
     }
 }

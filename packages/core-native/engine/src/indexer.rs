@@ -5,7 +5,9 @@
 
 use crate::error::{Code, Error, Result};
 use crate::format::{self, Format, FormatKind, ParseCtx};
-use crate::index::{interner_slot, Columns, FileIndex, Index, Interner, FLAG_MSG_ESCAPED, FLAG_MSG_LONG, FLAG_MULTILINE, NO_TS};
+use crate::index::{
+    interner_slot, Columns, FileIndex, Index, Interner, FLAG_MSG_ESCAPED, FLAG_MSG_LONG, FLAG_MULTILINE, NO_TS,
+};
 use crate::record::{Parsed, Span};
 use crate::source::{self, Source};
 use memchr::memchr;
@@ -31,14 +33,7 @@ pub struct OpenOptions {
 
 impl Default for OpenOptions {
     fn default() -> Self {
-        OpenOptions {
-            format: None,
-            tz_offset: 0,
-            year: None,
-            include: Vec::new(),
-            chunk_size: 4 << 20,
-            serial: false,
-        }
+        OpenOptions { format: None, tz_offset: 0, year: None, include: Vec::new(), chunk_size: 4 << 20, serial: false }
     }
 }
 
@@ -81,7 +76,9 @@ pub fn open_paths(inputs: &[String], opts: &OpenOptions, ctl: &Control) -> Resul
         let src = Source::open(&path)?;
         if source::looks_binary(src.data()) {
             if f.explicit {
-                return Err(Error::new(Code::BinaryInput, format!("{path} looks like binary data, not a log")).at(&path));
+                return Err(
+                    Error::new(Code::BinaryInput, format!("{path} looks like binary data, not a log")).at(&path)
+                );
             }
             skipped.push(Skipped { path, code: Code::BinaryInput, reason: "binary data".into() });
             continue;
@@ -97,7 +94,7 @@ pub fn open_paths(inputs: &[String], opts: &OpenOptions, ctl: &Control) -> Resul
 
 /// Indexes already opened sources.
 pub fn build(sources: Vec<Source>, opts: &OpenOptions, ctl: &Control) -> Result<Index> {
-    let forced = opts.format.as_deref().map(FormatKind::from_name).transpose()?;
+    let forced = opts.format.as_deref().map(format::Spec::parse).transpose()?;
     ctl.total.store(sources.iter().map(|s| s.data().len() as u64).sum(), Ordering::Relaxed);
     let mut index = Index {
         files: Vec::with_capacity(sources.len()),
@@ -110,15 +107,10 @@ pub fn build(sources: Vec<Source>, opts: &OpenOptions, ctl: &Control) -> Result<
         let ctx = ParseCtx { tz_offset: opts.tz_offset, year: opts.year.unwrap_or_else(|| year_of(src.mtime_ns)) };
         let data = src.data();
         let body_start = if data.starts_with(b"\xEF\xBB\xBF") { 3 } else { 0 };
-        let fmt = match forced {
-            Some(kind) => {
-                let mut f = format::detect(&sample_lines(&data[body_start..], 200), ctx);
-                if f.kind != kind {
-                    f = Format::new(kind, ctx);
-                }
-                f
-            }
-            None => format::detect(&sample_lines(&data[body_start..], 200), ctx),
+        let sample = sample_lines(&data[body_start..], 200);
+        let fmt = match &forced {
+            Some(spec) => spec.build(&sample, ctx),
+            None => format::detect(&sample, ctx),
         };
         let first = index.cols.len() as u32;
         let lines = index_file(data, body_start, &fmt, opts, ctl, &mut index)?;
@@ -350,7 +342,7 @@ fn push_record(out: &mut ChunkOut, pos: usize, line: &[u8], line_no: u64, p: &Pa
     c.line.push(clamp_u32(line_no + 1));
     c.ts.push(p.ts.unwrap_or(NO_TS));
     c.level.push(p.level);
-    let escaped = p.message_escaped && kind == FormatKind::Json;
+    let escaped = p.message_escaped && matches!(kind, FormatKind::Json | FormatKind::Logfmt);
     let (ms, ml, long) = pack_msg(p.message.start as usize, p.message.len as usize);
     c.flags.push(if escaped { FLAG_MSG_ESCAPED } else { 0 } | long);
     c.msg_start.push(ms);
@@ -408,7 +400,7 @@ impl AnsiClean {
 }
 
 /// Length of the escape sequence at the start of `b` (CSI `ESC [ ... final`, or ESC + one).
-fn ansi_len(b: &[u8]) -> usize {
+pub(crate) fn ansi_len(b: &[u8]) -> usize {
     if b.get(1) == Some(&b'[') {
         let mut j = 2;
         while j < b.len() {

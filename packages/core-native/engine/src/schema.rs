@@ -110,7 +110,9 @@ impl Index {
                         }
                         if slot.2.len() < args.examples && !slot.2.contains(&v) {
                             let short = match v {
-                                Value::String(s) if s.len() > 120 => Value::String(format!("{}…", &s[..s.floor_char_boundary(120)])),
+                                Value::String(s) if s.len() > 120 => {
+                                    Value::String(format!("{}…", &s[..s.floor_char_boundary(120)]))
+                                }
                                 other => other,
                             };
                             slot.2.push(short);
@@ -122,7 +124,11 @@ impl Index {
                     .map(|(name, (count, types, examples))| FieldInfo {
                         name,
                         count,
-                        share: if sampled == 0 { 0.0 } else { (count as f64 / sampled as f64 * 1000.0).round() / 1000.0 },
+                        share: if sampled == 0 {
+                            0.0
+                        } else {
+                            (count as f64 / sampled as f64 * 1000.0).round() / 1000.0
+                        },
                         types,
                         examples,
                     })

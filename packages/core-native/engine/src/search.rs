@@ -379,7 +379,14 @@ fn partitions(ix: &Index, target: u32) -> Vec<(usize, u32, u32)> {
 }
 
 /// Phase one: exact count, aggregations and the best `keep` keys.
-fn phase_one(ix: &Index, q: &Compiled, opts: &PageOptions, order: Order, keep: usize, ctl: &Control) -> Result<(Partial, i64)> {
+fn phase_one(
+    ix: &Index,
+    q: &Compiled,
+    opts: &PageOptions,
+    order: Order,
+    keep: usize,
+    ctl: &Control,
+) -> Result<(Partial, i64)> {
     let after_key = opts.cursor.as_deref().map(|c| decode_cursor(c, order)).transpose()?;
     let bucket_ns = match &opts.bucket {
         Some(b) => parse_duration(b)?.max(1),
@@ -430,7 +437,8 @@ fn top_ids(map: FxHashMap<u32, u64>, ix: &Index, kind: usize) -> Vec<(String, u6
     let mut v: Vec<(String, u64)> = map
         .into_iter()
         .map(|(id, n)| {
-            let name = if id == 0 { String::new() } else { String::from_utf8_lossy(ix.ids[kind].name(id)).into_owned() };
+            let name =
+                if id == 0 { String::new() } else { String::from_utf8_lossy(ix.ids[kind].name(id)).into_owned() };
             (name, n)
         })
         .collect();
@@ -504,7 +512,15 @@ pub fn search(ix: &Index, query: Query, opts: &PageOptions, ctl: &Control) -> Re
             }
         }
     }
-    Ok(SearchResult { total_matches: p.count, returned: entries.len(), offset, order, entries, next_cursor, aggregations: aggs })
+    Ok(SearchResult {
+        total_matches: p.count,
+        returned: entries.len(),
+        offset,
+        order,
+        entries,
+        next_cursor,
+        aggregations: aggs,
+    })
 }
 
 /// Every matching entry id in file order (for investigation ops that scope their input by a

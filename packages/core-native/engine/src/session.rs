@@ -61,7 +61,8 @@ pub fn parse_tz(s: &str) -> Result<i64> {
 /// Deserializes operation arguments, turning serde's complaint into INVALID_OPTION.
 pub fn args<T: DeserializeOwned>(op: &str, json: &str) -> Result<T> {
     let json = if json.trim().is_empty() { "{}" } else { json };
-    serde_json::from_str(json).map_err(|e| Error::new(Code::InvalidOption, format!("bad arguments for {op}: {e}")).at(op))
+    serde_json::from_str(json)
+        .map_err(|e| Error::new(Code::InvalidOption, format!("bad arguments for {op}: {e}")).at(op))
 }
 
 impl OpenRequest {
@@ -69,7 +70,7 @@ impl OpenRequest {
         let j: OpenRequestJson = args("open", json)?;
         let mut options = OpenOptions::default();
         if let Some(f) = j.format {
-            crate::format::FormatKind::from_name(&f)?;
+            crate::format::Spec::parse(&f)?;
             options.format = Some(f);
         }
         if let Some(tz) = j.timezone {

@@ -90,7 +90,14 @@ impl Source {
             Some(kind) => Bytes::Owned(decompress(kind, &data, name)?),
             None => Bytes::Owned(data),
         };
-        Ok(Source { path: name.into(), size: bytes.as_slice().len() as u64, mtime_ns: 0, compression, bytes, inode: None })
+        Ok(Source {
+            path: name.into(),
+            size: bytes.as_slice().len() as u64,
+            mtime_ns: 0,
+            compression,
+            bytes,
+            inode: None,
+        })
     }
 
     /// Errors with SOURCE_CHANGED when a mapped file shrank or was rewritten since it was
@@ -106,7 +113,12 @@ impl Source {
             Ok(meta) if inode_of(&meta) != self.inode => Ok(()),
             Ok(meta) => Err(Error::new(
                 Code::SourceChanged,
-                format!("{} was truncated from {} to {} bytes while open; re-open it", self.path, self.size, meta.len()),
+                format!(
+                    "{} was truncated from {} to {} bytes while open; re-open it",
+                    self.path,
+                    self.size,
+                    meta.len()
+                ),
             )
             .at(&self.path)),
             // Deleted or renamed: the mapping keeps the old inode alive, reading stays safe.
@@ -124,10 +136,7 @@ impl Source {
 }
 
 pub fn mtime_ns(meta: &std::fs::Metadata) -> i64 {
-    meta.modified()
-        .ok()
-        .and_then(|t| t.duration_since(std::time::UNIX_EPOCH).ok())
-        .map_or(0, |d| d.as_nanos() as i64)
+    meta.modified().ok().and_then(|t| t.duration_since(std::time::UNIX_EPOCH).ok()).map_or(0, |d| d.as_nanos() as i64)
 }
 
 fn sniff_compression(b: &[u8]) -> Option<&'static str> {

@@ -248,6 +248,395 @@ pub fn parse_any(s: &str, default_offset: i64) -> Option<i64> {
     epoch_from_str(t)
 }
 
+/// Order of the three fields of a numeric date.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum DateOrder {
+    Ymd,
+    Mdy,
+    Dmy,
+}
+
+/// The shapes of timestamps found at the start of plain-text log lines. A file's shape is
+/// learned once from a sample (which also settles day-first vs month-first), so the hot path
+/// runs exactly one small parser per line.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum TsShape {
+    /// `2024-01-02 03:04:05,678`, `2024/01/02T03:04:05Z`, `17/06/09 20:10:40` (yy/mm/dd),
+    /// `10/30/2023 4:49:06 PM`, `30.10.2023 16:49:06`. A 2-digit year is 19xx/20xx.
+    Numeric { order: DateOrder, sep: u8 },
+    /// `081109 203615` (yymmdd hhmmss), `20240102 030405`, `20240102T030405Z`.
+    Compact,
+    /// `Jun 14 15:16:01`, `Jun  4 2023 15:16:01` (year from the context when absent).
+    MonthDay,
+    /// `Sun Dec 04 04:47:44 2005`, `Wed Oct 11 14:32:52.123456 2023`, `Tue Jan  2 03:04:05 UTC 2024`.
+    Ctime,
+    /// `30/Oct/2023:16:49:06 +0000` (access logs), `02-Jan-2006 15:04:05`, `Mon, 02 Jan 2006 15:04:05 GMT`.
+    DayMonth,
+    /// Year-less `10.30 16:49:06`, `01-02 03:04:05.678` (logcat); month first unless `day_first`.
+    Short { day_first: bool },
+    /// Epoch seconds with an optional fraction (`1700000000.123`), or 13/16/19-digit ms/us/ns.
+    Epoch,
+    /// A time of day alone (`12:34:56.789`, logback/log4j2 defaults): it marks a header but
+    /// carries no date, so `parse_ts` never reads an instant from it (see `time_only`).
+    TimeOnly,
+}
+
+/// Every shape, in order of preference when several parse the same sample equally well.
+pub const TS_SHAPES: [TsShape; 16] = [
+    TsShape::Numeric { order: DateOrder::Ymd, sep: b'-' },
+    TsShape::Numeric { order: DateOrder::Ymd, sep: b'/' },
+    TsShape::Numeric { order: DateOrder::Ymd, sep: b'.' },
+    TsShape::Numeric { order: DateOrder::Mdy, sep: b'/' },
+    TsShape::Numeric { order: DateOrder::Dmy, sep: b'/' },
+    TsShape::Numeric { order: DateOrder::Dmy, sep: b'.' },
+    TsShape::Numeric { order: DateOrder::Mdy, sep: b'-' },
+    TsShape::Numeric { order: DateOrder::Dmy, sep: b'-' },
+    TsShape::Compact,
+    TsShape::MonthDay,
+    TsShape::Ctime,
+    TsShape::DayMonth,
+    TsShape::Short { day_first: false },
+    TsShape::Short { day_first: true },
+    TsShape::Epoch,
+    TsShape::Numeric { order: DateOrder::Mdy, sep: b'.' },
+];
+
+/// Reads 1..=`max` ASCII digits at `pos`: (value, count). Count 0 when there is no digit.
+#[inline]
+fn digit_run(b: &[u8], pos: usize, max: usize) -> (u32, usize) {
+    let mut v = 0u32;
+    let mut n = 0;
+    while n < max {
+        match b.get(pos + n) {
+            Some(&c) if c.is_ascii_digit() => {
+                v = v * 10 + (c - b'0') as u32;
+                n += 1;
+            }
+            _ => break,
+        }
+    }
+    (v, n)
+}
+
+#[inline]
+fn is_digit_at(b: &[u8], pos: usize) -> bool {
+    b.get(pos).is_some_and(u8::is_ascii_digit)
+}
+
+#[inline]
+fn is_alnum_at(b: &[u8], pos: usize) -> bool {
+    b.get(pos).is_some_and(u8::is_ascii_alphanumeric)
+}
+
+fn full_year(y: u32, len: usize) -> i64 {
+    match len {
+        2 if y < 70 => 2000 + y as i64,
+        2 => 1900 + y as i64,
+        _ => y as i64,
+    }
+}
+
+/// A time of day at `pos`: `h:mm`, `hh:mm:ss`, with a `.`/`,` fraction and an `AM`/`PM`
+/// suffix. Returns (seconds of day, nanos, bytes).
+#[inline]
+pub fn time_of_day(b: &[u8], pos: usize) -> Option<(u32, u32, usize)> {
+    let (h, hl) = digit_run(b, pos, 2);
+    if hl == 0 || b.get(pos + hl) != Some(&b':') {
+        return None;
+    }
+    let mut i = pos + hl + 1;
+    let mi = digits(b, i, 2)?;
+    i += 2;
+    let mut s = 0;
+    if b.get(i) == Some(&b':') {
+        s = digits(b, i + 1, 2)?;
+        i += 3;
+    }
+    if is_digit_at(b, i) {
+        return None;
+    }
+    let (nanos, used) = fraction(b, i);
+    i += used;
+    let mut h = h;
+    if b.get(i) == Some(&b' ') {
+        if let Some(&[a, m]) = b.get(i + 1..i + 3) {
+            let pm = a.eq_ignore_ascii_case(&b'p');
+            if (pm || a.eq_ignore_ascii_case(&b'a')) && m.eq_ignore_ascii_case(&b'm') && !is_alnum_at(b, i + 3) {
+                if !(1..=12).contains(&h) {
+                    return None;
+                }
+                h = h % 12 + if pm { 12 } else { 0 };
+                i += 3;
+            }
+        }
+    }
+    if h > 23 || mi > 59 || s > 60 {
+        return None;
+    }
+    Some((h * 3600 + mi * 60 + s, nanos, i - pos))
+}
+
+/// A zone right after a time (`Z`, `+02:00`, `-0500`) or after one space (`+0000`, `UTC`,
+/// `GMT`): (offset seconds, bytes), `None` when there is none.
+#[inline]
+fn zone_after(b: &[u8], pos: usize) -> Option<(i64, usize)> {
+    match b.get(pos) {
+        Some(b'Z') if !is_alnum_at(b, pos + 1) => Some((0, 1)),
+        Some(b'+') | Some(b'-') => zone(b, pos),
+        Some(b' ') => match b.get(pos + 1) {
+            Some(b'+') | Some(b'-') => {
+                let (off, used) = zone(b, pos + 1)?;
+                (used >= 5 && !is_alnum_at(b, pos + 1 + used)).then_some((off, used + 1))
+            }
+            Some(b'U') | Some(b'G') => {
+                let w = b.get(pos + 1..pos + 4)?;
+                ((w == b"UTC" || w == b"GMT") && !is_alnum_at(b, pos + 4)).then_some((0, 4))
+            }
+            _ => None,
+        },
+        _ => None,
+    }
+}
+
+/// Finishes a timestamp: time of day at `pos`, optional zone; returns (ns, end).
+#[inline]
+fn finish(b: &[u8], pos: usize, y: i64, mo: u32, d: u32, tz: i64) -> Option<(i64, usize)> {
+    let (sod, nanos, used) = time_of_day(b, pos)?;
+    let mut i = pos + used;
+    let mut offset = tz;
+    if let Some((off, zl)) = zone_after(b, i) {
+        offset = off;
+        i += zl;
+    }
+    Some((date_ns(y, mo, d, sod, nanos)? - offset * NS_PER_SEC, i))
+}
+
+/// Nanoseconds of a date plus seconds of day, read as UTC; `None` for an impossible date.
+#[inline]
+pub fn date_ns(y: i64, mo: u32, d: u32, sod: u32, nanos: u32) -> Option<i64> {
+    if !(1..=12).contains(&mo) || !(1..=31).contains(&d) {
+        return None;
+    }
+    let secs = days_from_civil(y, mo, d) * 86_400 + sod as i64;
+    secs.checked_mul(NS_PER_SEC)?.checked_add(nanos as i64)
+}
+
+/// A month name (`Jan`, `January`) at `pos`: (month, bytes).
+#[inline]
+fn month_word(b: &[u8], pos: usize) -> Option<(u32, usize)> {
+    let m = month_from_name(b.get(pos..pos + 3)?)?;
+    let mut n = 3;
+    while n < 9 && b.get(pos + n).is_some_and(u8::is_ascii_alphabetic) {
+        n += 1;
+    }
+    if n != 3 && b.get(pos + n).is_some_and(u8::is_ascii_alphabetic) {
+        return None;
+    }
+    Some((m, n))
+}
+
+/// Parses a timestamp of the given shape at the start of `b`. `tz` (seconds east of UTC)
+/// applies when the stamp has no zone, `year` when it has no year. Returns (UTC ns, bytes).
+pub fn parse_ts(b: &[u8], shape: TsShape, tz: i64, year: i64) -> Option<(i64, usize)> {
+    match shape {
+        TsShape::Numeric { order, sep } => {
+            let (a, la) = digit_run(b, 0, 4);
+            if la == 0 || b.get(la) != Some(&sep) {
+                return None;
+            }
+            let (m2, l2) = digit_run(b, la + 1, 2);
+            let p3 = la + 1 + l2;
+            if l2 == 0 || b.get(p3) != Some(&sep) {
+                return None;
+            }
+            let (c, l3) = digit_run(b, p3 + 1, 4);
+            let mut i = p3 + 1 + l3;
+            if l3 == 0 || is_digit_at(b, i) {
+                return None;
+            }
+            let (y, mo, d) = match order {
+                DateOrder::Ymd if (la == 4 || la == 2) && l3 <= 2 => (full_year(a, la), m2, c),
+                DateOrder::Mdy if la <= 2 && (l3 == 4 || l3 == 2) => (full_year(c, l3), a, m2),
+                DateOrder::Dmy if la <= 2 && (l3 == 4 || l3 == 2) => (full_year(c, l3), m2, a),
+                _ => return None,
+            };
+            match b.get(i) {
+                Some(b' ') | Some(b'T') | Some(b'_') => i += 1,
+                _ => return None,
+            }
+            finish(b, i, y, mo, d, tz)
+        }
+        TsShape::Compact => {
+            let (v, l) = digit_run(b, 0, 8);
+            let (y, mo, d) = match l {
+                6 => (full_year(v / 10_000, 2), v / 100 % 100, v % 100),
+                8 => (v as i64 / 10_000, v / 100 % 100, v % 100),
+                _ => return None,
+            };
+            if !matches!(b.get(l), Some(b' ') | Some(b'T')) {
+                return None;
+            }
+            let (t, tl) = digit_run(b, l + 1, 6);
+            if tl != 6 || is_digit_at(b, l + 7) {
+                return None;
+            }
+            let (h, mi, s) = (t / 10_000, t / 100 % 100, t % 100);
+            if h > 23 || mi > 59 || s > 60 {
+                return None;
+            }
+            let mut i = l + 7;
+            let (nanos, used) = fraction(b, i);
+            i += used;
+            let mut offset = tz;
+            if let Some((off, zl)) = zone_after(b, i) {
+                offset = off;
+                i += zl;
+            }
+            Some((date_ns(y, mo, d, h * 3600 + mi * 60 + s, nanos)? - offset * NS_PER_SEC, i))
+        }
+        TsShape::MonthDay => month_day(b, 0, tz, year, false),
+        TsShape::Ctime => {
+            let w = b.get(0..3)?;
+            if !w.iter().all(u8::is_ascii_alphabetic) || b.get(3) != Some(&b' ') {
+                return None;
+            }
+            month_day(b, 4, tz, year, true)
+        }
+        TsShape::DayMonth => {
+            let mut i = 0;
+            if b.get(3) == Some(&b',') && b.get(4) == Some(&b' ') && b[..3].iter().all(u8::is_ascii_alphabetic) {
+                i = 5;
+            }
+            let (d, dl) = digit_run(b, i, 2);
+            if dl == 0 {
+                return None;
+            }
+            i += dl;
+            let sep = *b.get(i)?;
+            if !matches!(sep, b'/' | b'-' | b' ') {
+                return None;
+            }
+            let (mo, ml) = month_word(b, i + 1)?;
+            i += 1 + ml;
+            if b.get(i) != Some(&sep) {
+                return None;
+            }
+            let (y, yl) = digit_run(b, i + 1, 4);
+            if yl != 4 {
+                return None;
+            }
+            i += 5;
+            match b.get(i) {
+                Some(b':') | Some(b' ') | Some(b'T') => i += 1,
+                _ => return None,
+            }
+            finish(b, i, y as i64, mo, d, tz)
+        }
+        TsShape::Short { day_first } => {
+            let (a, la) = digit_run(b, 0, 2);
+            if la == 0 || !matches!(b.get(la), Some(b'.') | Some(b'/') | Some(b'-')) {
+                return None;
+            }
+            let (c, lc) = digit_run(b, la + 1, 2);
+            let i = la + 1 + lc;
+            if lc == 0 || b.get(i) != Some(&b' ') {
+                return None;
+            }
+            let (mo, d) = if day_first { (c, a) } else { (a, c) };
+            finish(b, i + 1, year, mo, d, tz)
+        }
+        TsShape::TimeOnly => None,
+        TsShape::Epoch => {
+            let (_, l) = digit_run(b, 0, 9);
+            let mut n = l;
+            while is_digit_at(b, n) {
+                n += 1;
+            }
+            let mut end = n;
+            match n {
+                10 => {
+                    if b.get(10) == Some(&b'.') && is_digit_at(b, 11) {
+                        end = 11;
+                        while is_digit_at(b, end) {
+                            end += 1;
+                        }
+                    }
+                }
+                13 | 16 | 19 => {}
+                _ => return None,
+            }
+            if is_alnum_at(b, end) || matches!(b.get(end), Some(b'-') | Some(b'/') | Some(b':')) {
+                return None;
+            }
+            let s = std::str::from_utf8(&b[..end]).ok()?;
+            let ns = epoch_from_str(s)?;
+            // Plausible instants only (2001..2100), so counters and ids are not read as times.
+            (978_307_200 * NS_PER_SEC..4_102_444_800 * NS_PER_SEC).contains(&ns).then_some((ns, end))
+        }
+    }
+}
+
+/// `Mon dd [yyyy] hh:mm:ss[.frac]` at `pos`; with `ctime`, an optional zone name and a year
+/// may follow the time (`Sun Dec 04 04:47:44 2005`).
+#[inline]
+fn month_day(b: &[u8], pos: usize, tz: i64, year: i64, ctime: bool) -> Option<(i64, usize)> {
+    let (mo, ml) = month_word(b, pos)?;
+    let mut i = pos + ml;
+    if b.get(i) != Some(&b' ') {
+        return None;
+    }
+    i += 1;
+    if b.get(i) == Some(&b' ') {
+        i += 1;
+    }
+    let (d, dl) = digit_run(b, i, 2);
+    i += dl;
+    if b.get(i) == Some(&b',') {
+        // `Jan 02, 2024 3:04:05 PM` (java.util.logging).
+        i += 1;
+    }
+    if dl == 0 || b.get(i) != Some(&b' ') {
+        return None;
+    }
+    i += 1;
+    let mut y = year;
+    let (yv, yl) = digit_run(b, i, 4);
+    if yl == 4 && b.get(i + 4) == Some(&b' ') {
+        y = yv as i64;
+        i += 5;
+    }
+    let (sod, nanos, used) = time_of_day(b, i)?;
+    i += used;
+    let mut offset = tz;
+    if let Some((off, zl)) = zone_after(b, i) {
+        offset = off;
+        i += zl;
+    }
+    if ctime {
+        let (yv, yl) = digit_run(b, i + 1, 4);
+        if b.get(i) == Some(&b' ') && yl == 4 && !is_alnum_at(b, i + 5) {
+            y = yv as i64;
+            i += 5;
+        }
+    }
+    Some((date_ns(y, mo, d, sod, nanos)? - offset * NS_PER_SEC, i))
+}
+
+/// A time of day alone at the start of `b` (`hh:mm:ss` with an optional fraction): its length.
+pub fn time_only(b: &[u8]) -> Option<usize> {
+    let (_, _, used) = time_of_day(b, 0)?;
+    (b.get(2) == Some(&b':') && used >= 8 && !is_alnum_at(b, used)).then_some(used)
+}
+
+/// Tries every shape at the start of `b` (slow: for values of unknown shape, such as a custom
+/// format's `timestamp` group). Returns (ns, bytes) of the first shape that reads a stamp.
+pub fn parse_any_shape(b: &[u8], tz: i64, year: i64) -> Option<(i64, usize)> {
+    if let Some(r) = parse_iso(b, tz).filter(|&(_, used)| used > 10) {
+        return Some(r);
+    }
+    TS_SHAPES.iter().find_map(|&s| parse_ts(b, s, tz, year))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -283,5 +672,65 @@ mod tests {
         assert_eq!(epoch_from_str("1700000000123"), Some(s * NS_PER_SEC + 123_000_000));
         assert_eq!(epoch_from_str("1700000000123456789"), Some(s * NS_PER_SEC + 123_456_789));
         assert_eq!(epoch_from_str("abc"), None);
+    }
+
+    fn ns(y: i64, mo: u32, d: u32, h: u32, mi: u32, s: u32, n: u32) -> i64 {
+        civil_to_ns(y, mo, d, h, mi, s, n).unwrap()
+    }
+
+    #[test]
+    fn every_shape() {
+        use DateOrder::*;
+        use TsShape::*;
+        let cases: &[(&str, TsShape, i64, usize)] = &[
+            (
+                "2015-10-18 18:01:47,978 INFO",
+                Numeric { order: Ymd, sep: b'-' },
+                ns(2015, 10, 18, 18, 1, 47, 978_000_000),
+                23,
+            ),
+            ("2024-01-02T03:04:05.678Z x", Numeric { order: Ymd, sep: b'-' }, ns(2024, 1, 2, 3, 4, 5, 678_000_000), 24),
+            ("2024-01-02T05:04:05+02:00 x", Numeric { order: Ymd, sep: b'-' }, ns(2024, 1, 2, 3, 4, 5, 0), 25),
+            ("2024-01-02 03:04:05 +0000 x", Numeric { order: Ymd, sep: b'-' }, ns(2024, 1, 2, 3, 4, 5, 0), 25),
+            ("2024-01-02 03:04:05 UTC x", Numeric { order: Ymd, sep: b'-' }, ns(2024, 1, 2, 3, 4, 5, 0), 23),
+            ("2024/01/02 03:04:05 [error]", Numeric { order: Ymd, sep: b'/' }, ns(2024, 1, 2, 3, 4, 5, 0), 19),
+            ("17/06/09 20:10:40 INFO", Numeric { order: Ymd, sep: b'/' }, ns(2017, 6, 9, 20, 10, 40, 0), 17),
+            ("10/30/2023 16:49:06 x", Numeric { order: Mdy, sep: b'/' }, ns(2023, 10, 30, 16, 49, 6, 0), 19),
+            ("10/30/2023 4:49:06 PM x", Numeric { order: Mdy, sep: b'/' }, ns(2023, 10, 30, 16, 49, 6, 0), 21),
+            ("30/10/2023 16:49:06 x", Numeric { order: Dmy, sep: b'/' }, ns(2023, 10, 30, 16, 49, 6, 0), 19),
+            (
+                "30.10.2023 16:49:06.5 x",
+                Numeric { order: Dmy, sep: b'.' },
+                ns(2023, 10, 30, 16, 49, 6, 500_000_000),
+                21,
+            ),
+            ("081109 203615 148 INFO", Compact, ns(2008, 11, 9, 20, 36, 15, 0), 13),
+            ("20240102T030405Z x", Compact, ns(2024, 1, 2, 3, 4, 5, 0), 16),
+            ("Jun 14 15:16:01 combo", MonthDay, ns(2005, 6, 14, 15, 16, 1, 0), 15),
+            ("Jun  4 15:16:01 combo", MonthDay, ns(2005, 6, 4, 15, 16, 1, 0), 15),
+            ("Sun Dec 04 04:47:44 2005] x", Ctime, ns(2005, 12, 4, 4, 47, 44, 0), 24),
+            ("Wed Oct 11 14:32:52.123456 2023] x", Ctime, ns(2023, 10, 11, 14, 32, 52, 123_456_000), 31),
+            ("Tue Jan  2 03:04:05 UTC 2024 x", Ctime, ns(2024, 1, 2, 3, 4, 5, 0), 28),
+            ("30/Oct/2023:16:49:06 +0100] x", DayMonth, ns(2023, 10, 30, 15, 49, 6, 0), 26),
+            ("Mon, 02 Jan 2006 15:04:05 GMT x", DayMonth, ns(2006, 1, 2, 15, 4, 5, 0), 29),
+            ("10.30 16:49:06] x", Short { day_first: false }, ns(2005, 10, 30, 16, 49, 6, 0), 14),
+            ("1700000000.123 x", Epoch, 1_700_000_000_123_000_000, 14),
+            ("1700000000123 x", Epoch, 1_700_000_000_123_000_000, 13),
+        ];
+        for &(text, shape, want, used) in cases {
+            assert_eq!(parse_ts(text.as_bytes(), shape, 0, 2005), Some((want, used)), "{text} as {shape:?}");
+        }
+        // Zone-less stamps take the configured offset; zoned ones ignore it.
+        let t = parse_ts(b"2024-01-02 05:04:05", TsShape::Numeric { order: Ymd, sep: b'-' }, 7200, 0);
+        assert_eq!(t.map(|x| x.0), Some(ns(2024, 1, 2, 3, 4, 5, 0)));
+        let t = parse_ts(b"2024-01-02 03:04:05Z", TsShape::Numeric { order: Ymd, sep: b'-' }, 7200, 0);
+        assert_eq!(t.map(|x| x.0), Some(ns(2024, 1, 2, 3, 4, 5, 0)));
+        // Ambiguity is left to the caller: each order rejects what it cannot read.
+        assert!(parse_ts(b"10/30/2023 16:49:06", Numeric { order: Dmy, sep: b'/' }, 0, 0).is_none());
+        assert!(parse_ts(b"30/10/2023 16:49:06", Numeric { order: Mdy, sep: b'/' }, 0, 0).is_none());
+        assert!(parse_ts(b"12345678901 x", Epoch, 0, 0).is_none());
+        assert!(parse_ts(b"1234567 x", Epoch, 0, 0).is_none());
+        assert!(parse_ts(b"2024-01-02 25:04:05", Numeric { order: Ymd, sep: b'-' }, 0, 0).is_none());
+        assert_eq!(parse_any_shape(b"Jun 14 15:16:01", 0, 2020).map(|x| x.0), Some(ns(2020, 6, 14, 15, 16, 1, 0)));
     }
 }

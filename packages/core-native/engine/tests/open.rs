@@ -3,8 +3,8 @@
 
 use logsift_engine::index::Index;
 use logsift_engine::indexer::{build, open_paths, Control, OpenOptions};
-use logsift_engine::source::Source;
 use logsift_engine::record::ID_KINDS;
+use logsift_engine::source::Source;
 use logsift_engine::Code;
 
 fn index_bytes(data: &[u8], opts: &OpenOptions) -> Index {
@@ -16,8 +16,20 @@ fn fingerprint(ix: &Index) -> Vec<(u64, usize, u32, i64, u8, u8, u16, u16, [Stri
     (0..ix.len() as u32)
         .map(|e| {
             let i = e as usize;
-            let ids = std::array::from_fn(|k| String::from_utf8_lossy(ix.id_name(ID_KINDS[k], ix.cols.ids[k][i])).into_owned());
-            (ix.cols.offset[i], ix.raw(e).len(), ix.cols.line[i], ix.cols.ts[i], ix.cols.level[i], ix.cols.flags[i], ix.cols.msg_start[i], ix.cols.msg_len[i], ids)
+            let ids = std::array::from_fn(|k| {
+                String::from_utf8_lossy(ix.id_name(ID_KINDS[k], ix.cols.ids[k][i])).into_owned()
+            });
+            (
+                ix.cols.offset[i],
+                ix.raw(e).len(),
+                ix.cols.line[i],
+                ix.cols.ts[i],
+                ix.cols.level[i],
+                ix.cols.flags[i],
+                ix.cols.msg_start[i],
+                ix.cols.msg_len[i],
+                ids,
+            )
         })
         .collect()
 }
@@ -46,7 +58,8 @@ java.lang.RuntimeException: x\n\tat A.b(A.java:1)\n\n\
 
 #[test]
 fn crlf_bom_ansi_and_nul() {
-    let data = b"\xEF\xBB\xBF2024-01-01T00:00:00Z \x1b[31mERROR\x1b[0m disk full\r\n2024-01-01T00:00:01Z INFO ok\0 done\r\n";
+    let data =
+        b"\xEF\xBB\xBF2024-01-01T00:00:00Z \x1b[31mERROR\x1b[0m disk full\r\n2024-01-01T00:00:01Z INFO ok\0 done\r\n";
     let ix = index_bytes(data, &OpenOptions::default());
     assert_eq!(ix.len(), 2);
     assert_eq!(ix.cols.level[0], 17);
@@ -60,7 +73,13 @@ fn parallel_equals_serial_with_tiny_chunks() {
     let mut data = Vec::new();
     for i in 0..3000 {
         data.extend_from_slice(
-            format!("{{\"ts\":{},\"level\":\"info\",\"msg\":\"m{i}\",\"tid\":\"w{}\",\"trace_id\":\"tr{}\"}}\n", 1_700_000_000 + i, i % 7, i % 13).as_bytes(),
+            format!(
+                "{{\"ts\":{},\"level\":\"info\",\"msg\":\"m{i}\",\"tid\":\"w{}\",\"trace_id\":\"tr{}\"}}\n",
+                1_700_000_000 + i,
+                i % 7,
+                i % 13
+            )
+            .as_bytes(),
         );
         if i % 10 == 0 {
             data.extend_from_slice(b"  continuation line\n");

@@ -115,7 +115,13 @@ fn errors_are_typed_with_positions() {
     assert_eq!(err(r#"{"after":"tomorrowish"}"#).code, Code::InvalidTime);
     assert_eq!(err(r#"{"q":"\"open"}"#).code, Code::InvalidQuery);
     assert_eq!(err(r#"{"files":"zzz.log"}"#).code, Code::UnknownId);
-    let e = search(&ix, q("{}"), &PageOptions { cursor: Some("garbage".into()), ..Default::default() }, &Control::default()).unwrap_err();
+    let e = search(
+        &ix,
+        q("{}"),
+        &PageOptions { cursor: Some("garbage".into()), ..Default::default() },
+        &Control::default(),
+    )
+    .unwrap_err();
     assert_eq!(e.code, Code::InvalidOption);
 }
 
@@ -142,7 +148,10 @@ fn merged_order_and_pagination() {
     assert!(seen.windows(2).all(|w| w[0] < w[1]));
     // Offset pages agree with cursor pages.
     let p2 = run(&ix, "{}", PageOptions { limit: Some(7), offset: 7, ..Default::default() });
-    assert_eq!(p2.entries.iter().map(|h| h.entry.id).collect::<Vec<_>>(), seen[7..14].iter().map(|s| s.1).collect::<Vec<_>>());
+    assert_eq!(
+        p2.entries.iter().map(|h| h.entry.id).collect::<Vec<_>>(),
+        seen[7..14].iter().map(|s| s.1).collect::<Vec<_>>()
+    );
     // Newest first, file order, tail.
     let newest = run(&ix, "{}", PageOptions { order: Order::Newest, limit: Some(3), ..Default::default() });
     let tail = run(&ix, "{}", PageOptions { tail: Some(3), ..Default::default() });
@@ -156,11 +165,26 @@ fn merged_order_and_pagination() {
 #[test]
 fn context_stops_at_file_edges() {
     let ix = fixture();
-    let r = run(&ix, r#"{"files":"b.log"}"#, PageOptions { order: Order::File, limit: Some(1), context: Some(2), ..Default::default() });
+    let r = run(
+        &ix,
+        r#"{"files":"b.log"}"#,
+        PageOptions { order: Order::File, limit: Some(1), context: Some(2), ..Default::default() },
+    );
     let c = r.entries[0].context.as_ref().unwrap();
     assert!(c.before.is_empty(), "no record of a.jsonl may leak into b.log's context");
     assert_eq!(c.after.len(), 2);
-    let r = run(&ix, r#"{"files":"a.jsonl"}"#, PageOptions { order: Order::File, offset: 49, limit: Some(1), context_before: Some(1), context_after: Some(3), ..Default::default() });
+    let r = run(
+        &ix,
+        r#"{"files":"a.jsonl"}"#,
+        PageOptions {
+            order: Order::File,
+            offset: 49,
+            limit: Some(1),
+            context_before: Some(1),
+            context_after: Some(3),
+            ..Default::default()
+        },
+    );
     let c = r.entries[0].context.as_ref().unwrap();
     assert_eq!(c.before.len(), 1);
     assert!(c.after.is_empty());
@@ -169,12 +193,16 @@ fn context_stops_at_file_edges() {
 #[test]
 fn aggregations_and_select() {
     let ix = fixture();
-    let r = run(&ix, r#"{"minLevel":"error"}"#, PageOptions {
-        count_only: true,
-        aggregate: serde_json::from_str(r#"["level","service","file","time"]"#).unwrap(),
-        bucket: Some("30s".into()),
-        ..Default::default()
-    });
+    let r = run(
+        &ix,
+        r#"{"minLevel":"error"}"#,
+        PageOptions {
+            count_only: true,
+            aggregate: serde_json::from_str(r#"["level","service","file","time"]"#).unwrap(),
+            bucket: Some("30s".into()),
+            ..Default::default()
+        },
+    );
     assert_eq!(r.aggregations.level.as_ref().unwrap().get("ERROR"), Some(&42));
     assert_eq!(r.aggregations.file.as_ref().unwrap()[0], ("b.log".to_string(), 30));
     let t = r.aggregations.time.as_ref().unwrap();

@@ -8,12 +8,12 @@ use crate::format::ParseCtx;
 use crate::level;
 use crate::record::{IdKind, Parsed, Span};
 use crate::time;
-use memchr::memchr2;
+
 use serde_json::{Map, Value};
 
 /// What a key means to the index.
 #[derive(Clone, Copy, PartialEq, Eq, Debug)]
-enum Role {
+pub(crate) enum Role {
     Time,
     Level,
     /// OpenTelemetry `severityNumber` (already 1..24).
@@ -25,8 +25,121 @@ enum Role {
     Component,
 }
 
+/// Role of a dotted key path, through a hash table built once from `alias`: a key is looked
+/// up in a few instructions instead of being compared with every alias.
+#[inline]
+pub(crate) fn role_of(path: &[u8]) -> Option<(Role, u8)> {
+    static TABLE: std::sync::OnceLock<rustc_hash::FxHashMap<&'static [u8], (Role, u8)>> = std::sync::OnceLock::new();
+    if path.len() > 24 {
+        return None;
+    }
+    TABLE.get_or_init(|| ALIASES.iter().filter_map(|k| alias(k).map(|r| (*k, r))).collect()).get(path).copied()
+}
+
+/// Every key `alias` knows (kept in sync with it by the test `alias_table_is_complete`).
+const ALIASES: &[&[u8]] = &[
+    b"time",
+    b"timestamp",
+    b"ts",
+    b"@timestamp",
+    b"@t",
+    b"datetime",
+    b"eventTime",
+    b"timeUnixNano",
+    b"date",
+    b"asctime",
+    b"t",
+    b"__REALTIME_TIMESTAMP",
+    b"observedTimeUnixNano",
+    b"level",
+    b"severity",
+    b"levelname",
+    b"log.level",
+    b"severityText",
+    b"lvl",
+    b"@l",
+    b"loglevel",
+    b"level_name",
+    b"levelName",
+    b"log_level",
+    b"logLevel",
+    b"status",
+    b"severityNumber",
+    b"severity_number",
+    b"PRIORITY",
+    b"msg",
+    b"message",
+    b"@m",
+    b"MESSAGE",
+    b"body",
+    b"body.stringValue",
+    b"event",
+    b"@mt",
+    b"log",
+    b"text",
+    b"thread",
+    b"tid",
+    b"thread_id",
+    b"threadId",
+    b"threadName",
+    b"thread_name",
+    b"process.thread.name",
+    b"process.thread.id",
+    b"goroutine",
+    b"_TID",
+    b"request_id",
+    b"requestId",
+    b"req_id",
+    b"reqId",
+    b"requestID",
+    b"correlation_id",
+    b"correlationId",
+    b"correlationID",
+    b"x_request_id",
+    b"http.request.id",
+    b"req.id",
+    b"request.id",
+    b"trace_id",
+    b"traceId",
+    b"traceID",
+    b"traceid",
+    b"trace.id",
+    b"dd.trace_id",
+    b"span_id",
+    b"spanId",
+    b"spanID",
+    b"spanid",
+    b"span.id",
+    b"dd.span_id",
+    b"parent_span_id",
+    b"parentSpanId",
+    b"parentSpanID",
+    b"parent_id",
+    b"parentId",
+    b"span.parent_id",
+    b"parent.id",
+    b"parent_span",
+    b"service",
+    b"service.name",
+    b"serviceName",
+    b"service_name",
+    b"resource.service.name",
+    b"app",
+    b"application",
+    b"_SYSTEMD_UNIT",
+    b"SYSLOG_IDENTIFIER",
+    b"name",
+    b"logger",
+    b"logger_name",
+    b"loggerName",
+    b"component",
+    b"module",
+    b"caller",
+    b"log.logger",
+];
+
 /// Alias table: dotted key path → role and priority (lower wins when several keys match).
-fn role_of(path: &[u8]) -> Option<(Role, u8)> {
+fn alias(path: &[u8]) -> Option<(Role, u8)> {
     use IdKind::*;
     use Role::*;
     Some(match path {
@@ -49,9 +162,7 @@ fn role_of(path: &[u8]) -> Option<(Role, u8)> {
         b"span_id" | b"spanId" | b"spanID" | b"spanid" | b"span.id" | b"dd.span_id" => (Id(Span), 0),
         b"parent_span_id" | b"parentSpanId" | b"parentSpanID" | b"parent_id" | b"parentId" | b"span.parent_id"
         | b"parent.id" | b"parent_span" => (Id(Parent), 0),
-        b"service" | b"service.name" | b"serviceName" | b"service_name" | b"resource.service.name" => {
-            (Id(Service), 0)
-        }
+        b"service" | b"service.name" | b"serviceName" | b"service_name" | b"resource.service.name" => (Id(Service), 0),
         b"app" | b"application" | b"_SYSTEMD_UNIT" | b"SYSLOG_IDENTIFIER" => (Id(Service), 1),
         b"name" => (Id(Service), 2),
         b"logger" | b"logger_name" | b"loggerName" | b"component" | b"module" | b"caller" | b"log.logger" => {
@@ -69,33 +180,43 @@ fn skip_ws(b: &[u8], mut i: usize) -> usize {
     i
 }
 
+/// Bytes of `x` equal to `byte`, as the high bit of each lane (SWAR).
+#[inline(always)]
+fn lanes_eq(x: u64, byte: u8) -> u64 {
+    const LO: u64 = 0x0101_0101_0101_0101;
+    const HI: u64 = 0x8080_8080_8080_8080;
+    let v = x ^ (LO * byte as u64);
+    v.wrapping_sub(LO) & !v & HI
+}
+
 /// `i` points just after an opening quote; returns (index of the closing quote, had escapes).
-/// A plain byte loop: log strings are short, and a SIMD search's setup costs more than it
-/// saves below a few dozen bytes; long strings switch to memchr.
+/// Eight bytes at a time (SWAR): log strings are short, where a SIMD search's setup would
+/// cost more than it saves.
 #[inline]
 fn string_end(b: &[u8], mut i: usize) -> Option<(usize, bool)> {
     let mut escaped = false;
-    let short_end = (i + 48).min(b.len());
-    while i < short_end {
-        match b[i] {
+    loop {
+        while i + 8 <= b.len() {
+            let mut w = [0u8; 8];
+            w.copy_from_slice(&b[i..i + 8]);
+            let x = u64::from_le_bytes(w);
+            let hits = lanes_eq(x, b'"') | lanes_eq(x, b'\\');
+            if hits == 0 {
+                i += 8;
+                continue;
+            }
+            i += (hits.trailing_zeros() / 8) as usize;
+            break;
+        }
+        while i < b.len() && b[i] != b'"' && b[i] != b'\\' {
+            i += 1;
+        }
+        match b.get(i)? {
             b'"' => return Some((i, escaped)),
-            b'\\' => {
+            _ => {
                 escaped = true;
                 i += 2;
             }
-            _ => i += 1,
-        }
-    }
-    loop {
-        let rel = memchr2(b'"', b'\\', b.get(i..)?)?;
-        let j = i + rel;
-        if b[j] == b'"' {
-            return Some((j, escaped));
-        }
-        escaped = true;
-        i = j + 2;
-        if i > b.len() {
-            return None;
         }
     }
 }
@@ -333,6 +454,30 @@ mod tests {
         assert_eq!(r.level, 17);
         assert_eq!(r.ts, Some(1_700_000_000_000_000_000));
         assert_eq!(s(o, Some(r.message)), "failed");
+    }
+
+    #[test]
+    fn alias_table_is_complete() {
+        // Every alias the match knows is in the lookup table, and the table holds no key the
+        // match does not know.
+        for k in ALIASES {
+            assert!(alias(k).is_some(), "{}", String::from_utf8_lossy(k));
+            assert_eq!(role_of(k), alias(k));
+        }
+        assert_eq!(role_of(b"nope"), None);
+    }
+
+    #[test]
+    fn string_ends_with_escapes_at_every_alignment() {
+        for pad in 0..20 {
+            let body = format!("{}a\\\"b", "x".repeat(pad));
+            let line = format!("\"{body}\" tail");
+            let (end, esc) = string_end(line.as_bytes(), 1).unwrap();
+            assert_eq!(&line[1..end], body);
+            assert!(esc);
+        }
+        assert_eq!(string_end(b"\"abc", 1), None);
+        assert_eq!(string_end(b"\"abc\\", 1), None);
     }
 
     #[test]

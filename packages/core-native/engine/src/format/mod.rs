@@ -5,42 +5,114 @@
 //! record, and what are its columns") and `fields(record, ctx)` (all fields, slow path).
 //! A line that does not start a record is a continuation of the previous one (stack traces).
 
+pub mod access;
+pub mod custom;
+pub mod glog;
 pub mod json;
+pub mod logfmt;
+pub mod syslog;
 pub mod text;
 
 use crate::error::{Code, Error, Result};
 use crate::record::Parsed;
+use crate::time::TsShape;
 use serde_json::{Map, Value};
+use std::sync::Arc;
 
 /// The formats the engine knows.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum FormatKind {
     Json,
+    Logfmt,
+    /// RFC 3164 (BSD) syslog; RFC 5424 lines in the same file are read too.
+    Syslog,
+    Syslog5424,
+    /// Apache/nginx access logs (common, combined, vhost prefix).
+    Access,
+    ApacheError,
+    Glog,
+    /// Plain-text application logs, read with a learned header layout.
     Text,
+    /// Every line is a record; the whole line is the message.
     Raw,
+    /// A user-supplied regex (`regex:<pattern>`).
+    Custom,
 }
+
+/// Names accepted by `from_name` (the first of each row is the canonical one).
+const NAMES: [(FormatKind, &[&str]); 9] = [
+    (FormatKind::Json, &["json", "jsonl", "ndjson"]),
+    (FormatKind::Logfmt, &["logfmt"]),
+    (FormatKind::Syslog, &["syslog", "rfc3164"]),
+    (FormatKind::Syslog5424, &["syslog5424", "rfc5424"]),
+    (FormatKind::Access, &["access", "clf", "combined", "apache-access", "nginx-access"]),
+    (FormatKind::ApacheError, &["apache-error"]),
+    (FormatKind::Glog, &["glog", "klog"]),
+    (FormatKind::Text, &["text", "plain"]),
+    (FormatKind::Raw, &["raw"]),
+];
 
 impl FormatKind {
     pub fn name(self) -> &'static str {
         match self {
-            FormatKind::Json => "json",
-            FormatKind::Text => "text",
-            FormatKind::Raw => "raw",
+            FormatKind::Custom => "custom",
+            k => NAMES.iter().find(|(n, _)| *n == k).map_or("raw", |(_, names)| names[0]),
         }
     }
 
+    /// A format by name; `regex:<pattern>` names a custom format (see `Spec::parse`, which
+    /// also compiles the pattern).
     pub fn from_name(s: &str) -> Result<FormatKind> {
-        Ok(match s {
-            "json" | "jsonl" | "ndjson" => FormatKind::Json,
-            "text" => FormatKind::Text,
-            "raw" => FormatKind::Raw,
-            _ => {
-                return Err(Error::new(
-                    Code::InvalidOption,
-                    format!("unknown format '{s}' (known: json, text, raw)"),
-                ))
-            }
+        if s.starts_with("regex:") {
+            return Ok(FormatKind::Custom);
+        }
+        let lower = s.trim().to_ascii_lowercase();
+        NAMES.iter().find(|(_, names)| names.contains(&lower.as_str())).map(|(k, _)| *k).ok_or_else(|| {
+            let known: Vec<&str> = NAMES.iter().flat_map(|(_, n)| n.iter().copied()).collect();
+            Error::new(
+                Code::InvalidOption,
+                format!("unknown format '{s}' (known: {}, or regex:<pattern with named groups>)", known.join(", ")),
+            )
         })
+    }
+}
+
+/// A `format` option, validated once per open: a format name or a compiled custom pattern.
+#[derive(Clone, Debug)]
+pub enum Spec {
+    Kind(FormatKind),
+    Custom(Arc<custom::Custom>),
+}
+
+impl Spec {
+    pub fn parse(s: &str) -> Result<Spec> {
+        match s.strip_prefix("regex:") {
+            Some(pattern) => Ok(Spec::Custom(Arc::new(custom::Custom::new(pattern)?))),
+            None => FormatKind::from_name(s).map(Spec::Kind),
+        }
+    }
+
+    /// The format of one file, forced to this spec; what can be learned (a text layout, a
+    /// timestamp shape) is learned from the file's sample.
+    pub fn build(&self, sample: &[&[u8]], ctx: ParseCtx) -> Format {
+        let owned = clean_sample(sample);
+        let lines: Vec<&[u8]> = owned.iter().map(Vec::as_slice).collect();
+        let mut f = match self {
+            Spec::Custom(c) => {
+                let mut f = Format::new(FormatKind::Custom, ctx);
+                f.ts_shape = c.learn_shape(&lines, &ctx);
+                f.custom = Some(c.clone());
+                f
+            }
+            Spec::Kind(FormatKind::Text) => {
+                let mut f = Format::new(FormatKind::Text, ctx);
+                f.text = text::learn(&lines, &ctx).0;
+                f
+            }
+            Spec::Kind(k) => Format::new(*k, ctx),
+        };
+        f.confidence = text::share_of(&lines, &ctx, |l, out| f.parse(l, out));
+        f
     }
 }
 
@@ -65,13 +137,20 @@ pub struct Format {
     pub kind: FormatKind,
     /// Share of sampled lines that parsed as records of this format (0..1).
     pub confidence: f64,
+    /// The header layout (Text, ApacheError; for JSON the fallback for stray plain lines).
     pub text: text::Layout,
     pub ctx: ParseCtx,
+    /// The pattern of a custom format.
+    pub custom: Option<Arc<custom::Custom>>,
+    /// The timestamp shape learned for a custom format's `timestamp` group.
+    pub ts_shape: Option<TsShape>,
 }
 
 impl Format {
     pub fn new(kind: FormatKind, ctx: ParseCtx) -> Self {
-        Format { kind, confidence: 1.0, text: text::Layout::default(), ctx }
+        let layout =
+            if kind == FormatKind::ApacheError { text::Layout::apache_error() } else { text::Layout::default() };
+        Format { kind, confidence: 1.0, text: layout, ctx, custom: None, ts_shape: None }
     }
 
     /// Parses one line (no newline, CR stripped). Returns true when the line starts a
@@ -80,57 +159,185 @@ impl Format {
     #[inline]
     pub fn parse(&self, line: &[u8], out: &mut Parsed) -> bool {
         out.reset();
+        let ctx = &self.ctx;
         match self.kind {
             FormatKind::Json => {
-                if json::parse(line, &self.ctx, out) {
+                if json::parse(line, ctx, out) {
                     return true;
                 }
                 out.reset();
-                text::parse(line, &self.text, &self.ctx, out)
+                text::parse(line, &self.text, ctx, out)
             }
-            FormatKind::Text => text::parse(line, &self.text, &self.ctx, out),
+            FormatKind::Text | FormatKind::ApacheError => text::parse(line, &self.text, ctx, out),
+            FormatKind::Logfmt => logfmt::parse(line, ctx, out),
+            FormatKind::Syslog => {
+                if syslog::parse(line, ctx, out) {
+                    return true;
+                }
+                out.reset();
+                syslog::parse_5424(line, ctx, out)
+            }
+            FormatKind::Syslog5424 => syslog::parse_5424(line, ctx, out),
+            FormatKind::Access => access::parse(line, ctx, out),
+            FormatKind::Glog => glog::parse(line, ctx, out),
             FormatKind::Raw => {
                 out.message = crate::record::Span::new(0, line.len());
                 true
             }
+            FormatKind::Custom => match &self.custom {
+                Some(c) => c.parse(line, self.ts_shape, ctx, out),
+                None => false,
+            },
         }
     }
 
     /// Every field of a record, parsed from its bytes (slow path, one record at a time).
     pub fn fields(&self, record: &[u8]) -> Map<String, Value> {
+        let ctx = &self.ctx;
         match self.kind {
-            FormatKind::Json => json::fields(record).unwrap_or_default(),
-            FormatKind::Text => text::fields(record, &self.text, &self.ctx),
+            FormatKind::Json => json::fields(record).unwrap_or_else(|| text::fields(record, &self.text, ctx)),
+            FormatKind::Text | FormatKind::ApacheError => text::fields(record, &self.text, ctx),
+            FormatKind::Logfmt => logfmt::fields(record, ctx),
+            FormatKind::Syslog => {
+                let m = syslog::fields(record, ctx);
+                if m.is_empty() {
+                    syslog::fields_5424(record, ctx)
+                } else {
+                    m
+                }
+            }
+            FormatKind::Syslog5424 => syslog::fields_5424(record, ctx),
+            FormatKind::Access => access::fields(record, ctx),
+            FormatKind::Glog => glog::fields(record, ctx),
             FormatKind::Raw => Map::new(),
+            FormatKind::Custom => match &self.custom {
+                Some(c) => c.fields(record, self.ts_shape, ctx),
+                None => Map::new(),
+            },
         }
     }
 }
 
-/// Picks the format that parses the largest share of the sampled lines.
+/// The sample's non-blank lines, without ANSI escape sequences (the indexer removes them
+/// before parsing, so learning must see lines the same way).
+fn clean_sample(sample: &[&[u8]]) -> Vec<Vec<u8>> {
+    sample
+        .iter()
+        .filter(|l| !l.iter().all(u8::is_ascii_whitespace))
+        .map(|l| {
+            let mut out = Vec::with_capacity(l.len());
+            let mut i = 0;
+            while i < l.len() {
+                if l[i] == 0x1b {
+                    i += crate::indexer::ansi_len(&l[i..]);
+                } else {
+                    out.push(l[i]);
+                    i += 1;
+                }
+            }
+            out
+        })
+        .collect()
+}
+
+/// Specific formats, in order of preference when they parse the same share of the sample.
+/// The general text model comes last: it wins only by parsing strictly more lines.
+const SPECIFIC: [FormatKind; 7] = [
+    FormatKind::Json,
+    FormatKind::Syslog5424,
+    FormatKind::Access,
+    FormatKind::Glog,
+    FormatKind::Logfmt,
+    FormatKind::ApacheError,
+    FormatKind::Syslog,
+];
+
+/// Scores every format on the sample (the share of lines it reads as records) and returns
+/// the best, with that share as its confidence. Without a format that reads at least two
+/// lines (or half of a tiny sample), the file is `Raw`: one record per line.
 pub fn detect(sample: &[&[u8]], ctx: ParseCtx) -> Format {
-    let lines: Vec<&[u8]> = sample.iter().copied().filter(|l| !l.iter().all(u8::is_ascii_whitespace)).collect();
+    let owned = clean_sample(sample);
+    let lines: Vec<&[u8]> = owned.iter().map(Vec::as_slice).collect();
     if lines.is_empty() {
         return Format::new(FormatKind::Raw, ctx);
     }
-    let mut scratch = Parsed::default();
-    let json_hits = lines.iter().filter(|l| {
-        scratch.reset();
-        json::parse(l, &ctx, &mut scratch)
-    });
-    let json_share = json_hits.count() as f64 / lines.len() as f64;
-    if json_share >= 0.5 {
-        let mut f = Format::new(FormatKind::Json, ctx);
-        f.confidence = json_share;
-        return f;
+    let mut best = Format::new(FormatKind::Raw, ctx);
+    best.confidence = 0.0;
+    for kind in SPECIFIC {
+        let mut f = Format::new(kind, ctx);
+        // JSON is scored on JSON lines only, not on its plain-text fallback.
+        f.confidence = if kind == FormatKind::Json {
+            text::share_of(&lines, &ctx, |l, out| json::parse(l, &ctx, out))
+        } else {
+            text::share_of(&lines, &ctx, |l, out| f.parse(l, out))
+        };
+        if f.confidence > best.confidence {
+            best = f;
+        }
     }
     let (layout, share) = text::learn(&lines, &ctx);
-    if share > 0.0 {
-        let mut f = Format::new(FormatKind::Text, ctx);
-        f.text = layout;
-        f.confidence = share;
-        return f;
+    if share > best.confidence {
+        best = Format::new(FormatKind::Text, ctx);
+        best.text = layout;
+        best.confidence = share;
     }
-    let mut f = Format::new(FormatKind::Raw, ctx);
-    f.confidence = 0.0;
-    f
+    let hits = best.confidence * lines.len() as f64;
+    if hits < 1.5 && best.confidence < 0.5 {
+        let mut raw = Format::new(FormatKind::Raw, ctx);
+        raw.confidence = 0.0;
+        return raw;
+    }
+    best
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn kind_of(lines: &[&str]) -> FormatKind {
+        let sample: Vec<&[u8]> = lines.iter().map(|l| l.as_bytes()).collect();
+        detect(&sample, ParseCtx { tz_offset: 0, year: 2024 }).kind
+    }
+
+    #[test]
+    fn detects_each_format() {
+        assert_eq!(kind_of(&[r#"{"level":"info","msg":"a"}"#, r#"{"level":"warn","msg":"b"}"#]), FormatKind::Json);
+        assert_eq!(kind_of(&["ts=1 level=info msg=a", "ts=2 level=warn msg=\"b c\""]), FormatKind::Logfmt);
+        assert_eq!(
+            kind_of(&["Dec 10 06:55:46 LabSZ sshd[24200]: a", "Dec 10 06:55:47 LabSZ sshd[24201]: b"]),
+            FormatKind::Syslog
+        );
+        assert_eq!(kind_of(&["<34>1 2003-10-11T22:14:15.003Z h su - ID47 - x"]), FormatKind::Syslog5424);
+        assert_eq!(
+            kind_of(&[r#"1.2.3.4 - - [10/Oct/2000:13:55:36 -0700] "GET / HTTP/1.0" 200 2326 "-" "curl""#]),
+            FormatKind::Access
+        );
+        assert_eq!(
+            kind_of(&["[Sun Dec 04 04:47:44 2005] [notice] ok", "[Sun Dec 04 04:47:45 2005] [error] bad"]),
+            FormatKind::ApacheError
+        );
+        assert_eq!(
+            kind_of(&["I1025 14:32:52.123456   1 a.go:1] x", "E1025 14:32:53.000000   1 a.go:2] y"]),
+            FormatKind::Glog
+        );
+        assert_eq!(kind_of(&["2024-01-02 03:04:05 INFO a", "  at x", "2024-01-02 03:04:06 WARN b"]), FormatKind::Text);
+        assert_eq!(kind_of(&["hello", "world", "again"]), FormatKind::Raw);
+        assert_eq!(kind_of(&["", "  "]), FormatKind::Raw);
+    }
+
+    #[test]
+    fn names() {
+        for (kind, names) in NAMES {
+            for n in names {
+                assert_eq!(FormatKind::from_name(n).unwrap(), kind);
+            }
+            assert_eq!(FormatKind::from_name(kind.name()).unwrap(), kind);
+        }
+        let e = FormatKind::from_name("xml").unwrap_err();
+        assert_eq!(e.code, Code::InvalidOption);
+        assert!(e.message.contains("logfmt") && e.message.contains("apache-error") && e.message.contains("regex:"));
+        assert!(matches!(Spec::parse(r"regex:^(?P<message>.*)$").unwrap(), Spec::Custom(_)));
+        assert_eq!(Spec::parse("regex:(").unwrap_err().code, Code::InvalidRegex);
+        assert_eq!(Spec::parse("regex:^(?P<msg>.*)$").unwrap_err().code, Code::InvalidOption);
+    }
 }

@@ -38,8 +38,11 @@ pub struct Compiled {
 
 fn level_range(name: &str) -> Result<(u8, u8)> {
     let sev = level::parse_user(name).ok_or_else(|| {
-        Error::new(Code::InvalidQuery, format!("unknown level '{name}' (use trace, debug, info, warn, error, fatal or 1-24)"))
-            .at(name.to_string())
+        Error::new(
+            Code::InvalidQuery,
+            format!("unknown level '{name}' (use trace, debug, info, warn, error, fatal or 1-24)"),
+        )
+        .at(name.to_string())
     })?;
     if name.parse::<u8>().is_ok() {
         return Ok((sev, sev));

@@ -43,7 +43,8 @@ impl Cond {
     pub fn parse(text: &str) -> Result<Cond> {
         let s = text.trim();
         let bad = |msg: &str, pos: usize| {
-            Error::new(Code::InvalidQuery, format!("{msg} in condition '{s}' at position {pos}")).at(format!("{s}@{pos}"))
+            Error::new(Code::InvalidQuery, format!("{msg} in condition '{s}' at position {pos}"))
+                .at(format!("{s}@{pos}"))
         };
         let path_end = s.find(|c: char| !is_path_char(c)).unwrap_or(s.len());
         if path_end == 0 {
@@ -64,8 +65,7 @@ impl Cond {
             let Some(close) = inner.rfind(')') else {
                 return Err(bad("missing ')'", s.len()));
             };
-            let values: Vec<String> =
-                inner[1..close].split(',').map(unquote).filter(|v| !v.is_empty()).collect();
+            let values: Vec<String> = inner[1..close].split(',').map(unquote).filter(|v| !v.is_empty()).collect();
             if values.is_empty() {
                 return Err(bad("empty list", rest_pos));
             }
@@ -109,7 +109,9 @@ impl Cond {
         match self.op {
             Op::Exists => v.is_some_and(|v| !v.is_null()),
             Op::Missing => v.is_none_or(Value::is_null),
-            Op::In => v.is_some_and(|v| self.values.iter().any(|want| compare(v, want) == Some(std::cmp::Ordering::Equal))),
+            Op::In => {
+                v.is_some_and(|v| self.values.iter().any(|want| compare(v, want) == Some(std::cmp::Ordering::Equal)))
+            }
             Op::Ne => match v {
                 None => true,
                 Some(v) => compare(v, &self.values[0]) != Some(std::cmp::Ordering::Equal),

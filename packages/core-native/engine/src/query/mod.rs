@@ -140,7 +140,13 @@ impl Query {
             m.min_level = self.min_level;
         }
         use crate::record::IdKind::*;
-        for (kind, v) in [(Thread, self.thread), (Request, self.request), (Trace, self.trace), (Span, self.span), (Service, self.service)] {
+        for (kind, v) in [
+            (Thread, self.thread),
+            (Request, self.request),
+            (Trace, self.trace),
+            (Span, self.span),
+            (Service, self.service),
+        ] {
             if let Some(v) = v {
                 m.ids[kind as usize].extend(v.into_vec());
             }

@@ -167,7 +167,13 @@ pub fn parse_query_string(s: &str) -> Result<Model> {
         if !tok.quoted {
             if let Some(next) = toks.get(i + 1) {
                 let nl = next.text.to_ascii_lowercase();
-                if !next.quoted && (nl == "exists" || nl == "!exists" || nl.starts_with("in(") || nl.starts_with("in (") || (nl == "in" && toks.get(i + 2).is_some())) {
+                if !next.quoted
+                    && (nl == "exists"
+                        || nl == "!exists"
+                        || nl.starts_with("in(")
+                        || nl.starts_with("in (")
+                        || (nl == "in" && toks.get(i + 2).is_some()))
+                {
                     let mut text = format!("{} {}", tok.text, next.text);
                     let mut used = 2;
                     if nl == "in" {
@@ -176,7 +182,11 @@ pub fn parse_query_string(s: &str) -> Result<Model> {
                     }
                     let mut c = Cond::parse(&text).map_err(|e| err(e.message, tok.pos))?;
                     if tok.negated {
-                        c.op = if c.op == Op::Exists { Op::Missing } else { return Err(err("cannot negate this condition".into(), tok.pos)) };
+                        c.op = if c.op == Op::Exists {
+                            Op::Missing
+                        } else {
+                            return Err(err("cannot negate this condition".into(), tok.pos));
+                        };
                     }
                     m.conds.push(c);
                     i += used;
@@ -236,8 +246,10 @@ fn apply_token(m: &mut Model, tok: &Tok) -> Result<()> {
         return Ok(());
     };
     let value_pos = tok.pos + usize::from(tok.negated) + key.len() + op.len();
-    let keyword = matches!(key, "level" | "lvl" | "severity" | "after" | "since" | "before" | "until" | "last" | "file" | "regex" | "has")
-        || id_kind(key).is_some();
+    let keyword = matches!(
+        key,
+        "level" | "lvl" | "severity" | "after" | "since" | "before" | "until" | "last" | "file" | "regex" | "has"
+    ) || id_kind(key).is_some();
     // Things like `http://x` or `Error:` are words, not filters.
     if value.starts_with('/') || (value.is_empty() && !keyword) {
         if tok.negated {
@@ -288,7 +300,11 @@ fn apply_token(m: &mut Model, tok: &Tok) -> Result<()> {
             Ok(())
         }
         "has" if plain => {
-            m.conds.push(Cond { path: value.to_string(), op: if tok.negated { Op::Missing } else { Op::Exists }, values: vec![] });
+            m.conds.push(Cond {
+                path: value.to_string(),
+                op: if tok.negated { Op::Missing } else { Op::Exists },
+                values: vec![],
+            });
             Ok(())
         }
         _ => {
@@ -297,7 +313,11 @@ fn apply_token(m: &mut Model, tok: &Tok) -> Result<()> {
                 return Ok(());
             }
             if value == "*" && plain {
-                m.conds.push(Cond { path: key.to_string(), op: if tok.negated { Op::Missing } else { Op::Exists }, values: vec![] });
+                m.conds.push(Cond {
+                    path: key.to_string(),
+                    op: if tok.negated { Op::Missing } else { Op::Exists },
+                    values: vec![],
+                });
                 return Ok(());
             }
             let mut c = Cond::parse(&format!("{key}{}{value}", if op == ":" { "=" } else { op }))
@@ -325,7 +345,8 @@ mod tests {
 
     #[test]
     fn the_issue_example() {
-        let m = parse_query_string(r#"level>=error service:checkout "connection reset" -healthcheck duration_ms>500"#).unwrap();
+        let m = parse_query_string(r#"level>=error service:checkout "connection reset" -healthcheck duration_ms>500"#)
+            .unwrap();
         assert_eq!(m.min_level.as_deref(), Some("error"));
         assert_eq!(m.ids[IdKind::Service as usize], vec!["checkout"]);
         assert_eq!(m.all, vec![vec!["connection reset".to_string()]]);

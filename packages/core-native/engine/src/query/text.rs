@@ -125,8 +125,11 @@ pub struct TextMatcher {
 pub fn compile_regex(pattern: &str) -> Result<regex::bytes::Regex> {
     if let Err(e) = regex_syntax::ast::parse::Parser::new().parse(pattern) {
         let pos = e.span().start.offset;
-        return Err(Error::new(Code::InvalidRegex, format!("invalid regex /{pattern}/: {} at position {pos}", e.kind()))
-            .at(format!("regex@{pos}")));
+        return Err(Error::new(
+            Code::InvalidRegex,
+            format!("invalid regex /{pattern}/: {} at position {pos}", e.kind()),
+        )
+        .at(format!("regex@{pos}")));
     }
     regex::bytes::RegexBuilder::new(pattern)
         .size_limit(64 << 20)
@@ -135,7 +138,12 @@ pub fn compile_regex(pattern: &str) -> Result<regex::bytes::Regex> {
 }
 
 impl TextMatcher {
-    pub fn new(all: &[Vec<String>], exclude: &[String], regexes: &[String], case_sensitive: bool) -> Result<TextMatcher> {
+    pub fn new(
+        all: &[Vec<String>],
+        exclude: &[String],
+        regexes: &[String],
+        case_sensitive: bool,
+    ) -> Result<TextMatcher> {
         let mut groups = Vec::with_capacity(all.len());
         for g in all {
             if g.iter().any(String::is_empty) {

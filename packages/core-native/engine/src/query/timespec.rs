@@ -7,7 +7,8 @@ use crate::error::{Code, Error, Result};
 pub fn parse_duration(s: &str) -> Result<i64> {
     let t = s.trim();
     let bad = || {
-        Error::new(Code::InvalidTime, format!("invalid duration '{s}': use e.g. 30s, 15m, 2h, 7d, 1h30m")).at(s.to_string())
+        Error::new(Code::InvalidTime, format!("invalid duration '{s}': use e.g. 30s, 15m, 2h, 7d, 1h30m"))
+            .at(s.to_string())
     };
     if t.is_empty() {
         return Err(bad());
@@ -56,7 +57,9 @@ pub fn parse_time_bound(s: &str, reference_ns: i64, tz_offset: i64) -> Result<i6
         Ok(d) => Ok(reference_ns - d),
         Err(_) => Err(Error::new(
             Code::InvalidTime,
-            format!("invalid time '{s}': use ISO-8601 (2024-01-02T03:04:05Z), epoch seconds, or a relative time like -1h"),
+            format!(
+                "invalid time '{s}': use ISO-8601 (2024-01-02T03:04:05Z), epoch seconds, or a relative time like -1h"
+            ),
         )
         .at(s.to_string())),
     }
@@ -64,9 +67,7 @@ pub fn parse_time_bound(s: &str, reference_ns: i64, tz_offset: i64) -> Result<i6
 
 /// Wall clock now in ns.
 pub fn now_ns() -> i64 {
-    std::time::SystemTime::now()
-        .duration_since(std::time::UNIX_EPOCH)
-        .map_or(0, |d| d.as_nanos() as i64)
+    std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map_or(0, |d| d.as_nanos() as i64)
 }
 
 #[cfg(test)]
