@@ -31,7 +31,8 @@ export const SOURCE_FLAGS: FlagDef[] = [
     type: 'string',
     group: 'source',
     valueName: 'name',
-    description: 'force a log format instead of detecting it (json, text, raw, ... or regex:<pattern>)',
+    description:
+      "force a format: json, logfmt, syslog, syslog5424, access, apache-error, glog, text, raw, or regex:<pattern> with named groups (timestamp, level, message, thread, ...)",
   },
   { name: 'timezone', type: 'string', group: 'source', valueName: 'zone', description: 'zone for timestamps written without one: UTC or +02:00', default: 'UTC' },
   { name: 'include', type: 'string[]', group: 'source', valueName: 'glob', description: 'files found in directories must match this glob (repeatable)' },

@@ -139,3 +139,16 @@ describe('detect and schema', () => {
     expect(logsift(['schema', `${tmp.dir}/empty.log`]).code).toBe(1);
   });
 });
+
+describe('custom formats', () => {
+  it('--format regex:<pattern> fills entries from named groups', () => {
+    const t = tempFiles({ 'custom.log': '1714557600|E|db|connection lost\n1714557601|I|web|ok\n' });
+    try {
+      const r = logsift(['search', `${t.dir}/custom.log`, '--format', 'regex:^(?P<timestamp>\\d+)\\|(?P<level>\\w)\\|(?P<service>\\w+)\\|(?P<message>.*)$', '--service', 'db']);
+      expect(r.code).toBe(0);
+      expect(r.json).toMatchObject({ data: { totalMatches: 1, entries: [{ service: 'db', message: 'connection lost' }] } });
+    } finally {
+      t.remove();
+    }
+  });
+});
