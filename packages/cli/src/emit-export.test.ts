@@ -1,7 +1,8 @@
+import { spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { logsift, sample, tempFiles } from './test-support.js';
+import { bin, logsift, sample, tempFiles } from './test-support.js';
 
 const tmp = tempFiles({ 'empty.log': '' });
 afterAll(() => tmp.remove());
@@ -54,5 +55,14 @@ describe('export', () => {
     } finally {
       conn.close();
     }
+  });
+});
+
+describe('a reader that stops early', () => {
+  it('ends quietly on EPIPE (emit | head -1)', () => {
+    const r = spawnSync('bash', ['-c', `set -o pipefail; "${process.execPath}" "${bin}" emit "${sample}" | head -1`], { encoding: 'utf8' });
+    expect(r.status).toBe(0);
+    expect(r.stderr).toBe('');
+    expect(JSON.parse(r.stdout)).toMatchObject({ id: 0 });
   });
 });
