@@ -57,6 +57,14 @@ function plannedText(data: unknown, ctx: Parameters<CommandDef['text']>[1]): str
   return generic(data, ctx);
 }
 
+/** `--id VALUE [--kind K]`: the one thread/request/trace/span/service an operation is about. */
+export function idFlags(required: boolean): FlagDef[] {
+  return [
+    { name: 'id', type: 'string', group: 'command', valueName: 'value', ...(required ? { required: true } : {}), description: 'the thread, request, trace, span or service id' },
+    { name: 'kind', type: 'string', group: 'command', choices: ['thread', 'request', 'trace', 'span', 'service'], description: 'what the id is (default: found by looking it up)' },
+  ];
+}
+
 export function plannedCommand(spec: PlannedSpec): CommandDef {
   return {
     name: spec.name,

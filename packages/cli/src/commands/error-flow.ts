@@ -1,5 +1,5 @@
 import { CONTEXT_FLAGS, OUTPUT_FLAGS, PAGING_FLAGS, QUERY_FLAGS, SOURCE_FLAGS, SOURCES_ARG } from '../flags.js';
-import { plannedCommand } from '../planned.js';
+import { idFlags, plannedCommand } from '../planned.js';
 import { toQuery } from '../query.js';
 
 /** Planned: what led to errors. */
@@ -10,11 +10,11 @@ export const errorFlowCommand = plannedCommand({
   args: [SOURCES_ARG],
   flags: [
     ...SOURCE_FLAGS,
+    ...idFlags(false),
     ...QUERY_FLAGS,
-    { name: 'window', type: 'string', group: 'command', valueName: 'span', default: '30s', description: 'how far back before each error to look' },
-    { name: 'limit', short: 'n', type: 'integer', group: 'paging', min: 0, valueName: 'n', default: 20, description: 'at most n error chains' },
+    { name: 'depth', type: 'integer', group: 'command', min: 1, valueName: 'n', description: 'at most n levels deep' },
     ...OUTPUT_FLAGS,
   ],
   examples: [{ cmd: 'logsift error-flow logs/ --service checkout', what: 'how errors in checkout came about' }],
-  toArgs: (o) => ({ ...toQuery(o), window: o['window'], limit: o['limit'] }),
+  toArgs: (o) => ({ id: o['id'], kind: o['kind'], maxDepth: o['depth'], query: toQuery(o) }),
 });

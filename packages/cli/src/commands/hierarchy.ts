@@ -1,5 +1,5 @@
 import { CONTEXT_FLAGS, OUTPUT_FLAGS, PAGING_FLAGS, QUERY_FLAGS, SOURCE_FLAGS, SOURCES_ARG } from '../flags.js';
-import { plannedCommand } from '../planned.js';
+import { idFlags, plannedCommand } from '../planned.js';
 import { toQuery } from '../query.js';
 
 /** Planned: the span/call tree of a trace or request. */
@@ -10,10 +10,11 @@ export const hierarchyCommand = plannedCommand({
   args: [SOURCES_ARG],
   flags: [
     ...SOURCE_FLAGS,
+    ...idFlags(true),
     ...QUERY_FLAGS,
     { name: 'depth', type: 'integer', group: 'command', min: 1, valueName: 'n', description: 'at most n levels deep' },
     ...OUTPUT_FLAGS,
   ],
-  examples: [{ cmd: 'logsift hierarchy traces.jsonl --trace 4bf92f35', what: 'the call tree of one trace' }],
-  toArgs: (o) => ({ ...toQuery(o), depth: o['depth'] }),
+  examples: [{ cmd: 'logsift hierarchy traces.jsonl --id 4bf92f35', what: 'the call tree of one trace' }],
+  toArgs: (o) => ({ id: o['id'], kind: o['kind'], maxDepth: o['depth'], query: toQuery(o) }),
 });

@@ -12,6 +12,7 @@ export const idsCommand = plannedCommand({
     ...SOURCE_FLAGS,
     ...QUERY_FLAGS,
     { name: 'kind', type: 'string', group: 'command', choices: ['thread', 'request', 'trace', 'span', 'service'], default: 'request', description: 'which ids' },
+    { name: 'sort', type: 'string', group: 'command', choices: ['count', 'name', 'first'], default: 'count', description: 'most entries first, by name, or earliest first' },
     { name: 'limit', short: 'n', type: 'integer', group: 'paging', min: 0, valueName: 'n', default: 50, description: 'at most n ids, most frequent first' },
     ...OUTPUT_FLAGS,
   ],
@@ -19,5 +20,5 @@ export const idsCommand = plannedCommand({
     { cmd: 'logsift ids logs/ --kind request --level error', what: 'requests that logged errors' },
     { cmd: 'logsift ids logs/ --kind thread', what: 'busiest threads' },
   ],
-  toArgs: (o) => ({ ...toQuery(o), kind: o['kind'], limit: o['limit'] }),
+  toArgs: (o) => ({ kind: o['kind'], sort: o['sort'], limit: o['limit'], query: toQuery(o) }),
 });

@@ -5,16 +5,16 @@ import { toQuery } from '../query.js';
 /** Planned: numeric fields over time (count, min, max, percentiles per bucket). */
 export const metricsCommand = plannedCommand({
   name: 'metrics',
-  summary: 'A numeric field over time: count, min, max, mean and percentiles per bucket.',
+  summary: 'Numeric fields over time: count, min, max, mean, percentiles per bucket, and anomalies.',
   method: 'metrics',
   args: [SOURCES_ARG],
   flags: [
     ...SOURCE_FLAGS,
     ...QUERY_FLAGS,
-    { name: 'field', type: 'string', group: 'command', valueName: 'name', required: true, description: 'the numeric field (duration_ms, status, ...)' },
-    { name: 'bucket', type: 'string', group: 'command', valueName: 'size', description: 'bucket size (1m, 1h); chosen from the range by default' },
+    { name: 'field', type: 'list', group: 'command', valueName: 'names', description: 'numeric fields (duration_ms,status); default: every numeric field' },
+    { name: 'bucket-ms', type: 'integer', group: 'command', min: 1, valueName: 'ms', description: 'bucket size in ms; chosen from the range by default' },
     ...OUTPUT_FLAGS,
   ],
-  examples: [{ cmd: 'logsift metrics app.jsonl --field duration_ms --bucket 5m', what: 'latency percentiles per 5 minutes' }],
-  toArgs: (o) => ({ ...toQuery(o), field: o['field'], bucket: o['bucket'] }),
+  examples: [{ cmd: 'logsift metrics app.jsonl --field duration_ms --bucket-ms 300000', what: 'latency percentiles per 5 minutes' }],
+  toArgs: (o) => ({ fields: o['field'], bucketMs: o['bucketMs'], query: toQuery(o) }),
 });

@@ -18,5 +18,5 @@ export const triageCommand = plannedCommand({
     { cmd: 'logsift triage logs/', what: 'where to start' },
     { cmd: 'logsift triage logs/ --last 30m --service checkout', what: 'the last half hour of one service' },
   ],
-  toArgs: (o) => ({ ...toQuery(o), top: o['top'] }),
+  toArgs: (o) => ({ top: o['top'], query: toQuery(o) }),
 });
