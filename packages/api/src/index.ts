@@ -2,6 +2,13 @@ export { open, type OpenOptions } from './open.js';
 export { clearIndexCache, type FileIdentity } from './index-cache.js';
 export { Investigation } from './investigation.js';
 export {
+  generate,
+  generateToFile,
+  type GenerateOptions,
+  type GenerateSummary,
+  type GeneratedIncident,
+} from './generate.js';
+export {
   LogsiftError,
   InputError,
   UsageError,
@@ -22,3 +29,4 @@ export type {
   SearchResult,
 } from './search.js';
 export type { Detection, FieldInfo, FileSchema, IdInfo, SchemaOptions } from './schema.js';
+export type { Template, TemplatesOptions, TemplatesResult } from './templates.js';

@@ -4,6 +4,7 @@ import { callNativeSync, runNative, type TaskControl } from './run-native.js';
 import type { Query } from './query.js';
 import type { Detection, FileSchema, SchemaOptions } from './schema.js';
 import type { CountResult, IterateOptions, SearchOptions, SearchResult } from './search.js';
+import type { TemplatesOptions, TemplatesResult } from './templates.js';
 import type { Entry, SkippedFile, Stats } from './types.js';
 
 /** An open set of log sources, indexed. Every question about them is a method here. */
@@ -84,6 +85,19 @@ export class Investigation {
       if (page.done || page.last === null) return;
       after = page.last;
     }
+  }
+
+  /**
+   * Log templates (Drain-class mining over every entry): counts, first/last seen, an example
+   * and parameter positions; `errorsOnly` keeps templates with errors.
+   */
+  templates(options: TemplatesOptions = {}, control: TaskControl = {}): Promise<TemplatesResult> {
+    return this.call<TemplatesResult>('templates', options, control);
+  }
+
+  /** The template id of each entry, in order (the ids `templates()` reports). */
+  templateOf(ids: readonly number[], control: TaskControl = {}): Promise<number[]> {
+    return this.call<number[]>('templateOf', { ids }, control);
   }
 
   /** Releases the index. Further calls throw a `CLOSED` error. */

@@ -1,2 +1,3 @@
-process.stderr.write('logsift-bench: commands arrive with the bench harness\n');
-process.exitCode = 2;
+import { run } from './program.js';
+
+process.exitCode = await run(process.argv.slice(2));

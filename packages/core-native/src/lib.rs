@@ -5,5 +5,6 @@
 
 mod cancel;
 mod error;
+mod generate;
 mod investigation;
 mod open;

@@ -4,6 +4,7 @@
 pub mod entry;
 pub mod error;
 pub mod format;
+pub mod generate;
 pub mod index;
 pub mod indexer;
 pub mod level;
@@ -14,6 +15,7 @@ pub mod search;
 pub mod session;
 pub mod source;
 pub mod stats;
+pub mod templates;
 pub mod time;
 
 pub use error::{Code, Error, Result};

@@ -7,8 +7,10 @@ use crate::index::Index;
 use crate::indexer::{self, Control, OpenOptions, Skipped};
 use crate::query::Compiled;
 use crate::search;
+use crate::templates::{self, Template, Templates};
 use serde::de::DeserializeOwned;
 use serde::{Deserialize, Serialize};
+use std::sync::OnceLock;
 
 /// Open options as JSON (camelCase, every field optional; unknown fields are an error).
 #[derive(Deserialize, Default, Debug)]
@@ -89,6 +91,41 @@ impl OpenRequest {
 pub struct Session {
     pub index: Index,
     pub skipped: Vec<Skipped>,
+    /// Templates of all entries, mined on first use and kept: the `templates` and
+    /// `templateOf` ops must agree on ids, and mining is the costly part.
+    templates: OnceLock<Templates>,
+}
+
+#[derive(Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+struct TemplatesArgs {
+    /// At most this many templates (all when absent).
+    limit: Option<usize>,
+    /// Only templates with at least one ERROR-or-above entry, most errors first.
+    #[serde(default)]
+    errors_only: bool,
+    /// Entry ids whose template ids to return alongside.
+    ids: Option<Vec<u32>>,
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct TemplatesJson<'a> {
+    templates: Vec<&'a Template>,
+    /// Templates matching the filter before `limit`.
+    total: usize,
+    /// Entries mined.
+    entries: usize,
+    truncated: bool,
+    /// Template id of each requested entry, in request order.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    template_ids: Option<Vec<u32>>,
+}
+
+#[derive(Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+struct TemplateOfArgs {
+    ids: Vec<u32>,
 }
 
 #[derive(Deserialize)]
@@ -147,7 +184,56 @@ pub fn identify(inputs: &[String], json: &str) -> Result<Vec<Identity>> {
 impl Session {
     pub fn open(req: OpenRequest, ctl: &Control) -> Result<Session> {
         let (index, skipped) = indexer::open_paths(&req.inputs, &req.options, ctl)?;
-        Ok(Session { index, skipped })
+        Ok(Session::new(index, skipped))
+    }
+
+    /// A session over an index built elsewhere (tests, in-memory sources).
+    pub fn new(index: Index, skipped: Vec<Skipped>) -> Session {
+        Session { index, skipped, templates: OnceLock::new() }
+    }
+
+    /// Fails with UNKNOWN_ID on the first id that is not an entry.
+    fn check_ids(&self, ids: &[u32]) -> Result<()> {
+        let n = self.index.len() as u32;
+        match ids.iter().find(|&&id| id >= n) {
+            Some(bad) => Err(Error::new(Code::UnknownId, format!("no entry {bad} (the index has {n})"))),
+            None => Ok(()),
+        }
+    }
+
+    /// The templates of all entries (scope 0..len), mined once per session.
+    pub fn templates(&self, ctl: &Control) -> Result<&Templates> {
+        if let Some(t) = self.templates.get() {
+            return Ok(t);
+        }
+        let scope: Vec<u32> = (0..self.index.len() as u32).collect();
+        let mined = templates::mine_with(&self.index, &scope, &ctl.cancel)?;
+        Ok(self.templates.get_or_init(|| mined))
+    }
+
+    fn templates_op(&self, json: &str, ctl: &Control) -> Result<String> {
+        let a: TemplatesArgs = args("templates", json)?;
+        if let Some(ids) = &a.ids {
+            self.check_ids(ids)?;
+        }
+        let t = self.templates(ctl)?;
+        let mut list: Vec<&Template> = t.templates.iter().filter(|x| !a.errors_only || x.error_count > 0).collect();
+        if a.errors_only {
+            list.sort_by(|x, y| y.error_count.cmp(&x.error_count).then(y.count.cmp(&x.count)).then(x.id.cmp(&y.id)));
+        } else {
+            list.sort_by(|x, y| y.count.cmp(&x.count).then(x.id.cmp(&y.id)));
+        }
+        let total = list.len();
+        let limit = a.limit.unwrap_or(total);
+        list.truncate(limit);
+        let template_ids = a.ids.map(|ids| ids.iter().map(|&e| t.assignment[e as usize]).collect());
+        to_json(&TemplatesJson {
+            templates: list,
+            total,
+            entries: t.assignment.len(),
+            truncated: total > limit,
+            template_ids,
+        })
     }
 
     /// Indexes bytes already in memory (stdin), named `name` in results.
@@ -158,7 +244,7 @@ impl Session {
             return Err(Error::new(Code::BinaryInput, format!("{name} looks like binary data, not a log")).at(name));
         }
         let index = indexer::build(vec![src], &req.options, ctl)?;
-        Ok(Session { index, skipped: Vec::new() })
+        Ok(Session::new(index, Vec::new()))
     }
 
     /// Runs a named operation. Unknown operations are an error, never a no-op.
@@ -175,11 +261,15 @@ impl Session {
             ),
             "entries" => {
                 let a: EntriesArgs = args(op, json)?;
-                let n = self.index.len() as u32;
-                if let Some(bad) = a.ids.iter().find(|&&id| id >= n) {
-                    return Err(Error::new(Code::UnknownId, format!("no entry {bad} (the index has {n})")));
-                }
+                self.check_ids(&a.ids)?;
                 to_json(&a.ids.iter().map(|&e| self.index.entry(e, a.fields)).collect::<Vec<_>>())
+            }
+            "templates" => self.templates_op(json, ctl),
+            "templateOf" => {
+                let a: TemplateOfArgs = args(op, json)?;
+                self.check_ids(&a.ids)?;
+                let t = self.templates(ctl)?;
+                to_json(&a.ids.iter().map(|&e| t.assignment[e as usize]).collect::<Vec<_>>())
             }
             "schema" => to_json(&self.index.schema(&args::<crate::schema::SchemaArgs>(op, json)?)),
             "search" => {
