@@ -26,7 +26,16 @@ import { triageCommand } from './commands/triage.js';
 import type { CommandDef, PendingCommand } from './spec.js';
 
 /** Commands that work: their api exists on main and they are tested end to end. */
-export const COMMANDS: CommandDef[] = [statsCommand, detectCommand, schemaCommand, searchCommand, countCommand, emitCommand, exportCommand];
+export const COMMANDS: CommandDef[] = [
+  statsCommand,
+  detectCommand,
+  schemaCommand,
+  searchCommand,
+  countCommand,
+  templatesCommand,
+  emitCommand,
+  exportCommand,
+];
 
 /**
  * Commands written against planned api methods that main does not have yet (definitions,
@@ -44,7 +53,6 @@ export const PLANNED: CommandDef[] = [
   timelineCommand,
   compareCommand,
   diffCommand,
-  templatesCommand,
   sampleCommand,
   metricsCommand,
   triageCommand,
@@ -54,10 +62,13 @@ export const PLANNED: CommandDef[] = [
 /** Commands waiting for @logsift/sqlite-export entry points (dbToJsonl, sqlQuery) not on main yet. */
 export const PLANNED_SQLITE: CommandDef[] = [dbToJsonlCommand, sqlCommand];
 
+/** Api methods already used by wired commands (so not waited for). */
+const WIRED_API = new Set(COMMANDS.flatMap((d) => d.uses));
+
 export const PENDING: PendingCommand[] = [...PLANNED, ...PLANNED_SQLITE].map((d) => ({
   name: d.name,
   summary: d.summary,
-  waitsFor: d.uses.filter((u) => u !== 'open' && u !== 'Investigation.stats').join(' + '),
+  waitsFor: d.uses.filter((u) => u !== 'open' && !WIRED_API.has(u)).join(' + '),
 }));
 
 /** Every wired command, including the two that describe and serve the others. */

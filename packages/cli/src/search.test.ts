@@ -106,3 +106,34 @@ describe('logsift emit with a query', () => {
     expect(logsift(['emit', sample, '-q', 'zzz-no-such-text']).code).toBe(1);
   });
 });
+
+describe('logsift templates', () => {
+  it('mined templates, most frequent first, counts adding up to the entries', () => {
+    const r = logsift(['templates', sample, '-n', '1000']);
+    expect(r.code).toBe(0);
+    const data = r.json['data'] as { total: number; entries: number; templates: { pattern: string; count: number; errorCount: number }[] };
+    expect(data.entries).toBe(2000);
+    expect(data.templates.length).toBe(data.total);
+    expect(data.templates.reduce((n, t) => n + t.count, 0)).toBe(2000);
+    const counts = data.templates.map((t) => t.count);
+    expect(counts).toEqual([...counts].sort((a, b) => b - a));
+    expect(data.templates.some((t) => t.pattern.includes('<*>'))).toBe(true);
+    expect(r.json['summary']).toEqual({ total: data.total, returned: data.total, entries: 2000 });
+  });
+
+  it('--errors-only keeps templates with errors, and their errors add up to ERROR+FATAL', () => {
+    const r = logsift(['templates', sample, '--errors-only', '-n', '1000']);
+    const data = r.json['data'] as { templates: { errorCount: number }[] };
+    expect(data.templates.every((t) => t.errorCount > 0)).toBe(true);
+    expect(data.templates.reduce((n, t) => n + t.errorCount, 0)).toBe(152);
+  });
+
+  it('--max-bytes 4096 cuts data.templates; text shows a table', () => {
+    const r = logsift(['templates', sample, '-n', '1000', '--max-bytes', '4096']);
+    expect(Buffer.byteLength(r.stdout)).toBeLessThanOrEqual(4096);
+    expect(r.json['truncated']).toMatchObject({ list: 'data.templates' });
+    const t = logsift(['templates', sample, '-n', '5', '--text']);
+    expect(t.stdout).toMatch(/count\s+errors\s+time\s+pattern/);
+    expect(t.stdout).toMatch(/templates over 2,000 entries, showing 5/);
+  });
+});

@@ -23,7 +23,7 @@ export const summarizeCommand: CommandDef = {
     const top = ctx.options['top'];
     const stats = await inv.stats({ signal: ctx.signal });
     const triage = await callPlanned(inv, 'triage', { ...query, top }, ctx.signal);
-    const templates = await callPlanned(inv, 'templates', { ...query, limit: top }, ctx.signal);
+    const templates = await inv.templates({ limit: Number(top) }, { signal: ctx.signal });
     return { data: { stats, triage, templates }, found: stats.entries > 0 };
   },
   text: (data, ctx) => generic(data, ctx),
