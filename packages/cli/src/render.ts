@@ -1,3 +1,4 @@
+import { stripVTControlCharacters } from 'node:util';
 import type TableType from 'cli-table3';
 import pc from 'picocolors';
 import type { RenderContext } from './spec.js';
@@ -33,11 +34,14 @@ export function table(head: string[], rows: (string | number)[][], ctx: RenderCo
     ...(colWidths ? { colWidths, wordWrap: true, wrapOnWordBoundary: false } : {}),
   });
   for (const r of rows) t.push(r.map(String));
-  return t
+  const lines = t
     .toString()
     .split('\n')
-    .map((l) => l.trimEnd())
-    .join('\n');
+    .map((l) => l.trimEnd());
+  // The rule under the header spans the last column's padding too: cut it to the widest row.
+  const isRule = (l: string): boolean => /^[─\s]+$/.test(stripVTControlCharacters(l));
+  const width = Math.max(0, ...lines.filter((l) => !isRule(l)).map((l) => stripVTControlCharacters(l).length));
+  return lines.map((l) => (isRule(l) ? stripVTControlCharacters(l).slice(0, width) : l)).join('\n');
 }
 
 /** Two columns, label and value: for summaries. */
