@@ -13,6 +13,11 @@ export type LogsiftErrorCode =
   | 'SOURCE_CHANGED'
   | 'CANCELLED'
   | 'CLOSED'
+  | 'INVALID_MAPPING'
+  | 'SQL_NOT_READ_ONLY'
+  | 'DB_LOCKED'
+  | 'DB_READ_ONLY'
+  | 'DB_ERROR'
   | 'INTERNAL';
 
 const marker = Symbol.for('logsift.error');
@@ -83,6 +88,8 @@ const USAGE_CODES = new Set<LogsiftErrorCode>([
   'INVALID_REGEX',
   'INVALID_TIME',
   'UNKNOWN_ID',
+  'INVALID_MAPPING',
+  'SQL_NOT_READ_ONLY',
 ]);
 
 /** Builds the right subclass for a code. */

@@ -30,3 +30,33 @@ export type {
 } from './search.js';
 export type { Detection, FieldInfo, FileSchema, IdInfo, SchemaOptions } from './schema.js';
 export type { Template, TemplatesOptions, TemplatesResult } from './templates.js';
+export type { ScopeOptions } from './scope.js';
+export type { IdKind, IdListItem, IdKindList, IdsOptions, IdsResult, KindMatch } from './ids.js';
+export type { FollowOptions, FollowResult } from './follow.js';
+export type { ContextOptions, ContextResult } from './context.js';
+export type { EdgeMethod, HierarchyNode, HierarchyOptions, HierarchyResult, HierarchyTree } from './hierarchy.js';
+export type { Bottleneck, BottlenecksOptions, BottlenecksResult } from './bottlenecks.js';
+export type {
+  ChainLink,
+  ErrorFlowOptions,
+  ErrorFlowResult,
+  ErrorImpact,
+  RootCause,
+  ScopeErrorFlow,
+  ServiceErrors,
+  TreeErrorFlow,
+} from './error-flow.js';
+export type { ServiceBreakdown, TimelineGap, TimelineItem, TimelineOptions, TimelineResult } from './timeline.js';
+export type { Covered, SampleOptions, SampleResult, SampleStrategy } from './sample.js';
+export type { FieldMetrics, MetricBucket, MetricsOptions, MetricsResult } from './metrics.js';
+export type { Affected, TriageOptions, TriageResult } from './triage.js';
+export type {
+  CompareOptions,
+  CompareResult,
+  DiffOptions,
+  DiffResult,
+  PeriodSide,
+  SequenceSide,
+  SequenceStep,
+  TemplateChange,
+} from './compare.js';

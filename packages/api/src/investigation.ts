@@ -1,11 +1,22 @@
 import { CancelledError, LogsiftError } from './errors.js';
 import type { NativeInvestigation } from './native.js';
 import { callNativeSync, runNative, type TaskControl } from './run-native.js';
+import type { CompareOptions, CompareResult, DiffOptions, DiffResult } from './compare.js';
 import type { Query } from './query.js';
 import type { Detection, FileSchema, SchemaOptions } from './schema.js';
 import type { CountResult, IterateOptions, SearchOptions, SearchResult } from './search.js';
 import type { TemplatesOptions, TemplatesResult } from './templates.js';
 import type { Entry, SkippedFile, Stats } from './types.js';
+import type { BottlenecksOptions, BottlenecksResult } from './bottlenecks.js';
+import type { ContextOptions, ContextResult } from './context.js';
+import type { ErrorFlowOptions, ErrorFlowResult } from './error-flow.js';
+import type { FollowOptions, FollowResult } from './follow.js';
+import type { HierarchyOptions, HierarchyResult } from './hierarchy.js';
+import type { IdsOptions, IdsResult } from './ids.js';
+import type { MetricsOptions, MetricsResult } from './metrics.js';
+import type { SampleOptions, SampleResult } from './sample.js';
+import type { TimelineOptions, TimelineResult } from './timeline.js';
+import type { TriageOptions, TriageResult } from './triage.js';
 
 /** An open set of log sources, indexed. Every question about them is a method here. */
 export class Investigation {
@@ -98,6 +109,66 @@ export class Investigation {
   /** The template id of each entry, in order (the ids `templates()` reports). */
   templateOf(ids: readonly number[], control: TaskControl = {}): Promise<number[]> {
     return this.call<number[]>('templateOf', { ids }, control);
+  }
+
+  /** Every thread / request / trace / span / service id with count and first / last seen. */
+  ids(options: IdsOptions = {}, control: TaskControl = {}): Promise<IdsResult> {
+    return this.call<IdsResult>('ids', options, control);
+  }
+
+  /** All records of one id in time order, with duration, services, outcome and first error. */
+  follow(id: string, options: FollowOptions = {}, control: TaskControl = {}): Promise<FollowResult> {
+    return this.call<FollowResult>('follow', { ...options, id }, control);
+  }
+
+  /** The record holding `file:line`, with records (not lines) before and after. */
+  context(file: string, line: number, options: ContextOptions = {}, control: TaskControl = {}): Promise<ContextResult> {
+    return this.call<ContextResult>('context', { ...options, file, line }, control);
+  }
+
+  /** The tree of spans / threads under a request, trace, span or thread, each edge explained. */
+  hierarchy(id: string, options: HierarchyOptions = {}, control: TaskControl = {}): Promise<HierarchyResult> {
+    return this.call<HierarchyResult>('hierarchy', { ...options, id }, control);
+  }
+
+  /** The slowest nodes of a hierarchy, over a threshold or share of the total, with their path. */
+  bottlenecks(id: string, options: BottlenecksOptions = {}, control: TaskControl = {}): Promise<BottlenecksResult> {
+    return this.call<BottlenecksResult>('bottlenecks', { ...options, id }, control);
+  }
+
+  /** Where errors started and how they spread: over an id's tree, or by service over the scope. */
+  errorFlow(options: ErrorFlowOptions = {}, control: TaskControl = {}): Promise<ErrorFlowResult> {
+    return this.call<ErrorFlowResult>('errorFlow', options, control);
+  }
+
+  /** A cross-service timeline of an id (or of the scope) with gaps and a per-service breakdown. */
+  timeline(options: TimelineOptions = {}, control: TaskControl = {}): Promise<TimelineResult> {
+    return this.call<TimelineResult>('timeline', options, control);
+  }
+
+  /** A small explained sample of the scope, with coverage. */
+  sample(options: SampleOptions, control: TaskControl = {}): Promise<SampleResult> {
+    return this.call<SampleResult>('sample', options, control);
+  }
+
+  /** Statistics of numeric fields and durations, per time bucket, with anomalies. */
+  metrics(options: MetricsOptions = {}, control: TaskControl = {}): Promise<MetricsResult> {
+    return this.call<MetricsResult>('metrics', options, control);
+  }
+
+  /** A one-call overview: volume, error trend, top errors, affected services, next commands. */
+  triage(options: TriageOptions = {}, control: TaskControl = {}): Promise<TriageResult> {
+    return this.call<TriageResult>('triage', options, control);
+  }
+
+  /** Two requests / threads / traces side by side: durations, outcomes, where they diverge. */
+  compare(a: string, b: string, options: CompareOptions = {}, control: TaskControl = {}): Promise<CompareResult> {
+    return this.call<CompareResult>('compare', { ...options, a, b }, control);
+  }
+
+  /** Two periods (or scopes): volume, error rate, templates that appeared, vanished or changed. */
+  diff(options: DiffOptions, control: TaskControl = {}): Promise<DiffResult> {
+    return this.call<DiffResult>('diff', options, control);
   }
 
   /** Releases the index. Further calls throw a `CLOSED` error. */

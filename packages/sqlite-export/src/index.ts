@@ -1,1 +1,8 @@
-export { exportToSqlite, type ExportResult } from './export.js';
+export { exportToSqlite, type ExportOptions, type ExportProgress, type ExportResult, type ExportSource } from './export.js';
+export type { ExportQuery } from './entry-batches.js';
+export { openSqlite, type OpenSqliteOptions, type SqliteInvestigation } from './open-sqlite.js';
+export { dbToJsonl, type DbToJsonlOptions, type DbToJsonlResult } from './db-to-jsonl.js';
+export { sqlQuery, type SqlQueryOptions, type SqlQueryResult } from './sql-query.js';
+export type { SqliteMapping, TimestampFormat } from './mapping.js';
+export { SqliteExportError, type SqliteErrorCode } from './errors.js';
+export { SCHEMA_VERSION } from './schema.js';

@@ -8,6 +8,7 @@ pub mod generate;
 pub mod index;
 pub mod indexer;
 pub mod level;
+pub mod ops;
 pub mod query;
 pub mod record;
 pub mod schema;

@@ -21,7 +21,7 @@ impl Span {
 }
 
 /// The id columns every entry has (0 = absent in the index).
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub enum IdKind {
     Thread = 0,
     Request = 1,

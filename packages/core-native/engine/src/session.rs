@@ -5,12 +5,14 @@
 use crate::error::{Code, Error, Result};
 use crate::index::Index;
 use crate::indexer::{self, Control, OpenOptions, Skipped};
-use crate::query::Compiled;
+use crate::ops;
+use crate::query::{Compiled, Query};
 use crate::search;
 use crate::templates::{self, Template, Templates};
 use serde::de::DeserializeOwned;
 use serde::{Deserialize, Serialize};
 use std::sync::OnceLock;
+use std::borrow::Cow;
 
 /// Open options as JSON (camelCase, every field optional; unknown fields are an error).
 #[derive(Deserialize, Default, Debug)]
@@ -94,6 +96,8 @@ pub struct Session {
     /// Templates of all entries, mined on first use and kept: the `templates` and
     /// `templateOf` ops must agree on ids, and mining is the costly part.
     templates: OnceLock<Templates>,
+    /// Lazily built helpers of the investigation ops (sorted id names, the full scope).
+    pub cache: ops::Cache,
 }
 
 #[derive(Deserialize)]
@@ -134,6 +138,28 @@ struct EntriesArgs {
     ids: Vec<u32>,
     #[serde(default)]
     fields: bool,
+}
+
+/// Two requests / threads / traces side by side.
+#[derive(Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+struct CompareArgs {
+    a: String,
+    b: String,
+    /// Id kind of both (auto-detected per id when absent).
+    kind: Option<String>,
+    /// Scope both sides (time range, filters).
+    query: Option<crate::query::Query>,
+}
+
+/// Two periods (or any two scopes): each side is a query, usually a time range.
+#[derive(Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+struct DiffArgs {
+    a: crate::query::Query,
+    b: crate::query::Query,
+    /// Templates listed per category (default 10).
+    top: Option<usize>,
 }
 
 #[derive(Deserialize)]
@@ -189,7 +215,7 @@ impl Session {
 
     /// A session over an index built elsewhere (tests, in-memory sources).
     pub fn new(index: Index, skipped: Vec<Skipped>) -> Session {
-        Session { index, skipped, templates: OnceLock::new() }
+        Session { index, skipped, templates: OnceLock::new(), cache: ops::Cache::default() }
     }
 
     /// Fails with UNKNOWN_ID on the first id that is not an entry.
@@ -236,6 +262,22 @@ impl Session {
         })
     }
 
+    /// The entries an investigation op works on: those its `query` selects (the search query
+    /// model: time range, levels, ids, text, fields, files) and/or its explicit `scope` entry ids
+    /// (validated); both given: their intersection; neither: every entry.
+    fn scope(&self, query: Option<Query>, scope: Option<Vec<u32>>, ctl: &Control) -> Result<Cow<'_, [u32]>> {
+        let explicit = scope.map(|s| ops::check_scope(&self.index, s)).transpose()?;
+        match (query, explicit) {
+            (None, None) => Ok(Cow::Borrowed(self.cache.all(&self.index))),
+            (None, Some(s)) => Ok(Cow::Owned(s)),
+            (Some(q), None) => Ok(Cow::Owned(search::select(&self.index, q, ctl)?)),
+            (Some(q), Some(s)) => {
+                let sel = search::select(&self.index, q, ctl)?;
+                Ok(Cow::Owned(s.into_iter().filter(|e| sel.binary_search(e).is_ok()).collect()))
+            }
+        }
+    }
+
     /// Indexes bytes already in memory (stdin), named `name` in results.
     pub fn open_bytes(name: &str, data: Vec<u8>, json: &str, ctl: &Control) -> Result<Session> {
         let req = OpenRequest::from_json(&[], json)?;
@@ -250,6 +292,7 @@ impl Session {
     /// Runs a named operation. Unknown operations are an error, never a no-op.
     pub fn call(&self, op: &str, json: &str, ctl: &Control) -> Result<String> {
         self.index.check_sources()?;
+        let ix = &self.index;
         match op {
             "stats" => to_json(&self.index.stats()),
             "skipped" => to_json(
@@ -288,6 +331,79 @@ impl Session {
                 let (ids, done) = search::next_page(&self.index, &q, page.after, page.limit.clamp(1, 100_000));
                 let entries: Vec<_> = ids.iter().map(|&e| self.index.entry(e, page.fields)).collect();
                 to_json(&serde_json::json!({ "entries": entries, "done": done, "last": ids.last() }))
+            }
+            "ids" => {
+                let mut a: ops::ids::IdsArgs = args(op, json)?;
+                let scope = self.scope(a.query.take(), a.scope.take(), ctl)?;
+                to_json(&ops::ids::ids(ix, &scope, &a)?)
+            }
+            "follow" => {
+                let mut a: ops::follow::FollowArgs = args(op, json)?;
+                let scope = self.scope(a.query.take(), a.scope.take(), ctl)?;
+                to_json(&ops::follow::follow(ix, &scope, &a)?)
+            }
+            "compare" => {
+                let mut a: CompareArgs = args(op, json)?;
+                let scope = self.scope(a.query.take(), None, ctl)?;
+                let side = |id: &str| -> Result<Vec<u32>> {
+                    let (_, _, all) = ops::resolve_id(ix, id, a.kind.as_deref())?;
+                    let mut entries = ops::restrict(ix, &scope, &all);
+                    ops::time_order(ix, &mut entries);
+                    Ok(entries)
+                };
+                let (ea, eb) = (side(&a.a)?, side(&a.b)?);
+                to_json(&serde_json::json!({
+                    "a": a.a,
+                    "b": a.b,
+                    "comparison": templates::compare_sequences(ix, &ea, &eb),
+                }))
+            }
+            "diff" => {
+                let a: DiffArgs = args(op, json)?;
+                let mut ea = search::select(ix, a.a, ctl)?;
+                let mut eb = search::select(ix, a.b, ctl)?;
+                ops::time_order(ix, &mut ea);
+                ops::time_order(ix, &mut eb);
+                to_json(&templates::diff_periods(ix, &ea, &eb, a.top.unwrap_or(10)))
+            }
+            "context" => {
+                let a: ops::context::ContextArgs = args(op, json)?;
+                to_json(&ops::context::context(ix, &a)?)
+            }
+            "hierarchy" => {
+                let mut a: ops::hierarchy::HierarchyArgs = args(op, json)?;
+                let scope = self.scope(a.query.take(), a.scope.take(), ctl)?;
+                to_json(&ops::hierarchy::hierarchy(ix, &self.cache, &scope, &a)?)
+            }
+            "bottlenecks" => {
+                let mut a: ops::bottlenecks::BottlenecksArgs = args(op, json)?;
+                let scope = self.scope(a.query.take(), a.scope.take(), ctl)?;
+                to_json(&ops::bottlenecks::bottlenecks(ix, &self.cache, &scope, &a)?)
+            }
+            "errorFlow" => {
+                let mut a: ops::error_flow::ErrorFlowArgs = args(op, json)?;
+                let scope = self.scope(a.query.take(), a.scope.take(), ctl)?;
+                to_json(&ops::error_flow::error_flow(ix, &self.cache, &scope, &a)?)
+            }
+            "timeline" => {
+                let mut a: ops::timeline::TimelineArgs = args(op, json)?;
+                let scope = self.scope(a.query.take(), a.scope.take(), ctl)?;
+                to_json(&ops::timeline::timeline(ix, &scope, &a)?)
+            }
+            "sample" => {
+                let mut a: ops::sample::SampleArgs = args(op, json)?;
+                let scope = self.scope(a.query.take(), a.scope.take(), ctl)?;
+                to_json(&ops::sample::sample(ix, &scope, self.templates(ctl)?, &a)?)
+            }
+            "metrics" => {
+                let mut a: ops::metrics::MetricsArgs = args(op, json)?;
+                let scope = self.scope(a.query.take(), a.scope.take(), ctl)?;
+                to_json(&ops::metrics::metrics(ix, &scope, &a)?)
+            }
+            "triage" => {
+                let mut a: ops::triage::TriageArgs = args(op, json)?;
+                let scope = self.scope(a.query.take(), a.scope.take(), ctl)?;
+                to_json(&ops::triage::triage(ix, &scope, self.templates(ctl)?, &a)?)
             }
             _ => Err(Error::new(Code::InvalidOption, format!("unknown operation '{op}'")).at(op)),
         }

@@ -1,0 +1,107 @@
+//! `follow ID`: every record of one thread / request / trace / span id, in time order across
+//! files, with its duration, the services it touched, its outcome and first error. Costs
+//! O(entries of that id): the posting list, a sort, and one page of materialized entries.
+
+use super::{is_error, ms, page, resolve_id, restrict, text, time_order, ts_range, KindMatch};
+use crate::entry::Entry;
+use crate::error::{Code, Error, Result};
+use crate::index::Index;
+use crate::record::IdKind;
+use crate::time;
+use serde::{Deserialize, Serialize};
+
+#[derive(Deserialize, Debug, Default)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct FollowArgs {
+    pub id: String,
+    /// `thread`, `request`, `trace`, `span` or `service`; auto-detected when absent.
+    pub kind: Option<String>,
+    /// Page of materialized entries (default offset 0, limit 100).
+    #[serde(default)]
+    pub offset: usize,
+    pub limit: Option<usize>,
+    /// Include each materialized entry's parsed fields.
+    #[serde(default)]
+    pub fields: bool,
+    /// Entry ids to restrict to; intersected with `query` when both are given.
+    pub scope: Option<Vec<u32>>,
+    /// The search query model (time range, levels, ids, text, fields, files) scoping the input.
+    pub query: Option<crate::query::Query>,
+}
+
+#[derive(Serialize, Debug, Clone, PartialEq)]
+#[serde(rename_all = "camelCase")]
+pub struct FollowResult {
+    pub id: String,
+    pub kind: &'static str,
+    /// Every kind the id exists in (more than one: the id was ambiguous and `kind` was picked by
+    /// most entries, ties in the order request, trace, span, thread).
+    pub matched_kinds: Vec<KindMatch>,
+    pub total: usize,
+    /// All entry ids, in time order.
+    pub entry_ids: Vec<u32>,
+    pub first_ns: Option<i64>,
+    pub last_ns: Option<i64>,
+    pub first: Option<String>,
+    pub last: Option<String>,
+    pub duration_ms: Option<f64>,
+    /// Services touched, in order of first appearance (time order).
+    pub services: Vec<String>,
+    /// Threads touched, in order of first appearance.
+    pub threads: Vec<String>,
+    /// `error` when any record is ERROR or FATAL, else `ok`.
+    pub outcome: &'static str,
+    pub error_count: usize,
+    pub first_error: Option<Entry>,
+    pub offset: usize,
+    pub limit: usize,
+    /// The page `offset..offset+limit` of `entryIds`, materialized.
+    pub entries: Vec<Entry>,
+}
+
+/// Distinct names of an id kind over entries, in order of first appearance.
+pub fn distinct_names(ix: &Index, kind: IdKind, entries: &[u32]) -> Vec<String> {
+    let col = &ix.cols.ids[kind as usize];
+    let mut set = rustc_hash::FxHashSet::default();
+    let mut seen: Vec<u32> = Vec::new();
+    for &e in entries {
+        let id = col[e as usize];
+        if id != 0 && set.insert(id) {
+            seen.push(id);
+        }
+    }
+    seen.iter().map(|&id| text(ix.id_name(kind, id))).collect()
+}
+
+pub fn follow(ix: &Index, scope: &[u32], args: &FollowArgs) -> Result<FollowResult> {
+    let limit = args.limit.unwrap_or(100);
+    if limit == 0 {
+        return Err(Error::new(Code::InvalidOption, "limit must be at least 1"));
+    }
+    let (r, matched_kinds, all) = resolve_id(ix, &args.id, args.kind.as_deref())?;
+    let mut entries = restrict(ix, scope, &all);
+    time_order(ix, &mut entries);
+    let range = ts_range(ix, entries.iter().copied());
+    let first_err = entries.iter().copied().find(|&e| is_error(ix.cols.level[e as usize]));
+    let error_count = entries.iter().filter(|&&e| is_error(ix.cols.level[e as usize])).count();
+    Ok(FollowResult {
+        id: args.id.clone(),
+        kind: r.kind.name(),
+        matched_kinds,
+        total: entries.len(),
+        first_ns: range.map(|r| r.0),
+        last_ns: range.map(|r| r.1),
+        first: range.map(|r| time::format_ns(r.0)),
+        last: range.map(|r| time::format_ns(r.1)),
+        duration_ms: range.map(|(a, b)| ms(b - a)),
+        services: distinct_names(ix, IdKind::Service, &entries),
+        threads: distinct_names(ix, IdKind::Thread, &entries),
+        outcome: if error_count > 0 { "error" } else { "ok" },
+        error_count,
+        first_error: first_err.map(|e| ix.entry(e, args.fields)),
+        offset: args.offset,
+        limit,
+        entries: page(&entries, args.offset, limit).iter().map(|&e| ix.entry(e, args.fields)).collect(),
+        entry_ids: entries,
+    })
+}

@@ -1,0 +1,47 @@
+//! Synthetic JSON-lines logs with known answers, for the ops tests.
+#![allow(dead_code)]
+
+use logsift_engine::index::Index;
+use logsift_engine::indexer::{build, Control, OpenOptions};
+use logsift_engine::session::Session;
+use logsift_engine::source::Source;
+
+/// 2024-01-01T00:00:00Z in ns.
+pub const BASE_NS: i64 = 1_704_067_200_000_000_000;
+
+/// One JSON line at `ms` after BASE with a level, message and extra `"k":"v"` pairs.
+pub fn rec(ms: i64, level: &str, msg: &str, extra: &[(&str, &str)]) -> String {
+    let mut s = format!(
+        "{{\"time\":\"{}\",\"level\":\"{level}\",\"msg\":\"{msg}\"",
+        logsift_engine::time::format_ns(BASE_NS + ms * 1_000_000)
+    );
+    for (k, v) in extra {
+        if v.parse::<f64>().is_ok() {
+            s.push_str(&format!(",\"{k}\":{v}"));
+        } else {
+            s.push_str(&format!(",\"{k}\":\"{v}\""));
+        }
+    }
+    s.push('}');
+    s
+}
+
+pub fn index(files: &[(&str, Vec<String>)]) -> Index {
+    let sources = files
+        .iter()
+        .map(|(name, lines)| Source::from_bytes(name, (lines.join("\n") + "\n").into_bytes()).unwrap())
+        .collect();
+    build(sources, &OpenOptions::default(), &Control::default()).unwrap()
+}
+
+pub fn all(ix: &Index) -> Vec<u32> {
+    (0..ix.len() as u32).collect()
+}
+
+pub fn session(ix: Index) -> Session {
+    Session::new(ix, Vec::new())
+}
+
+pub fn ms(ms: i64) -> i64 {
+    BASE_NS + ms * 1_000_000
+}

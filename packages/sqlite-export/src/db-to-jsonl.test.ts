@@ -1,0 +1,71 @@
+import { mkdtempSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { Writable } from 'node:stream';
+import { open } from '@logsift/api';
+import { describe, expect, it } from 'vitest';
+import { dbToJsonl, exportToSqlite } from './index.js';
+import { writeJsonLog } from './test-logs.js';
+
+describe('dbToJsonl', () => {
+  it('writes one JSON record per row to a file, with logsift field names', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'logsift-d2j-'));
+    const log = join(dir, 'app.jsonl');
+    await writeJsonLog(log, 100);
+    const inv = await open(log);
+    const dbPath = join(dir, 'out.sqlite');
+    await exportToSqlite(inv, dbPath);
+    inv.close();
+    const out = join(dir, 'back.jsonl');
+    const r = await dbToJsonl(dbPath, out);
+    const lines = readFileSync(out, 'utf8').trimEnd().split('\n');
+    expect(r.rows).toBe(100);
+    expect(lines).toHaveLength(100);
+    expect(JSON.parse(lines[9]!)).toMatchObject({
+      time: '2024-01-01T00:00:00.067009000Z',
+      level: 'info',
+      msg: 'request 9 handled path=/api/items/9 status=300',
+      thread: 'worker-1',
+      request_id: 'req-2',
+      trace_id: 'trace-1',
+      span_id: 'span-9',
+      parent_span_id: 'span-8',
+      service: 'checkout',
+      duration_ms: 9,
+      user: { id: 9 },
+    });
+  });
+
+  it('honours backpressure of a slow Writable and never buffers more than a chunk beyond its mark', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'logsift-d2j-'));
+    const log = join(dir, 'app.jsonl');
+    await writeJsonLog(log, 10_000);
+    const inv = await open(log);
+    const dbPath = join(dir, 'out.sqlite');
+    await exportToSqlite(inv, dbPath, { fts: false });
+    inv.close();
+    let received = 0;
+    let maxBuffered = 0;
+    let drains = 0;
+    const slow = new Writable({
+      highWaterMark: 64 * 1024,
+      write(chunk: Buffer, _enc, done) {
+        received += chunk.length;
+        setTimeout(done, 2);
+      },
+    });
+    slow.on('drain', () => drains++);
+    const r = await dbToJsonl(dbPath, slow, undefined, {
+      onProgress: () => {
+        maxBuffered = Math.max(maxBuffered, slow.writableLength);
+      },
+      progressEvery: 500,
+    });
+    await new Promise<void>((resolve) => slow.end(resolve));
+    expect(r.rows).toBe(10_000);
+    expect(received).toBe(r.bytes);
+    expect(drains).toBeGreaterThan(0);
+    // at most one 256 KB chunk is queued past the high-water mark: the reader waited for drain
+    expect(maxBuffered).toBeLessThanOrEqual(64 * 1024 + 2 * (1 << 18) + 4096);
+  });
+});

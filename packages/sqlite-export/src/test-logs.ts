@@ -1,0 +1,41 @@
+import { createWriteStream } from 'node:fs';
+
+const LEVELS = ['info', 'info', 'debug', 'warn', 'error', 'info', 'trace', 'fatal'];
+const SERVICES = ['checkout', 'cart', 'auth'];
+
+/** One deterministic JSON log line (entry `i`), microsecond timestamps, ids and extra fields. */
+export function jsonLogLine(i: number, startMs = Date.UTC(2024, 0, 1)): string {
+  const t = new Date(startMs + Math.floor(i * 7.5)).toISOString().replace('Z', `${String(i % 1000).padStart(3, '0')}Z`);
+  const rec: Record<string, unknown> = {
+    time: t,
+    level: LEVELS[i % LEVELS.length],
+    msg: `request ${i} handled path=/api/items/${i % 97} status=${200 + (i % 4) * 100}`,
+    service: SERVICES[i % SERVICES.length],
+    thread: `worker-${i % 8}`,
+    request_id: `req-${Math.floor(i / 4)}`,
+    trace_id: `trace-${Math.floor(i / 8)}`,
+    span_id: `span-${i}`,
+    duration_ms: i % 1000,
+    user: { id: i % 31 },
+  };
+  if (i % 8 !== 0) rec.parent_span_id = `span-${i - 1}`;
+  return JSON.stringify(rec);
+}
+
+/** Writes `n` lines of `jsonLogLine` (starting at `from`) to `path`, streamed. */
+export async function writeJsonLog(path: string, n: number, options: { from?: number; append?: boolean } = {}): Promise<void> {
+  const out = createWriteStream(path, { flags: options.append ? 'a' : 'w' });
+  const from = options.from ?? 0;
+  let chunk = '';
+  for (let i = from; i < from + n; i++) {
+    chunk += jsonLogLine(i) + '\n';
+    if (chunk.length > 1 << 16) {
+      if (!out.write(chunk)) await new Promise<void>((r) => out.once('drain', () => r()));
+      chunk = '';
+    }
+  }
+  await new Promise<void>((resolve, reject) => {
+    out.once('error', reject);
+    out.end(chunk, () => resolve());
+  });
+}
