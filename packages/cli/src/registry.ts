@@ -23,6 +23,7 @@ import { summarizeCommand } from './commands/summarize.js';
 import { templatesCommand } from './commands/templates.js';
 import { timelineCommand } from './commands/timeline.js';
 import { triageCommand } from './commands/triage.js';
+import { Investigation } from '@logsift/api';
 import type { CommandDef, PendingCommand } from './spec.js';
 
 /** Commands that work: their api exists on main and they are tested end to end. */
@@ -33,6 +34,10 @@ export const COMMANDS: CommandDef[] = [
   searchCommand,
   countCommand,
   templatesCommand,
+  triageCommand,
+  followCommand,
+  idsCommand,
+  summarizeCommand,
   emitCommand,
   exportCommand,
 ];
@@ -44,8 +49,6 @@ export const COMMANDS: CommandDef[] = [
  * methods they wait for. When a method lands, the command moves to COMMANDS with a test.
  */
 export const PLANNED: CommandDef[] = [
-  idsCommand,
-  followCommand,
   contextCommand,
   hierarchyCommand,
   bottlenecksCommand,
@@ -55,8 +58,6 @@ export const PLANNED: CommandDef[] = [
   diffCommand,
   sampleCommand,
   metricsCommand,
-  triageCommand,
-  summarizeCommand,
 ];
 
 /** Commands waiting for @logsift/sqlite-export entry points (dbToJsonl, sqlQuery) not on main yet. */
@@ -65,11 +66,21 @@ export const PLANNED_SQLITE: CommandDef[] = [dbToJsonlCommand, sqlCommand];
 /** Api methods already used by wired commands (so not waited for). */
 const WIRED_API = new Set(COMMANDS.flatMap((d) => d.uses));
 
-export const PENDING: PendingCommand[] = [...PLANNED, ...PLANNED_SQLITE].map((d) => ({
-  name: d.name,
-  summary: d.summary,
-  waitsFor: d.uses.filter((u) => u !== 'open' && !WIRED_API.has(u)).join(' + '),
-}));
+/** True when @logsift/api already has the method a planned command waits for. */
+function apiHas(use: string): boolean {
+  const method = use.startsWith('Investigation.') ? use.slice('Investigation.'.length) : undefined;
+  return method !== undefined && typeof (Investigation.prototype as unknown as Record<string, unknown>)[method] === 'function';
+}
+
+export const PENDING: PendingCommand[] = [...PLANNED, ...PLANNED_SQLITE].map((d) => {
+  const waits = d.uses.filter((u) => u !== 'open' && !WIRED_API.has(u));
+  return {
+    name: d.name,
+    summary: d.summary,
+    // Honest about why: the api method may exist while the CLI definition is not adapted yet.
+    waitsFor: waits.every(apiHas) && waits.length > 0 ? `CLI wiring (${waits.join(' + ')} exists in the api)` : waits.join(' + '),
+  };
+});
 
 /** Every wired command, including the two that describe and serve the others. */
 export function allCommands(): CommandDef[] {

@@ -137,3 +137,59 @@ describe('logsift templates', () => {
     expect(t.stdout).toMatch(/templates over 2,000 entries, showing 5/);
   });
 });
+
+describe('logsift triage and follow', () => {
+  it('triage: error rate, top errors, affected threads, suggestions', () => {
+    const r = logsift(['triage', sample]);
+    expect(r.code).toBe(0);
+    const d = r.json['data'] as { entries: number; errors: number; topErrors: { count: number }[]; threads: { name: string; errors: number }[]; suggestions: string[] };
+    expect(d.entries).toBe(2000);
+    expect(d.errors).toBe(152);
+    expect(d.topErrors.length).toBeGreaterThan(0);
+    expect(d.threads.some((t) => t.name === 'RMCommunicator Allocator' && t.errors > 0)).toBe(true);
+    expect(r.json['summary']).toMatchObject({ entries: 2000, errors: 152 });
+    const t = logsift(['triage', sample, '--text']);
+    expect(t.stdout).toContain('top errors');
+  });
+
+  it('follow: one thread in time order, with outcome; unknown id exits 1 or 2', () => {
+    const r = logsift(['follow', sample, '--id', 'IPC Server handler 13 on 62270', '--kind', 'thread', '-n', '5']);
+    expect(r.code).toBe(0);
+    const d = r.json['data'] as { kind: string; total: number; entries: { thread: string; timestampNs: number }[]; outcome: string };
+    expect(d.kind).toBe('thread');
+    expect(d.entries.length).toBeLessThanOrEqual(5);
+    expect(d.entries.every((e) => e.thread === 'IPC Server handler 13 on 62270')).toBe(true);
+    const times = d.entries.map((e) => e.timestampNs);
+    expect(times).toEqual([...times].sort((a, b) => a - b));
+    expect(d.outcome).toBe('error');
+    const missing = logsift(['follow', sample, '--id', 'no-such-id']);
+    expect([1, 2]).toContain(missing.code);
+    const bad = logsift(['follow', sample]);
+    expect(bad.code).toBe(2);
+    expect(bad.json).toMatchObject({ error: { code: 'USAGE' } });
+  });
+});
+
+describe('logsift summarize', () => {
+  it('stats, triage and templates in one envelope that --max-bytes bounds', () => {
+    const r = logsift(['summarize', sample, '--max-bytes', '8000']);
+    expect(r.code).toBe(0);
+    expect(Buffer.byteLength(r.stdout)).toBeLessThanOrEqual(8000);
+    expect(r.json['summary']).toMatchObject({ entries: 2000, errors: 152 });
+    expect(Object.keys(r.json['data'] as object)).toEqual(['stats', 'triage', 'templates']);
+  });
+});
+
+describe('logsift ids', () => {
+  it('threads of the Hadoop sample, busiest first', () => {
+    const r = logsift(['ids', sample, '--kind', 'thread', '-n', '3']);
+    expect(r.code).toBe(0);
+    const d = r.json['data'] as { kinds: { kind: string; total: number; ids: { id: string; count: number }[] }[] };
+    expect(d.kinds).toHaveLength(1);
+    expect(d.kinds[0]?.kind).toBe('thread');
+    expect(d.kinds[0]?.ids).toHaveLength(3);
+    const counts = d.kinds[0]?.ids.map((i) => i.count) ?? [];
+    expect(counts).toEqual([...counts].sort((a, b) => b - a));
+    expect(logsift(['ids', sample, '--kind', 'galaxy']).code).toBe(2);
+  });
+});

@@ -1,17 +1,14 @@
-import { OUTPUT_FLAGS, QUERY_FLAGS, SOURCE_FLAGS, SOURCES_ARG } from '../flags.js';
-import { callPlanned } from '../planned.js';
-import { toQuery } from '../query.js';
+import { OUTPUT_FLAGS, SOURCE_FLAGS, SOURCES_ARG } from '../flags.js';
 import { generic } from '../render.js';
 import type { CommandDef } from '../spec.js';
 
-/** Planned: stats + triage + top templates in one bounded digest for a model's context window. */
+/** stats + triage + top templates in one envelope: a digest for a model's context window. */
 export const summarizeCommand: CommandDef = {
   name: 'summarize',
   summary: 'A short digest for a context window: stats, triage findings and the top templates in one envelope.',
   args: [SOURCES_ARG],
   flags: [
     ...SOURCE_FLAGS,
-    ...QUERY_FLAGS,
     { name: 'top', type: 'integer', group: 'command', min: 1, valueName: 'n', default: 10, description: 'items per section' },
     ...OUTPUT_FLAGS,
   ],
@@ -19,12 +16,15 @@ export const summarizeCommand: CommandDef = {
   uses: ['open', 'Investigation.stats', 'Investigation.triage', 'Investigation.templates'],
   run: async (ctx) => {
     const inv = await ctx.open();
-    const query = toQuery(ctx.options);
-    const top = ctx.options['top'];
+    const top = Number(ctx.options['top']);
     const stats = await inv.stats({ signal: ctx.signal });
-    const triage = await callPlanned(inv, 'triage', { ...query, top }, ctx.signal);
-    const templates = await inv.templates({ limit: Number(top) }, { signal: ctx.signal });
-    return { data: { stats, triage, templates }, found: stats.entries > 0 };
+    const triage = await inv.triage({ top }, { signal: ctx.signal });
+    const templates = await inv.templates({ limit: top }, { signal: ctx.signal });
+    return {
+      data: { stats, triage, templates },
+      summary: { entries: stats.entries, errors: triage.errors, templates: templates.total },
+      found: stats.entries > 0,
+    };
   },
   text: (data, ctx) => generic(data, ctx),
 };
