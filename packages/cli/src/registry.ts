@@ -37,6 +37,12 @@ export const COMMANDS: CommandDef[] = [
   triageCommand,
   followCommand,
   idsCommand,
+  contextCommand,
+  hierarchyCommand,
+  timelineCommand,
+  errorFlowCommand,
+  sampleCommand,
+  metricsCommand,
   summarizeCommand,
   emitCommand,
   exportCommand,
@@ -49,15 +55,9 @@ export const COMMANDS: CommandDef[] = [
  * methods they wait for. When a method lands, the command moves to COMMANDS with a test.
  */
 export const PLANNED: CommandDef[] = [
-  contextCommand,
-  hierarchyCommand,
   bottlenecksCommand,
-  errorFlowCommand,
-  timelineCommand,
   compareCommand,
   diffCommand,
-  sampleCommand,
-  metricsCommand,
 ];
 
 /** Commands waiting for @logsift/sqlite-export entry points (dbToJsonl, sqlQuery) not on main yet. */
