@@ -66,3 +66,22 @@ describe('a reader that stops early', () => {
     expect(JSON.parse(r.stdout)).toMatchObject({ id: 0 });
   });
 });
+
+describe('sql and db-to-jsonl over an export', () => {
+  it('round trip: export, query with SQL, stream back as JSON lines', () => {
+    const db = join(tmp.dir, 'round.sqlite');
+    expect(logsift(['export', sample, '-o', db]).code).toBe(0);
+    const q = logsift(['sql', db, "select level, count(*) as n from entries group by level order by level"]);
+    expect(q.code).toBe(0);
+    expect(q.json).toMatchObject({ ok: true, data: { columns: ['level', 'n'], truncated: false } });
+    const rows = (q.json['data'] as { rows: [string, number][] }).rows;
+    expect(Object.fromEntries(rows)).toMatchObject({ ERROR: 150, FATAL: 2 });
+    const w = logsift(['sql', db, 'delete from entries']);
+    expect(w.code).toBe(2);
+    expect(w.json).toMatchObject({ ok: false, error: { code: 'SQL_NOT_READ_ONLY' } });
+    const lines = logsift(['db-to-jsonl', db]);
+    expect(lines.code).toBe(0);
+    expect(lines.stdout.trimEnd().split('\n')).toHaveLength(2000);
+    expect(logsift(['db-to-jsonl', join(tmp.dir, 'missing.sqlite')]).code).toBe(2);
+  });
+});

@@ -24,13 +24,13 @@ function typeError(key: string, expected: string): CliError {
 export function toolInputs(def: CommandDef, input: Record<string, unknown>): { args: string[]; options: Options } {
   const flags = new Map(toolFlags(def).map((f) => [optionKey(f), f]));
   const argNames = new Set(def.args.map((a) => a.name));
-  const args: string[] = [];
+  const byArg = new Map<string, string[]>();
   const options: Options = {};
   for (const [key, value] of Object.entries(input)) {
     if (argNames.has(key)) {
       const list = typeof value === 'string' ? [value] : value;
       if (!Array.isArray(list) || !list.every((v) => typeof v === 'string')) throw typeError(key, 'an array of strings');
-      args.push(...(list as string[]));
+      byArg.set(key, list as string[]);
       continue;
     }
     const flag = flags.get(key);
@@ -63,8 +63,12 @@ export function toolInputs(def: CommandDef, input: Record<string, unknown>): { a
     if (options[key] === undefined && flag.default !== undefined) options[key] = flag.default;
     if (options[key] === undefined && flag.required) throw new CliError('USAGE', `missing required argument '${key}'`, undefined, key);
   }
+  // Positionals in their declared order, whatever the order of the tool's keys.
+  const args: string[] = [];
   for (const a of def.args) {
-    if (a.required && args.length === 0) throw new CliError('USAGE', `missing required argument '${a.name}'`, undefined, a.name);
+    const given = byArg.get(a.name) ?? [];
+    if (a.required && given.length === 0) throw new CliError('USAGE', `missing required argument '${a.name}'`, undefined, a.name);
+    args.push(...given);
   }
   return { args, options };
 }

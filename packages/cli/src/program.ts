@@ -100,11 +100,12 @@ export async function run(argv: string[]): Promise<number> {
     cmd.addHelpText('after', examplesHelp(def));
     cmd.action(async (...actionArgs: unknown[]) => {
       const command = actionArgs[actionArgs.length - 1] as Command;
-      const args = def.args.length > 0 ? ((actionArgs[0] as string[] | string | undefined) ?? []) : [];
+      // One action argument per declared positional (a variadic one is an array).
+      const args = actionArgs.slice(0, def.args.length).flatMap((a) => (a === undefined ? [] : Array.isArray(a) ? (a as string[]) : [String(a)]));
       const options = command.opts<Options>();
       if (def.envelope === false) {
         // Streaming commands print their own output; only an error becomes an envelope.
-        const { envelope, exitCode: code } = await execute(def, Array.isArray(args) ? args : [args], options, {
+        const { envelope, exitCode: code } = await execute(def, args, options, {
           pretty: false,
           progress: true,
           write: writeOut,
@@ -114,7 +115,7 @@ export async function run(argv: string[]): Promise<number> {
         else if (envelope.summary?.['truncated']) process.stderr.write(`${JSON.stringify({ truncated: envelope.summary['truncated'] })}\n`);
         return;
       }
-      const { envelope, exitCode: code } = await execute(def, Array.isArray(args) ? args : [args], options, {
+      const { envelope, exitCode: code } = await execute(def, args, options, {
         pretty: options['pretty'] === true,
         progress: true,
         write: writeOut,

@@ -46,6 +46,8 @@ export const COMMANDS: CommandDef[] = [
   summarizeCommand,
   emitCommand,
   exportCommand,
+  sqlCommand,
+  dbToJsonlCommand,
 ];
 
 /**
@@ -60,8 +62,8 @@ export const PLANNED: CommandDef[] = [
   diffCommand,
 ];
 
-/** Commands waiting for @logsift/sqlite-export entry points (dbToJsonl, sqlQuery) not on main yet. */
-export const PLANNED_SQLITE: CommandDef[] = [dbToJsonlCommand, sqlCommand];
+/** Commands waiting for @logsift/sqlite-export entry points (none now). */
+export const PLANNED_SQLITE: CommandDef[] = [];
 
 /** Api methods already used by wired commands (so not waited for). */
 const WIRED_API = new Set(COMMANDS.flatMap((d) => d.uses));
