@@ -63,12 +63,25 @@ export interface ServiceErrors {
   buckets: [number, number][];
 }
 
+/** An error template that starts partway through the scope (absent from its first tenth). */
+export interface Emerging {
+  templateId: number;
+  pattern: string | null;
+  service: string;
+  count: number;
+  firstNs: number;
+  first: string;
+  firstEntry: number;
+}
+
 export interface ScopeErrorFlow {
   mode: 'scope';
   errors: number;
   bucketMs: number | null;
   /** Ordered by first error time. */
   services: ServiceErrors[];
+  /** Emerging error templates, earliest first: the origin is the first one's service. */
+  emerging: Emerging[];
   suggestedOrigin: string | null;
   reason: string | null;
 }

@@ -38,6 +38,7 @@ export type { EdgeMethod, HierarchyNode, HierarchyOptions, HierarchyResult, Hier
 export type { Bottleneck, BottlenecksOptions, BottlenecksResult } from './bottlenecks.js';
 export type {
   ChainLink,
+  Emerging,
   ErrorFlowOptions,
   ErrorFlowResult,
   ErrorImpact,

@@ -1,3 +1,4 @@
+import type { Emerging } from './error-flow.js';
 import type { ScopeOptions } from './scope.js';
 import type { Entry, LevelName } from './types.js';
 
@@ -26,6 +27,8 @@ export interface TriageResult {
   bucketMs: number | null;
   buckets: { startNs: number; count: number; errors: number }[];
   topErrors: { template: string | null; count: number; example: string; exampleEntry: number; firstNs: number | null }[];
+  /** Error templates that start partway through the scope: what changed. */
+  emergingErrors: Emerging[];
   services: Affected[];
   threads: Affected[];
   firstError: Entry | null;

@@ -383,7 +383,7 @@ impl Session {
             "errorFlow" => {
                 let mut a: ops::error_flow::ErrorFlowArgs = args(op, json)?;
                 let scope = self.scope(a.query.take(), a.scope.take(), ctl)?;
-                to_json(&ops::error_flow::error_flow(ix, &self.cache, &scope, &a)?)
+                to_json(&ops::error_flow::error_flow(ix, &self.cache, &scope, self.templates(ctl)?, &a)?)
             }
             "timeline" => {
                 let mut a: ops::timeline::TimelineArgs = args(op, json)?;

@@ -48,3 +48,16 @@ fn compare_two_requests() {
     let err = s.call("compare", r#"{"a":"nope-1","b":"nope-2"}"#, &Control::default()).unwrap_err();
     assert_eq!(err.code, Code::UnknownId);
 }
+
+#[test]
+fn error_flow_and_triage_point_at_the_root_cause_despite_background_errors() {
+    let (s, summary) = session();
+    let incident = summary.incident.expect("incident");
+    let flow = call(&s, "errorFlow", r#"{"query":{"minLevel":"error"}}"#);
+    assert_eq!(flow["suggestedOrigin"], incident.root_cause_service, "{}", flow["reason"]);
+    let root = incident.root_cause_message.split_whitespace().take(3).collect::<Vec<_>>().join(" ");
+    let first = &flow["emerging"][0];
+    assert!(first["pattern"].as_str().unwrap().contains(&root), "{first}");
+    let triage = call(&s, "triage", "{}");
+    assert_eq!(triage["emergingErrors"][0]["service"], incident.root_cause_service);
+}

@@ -213,7 +213,7 @@ fn error_flow_finds_the_injected_root_cause() {
     let ix = data();
     let c = Cache::default();
     let ErrorFlowResult::Tree(r) =
-        error_flow(&ix, &c, &all(&ix), &ErrorFlowArgs { id: Some("t1".into()), ..Default::default() }).unwrap()
+        error_flow(&ix, &c, &all(&ix), &logsift_engine::templates::mine(&ix, &all(&ix)), &ErrorFlowArgs { id: Some("t1".into()), ..Default::default() }).unwrap()
     else {
         panic!("tree mode expected")
     };
@@ -228,7 +228,7 @@ fn error_flow_finds_the_injected_root_cause() {
     assert_eq!(r.impact.concurrent_failures, 0, "s1 overlaps s3 but is its ancestor");
 
     let ErrorFlowResult::Tree(r) =
-        error_flow(&ix, &c, &all(&ix), &ErrorFlowArgs { id: Some("t2".into()), ..Default::default() }).unwrap()
+        error_flow(&ix, &c, &all(&ix), &logsift_engine::templates::mine(&ix, &all(&ix)), &ErrorFlowArgs { id: Some("t2".into()), ..Default::default() }).unwrap()
     else {
         panic!("tree mode expected")
     };
@@ -248,7 +248,7 @@ fn error_flow_by_service_suggests_the_origin() {
     let c = Cache::default();
     let services: BTreeMap<String, String> = [("db.jsonl".to_string(), "database".to_string())].into();
     let ErrorFlowResult::Scope(r) =
-        error_flow(&ix, &c, &all(&ix), &ErrorFlowArgs { services: Some(services), ..Default::default() }).unwrap()
+        error_flow(&ix, &c, &all(&ix), &logsift_engine::templates::mine(&ix, &all(&ix)), &ErrorFlowArgs { services: Some(services), ..Default::default() }).unwrap()
     else {
         panic!("scope mode expected")
     };
@@ -260,8 +260,8 @@ fn error_flow_by_service_suggests_the_origin() {
     assert_eq!(r.suggested_origin.as_deref(), Some("database"));
     assert_eq!(r.services[0].first_error_message, "disk full");
     let bad: BTreeMap<String, String> = [("nope.log".to_string(), "x".to_string())].into();
-    let e = error_flow(&ix, &c, &all(&ix), &ErrorFlowArgs { services: Some(bad), ..Default::default() }).unwrap_err();
+    let e = error_flow(&ix, &c, &all(&ix), &logsift_engine::templates::mine(&ix, &all(&ix)), &ErrorFlowArgs { services: Some(bad), ..Default::default() }).unwrap_err();
     assert_eq!(e.code, Code::InvalidOption);
-    let e = error_flow(&ix, &c, &all(&ix), &ErrorFlowArgs { max_depth: Some(2), ..Default::default() }).unwrap_err();
+    let e = error_flow(&ix, &c, &all(&ix), &logsift_engine::templates::mine(&ix, &all(&ix)), &ErrorFlowArgs { max_depth: Some(2), ..Default::default() }).unwrap_err();
     assert_eq!(e.code, Code::InvalidOption);
 }

@@ -7,11 +7,15 @@
 //! propagation).
 //!
 //! Without an id (a query scope): errors grouped by service (service id, else the
-//! `services` file mapping, else the file name) and time bucket; services ordered by their first
-//! error, the earliest suggested as the origin.
+//! `services` file mapping, else the file name) and time bucket, services ordered by their first
+//! error. The suggested origin is the service of the earliest *emerging* error template — one
+//! absent from the first tenth of the scope's error time range — because real logs carry a
+//! background of errors everywhere, and the first error of the scope is then just noise. When
+//! nothing emerges (the scope starts inside the incident), the earliest error is suggested.
 
 use super::hierarchy::{build_tree, node_out, HierarchyArgs, NodeOut};
 use super::timeline::ServiceMap;
+use super::templates::Templates;
 use super::{bucket_ns, is_error, ts_range, Cache, KindMatch};
 use crate::error::Result;
 use crate::index::{Index, NO_TS};
@@ -107,9 +111,68 @@ pub struct ScopeErrorFlow {
     pub bucket_ms: Option<f64>,
     /// Services ordered by first error time.
     pub services: Vec<ServiceErrors>,
-    /// The service whose first error came first, and why it is suggested.
+    /// Error templates absent from the first tenth of the error time range, earliest first.
+    pub emerging: Vec<Emerging>,
+    /// The service of the earliest emerging error (else of the first error), and why.
     pub suggested_origin: Option<String>,
     pub reason: Option<String>,
+}
+
+/// An error template that starts partway through the scope.
+#[derive(Serialize, Debug, Clone, PartialEq)]
+#[serde(rename_all = "camelCase")]
+pub struct Emerging {
+    pub template_id: u32,
+    pub pattern: Option<String>,
+    pub service: String,
+    pub count: usize,
+    pub first_ns: i64,
+    pub first: String,
+    pub first_entry: u32,
+}
+
+/// Least occurrences for a template to count as emerging (one-off errors are not a trend).
+const EMERGING_MIN: usize = 3;
+
+/// Error templates whose first occurrence lies after the first tenth of the errors' time
+/// range, earliest first. `errors` are error entries; `service` names an entry's service.
+pub fn emerging_errors(
+    ix: &Index,
+    errors: &[u32],
+    templates: &dyn Templates,
+    mut service: impl FnMut(u32) -> String,
+) -> Vec<Emerging> {
+    let Some((lo, hi)) = ts_range(ix, errors.iter().copied()) else { return Vec::new() };
+    let settled = lo + (hi - lo) / 10;
+    let tids = templates.ids(errors);
+    // template id → (first (ts, entry), count)
+    let mut first: BTreeMap<u32, ((i64, u32), usize)> = BTreeMap::new();
+    for (&e, &t) in errors.iter().zip(&tids) {
+        let ts = ix.cols.ts[e as usize];
+        if ts == NO_TS {
+            continue;
+        }
+        let slot = first.entry(t).or_insert(((ts, e), 0));
+        slot.1 += 1;
+        if (ts, e) < slot.0 {
+            slot.0 = (ts, e);
+        }
+    }
+    let mut out: Vec<Emerging> = first
+        .into_iter()
+        .filter(|(_, ((ts, _), n))| *ts > settled && *n >= EMERGING_MIN)
+        .map(|(t, ((ts, e), count))| Emerging {
+            template_id: t,
+            pattern: templates.pattern(t),
+            service: service(e),
+            count,
+            first_ns: ts,
+            first: time::format_ns(ts),
+            first_entry: e,
+        })
+        .collect();
+    out.sort_by_key(|m| (m.first_ns, m.first_entry));
+    out
 }
 
 /// Either shape, tagged by `mode` (`tree` or `scope`).
@@ -120,7 +183,13 @@ pub enum ErrorFlowResult {
     Scope(ScopeErrorFlow),
 }
 
-pub fn error_flow(ix: &Index, cache: &Cache, scope: &[u32], args: &ErrorFlowArgs) -> Result<ErrorFlowResult> {
+pub fn error_flow(
+    ix: &Index,
+    cache: &Cache,
+    scope: &[u32],
+    templates: &dyn Templates,
+    args: &ErrorFlowArgs,
+) -> Result<ErrorFlowResult> {
     match &args.id {
         Some(id) => {
             if args.services.is_some() || args.bucket_ms.is_some() {
@@ -146,7 +215,7 @@ pub fn error_flow(ix: &Index, cache: &Cache, scope: &[u32], args: &ErrorFlowArgs
                     "kind, maxDepth and minConfidence apply to error-flow with an id",
                 ));
             }
-            scope_flow(ix, scope, args).map(ErrorFlowResult::Scope)
+            scope_flow(ix, scope, templates, args).map(ErrorFlowResult::Scope)
         }
     }
 }
@@ -253,7 +322,7 @@ fn tree_flow(ix: &Index, cache: &Cache, scope: &[u32], h: &HierarchyArgs) -> Res
     })
 }
 
-fn scope_flow(ix: &Index, scope: &[u32], args: &ErrorFlowArgs) -> Result<ScopeErrorFlow> {
+fn scope_flow(ix: &Index, scope: &[u32], templates: &dyn Templates, args: &ErrorFlowArgs) -> Result<ScopeErrorFlow> {
     let svc = ServiceMap::new(ix, args.services.as_ref())?;
     let errors: Vec<u32> = scope.iter().copied().filter(|&e| is_error(ix.cols.level[e as usize])).collect();
     let range = ts_range(ix, errors.iter().copied());
@@ -312,16 +381,27 @@ fn scope_flow(ix: &Index, scope: &[u32], args: &ErrorFlowArgs) -> Result<ScopeEr
         })
         .collect();
     services.sort_by_key(|s| (s.first_error_ns.unwrap_or(i64::MAX), s.first_error_entry));
-    let (suggested_origin, reason) = match services.as_slice() {
-        [] => (None, None),
-        [only] => (Some(only.service.clone()), Some("the only service with errors".to_string())),
-        [a, b, ..] => {
+    let emerging = emerging_errors(ix, &errors, templates, |e| svc.name(ix, svc.key(ix, e)));
+    let (suggested_origin, reason) = match (emerging.first(), services.as_slice()) {
+        (Some(m), _) => {
+            let pattern = m.pattern.as_deref().unwrap_or("?");
+            let then = emerging
+                .iter()
+                .find(|o| o.service != m.service)
+                .map_or(String::new(), |o| format!(", {:.0} ms before {} starts failing", super::ms(o.first_ns - m.first_ns), o.service));
+            (Some(m.service.clone()), Some(format!("earliest new error: \"{pattern}\" at {} ({} times){then}", m.first, m.count)))
+        }
+        (None, []) => (None, None),
+        (None, [only]) => (Some(only.service.clone()), Some("the only service with errors".to_string())),
+        (None, [a, b, ..]) => {
             let gap = match (a.first_error_ns, b.first_error_ns) {
                 (Some(x), Some(y)) => format!("{:.0} ms before {}", super::ms(y - x), b.service),
                 _ => format!("before {} in file order (no timestamps)", b.service),
             };
-            (Some(a.service.clone()), Some(format!("first error at {gap}")))
+            (Some(a.service.clone()), Some(format!("first error at {gap} (no error template emerges in this scope)")))
         }
     };
-    Ok(ScopeErrorFlow { errors: errors.len(), bucket_ms: bucket.map(super::ms), services, suggested_origin, reason })
+    Ok(ScopeErrorFlow { errors: errors.len(), bucket_ms: bucket.map(super::ms), services, emerging, suggested_origin, reason })
 }
+
+

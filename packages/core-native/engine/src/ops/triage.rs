@@ -72,6 +72,8 @@ pub struct TriageResult {
     pub bucket_ms: Option<f64>,
     pub buckets: Vec<TrendBucket>,
     pub top_errors: Vec<TopTemplate>,
+    /// Error templates that start partway through the scope (see `error-flow`): what changed.
+    pub emerging_errors: Vec<super::error_flow::Emerging>,
     /// By error count (service id, else file name).
     pub services: Vec<Affected>,
     pub threads: Vec<Affected>,
@@ -183,6 +185,8 @@ pub fn triage(ix: &Index, scope: &[u32], templates: &dyn Templates, args: &Triag
         .collect();
     // Most affected services and threads (by errors, then volume).
     let svc = ServiceMap::new(ix, None)?;
+    let mut emerging_errors = super::error_flow::emerging_errors(ix, &errors, templates, |e| svc.name(ix, svc.key(ix, e)));
+    emerging_errors.truncate(top);
     let mut svc_acc: FxHashMap<(u32, usize), (usize, usize)> = FxHashMap::default();
     let tn = ix.interner(IdKind::Thread).count();
     let mut thr_acc = vec![(0usize, 0usize); tn];
@@ -256,6 +260,7 @@ pub fn triage(ix: &Index, scope: &[u32], templates: &dyn Templates, args: &Triag
         trend: trend(buckets_ref),
         bucket_ms: bucket.map(ms),
         top_errors,
+        emerging_errors,
         services,
         threads,
         first_error: first_error.map(|e| ix.entry(e, false)),
