@@ -49,8 +49,8 @@ describe('logsift commands --json', () => {
     expect(d.exitCodes).toEqual({ 0: 'found', 1: 'nothing found', 2: 'bad usage or input', 3: 'internal or I/O failure' });
   });
 
-  it('a pending command is not runnable', () => {
-    const p = logsift([PENDING[0]?.name ?? 'search', 'x']);
+  it.skipIf(PENDING.length === 0)('a pending command is not runnable', () => {
+    const p = logsift([PENDING[0]?.name ?? '', 'x']);
     expect(p.code).toBe(2);
     expect(p.json).toMatchObject({ ok: false, error: { code: 'USAGE' } });
   });

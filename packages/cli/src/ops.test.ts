@@ -54,3 +54,28 @@ describe('investigation commands end to end', () => {
     expect((m.json['data'] as { fields: { field: string; count: number }[] }).fields[0]?.count).toBeGreaterThan(0);
   });
 });
+
+describe('bottlenecks, compare, diff', () => {
+  it('bottlenecks: the slowest nodes of one trace', () => {
+    const trace = firstTrace();
+    const r = logsift(['bottlenecks', services, '--id', trace]);
+    expect([0, 1]).toContain(r.code);
+    expect(r.json).toMatchObject({ ok: true, data: { id: trace } });
+    expect(logsift(['bottlenecks', services]).code).toBe(2);
+  });
+
+  it('compare: two requests side by side', () => {
+    const ids = logsift(['ids', services, '--kind', 'request', '-n', '2']).json['data'] as { kinds: { ids: { id: string }[] }[] };
+    const [a, b] = ids.kinds[0]?.ids ?? [];
+    const r = logsift(['compare', services, '--a', a?.id ?? '', '--b', b?.id ?? '']);
+    expect(r.code).toBe(0);
+    expect(r.json).toMatchObject({ ok: true, command: 'compare' });
+  });
+
+  it('diff: two periods as compact queries; a bad query is a usage error', () => {
+    const r = logsift(['diff', services, '--a', 'before:2024-01-15T08:00:03Z', '--b', 'after:2024-01-15T08:00:03Z']);
+    expect(r.code).toBe(0);
+    expect(r.json).toMatchObject({ ok: true, command: 'diff' });
+    expect(logsift(['diff', services, '--a', 'before:not-a-time', '--b', 'x']).code).toBe(2);
+  });
+});

@@ -1,10 +1,7 @@
-import { open } from '@logsift/api';
 import { describe, expect, it } from 'vitest';
 import { inputSchema } from './describe.js';
-import { callPlanned } from './planned.js';
 import { allCommands, PENDING, PLANNED, PLANNED_SQLITE } from './registry.js';
 import { optionKey } from './spec.js';
-import { sample } from './test-support.js';
 
 describe('command definitions', () => {
   it.each([...allCommands(), ...PLANNED, ...PLANNED_SQLITE].map((d) => [d.name, d] as const))('%s: unique flags, summary, examples, a valid schema', (_, def) => {
@@ -21,14 +18,5 @@ describe('command definitions', () => {
   it('no command is both wired and pending', () => {
     const wired = new Set(allCommands().map((d) => d.name));
     expect(PENDING.filter((p) => wired.has(p.name))).toEqual([]);
-  });
-
-  it('a planned method that does not exist is an error, never a fake result', async () => {
-    const inv = await open(sample);
-    try {
-      await expect(callPlanned(inv, 'noSuchMethod', {}, new AbortController().signal)).rejects.toMatchObject({ code: 'NOT_IMPLEMENTED' });
-    } finally {
-      inv.close();
-    }
   });
 });

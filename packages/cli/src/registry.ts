@@ -43,6 +43,9 @@ export const COMMANDS: CommandDef[] = [
   errorFlowCommand,
   sampleCommand,
   metricsCommand,
+  bottlenecksCommand,
+  compareCommand,
+  diffCommand,
   summarizeCommand,
   emitCommand,
   exportCommand,
@@ -56,11 +59,7 @@ export const COMMANDS: CommandDef[] = [
  * unknown-command usage error, and `commands --json` lists them under `pending` with the
  * methods they wait for. When a method lands, the command moves to COMMANDS with a test.
  */
-export const PLANNED: CommandDef[] = [
-  bottlenecksCommand,
-  compareCommand,
-  diffCommand,
-];
+export const PLANNED: CommandDef[] = [];
 
 /** Commands waiting for @logsift/sqlite-export entry points (none now). */
 export const PLANNED_SQLITE: CommandDef[] = [];
