@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { percentile, summarize } from './stats.js';
+import { percentile, summarize, throughput } from './stats.js';
 
 describe('summarize', () => {
   it('computes every statistic on known inputs', () => {
@@ -14,5 +14,16 @@ describe('summarize', () => {
   it('interpolates percentiles and rejects empty series', () => {
     expect(percentile([10, 20], 50)).toBe(15);
     expect(() => summarize([])).toThrow(RangeError);
+  });
+});
+
+describe('throughput', () => {
+  it('turns a run time and the work done into entries/s and MB/s', () => {
+    expect(throughput(250, { entries: 1_000_000, bytes: 250_000_000 })).toEqual({ entriesPerSec: 4_000_000, mbPerSec: 1000 });
+    expect(throughput(2, { entries: 10 })).toEqual({ entriesPerSec: 5000 });
+  });
+
+  it('gives nothing for a zero run time rather than Infinity', () => {
+    expect(throughput(0, { entries: 10 })).toEqual({});
   });
 });

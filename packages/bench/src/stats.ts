@@ -43,3 +43,24 @@ export function summarize(samples: readonly number[]): Summary {
     cv: mean === 0 ? 0 : stddev / mean,
   };
 }
+
+/** Work done by one run, for throughput. */
+export interface Units {
+  entries?: number | undefined;
+  bytes?: number | undefined;
+}
+
+/** Throughput at a run time: entries per second and MB (10^6 bytes) per second. */
+export interface Throughput {
+  entriesPerSec?: number;
+  mbPerSec?: number;
+}
+
+/** Throughput of one run of `units` taking `ms` milliseconds (use the median). */
+export function throughput(ms: number, units: Units): Throughput {
+  if (!(ms > 0)) return {};
+  const out: Throughput = {};
+  if (units.entries !== undefined) out.entriesPerSec = units.entries / (ms / 1000);
+  if (units.bytes !== undefined) out.mbPerSec = units.bytes / 1e6 / (ms / 1000);
+  return out;
+}

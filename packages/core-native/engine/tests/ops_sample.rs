@@ -34,7 +34,7 @@ fn run(ix: &Index, strategy: Strategy, size: usize, seed: Option<u64>) -> Sample
     sample(
         ix,
         &all(ix),
-        &logsift_engine::templates::mine(&ix, &(0..ix.len() as u32).collect::<Vec<u32>>()),
+        &logsift_engine::templates::mine(ix, &(0..ix.len() as u32).collect::<Vec<u32>>()),
         &SampleArgs { strategy, size: Some(size), seed, fields: false, scope: None, query: None },
     )
     .unwrap()

@@ -169,19 +169,24 @@ fn coverage(ix: &Index, scope: &[u32], tids: &[u32], picked: &[(usize, String)])
         let mut seen = vec![false; tpl_n];
         v.filter(|&t| !std::mem::replace(&mut seen[t as usize], true)).count()
     };
+    // Totals in one fused pass over the scope (four columns, flags per value).
+    let mut lv = [false; 7];
+    let (mut th, mut sv, mut tp) = (vec![false; tn], vec![false; sn], vec![false; tpl_n]);
+    for (&e, &t) in scope.iter().zip(tids) {
+        let i = e as usize;
+        lv[level_bucket(ix.cols.level[i])] = true;
+        th[tc[i] as usize] = true;
+        sv[sc[i] as usize] = true;
+        tp[t as usize] = true;
+    }
+    let count = |v: &[bool]| v.iter().skip(1).filter(|&&b| b).count();
     Coverage {
-        levels: Covered { covered: levels(&mut sample.iter().copied()), total: levels(&mut scope.iter().copied()) },
-        threads: Covered {
-            covered: distinct(tc, tn, sample.iter().copied()),
-            total: distinct(tc, tn, scope.iter().copied()),
-        },
-        services: Covered {
-            covered: distinct(sc, sn, sample.iter().copied()),
-            total: distinct(sc, sn, scope.iter().copied()),
-        },
+        levels: Covered { covered: levels(&mut sample.iter().copied()), total: lv.iter().filter(|&&b| b).count() },
+        threads: Covered { covered: distinct(tc, tn, sample.iter().copied()), total: count(&th) },
+        services: Covered { covered: distinct(sc, sn, sample.iter().copied()), total: count(&sv) },
         templates: Covered {
             covered: distinct_t(&mut picked.iter().map(|&(p, _)| tids[p])),
-            total: distinct_t(&mut tids.iter().copied()),
+            total: tp.iter().filter(|&&b| b).count(),
         },
     }
 }
@@ -249,18 +254,19 @@ fn chronological(ix: &Index, scope: &[u32], k: usize) -> Result<Vec<(usize, Stri
     let Some((lo, hi)) = ts_range(ix, scope.iter().copied()) else {
         return Err(Error::new(Code::InvalidOption, "chronological sampling needs timestamps; the scope has none"));
     };
+    // Slot centers computed once; per entry only a float multiply (no 128-bit division).
     let span = (hi - lo) as i128 + 1;
     let k128 = k as i128;
-    let mut best: Vec<(i64, usize)> = vec![(i64::MAX, usize::MAX); k];
+    let centers: Vec<i64> = (0..k).map(|s| (lo as i128 + (2 * s as i128 + 1) * span / (2 * k128)) as i64).collect();
+    let per_ns = k as f64 / span as f64;
+    let mut best: Vec<(u64, usize)> = vec![(u64::MAX, usize::MAX); k];
     for (p, &e) in scope.iter().enumerate() {
         let t = ix.cols.ts[e as usize];
         if t == NO_TS {
             continue;
         }
-        let off = (t - lo) as i128;
-        let slot = (off * k128 / span) as usize;
-        let center = lo as i128 + (2 * slot as i128 + 1) * span / (2 * k128);
-        let d = (t as i128 - center).unsigned_abs().min(i64::MAX as u128) as i64;
+        let slot = (((t - lo) as f64 * per_ns) as usize).min(k - 1);
+        let d = t.abs_diff(centers[slot]);
         if d < best[slot].0 {
             best[slot] = (d, p);
         }
@@ -269,10 +275,7 @@ fn chronological(ix: &Index, scope: &[u32], k: usize) -> Result<Vec<(usize, Stri
         .iter()
         .enumerate()
         .filter(|(_, b)| b.1 != usize::MAX)
-        .map(|(slot, &(_, p))| {
-            let center = (lo as i128 + (2 * slot as i128 + 1) * span / (2 * k128)) as i64;
-            (p, format!("closest to {} (slot {} of {k})", time::format_ns(center), slot + 1))
-        })
+        .map(|(slot, &(_, p))| (p, format!("closest to {} (slot {} of {k})", time::format_ns(centers[slot]), slot + 1)))
         .collect())
 }
 

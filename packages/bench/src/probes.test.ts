@@ -1,0 +1,48 @@
+import type { Entry } from '@logsift/api';
+import { describe, expect, it } from 'vitest';
+import { chooseProbes, closestTerm, wordFrequencies } from './probes.js';
+
+function entry(i: number, message: string, over: Partial<Entry> = {}): Entry {
+  return { id: i, file: 'f', line: i + 1, offset: 0, length: 0, severity: 9, level: 'INFO', message, raw: message, ...over };
+}
+
+describe('probes', () => {
+  it('counts each word once per message', () => {
+    const df = wordFrequencies(['slow slow query', 'slow path', 'ok']);
+    expect(df.get('slow')).toBe(2);
+    expect(df.get('query')).toBe(1);
+    expect(df.has('ok')).toBe(false);
+  });
+
+  it('picks the word whose share is closest to the target', () => {
+    const df = new Map([
+      ['alpha', 60],
+      ['beta', 17],
+      ['gamma', 20],
+    ]);
+    expect(closestTerm(df, 100, 0.17)).toEqual({ term: 'beta', share: 0.17 });
+    expect(closestTerm(df, 100, 0.6)?.term).toBe('alpha');
+    expect(closestTerm(new Map(), 100, 0.6)).toBeNull();
+  });
+
+  it('chooses ids, services per request, errors and numeric fields from entries', () => {
+    const entries = [
+      entry(0, 'start request', { request: 'r1', service: 'api', thread: 'worker-1', trace: 't1', fields: { duration_ms: 5 } }),
+      entry(1, 'call database', { request: 'r1', service: 'db', thread: 'worker-1', trace: 't1', fields: { duration_ms: 7 } }),
+      entry(2, 'failed badly', { request: 'r1', service: 'db', severity: 17, level: 'ERROR' }),
+      entry(3, 'start request', { request: 'r2', service: 'api', thread: 'worker-2' }),
+    ];
+    const p = chooseProbes(entries);
+    expect(p).toMatchObject({
+      sampled: 4,
+      request: 'r1',
+      requestWithError: 'r1',
+      thread: 'worker-1',
+      trace: 't1',
+      service: 'api',
+      comparePair: ['r1', 'r2'],
+      numericField: 'duration_ms',
+      requestsByServices: { '2': 'r1' },
+    });
+  });
+});
