@@ -3,17 +3,19 @@ import type { Envelope } from './envelope.js';
 export type OutputMode = 'json' | 'text';
 
 /** JSON when stdout is not a terminal (agents, pipes), text when it is; flags force either. */
-export function outputMode(flags: { json?: boolean; text?: boolean }): OutputMode {
-  if (flags.json) return 'json';
-  if (flags.text) return 'text';
+export function outputMode(flags: { json?: unknown; text?: unknown }): OutputMode {
+  if (flags.json === true) return 'json';
+  if (flags.text === true) return 'text';
   return process.stdout.isTTY ? 'text' : 'json';
 }
 
-/** Colour only on a terminal, and never with NO_COLOR or --no-color. */
-export function useColor(flags: { color?: boolean }): boolean {
-  return process.stdout.isTTY === true && flags.color !== false && !process.env['NO_COLOR'];
+/** Colour only on a terminal, and never with NO_COLOR or --no-color. FORCE_COLOR forces it. */
+export function useColor(flags: { color?: unknown }, stream: NodeJS.WriteStream = process.stdout): boolean {
+  if (flags.color === false || process.env['NO_COLOR']) return false;
+  if (process.env['FORCE_COLOR'] && process.env['FORCE_COLOR'] !== '0') return true;
+  return stream.isTTY === true;
 }
 
-export function printJson(envelope: Envelope, pretty: boolean): void {
-  process.stdout.write(`${JSON.stringify(envelope, null, pretty ? 2 : undefined)}\n`);
+export function formatJson(envelope: Envelope, pretty: boolean): string {
+  return `${JSON.stringify(envelope, null, pretty ? 2 : undefined)}\n`;
 }

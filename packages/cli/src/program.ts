@@ -1,96 +1,156 @@
-import { Command, CommanderError } from 'commander';
-import { describeError, EXIT, exitCodeFor, type Envelope } from './envelope.js';
-import { outputMode, printJson } from './output.js';
-import { statsCommand } from './commands/stats.js';
+import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
+import { describeError, EXIT, type Envelope, type ErrorInfo } from './envelope.js';
+import { execute } from './execute.js';
+import { formatJson, outputMode, useColor } from './output.js';
+import { colors, loadTableLib } from './render.js';
+import { allCommands } from './registry.js';
+import type { CommandDef, FlagDef, Options, RenderContext } from './spec.js';
+import { VERSION } from './version.js';
 
-interface GlobalFlags {
-  json?: boolean;
-  text?: boolean;
-  pretty?: boolean;
-  color?: boolean;
+const GROUPS: Record<FlagDef['group'], string> = {
+  source: 'Source options:',
+  query: 'Query options:',
+  paging: 'Paging options:',
+  context: 'Context options:',
+  command: 'Command options:',
+  output: 'Output options:',
+};
+
+function parseInteger(flag: FlagDef) {
+  return (value: string): number => {
+    if (!/^-?\d+$/.test(value.trim())) throw new InvalidArgumentError('not an integer.');
+    const n = Number.parseInt(value, 10);
+    if (flag.min !== undefined && n < flag.min) throw new InvalidArgumentError(`must be at least ${flag.min}.`);
+    return n;
+  };
 }
 
-/** A command's result before it becomes an envelope. */
-export interface CommandResult {
-  data: unknown;
-  summary?: Record<string, unknown>;
-  /** Whether anything was found (exit 0) or not (exit 1). */
-  found: boolean;
-  /** Human rendering for a terminal. */
-  text: () => string;
+/** A commander Option generated from a flag definition. */
+function toOption(flag: FlagDef): Option {
+  // Repeatable flags are `--where a --where b`, not variadic: a variadic flag would swallow sources.
+  const value = flag.type === 'boolean' ? '' : ` <${flag.valueName ?? 'value'}>`;
+  const o = new Option(`${flag.short ? `-${flag.short}, ` : ''}--${flag.name}${value}`, flag.description).helpGroup(GROUPS[flag.group]);
+  if (flag.type === 'integer') o.argParser(parseInteger(flag));
+  if (flag.type === 'string[]') o.argParser((v: string, prev: string[] | undefined) => [...(prev ?? []), v]);
+  if (flag.type === 'list') o.argParser((v: string) => v.split(',').map((s) => s.trim()).filter(Boolean));
+  if (flag.choices) o.choices(flag.choices);
+  if (flag.default !== undefined) o.default(flag.default);
+  if (flag.required) o.makeOptionMandatory();
+  return o;
 }
 
-export interface CommandSpec {
-  name: string;
-  describe: (cmd: Command) => Command;
-  run: (sources: string[], options: Record<string, unknown>) => Promise<CommandResult>;
+function examplesHelp(def: CommandDef): string {
+  if (def.examples.length === 0) return '';
+  return `\nExamples:\n${def.examples.map((e) => `  $ ${e.cmd}\n      ${e.what}`).join('\n')}\n`;
 }
 
-const COMMANDS: CommandSpec[] = [statsCommand];
+function textError(err: ErrorInfo, color: boolean): string {
+  const c = colors({ color, options: {}, width: 80 });
+  return `${c.red(c.bold(`error ${err.code}`))}: ${err.message}${err.location ? c.dim(` (at ${err.location})`) : ''}${err.hint ? `\n${c.dim(`hint: ${err.hint}`)}` : ''}\n`;
+}
+
+function writeOut(chunk: string): Promise<void> {
+  if (chunk === '') return Promise.resolve();
+  return new Promise((resolve, reject) => {
+    process.stdout.write(chunk, (error) => (error ? reject(error) : resolve()));
+  });
+}
+
+/** Prints an envelope (JSON) or its text rendering, per the output mode. */
+async function print(def: CommandDef, envelope: Envelope, options: Options): Promise<void> {
+  const mode = outputMode(options);
+  if (mode === 'json') {
+    await writeOut(formatJson(envelope, options['pretty'] === true));
+    return;
+  }
+  if (envelope.error) {
+    process.stderr.write(textError(envelope.error, useColor(options, process.stderr)));
+    return;
+  }
+  await loadTableLib();
+  const ctx: RenderContext = { color: useColor(options), options, width: process.stdout.columns ?? 120 };
+  let out = def.text(envelope.data, ctx);
+  const t = envelope.truncated;
+  if (t) {
+    const c = colors(ctx);
+    const parts = [];
+    if (t.list) parts.push(`${t.list}: showing ${t.kept} of ${t.total}`);
+    if (t.stringsCutTo !== undefined) parts.push(`strings cut to ${t.stringsCutTo} characters`);
+    out += `\n${c.yellow(`truncated by --max-bytes (${parts.join('; ')})`)}`;
+  }
+  await writeOut(`${out}\n`);
+}
 
 /** Runs the CLI; resolves to the exit code. */
 export async function run(argv: string[]): Promise<number> {
   const started = performance.now();
   let exitCode: number = EXIT.found;
   const program = new Command('logsift')
-    .description('Investigate logs: search, follow, hierarchy, error flow, templates and more.')
-    .option('--json', 'force JSON output')
-    .option('--text', 'force human-readable output')
-    .option('--pretty', 'indent JSON output')
-    .option('--no-color', 'disable colours (NO_COLOR is honoured too)')
+    .description('Investigate logs: search, follow, hierarchy, error flow, templates and more.\nJSON on stdout when piped, tables on a terminal. Exit codes: 0 found, 1 nothing found, 2 bad usage or input, 3 internal or I/O failure.')
+    .version(VERSION, '-V, --version')
+    .usage('<command> [sources...] [flags]')
     .exitOverride()
+    .showSuggestionAfterError()
     .configureOutput({ writeErr: () => {} });
 
-  const envelope = (command: string, sources: string[], options: Record<string, unknown>): Envelope => ({
-    ok: true,
-    command,
-    inputs: { sources, options },
-    elapsedMs: 0,
-  });
-
-  for (const spec of COMMANDS) {
-    const cmd = spec.describe(program.command(spec.name));
-    cmd.exitOverride().action(async (...args: unknown[]) => {
-      const command = args[args.length - 1] as Command;
-      const sources = (args[0] as string[] | undefined) ?? [];
-      const options = command.opts();
-      const flags = program.opts<GlobalFlags>();
-      const env = envelope(spec.name, sources, options);
-      try {
-        const result = await spec.run(sources, options);
-        exitCode = result.found ? EXIT.found : EXIT.nothing;
-        if (outputMode(flags) === 'text') {
-          process.stdout.write(`${result.text()}\n`);
-          return;
-        }
-        env.data = result.data;
-        if (result.summary) env.summary = result.summary;
-        env.truncated = false;
-      } catch (error) {
-        const err = describeError(error);
-        exitCode = exitCodeFor(err.code);
-        if (outputMode(flags) === 'text') {
-          process.stderr.write(`error ${err.code}: ${err.message}${err.hint ? `\nhint: ${err.hint}` : ''}\n`);
-          return;
-        }
-        env.ok = false;
-        env.error = err;
+  for (const def of allCommands()) {
+    const cmd = program.command(def.name).summary(def.summary).description(def.description ?? def.summary);
+    for (const a of def.args) cmd.argument(a.required ? `<${a.name}${a.variadic ? '...' : ''}>` : `[${a.name}${a.variadic ? '...' : ''}]`, a.description);
+    for (const f of def.flags) cmd.addOption(toOption(f));
+    cmd.addHelpText('after', examplesHelp(def));
+    cmd.action(async (...actionArgs: unknown[]) => {
+      const command = actionArgs[actionArgs.length - 1] as Command;
+      // One action argument per declared positional (a variadic one is an array).
+      const args = actionArgs.slice(0, def.args.length).flatMap((a) => (a === undefined ? [] : Array.isArray(a) ? (a as string[]) : [String(a)]));
+      const options = command.opts<Options>();
+      if (def.envelope === false) {
+        // Streaming commands print their own output; only an error becomes an envelope.
+        const { envelope, exitCode: code } = await execute(def, args, options, {
+          pretty: false,
+          progress: true,
+          write: writeOut,
+        });
+        exitCode = code;
+        if (!envelope.ok) await print(def, envelope, { ...options, json: options['text'] !== true });
+        else if (envelope.summary?.['truncated']) process.stderr.write(`${JSON.stringify({ truncated: envelope.summary['truncated'] })}\n`);
+        return;
       }
-      env.elapsedMs = Math.round((performance.now() - started) * 10) / 10;
-      printJson(env, flags.pretty === true);
+      const { envelope, exitCode: code } = await execute(def, args, options, {
+        pretty: options['pretty'] === true,
+        progress: true,
+        write: writeOut,
+      });
+      exitCode = code;
+      await print(def, envelope, options);
     });
   }
 
   try {
+    if (argv.length === 0) {
+      process.stdout.write(program.helpInformation());
+      return EXIT.usage;
+    }
     await program.parseAsync(argv, { from: 'user' });
   } catch (error) {
     if (error instanceof CommanderError) {
-      if (error.code === 'commander.helpDisplayed' || error.code === 'commander.version') return EXIT.found;
-      const env = envelope(program.args[0] ?? '', [], {});
-      env.ok = false;
-      env.error = { code: 'USAGE', message: error.message.replace(/^error: /, ''), hint: 'run logsift --help' };
-      env.elapsedMs = Math.round((performance.now() - started) * 10) / 10;
-      printJson(env, false);
+      if (error.code === 'commander.helpDisplayed' || error.code === 'commander.version' || error.code === 'commander.help') return EXIT.found;
+      const name = program.args[0] ?? argv[0] ?? '';
+      const err = describeError(error);
+      err.code = 'USAGE';
+      err.message = error.message.replace(/^error: /, '');
+      err.hint = `run logsift ${allCommands().some((d) => d.name === name) ? `${name} ` : ''}--help`;
+      const envelope: Envelope = {
+        ok: false,
+        command: name,
+        inputs: { args: argv[0] === name ? argv.slice(1) : argv, options: {} },
+        truncated: false,
+        error: err,
+        elapsedMs: Math.round((performance.now() - started) * 10) / 10,
+      };
+      const forced = argv.includes('--json') ? { json: true } : argv.includes('--text') ? { text: true } : {};
+      const mode = outputMode(forced);
+      if (mode === 'json') process.stdout.write(formatJson(envelope, argv.includes('--pretty')));
+      else process.stderr.write(textError(err, useColor({ color: !argv.includes('--no-color') }, process.stderr)));
       return EXIT.usage;
     }
     throw error;

@@ -1,0 +1,37 @@
+import { describeCommands } from '../describe.js';
+import { OUTPUT_FLAGS } from '../flags.js';
+import { colors, table } from '../render.js';
+import type { CommandDef } from '../spec.js';
+
+interface Described {
+  commands: { name: string; summary: string }[];
+  pending: { name: string; waitsFor: string }[];
+}
+
+export const commandsCommand: CommandDef = {
+  name: 'commands',
+  summary: 'Describe every command, argument and flag (types, defaults) as JSON, for agents.',
+  args: [],
+  flags: OUTPUT_FLAGS.filter((f) => ['json', 'text', 'pretty', 'no-color'].includes(f.name)),
+  examples: [
+    { cmd: 'logsift commands --json', what: 'the machine-readable description' },
+    { cmd: "logsift commands --json | jq '.commands[].name'", what: 'just the names' },
+  ],
+  uses: [],
+  mcp: false,
+  run: async () => {
+    // Imported lazily: the registry imports this file.
+    const { allCommands, PENDING } = await import('../registry.js');
+    return { data: describeCommands(allCommands(), PENDING), found: true };
+  },
+  text: (raw, ctx) => {
+    const d = raw as Partial<Described>;
+    const c = colors(ctx);
+    const out = [table(['command', 'what it does'], (d.commands ?? []).map((x) => [c.bold(x.name), x.summary]), ctx)];
+    if ((d.pending ?? []).length > 0) {
+      out.push('', c.dim(`not available yet (waiting for the api): ${(d.pending ?? []).map((p) => p.name).join(', ')}`));
+    }
+    out.push('', c.dim('logsift <command> --help for flags and examples; --json for this list as JSON'));
+    return out.join('\n');
+  },
+};

@@ -1,0 +1,32 @@
+import type { Detection } from '@logsift/api';
+import { OUTPUT_FLAGS, SOURCE_FLAGS, SOURCES_ARG } from '../flags.js';
+import { formatCount, table } from '../render.js';
+import type { CommandDef } from '../spec.js';
+
+/** Format detection per file, as the engine decided it while indexing. */
+export const detectCommand: CommandDef = {
+  name: 'detect',
+  summary: 'The log format detected for each file, with its confidence.',
+  args: [SOURCES_ARG],
+  flags: [...SOURCE_FLAGS, ...OUTPUT_FLAGS],
+  examples: [
+    { cmd: 'logsift detect logs/', what: 'which format each file was read as' },
+    { cmd: 'logsift detect app.log --format json', what: 'check how a forced format reads the file' },
+  ],
+  uses: ['open', 'Investigation.detect'],
+  run: async (ctx) => {
+    const inv = await ctx.open();
+    const files = await inv.detect({ signal: ctx.signal });
+    const formats: Record<string, number> = {};
+    for (const f of files) formats[f.format] = (formats[f.format] ?? 0) + 1;
+    return { data: { files }, summary: { files: files.length, formats }, found: files.length > 0 };
+  },
+  text: (raw, ctx) => {
+    const files = (raw as { files?: Detection[] }).files ?? [];
+    return table(
+      ['file', 'format', 'confidence', 'entries'],
+      files.map((f) => [f.path, f.format, `${Math.round(f.confidence * 100)}%`, formatCount(f.entries)]),
+      ctx,
+    );
+  },
+};

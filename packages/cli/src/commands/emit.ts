@@ -1,0 +1,67 @@
+import { OUTPUT_FLAGS, QUERY_FLAGS, SOURCE_FLAGS, SOURCES_ARG } from '../flags.js';
+import { projectEntries } from '../project.js';
+import { ALL_FIELDS_FLAG, toQuery } from '../query.js';
+import type { CommandDef } from '../spec.js';
+
+/** Entries per write: large enough to amortize the pipe, small enough to stream. */
+const BATCH = 2000;
+
+/**
+ * Streams matching entries as one JSON object per line (inv.iterate: batches, flat memory).
+ * stdout carries only entries; an error is the usual envelope, a --max-bytes cut a JSON line
+ * on stderr.
+ */
+export const emitCommand: CommandDef = {
+  name: 'emit',
+  summary: 'Stream matching entries as JSON lines (one object per line), for jq, pipes and other tools.',
+  args: [SOURCES_ARG],
+  flags: [
+    ...SOURCE_FLAGS,
+    ...QUERY_FLAGS,
+    ALL_FIELDS_FLAG,
+    ...OUTPUT_FLAGS.filter((f) => f.name !== 'pretty' && f.name !== 'text' && f.name !== 'json'),
+  ],
+  examples: [
+    { cmd: 'logsift emit app.log --level error --fields time,level,message', what: 'errors as JSON lines' },
+    { cmd: "logsift emit logs/ -q timeout | jq -r '.message'", what: 'into jq' },
+    { cmd: 'logsift emit logs/ --compact --max-bytes 100000', what: 'short keys, stop before 100 KB' },
+  ],
+  uses: ['open', 'Investigation.iterate'],
+  envelope: false,
+  mcp: false,
+  run: async (ctx) => {
+    const inv = await ctx.open();
+    const fields = ctx.options['fields'] as string[] | undefined;
+    const compact = ctx.options['compact'] === true;
+    const maxBytes = typeof ctx.options['maxBytes'] === 'number' ? ctx.options['maxBytes'] : Infinity;
+    const query = toQuery(ctx.options);
+    let bytes = 0;
+    let emitted = 0;
+    let full = false;
+    let chunk = '';
+    for await (const entry of inv.iterate(query, { batchSize: BATCH, fields: ctx.options['allFields'] === true, signal: ctx.signal })) {
+      const line = `${JSON.stringify((projectEntries([entry], fields, compact) as unknown[])[0])}\n`;
+      const size = Buffer.byteLength(line);
+      if (bytes + size > maxBytes) {
+        full = true;
+        break;
+      }
+      bytes += size;
+      emitted += 1;
+      chunk += line;
+      if (emitted % BATCH === 0) {
+        await ctx.write(chunk);
+        chunk = '';
+      }
+    }
+    await ctx.write(chunk);
+    // Cut short by --max-bytes: count the rest without materializing it.
+    const matched = full ? (await inv.count(query, { signal: ctx.signal })).total : emitted;
+    return {
+      data: { emitted, matched, bytes },
+      summary: { emitted, matched, ...(emitted < matched ? { truncated: { kept: emitted, total: matched } } : {}) },
+      found: matched > 0,
+    };
+  },
+  text: () => '',
+};

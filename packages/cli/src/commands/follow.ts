@@ -1,0 +1,62 @@
+import type { FollowResult } from '@logsift/api';
+import { OUTPUT_FLAGS, SOURCE_FLAGS, SOURCES_ARG } from '../flags.js';
+import { colors, formatCount, keyValues } from '../render.js';
+import { renderEntries } from '../render-entries.js';
+import type { CommandDef } from '../spec.js';
+
+const KINDS = ['thread', 'request', 'trace', 'span', 'service'] as const;
+
+/** Everything one thread, request, trace, span or service did, in time order, across files. */
+export const followCommand: CommandDef = {
+  name: 'follow',
+  summary: 'Everything one thread, request, trace or service did, in time order, across files: outcome, duration, first error.',
+  args: [SOURCES_ARG],
+  flags: [
+    ...SOURCE_FLAGS,
+    { name: 'id', type: 'string', group: 'command', valueName: 'value', required: true, description: 'the thread, request, trace, span or service id' },
+    { name: 'kind', type: 'string', group: 'command', choices: KINDS, description: 'what the id is (default: the kind with the most entries)' },
+    { name: 'limit', short: 'n', type: 'integer', group: 'paging', min: 0, valueName: 'n', default: 100, description: 'entries materialized' },
+    { name: 'offset', type: 'integer', group: 'paging', min: 0, valueName: 'n', description: 'skip the first n entries' },
+    { name: 'all-fields', type: 'boolean', group: 'command', description: 'include every parsed field of each entry' },
+    ...OUTPUT_FLAGS,
+  ],
+  examples: [
+    { cmd: 'logsift follow logs/ --id 7f3a9c', what: 'one request (or thread, trace) end to end' },
+    { cmd: "logsift follow examples/sample --id 'IPC Server handler 13 on 62270' --kind thread", what: 'one thread of the Hadoop sample' },
+  ],
+  uses: ['open', 'Investigation.follow'],
+  run: async (ctx) => {
+    const inv = await ctx.open();
+    const o = ctx.options;
+    const result = await inv.follow(
+      String(o['id']),
+      {
+        ...(typeof o['kind'] === 'string' ? { kind: o['kind'] as (typeof KINDS)[number] } : {}),
+        limit: Number(o['limit']),
+        ...(typeof o['offset'] === 'number' ? { offset: o['offset'] } : {}),
+        ...(o['allFields'] === true ? { fields: true } : {}),
+      },
+      { signal: ctx.signal },
+    );
+    return {
+      data: result,
+      summary: { id: result.id, kind: result.kind, total: result.total, returned: result.entries.length, outcome: result.outcome, errorCount: result.errorCount },
+      found: result.total > 0,
+    };
+  },
+  text: (raw, ctx) => {
+    const r = raw as Partial<FollowResult>;
+    const c = colors(ctx);
+    const head = keyValues(
+      [
+        ['id', `${r.id ?? '?'} ${c.dim(`(${r.kind ?? '?'})`)}`],
+        ['entries', `${formatCount(r.total ?? 0)}${r.durationMs != null ? ` over ${formatCount(Math.round(r.durationMs))} ms` : ''}`],
+        ['outcome', r.outcome === 'error' ? c.red(`error (${formatCount(r.errorCount ?? 0)} errors)`) : c.green('ok')],
+        ...((r.services ?? []).length ? [['services', (r.services ?? []).join(' → ')] as [string, string]] : []),
+        ...((r.threads ?? []).length ? [['threads', (r.threads ?? []).slice(0, 6).join(', ')] as [string, string]] : []),
+      ],
+      ctx,
+    );
+    return [head, '', renderEntries(r.entries ?? [], ctx)].join('\n');
+  },
+};

@@ -1,0 +1,33 @@
+import { OUTPUT_FLAGS, SOURCE_FLAGS, SOURCES_ARG } from '../flags.js';
+import { generic } from '../render.js';
+import type { CommandDef } from '../spec.js';
+
+/** Numeric fields over time: per-bucket statistics and anomalies. */
+export const metricsCommand: CommandDef = {
+  name: 'metrics',
+  summary: 'Numeric fields over time (durations by default): count, mean, p50, max per bucket, and anomalous buckets.',
+  args: [SOURCES_ARG],
+  flags: [
+    ...SOURCE_FLAGS,
+    { name: 'field', type: 'list', group: 'command', valueName: 'names', description: 'fields (default: every duration a record states, in ms)' },
+    { name: 'bucket-ms', type: 'integer', group: 'command', min: 1, valueName: 'ms', description: 'bucket size (default: at most 60 buckets)' },
+    { name: 'z-threshold', type: 'integer', group: 'command', min: 1, valueName: 'z', description: '|robust z| above which a bucket is an anomaly (default 3.5)' },
+    ...OUTPUT_FLAGS,
+  ],
+  examples: [{ cmd: 'logsift metrics app.jsonl --field duration_ms --bucket-ms 60000', what: 'latency per minute, anomalies flagged' }],
+  uses: ['open', 'Investigation.metrics'],
+  run: async (ctx) => {
+    const inv = await ctx.open();
+    const o = ctx.options;
+    const result = await inv.metrics(
+      {
+        ...(Array.isArray(o['field']) ? { fields: o['field'] } : {}),
+        ...(typeof o['bucketMs'] === 'number' ? { bucketMs: o['bucketMs'] } : {}),
+        ...(typeof o['zThreshold'] === 'number' ? { zThreshold: o['zThreshold'] } : {}),
+      },
+      { signal: ctx.signal },
+    );
+    return { data: result, found: true };
+  },
+  text: (data, ctx) => generic(data, ctx),
+};

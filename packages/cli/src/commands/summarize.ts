@@ -1,0 +1,30 @@
+import { OUTPUT_FLAGS, SOURCE_FLAGS, SOURCES_ARG } from '../flags.js';
+import { generic } from '../render.js';
+import type { CommandDef } from '../spec.js';
+
+/** stats + triage + top templates in one envelope: a digest for a model's context window. */
+export const summarizeCommand: CommandDef = {
+  name: 'summarize',
+  summary: 'A short digest for a context window: stats, triage findings and the top templates in one envelope.',
+  args: [SOURCES_ARG],
+  flags: [
+    ...SOURCE_FLAGS,
+    { name: 'top', type: 'integer', group: 'command', min: 1, valueName: 'n', default: 10, description: 'items per section' },
+    ...OUTPUT_FLAGS,
+  ],
+  examples: [{ cmd: 'logsift summarize logs/ --max-bytes 8000', what: 'everything important in 8 KB' }],
+  uses: ['open', 'Investigation.stats', 'Investigation.triage', 'Investigation.templates'],
+  run: async (ctx) => {
+    const inv = await ctx.open();
+    const top = Number(ctx.options['top']);
+    const stats = await inv.stats({ signal: ctx.signal });
+    const triage = await inv.triage({ top }, { signal: ctx.signal });
+    const templates = await inv.templates({ limit: top }, { signal: ctx.signal });
+    return {
+      data: { stats, triage, templates },
+      summary: { entries: stats.entries, errors: triage.errors, templates: templates.total },
+      found: stats.entries > 0,
+    };
+  },
+  text: (data, ctx) => generic(data, ctx),
+};

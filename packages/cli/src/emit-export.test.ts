@@ -1,0 +1,87 @@
+import { spawnSync } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { bin, logsift, sample, tempFiles } from './test-support.js';
+
+const tmp = tempFiles({ 'empty.log': '' });
+afterAll(() => tmp.remove());
+
+describe('emit', () => {
+  it('streams every entry as one JSON object per line', () => {
+    const r = logsift(['emit', sample]);
+    expect(r.code).toBe(0);
+    const lines = r.stdout.trimEnd().split('\n');
+    expect(lines).toHaveLength(2000);
+    const first = JSON.parse(lines[0] ?? '') as Record<string, unknown>;
+    expect(first).toMatchObject({ id: 0, line: 1, level: 'INFO', time: '2015-10-18T18:01:47.978Z' });
+    expect(JSON.parse(lines[1999] ?? '')).toMatchObject({ id: 1999, line: 2000 });
+  });
+
+  it('--fields and --compact shape each line', () => {
+    const r = logsift(['emit', sample, '--fields', 'id,level,message', '--compact']);
+    const first = JSON.parse(r.stdout.split('\n')[0] ?? '') as Record<string, unknown>;
+    expect(Object.keys(first)).toEqual(['i', 'l', 'm']);
+  });
+
+  it('--max-bytes stops before the limit and says so on stderr', () => {
+    const r = logsift(['emit', sample, '--max-bytes', '4096']);
+    expect(r.code).toBe(0);
+    expect(Buffer.byteLength(r.stdout)).toBeLessThanOrEqual(4096);
+    const kept = r.stdout.trimEnd().split('\n').length;
+    expect(kept).toBeGreaterThan(5);
+    expect(JSON.parse(r.stderr)).toEqual({ truncated: { kept, total: 2000 } });
+  });
+
+  it('exits 1 with nothing to emit, 2 with a JSON error for a missing file', () => {
+    expect(logsift(['emit', join(tmp.dir, 'empty.log')]).code).toBe(1);
+    const r = logsift(['emit', '/nonexistent.log']);
+    expect(r.code).toBe(2);
+    expect(r.json).toMatchObject({ ok: false, command: 'emit', error: { code: 'ENOENT' } });
+  });
+});
+
+describe('export', () => {
+  it('writes every entry into SQLite', async () => {
+    const db = join(tmp.dir, 'out.sqlite');
+    const r = logsift(['export', sample, '-o', db]);
+    expect(r.code).toBe(0);
+    expect(r.json).toMatchObject({ ok: true, command: 'export', data: { rows: 2000, dbPath: db }, summary: { rows: 2000 } });
+    expect(existsSync(db)).toBe(true);
+    const { default: Database } = await import('better-sqlite3');
+    const conn = new Database(db, { readonly: true });
+    try {
+      expect(conn.prepare("select count(*) as n from entries where level = 'ERROR'").get()).toEqual({ n: 150 });
+    } finally {
+      conn.close();
+    }
+  });
+});
+
+describe('a reader that stops early', () => {
+  it('ends quietly on EPIPE (emit | head -1)', () => {
+    const r = spawnSync('bash', ['-c', `set -o pipefail; "${process.execPath}" "${bin}" emit "${sample}" | head -1`], { encoding: 'utf8' });
+    expect(r.status).toBe(0);
+    expect(r.stderr).toBe('');
+    expect(JSON.parse(r.stdout)).toMatchObject({ id: 0 });
+  });
+});
+
+describe('sql and db-to-jsonl over an export', () => {
+  it('round trip: export, query with SQL, stream back as JSON lines', () => {
+    const db = join(tmp.dir, 'round.sqlite');
+    expect(logsift(['export', sample, '-o', db]).code).toBe(0);
+    const q = logsift(['sql', db, "select level, count(*) as n from entries group by level order by level"]);
+    expect(q.code).toBe(0);
+    expect(q.json).toMatchObject({ ok: true, data: { columns: ['level', 'n'], truncated: false } });
+    const rows = (q.json['data'] as { rows: [string, number][] }).rows;
+    expect(Object.fromEntries(rows)).toMatchObject({ ERROR: 150, FATAL: 2 });
+    const w = logsift(['sql', db, 'delete from entries']);
+    expect(w.code).toBe(2);
+    expect(w.json).toMatchObject({ ok: false, error: { code: 'SQL_NOT_READ_ONLY' } });
+    const lines = logsift(['db-to-jsonl', db]);
+    expect(lines.code).toBe(0);
+    expect(lines.stdout.trimEnd().split('\n')).toHaveLength(2000);
+    expect(logsift(['db-to-jsonl', join(tmp.dir, 'missing.sqlite')]).code).toBe(2);
+  });
+});

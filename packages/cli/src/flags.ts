@@ -1,0 +1,92 @@
+import type { FlagDef } from './spec.js';
+
+/** Output flags every command accepts. */
+export const OUTPUT_FLAGS: FlagDef[] = [
+  { name: 'json', type: 'boolean', group: 'output', description: 'force JSON output (default when stdout is not a terminal)', cliOnly: true },
+  { name: 'text', type: 'boolean', group: 'output', description: 'force human-readable output (default on a terminal)', cliOnly: true },
+  { name: 'pretty', type: 'boolean', group: 'output', description: 'indent JSON output', cliOnly: true },
+  { name: 'no-color', type: 'boolean', group: 'output', description: 'no colours (NO_COLOR is honoured too)', cliOnly: true },
+  {
+    name: 'max-bytes',
+    type: 'integer',
+    group: 'output',
+    min: 256,
+    valueName: 'n',
+    description: 'the JSON output never exceeds n bytes: the largest list is cut to fit and the envelope says so',
+  },
+  {
+    name: 'fields',
+    type: 'list',
+    group: 'output',
+    valueName: 'a,b',
+    description: 'keep only these fields of each entry (id,time,level,message,...; fields.NAME for a parsed field)',
+  },
+  { name: 'compact', type: 'boolean', group: 'output', description: 'short keys for entry fields (see README for the mapping)' },
+];
+
+/** How to read the sources. */
+export const SOURCE_FLAGS: FlagDef[] = [
+  {
+    name: 'format',
+    type: 'string',
+    group: 'source',
+    valueName: 'name',
+    description:
+      "force a format: json, logfmt, syslog, syslog5424, access, apache-error, glog, text, raw, or regex:<pattern> with named groups (timestamp, level, message, thread, ...)",
+  },
+  { name: 'timezone', type: 'string', group: 'source', valueName: 'zone', description: 'zone for timestamps written without one: UTC or +02:00', default: 'UTC' },
+  { name: 'include', type: 'string[]', group: 'source', valueName: 'glob', description: 'files found in directories must match this glob (repeatable)' },
+];
+
+/** The search query model (api `Query`). */
+export const QUERY_FLAGS: FlagDef[] = [
+  {
+    name: 'query',
+    short: 'q',
+    type: 'string',
+    group: 'query',
+    valueName: 'q',
+    description: 'text or compact query: level>=error service:checkout "connection reset" -healthcheck duration_ms>500',
+  },
+  { name: 'level', type: 'list', group: 'query', valueName: 'levels', description: 'only these levels (error,fatal)' },
+  { name: 'min-level', type: 'string', group: 'query', valueName: 'level', description: 'this level and above (warn)' },
+  { name: 'regex', type: 'string', group: 'query', valueName: 'pattern', description: 'messages matching this regular expression (Rust syntax)' },
+  { name: 'case-sensitive', type: 'boolean', group: 'query', description: 'text and regex match case-sensitively' },
+  { name: 'exclude-query', type: 'string[]', group: 'query', valueName: 'text', description: 'drop entries containing this text (repeatable)' },
+  { name: 'thread', type: 'string[]', group: 'query', valueName: 'id', description: 'only this thread (repeatable)' },
+  { name: 'request', type: 'string[]', group: 'query', valueName: 'id', description: 'only this request / correlation id (repeatable)' },
+  { name: 'trace', type: 'string[]', group: 'query', valueName: 'id', description: 'only this trace id (repeatable)' },
+  { name: 'service', type: 'string[]', group: 'query', valueName: 'name', description: 'only this service (repeatable)' },
+  { name: 'where', type: 'string[]', group: 'query', valueName: 'cond', description: "field condition: 'status>=500', 'user.id=42', 'x exists' (repeatable)" },
+  { name: 'after', type: 'string', group: 'query', valueName: 'time', description: 'entries at or after this time (RFC 3339 or relative: -15m)' },
+  { name: 'before', type: 'string', group: 'query', valueName: 'time', description: 'entries before this time' },
+  { name: 'last', type: 'string', group: 'query', valueName: 'span', description: 'the last span of time, relative to the end of the logs (15m, 2h)' },
+];
+
+export const PAGING_FLAGS: FlagDef[] = [
+  { name: 'limit', short: 'n', type: 'integer', group: 'paging', min: 0, valueName: 'n', description: 'at most n entries', default: 50 },
+  { name: 'offset', type: 'integer', group: 'paging', min: 0, valueName: 'n', description: 'skip the first n matches' },
+  { name: 'cursor', type: 'string', group: 'paging', valueName: 'token', description: 'continue from the nextCursor of a previous result' },
+  { name: 'tail', type: 'integer', group: 'paging', min: 0, valueName: 'n', description: 'the last n matches' },
+  {
+    name: 'order',
+    type: 'string',
+    group: 'paging',
+    choices: ['oldest', 'newest', 'file'],
+    description: 'oldest (one timeline merged across files), newest, or file order',
+    default: 'oldest',
+  },
+];
+
+export const CONTEXT_FLAGS: FlagDef[] = [
+  { name: 'context', short: 'C', type: 'integer', group: 'context', min: 0, valueName: 'n', description: 'n entries of context around each match' },
+  { name: 'before-context', short: 'B', type: 'integer', group: 'context', min: 0, valueName: 'n', description: 'n entries before each match' },
+  { name: 'after-context', short: 'A', type: 'integer', group: 'context', min: 0, valueName: 'n', description: 'n entries after each match' },
+];
+
+export const SOURCES_ARG = {
+  name: 'sources',
+  description: 'log files, directories, globs, or - for stdin',
+  variadic: true,
+  required: true,
+};
