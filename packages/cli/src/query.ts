@@ -41,6 +41,12 @@ export function toQuery(options: Options): Query {
   });
 }
 
+/** The query flags as an investigation op's scope (`{ query }`), or nothing when none is set. */
+export function toScope(options: Options): { query?: Query } {
+  const query = toQuery(options);
+  return Object.keys(query).length > 0 ? { query } : {};
+}
+
 /** Query plus paging, context and aggregation flags as the api's SearchOptions. */
 export function toSearchOptions(options: Options): SearchOptions {
   return defined({

@@ -1,6 +1,7 @@
 import type { BottlenecksResult } from '@logsift/api';
-import { OUTPUT_FLAGS, SOURCE_FLAGS, SOURCES_ARG } from '../flags.js';
+import { OUTPUT_FLAGS, SOURCE_FLAGS, SOURCES_ARG, QUERY_FLAGS } from '../flags.js';
 import { colors, keyValues, table } from '../render.js';
+import { toScope } from '../query.js';
 import type { CommandDef } from '../spec.js';
 
 /** Where the time of one trace or request goes: its slowest nodes, with self time and share. */
@@ -10,6 +11,7 @@ export const bottlenecksCommand: CommandDef = {
   args: [SOURCES_ARG],
   flags: [
     ...SOURCE_FLAGS,
+    ...QUERY_FLAGS,
     { name: 'id', type: 'string', group: 'command', valueName: 'value', required: true, description: 'the trace, request, span or thread id' },
     { name: 'kind', type: 'string', group: 'command', choices: ['request', 'trace', 'span', 'thread'], description: 'what the id is (default: detected)' },
     { name: 'threshold-ms', type: 'integer', group: 'command', min: 0, valueName: 'ms', description: 'keep nodes lasting at least this long' },
@@ -27,6 +29,7 @@ export const bottlenecksCommand: CommandDef = {
         ...(typeof o['kind'] === 'string' ? { kind: o['kind'] as 'request' | 'trace' | 'span' | 'thread' } : {}),
         ...(typeof o['thresholdMs'] === 'number' ? { thresholdMs: o['thresholdMs'] } : {}),
         limit: Number(o['limit']),
+        ...toScope(o),
       },
       { signal: ctx.signal },
     );

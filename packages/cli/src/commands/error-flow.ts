@@ -1,5 +1,6 @@
-import { OUTPUT_FLAGS, SOURCE_FLAGS, SOURCES_ARG } from '../flags.js';
+import { OUTPUT_FLAGS, SOURCE_FLAGS, SOURCES_ARG, QUERY_FLAGS } from '../flags.js';
 import { generic } from '../render.js';
+import { toScope } from '../query.js';
 import type { CommandDef } from '../spec.js';
 
 /** How errors came about: along one id's tree, or across services for the whole input. */
@@ -9,6 +10,7 @@ export const errorFlowCommand: CommandDef = {
   args: [SOURCES_ARG],
   flags: [
     ...SOURCE_FLAGS,
+    ...QUERY_FLAGS,
     { name: 'id', type: 'string', group: 'command', valueName: 'value', description: 'a request / trace / span / thread id (tree mode); without it, the whole input' },
     { name: 'kind', type: 'string', group: 'command', choices: ['request', 'trace', 'span', 'thread'], description: 'what the id is (default: detected)' },
     { name: 'depth', type: 'integer', group: 'command', min: 0, valueName: 'n', description: 'deepest tree level kept' },
@@ -29,6 +31,7 @@ export const errorFlowCommand: CommandDef = {
         ...(typeof o['kind'] === 'string' ? { kind: o['kind'] as 'request' | 'trace' | 'span' | 'thread' } : {}),
         ...(typeof o['depth'] === 'number' ? { maxDepth: o['depth'] } : {}),
         ...(typeof o['bucketMs'] === 'number' ? { bucketMs: o['bucketMs'] } : {}),
+        ...toScope(o),
       },
       { signal: ctx.signal },
     );

@@ -1,7 +1,8 @@
 import type { FollowResult } from '@logsift/api';
-import { OUTPUT_FLAGS, SOURCE_FLAGS, SOURCES_ARG } from '../flags.js';
+import { OUTPUT_FLAGS, SOURCE_FLAGS, SOURCES_ARG, QUERY_FLAGS } from '../flags.js';
 import { colors, formatCount, keyValues } from '../render.js';
 import { renderEntries } from '../render-entries.js';
+import { toScope } from '../query.js';
 import type { CommandDef } from '../spec.js';
 
 const KINDS = ['thread', 'request', 'trace', 'span', 'service'] as const;
@@ -13,6 +14,7 @@ export const followCommand: CommandDef = {
   args: [SOURCES_ARG],
   flags: [
     ...SOURCE_FLAGS,
+    ...QUERY_FLAGS,
     { name: 'id', type: 'string', group: 'command', valueName: 'value', required: true, description: 'the thread, request, trace, span or service id' },
     { name: 'kind', type: 'string', group: 'command', choices: KINDS, description: 'what the id is (default: the kind with the most entries)' },
     { name: 'limit', short: 'n', type: 'integer', group: 'paging', min: 0, valueName: 'n', default: 100, description: 'entries materialized' },
@@ -35,6 +37,7 @@ export const followCommand: CommandDef = {
         limit: Number(o['limit']),
         ...(typeof o['offset'] === 'number' ? { offset: o['offset'] } : {}),
         ...(o['allFields'] === true ? { fields: true } : {}),
+        ...toScope(o),
       },
       { signal: ctx.signal },
     );

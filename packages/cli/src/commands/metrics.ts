@@ -1,5 +1,6 @@
-import { OUTPUT_FLAGS, SOURCE_FLAGS, SOURCES_ARG } from '../flags.js';
+import { OUTPUT_FLAGS, SOURCE_FLAGS, SOURCES_ARG, QUERY_FLAGS } from '../flags.js';
 import { generic } from '../render.js';
+import { toScope } from '../query.js';
 import type { CommandDef } from '../spec.js';
 
 /** Numeric fields over time: per-bucket statistics and anomalies. */
@@ -9,6 +10,7 @@ export const metricsCommand: CommandDef = {
   args: [SOURCES_ARG],
   flags: [
     ...SOURCE_FLAGS,
+    ...QUERY_FLAGS,
     { name: 'field', type: 'list', group: 'command', valueName: 'names', description: 'fields (default: every duration a record states, in ms)' },
     { name: 'bucket-ms', type: 'integer', group: 'command', min: 1, valueName: 'ms', description: 'bucket size (default: at most 60 buckets)' },
     { name: 'z-threshold', type: 'integer', group: 'command', min: 1, valueName: 'z', description: '|robust z| above which a bucket is an anomaly (default 3.5)' },
@@ -24,6 +26,7 @@ export const metricsCommand: CommandDef = {
         ...(Array.isArray(o['field']) ? { fields: o['field'] } : {}),
         ...(typeof o['bucketMs'] === 'number' ? { bucketMs: o['bucketMs'] } : {}),
         ...(typeof o['zThreshold'] === 'number' ? { zThreshold: o['zThreshold'] } : {}),
+        ...toScope(o),
       },
       { signal: ctx.signal },
     );

@@ -1,7 +1,8 @@
 import type { SampleResult, SampleStrategy } from '@logsift/api';
-import { OUTPUT_FLAGS, SOURCE_FLAGS, SOURCES_ARG } from '../flags.js';
+import { OUTPUT_FLAGS, SOURCE_FLAGS, SOURCES_ARG, QUERY_FLAGS } from '../flags.js';
 import { colors } from '../render.js';
 import { renderEntry } from '../render-entries.js';
+import { toScope } from '../query.js';
 import type { CommandDef } from '../spec.js';
 
 /** A representative sample of entries, each with the reason it was chosen. */
@@ -11,6 +12,7 @@ export const sampleCommand: CommandDef = {
   args: [SOURCES_ARG],
   flags: [
     ...SOURCE_FLAGS,
+    ...QUERY_FLAGS,
     { name: 'strategy', type: 'string', group: 'command', choices: ['diverse', 'random', 'chronological', 'errors', 'head', 'tail', 'edges'], default: 'diverse', description: 'how to choose' },
     { name: 'size', short: 'n', type: 'integer', group: 'command', min: 1, valueName: 'n', default: 20, description: 'how many entries' },
     { name: 'seed', type: 'integer', group: 'command', min: 0, valueName: 'n', description: 'random seed for --strategy random (default 42)' },
@@ -25,7 +27,7 @@ export const sampleCommand: CommandDef = {
     const inv = await ctx.open();
     const o = ctx.options;
     const result = await inv.sample(
-      { strategy: o['strategy'] as SampleStrategy, size: Number(o['size']), ...(typeof o['seed'] === 'number' ? { seed: o['seed'] } : {}) },
+      { strategy: o['strategy'] as SampleStrategy, size: Number(o['size']), ...(typeof o['seed'] === 'number' ? { seed: o['seed'] } : {}), ...toScope(o) },
       { signal: ctx.signal },
     );
     return { data: result, summary: { strategy: result.strategy, returned: result.items.length, coverage: result.coverage }, found: result.items.length > 0 };

@@ -1,5 +1,6 @@
-import { OUTPUT_FLAGS, SOURCE_FLAGS, SOURCES_ARG } from '../flags.js';
+import { OUTPUT_FLAGS, SOURCE_FLAGS, SOURCES_ARG, QUERY_FLAGS } from '../flags.js';
 import { generic } from '../render.js';
+import { toScope } from '../query.js';
 import type { CommandDef } from '../spec.js';
 
 /** stats + triage + top templates in one envelope: a digest for a model's context window. */
@@ -9,6 +10,7 @@ export const summarizeCommand: CommandDef = {
   args: [SOURCES_ARG],
   flags: [
     ...SOURCE_FLAGS,
+    ...QUERY_FLAGS,
     { name: 'top', type: 'integer', group: 'command', min: 1, valueName: 'n', default: 10, description: 'items per section' },
     ...OUTPUT_FLAGS,
   ],
@@ -18,7 +20,7 @@ export const summarizeCommand: CommandDef = {
     const inv = await ctx.open();
     const top = Number(ctx.options['top']);
     const stats = await inv.stats({ signal: ctx.signal });
-    const triage = await inv.triage({ top }, { signal: ctx.signal });
+    const triage = await inv.triage({ top, ...toScope(ctx.options) }, { signal: ctx.signal });
     const templates = await inv.templates({ limit: top }, { signal: ctx.signal });
     return {
       data: { stats, triage, templates },

@@ -1,6 +1,7 @@
 import type { IdKind } from '@logsift/api';
-import { OUTPUT_FLAGS, SOURCE_FLAGS, SOURCES_ARG } from '../flags.js';
+import { OUTPUT_FLAGS, SOURCE_FLAGS, SOURCES_ARG, QUERY_FLAGS } from '../flags.js';
 import { generic } from '../render.js';
+import { toScope } from '../query.js';
 import type { CommandDef } from '../spec.js';
 
 /** One id (or the whole scope) step by step in time, with gaps marked. */
@@ -10,6 +11,7 @@ export const timelineCommand: CommandDef = {
   args: [SOURCES_ARG],
   flags: [
     ...SOURCE_FLAGS,
+    ...QUERY_FLAGS,
     { name: 'id', type: 'string', group: 'command', valueName: 'value', description: 'a request / trace / thread id (default: the whole input)' },
     { name: 'kind', type: 'string', group: 'command', choices: ['thread', 'request', 'trace', 'span', 'service'], description: 'what the id is (default: detected)' },
     { name: 'gap-ms', type: 'integer', group: 'command', min: 0, valueName: 'ms', description: 'report gaps longer than this (default 1000)' },
@@ -29,6 +31,7 @@ export const timelineCommand: CommandDef = {
         ...(typeof o['gapMs'] === 'number' ? { gapMs: o['gapMs'] } : {}),
         limit: Number(o['limit']),
         ...(typeof o['offset'] === 'number' ? { offset: o['offset'] } : {}),
+        ...toScope(o),
       },
       { signal: ctx.signal },
     );

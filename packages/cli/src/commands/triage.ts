@@ -1,6 +1,7 @@
 import type { TriageResult } from '@logsift/api';
-import { OUTPUT_FLAGS, SOURCE_FLAGS, SOURCES_ARG } from '../flags.js';
+import { OUTPUT_FLAGS, SOURCE_FLAGS, SOURCES_ARG, QUERY_FLAGS } from '../flags.js';
 import { colors, formatCount, keyValues, levelCounts, table } from '../render.js';
+import { toScope } from '../query.js';
 import type { CommandDef } from '../spec.js';
 
 /** The first look: error rate and trend, top errors, affected services/threads, what to run next. */
@@ -10,6 +11,7 @@ export const triageCommand: CommandDef = {
   args: [SOURCES_ARG],
   flags: [
     ...SOURCE_FLAGS,
+    ...QUERY_FLAGS,
     { name: 'top', type: 'integer', group: 'command', min: 1, valueName: 'n', default: 5, description: 'items per top list' },
     { name: 'bucket-ms', type: 'integer', group: 'command', min: 1, valueName: 'ms', description: 'trend bucket size (default: at most 24 buckets)' },
     ...OUTPUT_FLAGS,
@@ -22,7 +24,7 @@ export const triageCommand: CommandDef = {
   run: async (ctx) => {
     const inv = await ctx.open();
     const o = ctx.options;
-    const result = await inv.triage({ top: Number(o['top']), ...(typeof o['bucketMs'] === 'number' ? { bucketMs: o['bucketMs'] } : {}) }, { signal: ctx.signal });
+    const result = await inv.triage({ top: Number(o['top']), ...toScope(o), ...(typeof o['bucketMs'] === 'number' ? { bucketMs: o['bucketMs'] } : {}) }, { signal: ctx.signal });
     return {
       data: result,
       summary: { entries: result.entries, errors: result.errors, errorRate: result.errorRate, trend: result.trend },
@@ -45,6 +47,16 @@ export const triageCommand: CommandDef = {
     if ((r.topErrors ?? []).length) {
       out.push('', c.bold('top errors'));
       out.push(table(['count', 'template'], (r.topErrors ?? []).map((e) => [formatCount(e.count), (e.template ?? e.example).slice(0, Math.max(30, ctx.width - 10))]), ctx));
+    }
+    if ((r.emergingErrors ?? []).length) {
+      out.push('', c.bold('new errors (absent at the start, earliest first)'));
+      out.push(
+        table(
+          ['first seen', 'service', 'count', 'template'],
+          (r.emergingErrors ?? []).map((e) => [e.first, e.service, formatCount(e.count), (e.pattern ?? '').slice(0, Math.max(30, ctx.width - 50))]),
+          ctx,
+        ),
+      );
     }
     const affected = [...(r.services ?? []).map((s) => ['service', s] as const), ...(r.threads ?? []).map((t) => ['thread', t] as const)];
     if (affected.length) {
