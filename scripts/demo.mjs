@@ -1,5 +1,6 @@
 #!/usr/bin/env node
-// The main job on the bundled sample: stats, then the errors found in it.
+// The main job on the bundled sample (a Hadoop log from loghub and 3,000 generated
+// multi-service JSON records with a known incident): stats, a triage, then the errors.
 import { spawnSync } from 'node:child_process';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -10,8 +11,11 @@ const sample = join(root, 'examples', 'sample');
 
 function logsift(...args) {
   console.log(`\n$ logsift ${args.join(' ')}`);
-  const r = spawnSync(process.execPath, [cli, ...args, '--text'], { stdio: 'inherit' });
+  const r = spawnSync(process.execPath, [cli, ...args, '--text'], { stdio: 'inherit', env: { ...process.env, COLUMNS: '120' } });
   if (r.status !== 0 && r.status !== 1) process.exit(r.status ?? 3);
 }
 
 logsift('stats', sample);
+logsift('triage', sample);
+logsift('error-flow', sample, '--min-level', 'error');
+logsift('search', sample, '--min-level', 'error', '--limit', '10');

@@ -39,7 +39,8 @@ describe('logsift commands --json', () => {
     expect(schema?.flags.find((f) => f.flag === '--fields')).toMatchObject({ type: 'list' });
     expect(schema?.arguments.map((a) => a.name)).toEqual(['sources']);
     expect(schema?.inputSchema.properties['sample']).toMatchObject({ type: 'integer', default: 500 });
-    expect(schema?.inputSchema.required).toEqual(['sources']);
+    expect(schema?.inputSchema.required ?? []).not.toContain('sources');
+    expect(schema?.inputSchema.properties['db']).toMatchObject({ type: 'string' });
   });
 
   it('lists pending commands apart, with what they wait for, and the compact key mapping', () => {

@@ -2,6 +2,7 @@ import { open, type Investigation, type OpenOptions } from '@logsift/api';
 import { CliError, describeError, EXIT, exitCodeFor, type Envelope } from './envelope.js';
 import { projectEntries, validateFields } from './project.js';
 import { progressReporter } from './progress.js';
+import { openSqliteSource } from './sqlite-module.js';
 import type { CommandDef, Options, RunContext } from './spec.js';
 import { fitToBytes } from './truncate.js';
 
@@ -69,6 +70,17 @@ export async function execute(def: CommandDef, args: string[], options: Options,
       signal: io.signal ?? new AbortController().signal,
       write: io.write ?? (async () => {}),
       open: async () => {
+        const db = options['db'];
+        if (typeof db === 'string') {
+          if (args.length > 0) throw new CliError('USAGE', 'give either log sources or --db, not both', 'drop the sources or --db');
+          const inv = await openSqliteSource(db, options['dbMapping'] as string | undefined, io.signal);
+          opened.push(inv);
+          return inv;
+        }
+        if (options['dbMapping'] !== undefined) throw new CliError('USAGE', '--db-mapping goes with --db', 'add --db FILE.sqlite');
+        if (args.length === 0) {
+          throw new CliError('USAGE', 'no log sources given', 'pass files, directories, globs, - for stdin, or --db FILE.sqlite');
+        }
         // `-` is stdin: the api reads it (alone, not mixed with paths).
         const inv = await open(args, { ...openOptions(options), signal: io.signal, onProgress: progress.onProgress });
         progress.stop();

@@ -36,6 +36,14 @@ export const SOURCE_FLAGS: FlagDef[] = [
   },
   { name: 'timezone', type: 'string', group: 'source', valueName: 'zone', description: 'zone for timestamps written without one: UTC or +02:00', default: 'UTC' },
   { name: 'include', type: 'string[]', group: 'source', valueName: 'glob', description: 'files found in directories must match this glob (repeatable)' },
+  { name: 'db', type: 'string', group: 'source', valueName: 'file.sqlite', description: 'read a SQLite database instead of files: a logsift export, or any table with --db-mapping' },
+  {
+    name: 'db-mapping',
+    type: 'string',
+    group: 'source',
+    valueName: 'json',
+    description: 'with --db: how a table maps to log fields, as JSON (see @logsift/sqlite-export: table, timestamp, level, message, ids, ...)',
+  },
 ];
 
 /** The search query model (api `Query`). */
@@ -86,7 +94,7 @@ export const CONTEXT_FLAGS: FlagDef[] = [
 
 export const SOURCES_ARG = {
   name: 'sources',
-  description: 'log files, directories, globs, or - for stdin',
+  description: 'log files, directories, globs, or - for stdin (or none, with --db)',
   variadic: true,
-  required: true,
+  required: false,
 };

@@ -26,10 +26,10 @@ describe('logsift mcp', () => {
     expect(names).not.toContain('mcp');
     expect(names).not.toContain('emit');
     const stats = tools.find((t) => t.name === 'stats');
+    // Sources are optional in the schema because --db can replace them.
     expect(stats?.inputSchema).toMatchObject({
       type: 'object',
-      required: ['sources'],
-      properties: { sources: { type: 'array', items: { type: 'string' } }, maxBytes: { type: 'integer', minimum: 256 } },
+      properties: { sources: { type: 'array', items: { type: 'string' } }, db: { type: 'string' }, maxBytes: { type: 'integer', minimum: 256 } },
     });
   });
 

@@ -1,6 +1,7 @@
 import type { HierarchyNode, HierarchyResult, HierarchyTree } from '@logsift/api';
 import { OUTPUT_FLAGS, SOURCE_FLAGS, SOURCES_ARG, QUERY_FLAGS } from '../flags.js';
 import { colors, keyValues } from '../render.js';
+import { toScope } from '../query.js';
 import type { CommandDef, RenderContext } from '../spec.js';
 
 /** A node's label: name, service, duration, entries, errors (details from `nodes[index]`). */

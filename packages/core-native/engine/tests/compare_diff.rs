@@ -8,7 +8,11 @@ use logsift_engine::Code;
 use serde_json::Value;
 
 fn session() -> (Session, logsift_engine::generate::GenerateSummary) {
-    let (bytes, summary) = generate_to_vec(&GenerateOptions { entries: 20_000, ..Default::default() }).unwrap();
+    session_of(20_000)
+}
+
+fn session_of(entries: u64) -> (Session, logsift_engine::generate::GenerateSummary) {
+    let (bytes, summary) = generate_to_vec(&GenerateOptions { entries, ..Default::default() }).unwrap();
     let src = Source::from_bytes("gen.jsonl", bytes).unwrap();
     let ix = build(vec![src], &OpenOptions::default(), &Control::default()).unwrap();
     (Session::new(ix, Vec::new()), summary)
@@ -51,7 +55,13 @@ fn compare_two_requests() {
 
 #[test]
 fn error_flow_and_triage_point_at_the_root_cause_despite_background_errors() {
-    let (s, summary) = session();
+    for n in [3_000, 20_000, 60_000] {
+        check_origin(n);
+    }
+}
+
+fn check_origin(n: u64) {
+    let (s, summary) = session_of(n);
     let incident = summary.incident.expect("incident");
     let flow = call(&s, "errorFlow", r#"{"query":{"minLevel":"error"}}"#);
     assert_eq!(flow["suggestedOrigin"], incident.root_cause_service, "{}", flow["reason"]);

@@ -133,9 +133,15 @@ pub struct Emerging {
 
 /// Least occurrences for a template to count as emerging (one-off errors are not a trend).
 const EMERGING_MIN: usize = 3;
+/// How unlikely a template's late start must be under "spread evenly over the range" to
+/// count as emerging: a rare background error that happens to start late is not a change.
+const EMERGING_P: f64 = 1e-3;
 
-/// Error templates whose first occurrence lies after the first tenth of the errors' time
-/// range, earliest first. `errors` are error entries; `service` names an entry's service.
+/// Error templates that start after the first tenth of the errors' time range and whose late
+/// start is significant: with `n` occurrences spread evenly over the range, all would fall
+/// after the first one with probability `(share of the range after it)^n`, which must be
+/// below `EMERGING_P`. Earliest first. `errors` are error entries; `service` names one's
+/// service.
 pub fn emerging_errors(
     ix: &Index,
     errors: &[u32],
@@ -160,7 +166,10 @@ pub fn emerging_errors(
     }
     let mut out: Vec<Emerging> = first
         .into_iter()
-        .filter(|(_, ((ts, _), n))| *ts > settled && *n >= EMERGING_MIN)
+        .filter(|(_, ((ts, _), n))| {
+            let after = (hi - *ts) as f64 / (hi - lo).max(1) as f64;
+            *ts > settled && *n >= EMERGING_MIN && after.powi(*n as i32) < EMERGING_P
+        })
         .map(|(t, ((ts, e), count))| Emerging {
             template_id: t,
             pattern: templates.pattern(t),
