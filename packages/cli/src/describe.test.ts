@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { inputSchema } from './describe.js';
 import { COMPACT_KEYS } from './project.js';
-import { allCommands, PENDING } from './registry.js';
+import { allCommands } from './registry.js';
 import { optionKey } from './spec.js';
 import { logsift } from './test-support.js';
 
@@ -13,7 +13,6 @@ interface Described {
     examples: unknown[];
     inputSchema: { properties: Record<string, { type: string; default?: unknown }>; required: string[] };
   }[];
-  pending: { name: string; waitsFor: string }[];
   compactKeys: Record<string, string>;
   exitCodes: Record<string, string>;
 }
@@ -43,17 +42,9 @@ describe('logsift commands --json', () => {
     expect(schema?.inputSchema.properties['db']).toMatchObject({ type: 'string' });
   });
 
-  it('lists pending commands apart, with what they wait for, and the compact key mapping', () => {
-    expect(d.pending).toEqual(PENDING);
-    expect(d.pending.every((p) => !d.commands.some((c) => c.name === p.name))).toBe(true);
+  it('gives the compact key mapping and the exit codes', () => {
     expect(d.compactKeys).toEqual(COMPACT_KEYS);
     expect(d.exitCodes).toEqual({ 0: 'found', 1: 'nothing found', 2: 'bad usage or input', 3: 'internal or I/O failure' });
-  });
-
-  it.skipIf(PENDING.length === 0)('a pending command is not runnable', () => {
-    const p = logsift([PENDING[0]?.name ?? '', 'x']);
-    expect(p.code).toBe(2);
-    expect(p.json).toMatchObject({ ok: false, error: { code: 'USAGE' } });
   });
 
   it('leaves terminal-only flags out of tool schemas', () => {

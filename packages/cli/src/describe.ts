@@ -1,6 +1,6 @@
 import { EXIT } from './envelope.js';
 import { COMPACT_KEYS } from './project.js';
-import { optionKey, type CommandDef, type FlagDef, type PendingCommand } from './spec.js';
+import { optionKey, type CommandDef, type FlagDef } from './spec.js';
 
 type JsonSchema = Record<string, unknown>;
 
@@ -65,7 +65,7 @@ function describeFlag(flag: FlagDef): Record<string, unknown> {
 }
 
 /** `logsift commands --json`: every command, argument and flag, from the same definitions that parse them. */
-export function describeCommands(defs: CommandDef[], pending: PendingCommand[]): Record<string, unknown> {
+export function describeCommands(defs: CommandDef[]): Record<string, unknown> {
   return {
     usage: 'logsift <command> [sources...] [flags]',
     exitCodes: { [EXIT.found]: 'found', [EXIT.nothing]: 'nothing found', [EXIT.usage]: 'bad usage or input', [EXIT.internal]: 'internal or I/O failure' },
@@ -82,6 +82,5 @@ export function describeCommands(defs: CommandDef[], pending: PendingCommand[]):
       output: d.envelope === false ? 'json-lines' : 'envelope',
       inputSchema: inputSchema(d),
     })),
-    pending,
   };
 }

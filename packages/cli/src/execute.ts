@@ -79,7 +79,7 @@ export async function execute(def: CommandDef, args: string[], options: Options,
         }
         if (options['dbMapping'] !== undefined) throw new CliError('USAGE', '--db-mapping goes with --db', 'add --db FILE.sqlite');
         if (args.length === 0) {
-          throw new CliError('USAGE', 'no log sources given', 'pass files, directories, globs, - for stdin, or --db FILE.sqlite');
+          throw new CliError('USAGE', 'no log sources given', 'pass files, directories, globs, - for stdin, or --db FILE.sqlite (see --help)');
         }
         // `-` is stdin: the api reads it (alone, not mixed with paths).
         const inv = await open(args, { ...openOptions(options), signal: io.signal, onProgress: progress.onProgress });

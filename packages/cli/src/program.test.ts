@@ -44,7 +44,7 @@ describe('envelope and exit codes', () => {
   it.each([
     [['stats', sample, '--bogus'], "unknown option '--bogus'"],
     [['nope', sample], "unknown command 'nope'"],
-    [['stats'], "missing required argument 'sources'"],
+    [['stats'], 'no log sources given'],
     [['schema', sample, '--sample', 'ten'], 'not an integer'],
     [['schema', sample, '--sample', '0'], 'must be at least 1'],
     [['stats', sample, '--max-bytes', '10'], 'must be at least 256'],

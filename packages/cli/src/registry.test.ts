@@ -1,10 +1,10 @@
 import { describe, expect, it } from 'vitest';
 import { inputSchema } from './describe.js';
-import { allCommands, PENDING, PLANNED, PLANNED_SQLITE } from './registry.js';
+import { allCommands } from './registry.js';
 import { optionKey } from './spec.js';
 
 describe('command definitions', () => {
-  it.each([...allCommands(), ...PLANNED, ...PLANNED_SQLITE].map((d) => [d.name, d] as const))('%s: unique flags, summary, examples, a valid schema', (_, def) => {
+  it.each(allCommands().map((d) => [d.name, d] as const))('%s: unique flags, summary, examples, a valid schema', (_, def) => {
     const names = def.flags.map((f) => f.name);
     const shorts = def.flags.flatMap((f) => (f.short ? [f.short] : []));
     expect(new Set(names).size).toBe(names.length);
@@ -13,10 +13,5 @@ describe('command definitions', () => {
     expect(def.summary.length).toBeGreaterThan(10);
     expect(def.examples.length).toBeGreaterThan(0);
     expect(inputSchema(def)).toMatchObject({ type: 'object', additionalProperties: false });
-  });
-
-  it('no command is both wired and pending', () => {
-    const wired = new Set(allCommands().map((d) => d.name));
-    expect(PENDING.filter((p) => wired.has(p.name))).toEqual([]);
   });
 });

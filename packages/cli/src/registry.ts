@@ -23,8 +23,7 @@ import { summarizeCommand } from './commands/summarize.js';
 import { templatesCommand } from './commands/templates.js';
 import { timelineCommand } from './commands/timeline.js';
 import { triageCommand } from './commands/triage.js';
-import { Investigation } from '@logsift/api';
-import type { CommandDef, PendingCommand } from './spec.js';
+import type { CommandDef } from './spec.js';
 
 /** Commands that work: their api exists on main and they are tested end to end. */
 export const COMMANDS: CommandDef[] = [
@@ -52,36 +51,6 @@ export const COMMANDS: CommandDef[] = [
   sqlCommand,
   dbToJsonlCommand,
 ];
-
-/**
- * Commands written against planned api methods that main does not have yet (definitions,
- * help and a generic formatter exist). They are NOT registered: running one is an
- * unknown-command usage error, and `commands --json` lists them under `pending` with the
- * methods they wait for. When a method lands, the command moves to COMMANDS with a test.
- */
-export const PLANNED: CommandDef[] = [];
-
-/** Commands waiting for @logsift/sqlite-export entry points (none now). */
-export const PLANNED_SQLITE: CommandDef[] = [];
-
-/** Api methods already used by wired commands (so not waited for). */
-const WIRED_API = new Set(COMMANDS.flatMap((d) => d.uses));
-
-/** True when @logsift/api already has the method a planned command waits for. */
-function apiHas(use: string): boolean {
-  const method = use.startsWith('Investigation.') ? use.slice('Investigation.'.length) : undefined;
-  return method !== undefined && typeof (Investigation.prototype as unknown as Record<string, unknown>)[method] === 'function';
-}
-
-export const PENDING: PendingCommand[] = [...PLANNED, ...PLANNED_SQLITE].map((d) => {
-  const waits = d.uses.filter((u) => u !== 'open' && !WIRED_API.has(u));
-  return {
-    name: d.name,
-    summary: d.summary,
-    // Honest about why: the api method may exist while the CLI definition is not adapted yet.
-    waitsFor: waits.every(apiHas) && waits.length > 0 ? `CLI wiring (${waits.join(' + ')} exists in the api)` : waits.join(' + '),
-  };
-});
 
 /** Every wired command, including the two that describe and serve the others. */
 export function allCommands(): CommandDef[] {

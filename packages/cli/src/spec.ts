@@ -91,13 +91,6 @@ export interface CommandDef {
   text: TextRenderer;
 }
 
-/** A definition written against a planned api method that main does not have yet. */
-export interface PendingCommand {
-  name: string;
-  summary: string;
-  waitsFor: string;
-}
-
 /** camelCase key commander uses for a kebab-case flag. */
 export function optionKey(flag: FlagDef): string {
   // commander stores `--no-color` as `color: false`.

@@ -5,7 +5,6 @@ import type { CommandDef } from '../spec.js';
 
 interface Described {
   commands: { name: string; summary: string }[];
-  pending: { name: string; waitsFor: string }[];
 }
 
 export const commandsCommand: CommandDef = {
@@ -21,16 +20,13 @@ export const commandsCommand: CommandDef = {
   mcp: false,
   run: async () => {
     // Imported lazily: the registry imports this file.
-    const { allCommands, PENDING } = await import('../registry.js');
-    return { data: describeCommands(allCommands(), PENDING), found: true };
+    const { allCommands } = await import('../registry.js');
+    return { data: describeCommands(allCommands()), found: true };
   },
   text: (raw, ctx) => {
     const d = raw as Partial<Described>;
     const c = colors(ctx);
     const out = [table(['command', 'what it does'], (d.commands ?? []).map((x) => [c.bold(x.name), x.summary]), ctx)];
-    if ((d.pending ?? []).length > 0) {
-      out.push('', c.dim(`not available yet (waiting for the api): ${(d.pending ?? []).map((p) => p.name).join(', ')}`));
-    }
     out.push('', c.dim('logsift <command> --help for flags and examples; --json for this list as JSON'));
     return out.join('\n');
   },
