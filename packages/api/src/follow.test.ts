@@ -78,6 +78,6 @@ describe('investigation ops', () => {
     expect(tl.gaps).toHaveLength(1);
     const tr = await inv.triage();
     expect(tr.errors).toBe(1);
-    expect(tr.suggestions).toContain('logsift follow r1');
+    expect(tr.suggestions).toContain('logsift follow <sources> --id r1');
   });
 });
