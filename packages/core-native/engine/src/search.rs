@@ -166,6 +166,8 @@ pub struct SearchResult {
 struct Partial {
     count: u64,
     keys: Vec<u128>,
+    /// Once `keys` has been cut to the best `keep`, no key at or above this can enter.
+    cut: Option<u128>,
     levels: [u64; 25],
     threads: FxHashMap<u32, u64>,
     services: FxHashMap<u32, u64>,
@@ -208,18 +210,21 @@ struct Plan<'a> {
 impl Plan<'_> {
     #[inline]
     fn record(&self, p: &mut Partial, e: u32, file: usize) {
-        let key = sort_key(self.ix, e, self.order);
-        if self.after_key.is_some_and(|a| key <= a) {
-            return;
-        }
-        p.count += 1;
-        if self.keep > 0 {
-            p.keys.push(key);
-            if p.keys.len() >= self.keep * 2 + 64 {
-                p.keys.select_nth_unstable(self.keep - 1);
-                p.keys.truncate(self.keep);
+        if self.keep > 0 || self.after_key.is_some() {
+            let key = sort_key(self.ix, e, self.order);
+            if self.after_key.is_some_and(|a| key <= a) {
+                return;
+            }
+            if self.keep > 0 && p.cut.is_none_or(|c| key < c) {
+                p.keys.push(key);
+                if p.keys.len() >= self.keep * 2 + 64 {
+                    p.keys.select_nth_unstable(self.keep - 1);
+                    p.keys.truncate(self.keep);
+                    p.cut = p.keys.iter().copied().max();
+                }
             }
         }
+        p.count += 1;
         let i = e as usize;
         for a in self.aggs {
             match a {
@@ -390,7 +395,9 @@ fn phase_one(
     let after_key = opts.cursor.as_deref().map(|c| decode_cursor(c, order)).transpose()?;
     let bucket_ns = match &opts.bucket {
         Some(b) => parse_duration(b)?.max(1),
-        None => auto_bucket(ix),
+        // The automatic bucket needs the time range: computed only when time buckets are asked.
+        None if opts.aggregate.contains(&AggKind::Time) => auto_bucket(ix),
+        None => 1,
     };
     let plan = Plan { ix, q, order, keep, after_key, aggs: &opts.aggregate, bucket_ns, ctl };
     let partial = match q.candidates(ix) {

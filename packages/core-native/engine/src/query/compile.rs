@@ -91,9 +91,15 @@ impl Compiled {
             set.dedup();
             ids.push(IdFilter { kind, ids: set });
         }
-        let reference = match m.relative_to {
-            RelativeTo::Now => now_ns(),
-            RelativeTo::End => index.cols.ts.iter().copied().filter(|&t| t != NO_TS).max().unwrap_or_else(now_ns),
+        // The reference of relative times; the end of the data costs a column scan, so it is
+        // found only when a bound is given.
+        let reference = if m.after.is_none() && m.before.is_none() && m.last.is_none() {
+            0
+        } else {
+            match m.relative_to {
+                RelativeTo::Now => now_ns(),
+                RelativeTo::End => index.cols.ts.iter().copied().filter(|&t| t != NO_TS).max().unwrap_or_else(now_ns),
+            }
         };
         let mut after = m.after.as_deref().map(|s| parse_time_bound(s, reference, 0)).transpose()?;
         let before = m.before.as_deref().map(|s| parse_time_bound(s, reference, 0)).transpose()?;
