@@ -18,4 +18,4 @@ function logsift(...args) {
 logsift('stats', sample);
 logsift('triage', sample);
 logsift('error-flow', sample, '--min-level', 'error');
-logsift('search', sample, '--min-level', 'error', '--limit', '10');
+logsift('search', sample, '--min-level', 'error', '--order', 'newest', '--limit', '10');

@@ -71,3 +71,21 @@ fn check_origin(n: u64) {
     let triage = call(&s, "triage", "{}");
     assert_eq!(triage["emergingErrors"][0]["service"], incident.root_cause_service);
 }
+
+#[test]
+fn an_older_file_beside_does_not_hide_the_origin() {
+    let (old, _) = generate_to_vec(&GenerateOptions {
+        entries: 5_000,
+        seed: 9,
+        incidents: false,
+        start_ns: 1_445_191_307 * 1_000_000_000,
+        ..Default::default()
+    })
+    .unwrap();
+    let (new, summary) = generate_to_vec(&GenerateOptions { entries: 5_000, ..Default::default() }).unwrap();
+    let sources = vec![Source::from_bytes("old.jsonl", old).unwrap(), Source::from_bytes("new.jsonl", new).unwrap()];
+    let ix = build(sources, &OpenOptions::default(), &Control::default()).unwrap();
+    let s = Session::new(ix, Vec::new());
+    let flow = call(&s, "errorFlow", r#"{"query":{"minLevel":"error"}}"#);
+    assert_eq!(flow["suggestedOrigin"], summary.incident.unwrap().root_cause_service, "{}", flow["reason"]);
+}

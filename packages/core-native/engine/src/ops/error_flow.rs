@@ -137,8 +137,8 @@ const EMERGING_MIN: usize = 3;
 /// count as emerging: a rare background error that happens to start late is not a change.
 const EMERGING_P: f64 = 1e-3;
 
-/// Error templates that start after the first tenth of the errors' time range and whose late
-/// start is significant: with `n` occurrences spread evenly over the range, all would fall
+/// Error templates that start after the first tenth of their file's error time range and
+/// whose late start is significant: with `n` occurrences spread evenly over the range, all would fall
 /// after the first one with probability `(share of the range after it)^n`, which must be
 /// below `EMERGING_P`. Earliest first. `errors` are error entries; `service` names one's
 /// service.
@@ -148,8 +148,17 @@ pub fn emerging_errors(
     templates: &dyn Templates,
     mut service: impl FnMut(u32) -> String,
 ) -> Vec<Emerging> {
-    let Some((lo, hi)) = ts_range(ix, errors.iter().copied()) else { return Vec::new() };
-    let settled = lo + (hi - lo) / 10;
+    // Lateness is judged within each file's own error time range: files of different periods
+    // (last year's log beside today's) must not make every template of the newer one "new".
+    let mut ranges: BTreeMap<usize, (i64, i64)> = BTreeMap::new();
+    for &e in errors {
+        let ts = ix.cols.ts[e as usize];
+        if ts != NO_TS {
+            let r = ranges.entry(ix.file_of(e)).or_insert((ts, ts));
+            r.0 = r.0.min(ts);
+            r.1 = r.1.max(ts);
+        }
+    }
     let tids = templates.ids(errors);
     // template id → (first (ts, entry), count)
     let mut first: BTreeMap<u32, ((i64, u32), usize)> = BTreeMap::new();
@@ -164,12 +173,15 @@ pub fn emerging_errors(
             slot.0 = (ts, e);
         }
     }
+    let late = |ts: i64, e: u32, n: usize| {
+        let Some(&(lo, hi)) = ranges.get(&ix.file_of(e)) else { return false };
+        let settled = lo + (hi - lo) / 10;
+        let after = (hi - ts) as f64 / (hi - lo).max(1) as f64;
+        ts > settled && n >= EMERGING_MIN && after.powi(n as i32) < EMERGING_P
+    };
     let mut out: Vec<Emerging> = first
         .into_iter()
-        .filter(|(_, ((ts, _), n))| {
-            let after = (hi - *ts) as f64 / (hi - lo).max(1) as f64;
-            *ts > settled && *n >= EMERGING_MIN && after.powi(*n as i32) < EMERGING_P
-        })
+        .filter(|(_, ((ts, e), n))| late(*ts, *e, *n))
         .map(|(t, ((ts, e), count))| Emerging {
             template_id: t,
             pattern: templates.pattern(t),
