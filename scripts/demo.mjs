@@ -17,5 +17,6 @@ function logsift(...args) {
 
 logsift('stats', sample);
 logsift('triage', sample);
-logsift('error-flow', sample, '--min-level', 'error');
+// Where the multi-service incident started (one system: the question needs one timeline).
+logsift('error-flow', join(sample, 'services.jsonl'), '--min-level', 'error');
 logsift('search', sample, '--min-level', 'error', '--order', 'newest', '--limit', '10');
