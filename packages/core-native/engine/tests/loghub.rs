@@ -9,47 +9,12 @@ use logsift_engine::indexer::{open_paths, Control, OpenOptions};
 use logsift_engine::level;
 use logsift_engine::time::civil_to_ns;
 use std::collections::HashMap;
-use std::path::PathBuf;
 
 /// Year given for year-less stamps (OpenSSH's syslog lines); the expected instants use it too.
 const YEAR: i64 = 2017;
-
-/// A minimal RFC 4180 reader: quoted fields with `""` escapes and embedded separators.
-fn read_csv(text: &str) -> Vec<Vec<String>> {
-    let mut rows = Vec::new();
-    let mut row = Vec::new();
-    let mut field = String::new();
-    let mut quoted = false;
-    let mut chars = text.chars().peekable();
-    while let Some(c) = chars.next() {
-        if quoted {
-            match c {
-                '"' if chars.peek() == Some(&'"') => {
-                    chars.next();
-                    field.push('"');
-                }
-                '"' => quoted = false,
-                _ => field.push(c),
-            }
-            continue;
-        }
-        match c {
-            '"' => quoted = true,
-            ',' => row.push(std::mem::take(&mut field)),
-            '\r' => {}
-            '\n' => {
-                row.push(std::mem::take(&mut field));
-                rows.push(std::mem::take(&mut row));
-            }
-            _ => field.push(c),
-        }
-    }
-    if !field.is_empty() || !row.is_empty() {
-        row.push(field);
-        rows.push(row);
-    }
-    rows
-}
+#[path = "support/loghub.rs"]
+mod loghub_support;
+use loghub_support::{corpus_dir, read_csv};
 
 fn month(name: &str) -> u32 {
     let names = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"];
@@ -95,13 +60,6 @@ fn expected_ts(row: &HashMap<&str, &str>) -> i64 {
     civil_to_ns(y, mo, d, clk.0, clk.1, clk.2, clk.3).expect("valid ground-truth date")
 }
 
-fn corpus_dir() -> Option<PathBuf> {
-    let dir = match std::env::var_os("LOGHUB_DIR") {
-        Some(d) => PathBuf::from(d),
-        None => PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../../../shared/corpus/loghub"),
-    };
-    dir.is_dir().then_some(dir)
-}
 
 struct Rates {
     rows: usize,

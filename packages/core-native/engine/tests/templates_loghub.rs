@@ -8,7 +8,7 @@ use logsift_engine::indexer::{build, Control, OpenOptions};
 use logsift_engine::source::Source;
 use logsift_engine::templates::{mine, Config, TemplateMiner};
 use std::collections::HashMap;
-use std::path::{Path, PathBuf};
+use std::path::Path;
 
 /// Published Drain grouping accuracies (Zhu et al., "Tools and Benchmarks for Automated
 /// Log Parsing", ICSE-SEIP 2019).
@@ -17,47 +17,9 @@ const TARGETS: [(&str, f64); 5] =
 
 /// The corpus sits beside the repository clone: …/<clone>/packages/core-native/engine →
 /// …/shared/corpus/loghub.
-fn corpus() -> Option<PathBuf> {
-    let dir = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../../../shared/corpus/loghub");
-    dir.is_dir().then_some(dir)
-}
-
-/// Parses RFC 4180 CSV (quoted fields with `""` escapes and embedded newlines).
-fn parse_csv(text: &str) -> Vec<Vec<String>> {
-    let mut rows = Vec::new();
-    let mut row = Vec::new();
-    let mut field = String::new();
-    let mut chars = text.chars().peekable();
-    let mut quoted = false;
-    while let Some(c) = chars.next() {
-        if quoted {
-            match c {
-                '"' if chars.peek() == Some(&'"') => {
-                    chars.next();
-                    field.push('"');
-                }
-                '"' => quoted = false,
-                _ => field.push(c),
-            }
-            continue;
-        }
-        match c {
-            '"' => quoted = true,
-            ',' => row.push(std::mem::take(&mut field)),
-            '\r' => {}
-            '\n' => {
-                row.push(std::mem::take(&mut field));
-                rows.push(std::mem::take(&mut row));
-            }
-            _ => field.push(c),
-        }
-    }
-    if !field.is_empty() || !row.is_empty() {
-        row.push(field);
-        rows.push(row);
-    }
-    rows
-}
+#[path = "support/loghub.rs"]
+mod loghub_support;
+use loghub_support::{corpus_dir as corpus, read_csv as parse_csv};
 
 /// (Content, EventId) per line.
 fn load(dir: &Path, system: &str) -> Vec<(String, String)> {
