@@ -16,3 +16,4 @@ export { runBench, type RunOptions } from './runner.js';
 export { SCALES, type ScaleName } from './scales.js';
 export { SCENARIOS, selectScenarios } from './scenarios/registry.js';
 export type { Scenario, Prepared, Suite } from './scenario.js';
+export { generateSqliteTable, SQLITE_TABLE_MAPPING, type SqliteTableOptions } from './sqlite-table.js';

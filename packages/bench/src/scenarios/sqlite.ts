@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import type { Investigation } from '@logsift/api';
 import { method, Unavailable } from '../api-surface.js';
 import { prepared, type Scenario, type ScenarioContext } from '../scenario.js';
+import { generateSqliteTable, SQLITE_TABLE_MAPPING } from '../sqlite-table.js';
 
 type SqliteModule = Record<string, unknown>;
 type ExportFn = (inv: Investigation, dbPath: string, options?: object) => Promise<{ rows?: number }>;
@@ -40,7 +41,19 @@ function exportedDb(ctx: ScenarioContext): Promise<string> {
   return sourceDb;
 }
 
-type OpenSqliteFn = (dbPath: string) => Promise<Investigation>;
+let tableDb: Promise<string> | undefined;
+/** An application-shaped table (epoch ms, numeric severities, JSON `data`) from the generator. */
+function generatedTable(ctx: ScenarioContext): Promise<string> {
+  tableDb ??= (async () => {
+    const path = join(ctx.workDir, `table-${process.pid}.sqlite`);
+    removeDb(path);
+    await generateSqliteTable(path, { entries: ctx.data.files.json.entries, seed: ctx.seed });
+    return path;
+  })();
+  return tableDb;
+}
+
+type OpenSqliteFn = (dbPath: string, mapping?: object) => Promise<Investigation>;
 
 /** Opens a SQLite database as a log source (`openSqlite` of @logsift/sqlite-export). */
 async function openDb(path: string): Promise<Investigation> {
@@ -82,6 +95,28 @@ export const sqliteScenarios: Scenario[] = [
       return prepared<{ inv: Investigation; total: unknown }>({
         run: async () => {
           const inv = await openDb(db);
+          const r = (await method(inv, 'count')(args)) as { total?: number };
+          return { inv, total: r.total };
+        },
+        release: ({ inv }) => inv.close(),
+        gcBetweenRuns: true,
+        units: { entries: ctx.data.files.json.entries },
+        inputs: args,
+        describe: (r) => ({ total: r.total }),
+      });
+    },
+  },
+  {
+    name: 'sqlite.source-table-mapped',
+    suite: 'sqlite',
+    title: "open an application's own SQLite table through a mapping and count errors",
+    setup: async (ctx) => {
+      const open = fn<OpenSqliteFn>(await sqliteModule(), 'openSqlite');
+      const db = await generatedTable(ctx);
+      const args = { level: 'error' };
+      return prepared<{ inv: Investigation; total: unknown }>({
+        run: async () => {
+          const inv = await open(db, SQLITE_TABLE_MAPPING);
           const r = (await method(inv, 'count')(args)) as { total?: number };
           return { inv, total: r.total };
         },
