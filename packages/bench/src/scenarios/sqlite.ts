@@ -60,6 +60,22 @@ async function openDb(path: string): Promise<Investigation> {
   return fn<OpenSqliteFn>(await sqliteModule(), 'openSqlite')(path);
 }
 
+/** Measures opening a SQLite source and counting a query over it (the source scenarios). */
+function openAndCount(ctx: ScenarioContext, openSource: () => Promise<Investigation>, args: Record<string, unknown>) {
+  return prepared<{ inv: Investigation; total: unknown }>({
+    run: async () => {
+      const inv = await openSource();
+      const r = (await method(inv, 'count')(args)) as { total?: number };
+      return { inv, total: r.total };
+    },
+    release: ({ inv }) => inv.close(),
+    gcBetweenRuns: true,
+    units: { entries: ctx.data.files.json.entries },
+    inputs: args,
+    describe: (r) => ({ total: r.total }),
+  });
+}
+
 let runNumber = 0;
 
 export const sqliteScenarios: Scenario[] = [
@@ -91,19 +107,7 @@ export const sqliteScenarios: Scenario[] = [
       const probe = await openDb(db);
       method(probe, 'count');
       probe.close();
-      const args = { text: ctx.probes.term17?.term ?? ctx.probes.noMatch };
-      return prepared<{ inv: Investigation; total: unknown }>({
-        run: async () => {
-          const inv = await openDb(db);
-          const r = (await method(inv, 'count')(args)) as { total?: number };
-          return { inv, total: r.total };
-        },
-        release: ({ inv }) => inv.close(),
-        gcBetweenRuns: true,
-        units: { entries: ctx.data.files.json.entries },
-        inputs: args,
-        describe: (r) => ({ total: r.total }),
-      });
+      return openAndCount(ctx, () => openDb(db), { text: ctx.probes.term17?.term ?? ctx.probes.noMatch });
     },
   },
   {
@@ -113,19 +117,7 @@ export const sqliteScenarios: Scenario[] = [
     setup: async (ctx) => {
       const open = fn<OpenSqliteFn>(await sqliteModule(), 'openSqlite');
       const db = await generatedTable(ctx);
-      const args = { level: 'error' };
-      return prepared<{ inv: Investigation; total: unknown }>({
-        run: async () => {
-          const inv = await open(db, SQLITE_TABLE_MAPPING);
-          const r = (await method(inv, 'count')(args)) as { total?: number };
-          return { inv, total: r.total };
-        },
-        release: ({ inv }) => inv.close(),
-        gcBetweenRuns: true,
-        units: { entries: ctx.data.files.json.entries },
-        inputs: args,
-        describe: (r) => ({ total: r.total }),
-      });
+      return openAndCount(ctx, () => open(db, SQLITE_TABLE_MAPPING), { level: 'error' });
     },
   },
   {
