@@ -27,7 +27,9 @@ impl Task for OpenTask {
     fn compute(&mut self) -> Result<Self::Output> {
         let input = self.input.take();
         guard(|| match input {
-            Some(Input::Paths(inputs)) => Session::open(OpenRequest::from_json(&inputs, &self.options_json)?, &self.control),
+            Some(Input::Paths(inputs)) => {
+                Session::open(OpenRequest::from_json(&inputs, &self.options_json)?, &self.control)
+            }
             Some(Input::Bytes { name, data }) => Session::open_bytes(&name, data, &self.options_json, &self.control),
             None => Err(logsift_engine::Error::new(logsift_engine::Code::Internal, "open task ran twice")),
         })

@@ -6,7 +6,8 @@
 use crate::error::{Code, Error, Result};
 use crate::format::{self, Format, FormatKind, ParseCtx};
 use crate::index::{
-    interner_slot, Columns, FileIndex, Index, Interner, FLAG_MSG_ESCAPED, FLAG_MSG_LONG, FLAG_MULTILINE, NO_TS, LINE_MARK,
+    interner_slot, Columns, FileIndex, Index, Interner, FLAG_MSG_ESCAPED, FLAG_MSG_LONG, FLAG_MULTILINE, LINE_MARK,
+    NO_TS,
 };
 use crate::record::{Parsed, Span};
 use crate::source::{self, Source};
@@ -302,7 +303,8 @@ fn merge_chunk(index: &mut Index, out: ChunkOut) {
 
 /// Parses the lines of `data[start..end]` (newline-aligned) into chunk-local rows.
 fn index_chunk(data: &[u8], start: usize, end: usize, fmt: &Format) -> ChunkOut {
-    let mut out = ChunkOut { cols: Columns::default(), ids: Default::default(), lines: Vec::new(), newlines: 0, leading: false };
+    let mut out =
+        ChunkOut { cols: Columns::default(), ids: Default::default(), lines: Vec::new(), newlines: 0, leading: false };
     let approx = (end - start) / 160 + 16;
     out.lines.reserve(approx);
     out.cols.msg_start.reserve(approx);

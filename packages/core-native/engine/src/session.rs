@@ -11,8 +11,8 @@ use crate::search;
 use crate::templates::{self, Template, Templates};
 use serde::de::DeserializeOwned;
 use serde::{Deserialize, Serialize};
-use std::sync::OnceLock;
 use std::borrow::Cow;
+use std::sync::OnceLock;
 
 /// Open options as JSON (camelCase, every field optional; unknown fields are an error).
 #[derive(Deserialize, Default, Debug)]

@@ -31,7 +31,8 @@ fn diff_finds_the_incident_template_appearing() {
     let root = incident.root_cause_message.split_whitespace().take(3).collect::<Vec<_>>().join(" ");
     // The first root-cause record sits exactly at the boundary (bounds are inclusive), so the
     // template shows as appeared, or as changed with (nearly) all of its records after.
-    let listed: Vec<&Value> = d["appeared"].as_array().unwrap().iter().chain(d["changed"].as_array().unwrap()).collect();
+    let listed: Vec<&Value> =
+        d["appeared"].as_array().unwrap().iter().chain(d["changed"].as_array().unwrap()).collect();
     let hit = listed.iter().find(|t| t["pattern"].as_str().unwrap().contains(&root));
     let hit = hit.unwrap_or_else(|| panic!("the root cause template should be listed: {d}"));
     assert!(hit["countB"].as_u64().unwrap() > 10 * hit["countA"].as_u64().unwrap().max(1), "{hit}");

@@ -60,7 +60,6 @@ fn expected_ts(row: &HashMap<&str, &str>) -> i64 {
     civil_to_ns(y, mo, d, clk.0, clk.1, clk.2, clk.3).expect("valid ground-truth date")
 }
 
-
 struct Rates {
     rows: usize,
     ts: usize,

@@ -212,9 +212,14 @@ fn bottlenecks_by_threshold_and_share() {
 fn error_flow_finds_the_injected_root_cause() {
     let ix = data();
     let c = Cache::default();
-    let ErrorFlowResult::Tree(r) =
-        error_flow(&ix, &c, &all(&ix), &logsift_engine::templates::mine(&ix, &all(&ix)), &ErrorFlowArgs { id: Some("t1".into()), ..Default::default() }).unwrap()
-    else {
+    let ErrorFlowResult::Tree(r) = error_flow(
+        &ix,
+        &c,
+        &all(&ix),
+        &logsift_engine::templates::mine(&ix, &all(&ix)),
+        &ErrorFlowArgs { id: Some("t1".into()), ..Default::default() },
+    )
+    .unwrap() else {
         panic!("tree mode expected")
     };
     assert_eq!(r.root_causes.len(), 1);
@@ -227,9 +232,14 @@ fn error_flow_finds_the_injected_root_cause() {
     assert_eq!((r.impact.nodes, r.impact.error_nodes, r.impact.max_error_depth), (5, 2, Some(3)));
     assert_eq!(r.impact.concurrent_failures, 0, "s1 overlaps s3 but is its ancestor");
 
-    let ErrorFlowResult::Tree(r) =
-        error_flow(&ix, &c, &all(&ix), &logsift_engine::templates::mine(&ix, &all(&ix)), &ErrorFlowArgs { id: Some("t2".into()), ..Default::default() }).unwrap()
-    else {
+    let ErrorFlowResult::Tree(r) = error_flow(
+        &ix,
+        &c,
+        &all(&ix),
+        &logsift_engine::templates::mine(&ix, &all(&ix)),
+        &ErrorFlowArgs { id: Some("t2".into()), ..Default::default() },
+    )
+    .unwrap() else {
         panic!("tree mode expected")
     };
     assert_eq!(r.root_causes.iter().map(|x| x.node.name.as_str()).collect::<Vec<_>>(), vec!["a", "b"]);
@@ -247,9 +257,14 @@ fn error_flow_by_service_suggests_the_origin() {
     let ix = index(&[("logs/api.jsonl", a), ("logs/db.jsonl", b)]);
     let c = Cache::default();
     let services: BTreeMap<String, String> = [("db.jsonl".to_string(), "database".to_string())].into();
-    let ErrorFlowResult::Scope(r) =
-        error_flow(&ix, &c, &all(&ix), &logsift_engine::templates::mine(&ix, &all(&ix)), &ErrorFlowArgs { services: Some(services), ..Default::default() }).unwrap()
-    else {
+    let ErrorFlowResult::Scope(r) = error_flow(
+        &ix,
+        &c,
+        &all(&ix),
+        &logsift_engine::templates::mine(&ix, &all(&ix)),
+        &ErrorFlowArgs { services: Some(services), ..Default::default() },
+    )
+    .unwrap() else {
         panic!("scope mode expected")
     };
     assert_eq!(r.errors, 3);
@@ -260,8 +275,22 @@ fn error_flow_by_service_suggests_the_origin() {
     assert_eq!(r.suggested_origin.as_deref(), Some("database"));
     assert_eq!(r.services[0].first_error_message, "disk full");
     let bad: BTreeMap<String, String> = [("nope.log".to_string(), "x".to_string())].into();
-    let e = error_flow(&ix, &c, &all(&ix), &logsift_engine::templates::mine(&ix, &all(&ix)), &ErrorFlowArgs { services: Some(bad), ..Default::default() }).unwrap_err();
+    let e = error_flow(
+        &ix,
+        &c,
+        &all(&ix),
+        &logsift_engine::templates::mine(&ix, &all(&ix)),
+        &ErrorFlowArgs { services: Some(bad), ..Default::default() },
+    )
+    .unwrap_err();
     assert_eq!(e.code, Code::InvalidOption);
-    let e = error_flow(&ix, &c, &all(&ix), &logsift_engine::templates::mine(&ix, &all(&ix)), &ErrorFlowArgs { max_depth: Some(2), ..Default::default() }).unwrap_err();
+    let e = error_flow(
+        &ix,
+        &c,
+        &all(&ix),
+        &logsift_engine::templates::mine(&ix, &all(&ix)),
+        &ErrorFlowArgs { max_depth: Some(2), ..Default::default() },
+    )
+    .unwrap_err();
     assert_eq!(e.code, Code::InvalidOption);
 }

@@ -130,7 +130,13 @@ fn triage_overview_with_rising_errors() {
         })
         .collect();
     let ix = index(&[("app.jsonl", lines)]);
-    let r = triage(&ix, &all(&ix), &logsift_engine::templates::mine(&ix, &(0..ix.len() as u32).collect::<Vec<u32>>()), &TriageArgs::default()).unwrap();
+    let r = triage(
+        &ix,
+        &all(&ix),
+        &logsift_engine::templates::mine(&ix, &(0..ix.len() as u32).collect::<Vec<u32>>()),
+        &TriageArgs::default(),
+    )
+    .unwrap();
     assert_eq!(r.entries, 360);
     assert_eq!(r.errors, 40);
     assert_eq!(r.trend, "rising");

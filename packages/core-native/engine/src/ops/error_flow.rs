@@ -14,8 +14,8 @@
 //! nothing emerges (the scope starts inside the incident), the earliest error is suggested.
 
 use super::hierarchy::{build_tree, node_out, HierarchyArgs, NodeOut};
-use super::timeline::ServiceMap;
 use super::templates::Templates;
+use super::timeline::ServiceMap;
 use super::{bucket_ns, is_error, ts_range, Cache, KindMatch};
 use crate::error::Result;
 use crate::index::{Index, NO_TS};
@@ -406,11 +406,13 @@ fn scope_flow(ix: &Index, scope: &[u32], templates: &dyn Templates, args: &Error
     let (suggested_origin, reason) = match (emerging.first(), services.as_slice()) {
         (Some(m), _) => {
             let pattern = m.pattern.as_deref().unwrap_or("?");
-            let then = emerging
-                .iter()
-                .find(|o| o.service != m.service)
-                .map_or(String::new(), |o| format!(", {:.0} ms before {} starts failing", super::ms(o.first_ns - m.first_ns), o.service));
-            (Some(m.service.clone()), Some(format!("earliest new error: \"{pattern}\" at {} ({} times){then}", m.first, m.count)))
+            let then = emerging.iter().find(|o| o.service != m.service).map_or(String::new(), |o| {
+                format!(", {:.0} ms before {} starts failing", super::ms(o.first_ns - m.first_ns), o.service)
+            });
+            (
+                Some(m.service.clone()),
+                Some(format!("earliest new error: \"{pattern}\" at {} ({} times){then}", m.first, m.count)),
+            )
         }
         (None, []) => (None, None),
         (None, [only]) => (Some(only.service.clone()), Some("the only service with errors".to_string())),
@@ -422,7 +424,12 @@ fn scope_flow(ix: &Index, scope: &[u32], templates: &dyn Templates, args: &Error
             (Some(a.service.clone()), Some(format!("first error at {gap} (no error template emerges in this scope)")))
         }
     };
-    Ok(ScopeErrorFlow { errors: errors.len(), bucket_ms: bucket.map(super::ms), services, emerging, suggested_origin, reason })
+    Ok(ScopeErrorFlow {
+        errors: errors.len(),
+        bucket_ms: bucket.map(super::ms),
+        services,
+        emerging,
+        suggested_origin,
+        reason,
+    })
 }
-
-

@@ -185,7 +185,8 @@ pub fn triage(ix: &Index, scope: &[u32], templates: &dyn Templates, args: &Triag
         .collect();
     // Most affected services and threads (by errors, then volume).
     let svc = ServiceMap::new(ix, None)?;
-    let mut emerging_errors = super::error_flow::emerging_errors(ix, &errors, templates, |e| svc.name(ix, svc.key(ix, e)));
+    let mut emerging_errors =
+        super::error_flow::emerging_errors(ix, &errors, templates, |e| svc.name(ix, svc.key(ix, e)));
     emerging_errors.truncate(top);
     let mut svc_acc: FxHashMap<(u32, usize), (usize, usize)> = FxHashMap::default();
     let tn = ix.interner(IdKind::Thread).count();

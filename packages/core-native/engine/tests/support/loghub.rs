@@ -41,7 +41,6 @@ pub fn read_csv(text: &str) -> Vec<Vec<String>> {
     rows
 }
 
-
 /// The loghub corpus: `LOGHUB_DIR`, else `shared/corpus/loghub` beside the repository clone.
 pub fn corpus_dir() -> Option<PathBuf> {
     let dir = match std::env::var_os("LOGHUB_DIR") {
