@@ -98,3 +98,15 @@ export const SOURCES_ARG = {
   variadic: true,
   required: false,
 };
+
+/** The id of a tree (hierarchy, bottlenecks) and its kind. */
+export const TREE_ID_FLAGS: FlagDef[] = [
+  { name: 'id', type: 'string', group: 'command', valueName: 'value', required: true, description: 'the trace, request, span or thread id' },
+  { name: 'kind', type: 'string', group: 'command', choices: ['request', 'trace', 'span', 'thread'], description: 'what the id is (default: detected)' },
+];
+
+/** `--kind` as an api option, when given. */
+export function kindOption(options: Record<string, unknown>): { kind?: 'request' | 'trace' | 'span' | 'thread' } {
+  const kind = options['kind'];
+  return typeof kind === 'string' ? { kind: kind as 'request' | 'trace' | 'span' | 'thread' } : {};
+}

@@ -32,4 +32,16 @@ describe('investigation commands take the query flags as their scope', () => {
     expect(bad.code).toBe(2);
     expect(bad.json).toMatchObject({ ok: false, error: { code: 'INVALID_REGEX' } });
   });
+
+  it('compare takes the scope too', () => {
+    const ids = logsift(['ids', services, '--kind', 'request', '-n', '2']).json['data'] as { kinds: { ids: { id: string }[] }[] };
+    const [a, b] = (ids.kinds[0]?.ids ?? []).map((i) => i.id);
+    const all = logsift(['compare', services, '--a', a as string, '--b', b as string]);
+    const infos = logsift(['compare', services, '--a', a as string, '--b', b as string, '--level', 'info']);
+    type Side = { entries: number };
+    const n = (r: typeof all) => (r.json['data'] as { comparison: { a: Side } }).comparison.a.entries;
+    expect(all.code).toBe(0);
+    expect(n(infos)).toBeGreaterThan(0);
+    expect(n(infos)).toBeLessThan(n(all));
+  });
 });

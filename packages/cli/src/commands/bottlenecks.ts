@@ -1,5 +1,5 @@
 import type { BottlenecksResult } from '@logsift/api';
-import { OUTPUT_FLAGS, SOURCE_FLAGS, SOURCES_ARG, QUERY_FLAGS } from '../flags.js';
+import { OUTPUT_FLAGS, SOURCE_FLAGS, SOURCES_ARG, QUERY_FLAGS, TREE_ID_FLAGS, kindOption } from '../flags.js';
 import { colors, keyValues, table } from '../render.js';
 import { toScope } from '../query.js';
 import type { CommandDef } from '../spec.js';
@@ -12,8 +12,7 @@ export const bottlenecksCommand: CommandDef = {
   flags: [
     ...SOURCE_FLAGS,
     ...QUERY_FLAGS,
-    { name: 'id', type: 'string', group: 'command', valueName: 'value', required: true, description: 'the trace, request, span or thread id' },
-    { name: 'kind', type: 'string', group: 'command', choices: ['request', 'trace', 'span', 'thread'], description: 'what the id is (default: detected)' },
+    ...TREE_ID_FLAGS,
     { name: 'threshold-ms', type: 'integer', group: 'command', min: 0, valueName: 'ms', description: 'keep nodes lasting at least this long' },
     { name: 'limit', short: 'n', type: 'integer', group: 'paging', min: 0, valueName: 'n', default: 20, description: 'at most n nodes' },
     ...OUTPUT_FLAGS,
@@ -26,7 +25,7 @@ export const bottlenecksCommand: CommandDef = {
     const result = await inv.bottlenecks(
       String(o['id']),
       {
-        ...(typeof o['kind'] === 'string' ? { kind: o['kind'] as 'request' | 'trace' | 'span' | 'thread' } : {}),
+        ...kindOption(o),
         ...(typeof o['thresholdMs'] === 'number' ? { thresholdMs: o['thresholdMs'] } : {}),
         limit: Number(o['limit']),
         ...toScope(o),

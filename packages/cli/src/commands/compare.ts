@@ -1,4 +1,5 @@
-import { OUTPUT_FLAGS, SOURCE_FLAGS, SOURCES_ARG } from '../flags.js';
+import { OUTPUT_FLAGS, QUERY_FLAGS, SOURCE_FLAGS, SOURCES_ARG } from '../flags.js';
+import { toScope } from '../query.js';
 import { generic } from '../render.js';
 import type { CommandDef } from '../spec.js';
 
@@ -9,6 +10,7 @@ export const compareCommand: CommandDef = {
   args: [SOURCES_ARG],
   flags: [
     ...SOURCE_FLAGS,
+    ...QUERY_FLAGS,
     { name: 'a', type: 'string', group: 'command', valueName: 'id', required: true, description: 'the first id (e.g. a good request)' },
     { name: 'b', type: 'string', group: 'command', valueName: 'id', required: true, description: 'the second id (e.g. a failing request)' },
     { name: 'kind', type: 'string', group: 'command', choices: ['request', 'trace', 'span', 'thread'], description: 'id kind of both (default: detected)' },
@@ -19,7 +21,7 @@ export const compareCommand: CommandDef = {
   run: async (ctx) => {
     const inv = await ctx.open();
     const o = ctx.options;
-    const result = await inv.compare(String(o['a']), String(o['b']), typeof o['kind'] === 'string' ? { kind: o['kind'] } : {}, { signal: ctx.signal });
+    const result = await inv.compare(String(o['a']), String(o['b']), { ...(typeof o['kind'] === 'string' ? { kind: o['kind'] } : {}), ...toScope(o) }, { signal: ctx.signal });
     return { data: result, found: true };
   },
   text: (data, ctx) => generic(data, ctx),

@@ -1,5 +1,5 @@
 import type { HierarchyNode, HierarchyResult, HierarchyTree } from '@logsift/api';
-import { OUTPUT_FLAGS, SOURCE_FLAGS, SOURCES_ARG, QUERY_FLAGS } from '../flags.js';
+import { OUTPUT_FLAGS, SOURCE_FLAGS, SOURCES_ARG, QUERY_FLAGS, TREE_ID_FLAGS, kindOption } from '../flags.js';
 import { colors, keyValues } from '../render.js';
 import { toScope } from '../query.js';
 import type { CommandDef, RenderContext } from '../spec.js';
@@ -27,8 +27,7 @@ export const hierarchyCommand: CommandDef = {
   flags: [
     ...SOURCE_FLAGS,
     ...QUERY_FLAGS,
-    { name: 'id', type: 'string', group: 'command', valueName: 'value', required: true, description: 'the trace, request, span or thread id' },
-    { name: 'kind', type: 'string', group: 'command', choices: ['request', 'trace', 'span', 'thread'], description: 'what the id is (default: detected)' },
+    ...TREE_ID_FLAGS,
     { name: 'depth', type: 'integer', group: 'command', min: 0, valueName: 'n', description: 'deepest level kept (root = 0)' },
     ...OUTPUT_FLAGS,
   ],
@@ -39,7 +38,7 @@ export const hierarchyCommand: CommandDef = {
     const o = ctx.options;
     const result = await inv.hierarchy(
       String(o['id']),
-      { ...(typeof o['kind'] === 'string' ? { kind: o['kind'] as 'request' | 'trace' | 'span' | 'thread' } : {}), ...(typeof o['depth'] === 'number' ? { maxDepth: o['depth'] } : {}), ...toScope(o) },
+      { ...kindOption(o), ...(typeof o['depth'] === 'number' ? { maxDepth: o['depth'] } : {}), ...toScope(o) },
       { signal: ctx.signal },
     );
     return { data: result, summary: { id: result.id, kind: result.kind, nodes: result.nodeCount, edges: result.edges }, found: result.nodeCount > 0 };
