@@ -56,7 +56,8 @@ describe('exportToSqlite', () => {
     const first = rows(dbPath, 'SELECT time, timestamp_ns FROM entries WHERE line = 2 AND file LIKE ?', '%app.jsonl')[0]!;
     expect(first.time).toBe('2024-01-01T00:00:00.007001000Z');
     const db = new Database(dbPath, { readonly: true });
-    const ns = db.prepare('SELECT timestamp_ns FROM entries WHERE id = 2').safeIntegers(true).get() as { timestamp_ns: bigint };
+    // (by file and line: the order of files depends on where the temporary directory is)
+    const ns = db.prepare('SELECT timestamp_ns FROM entries WHERE line = 2 AND file LIKE ?').safeIntegers(true).get('%app.jsonl') as { timestamp_ns: bigint };
     db.close();
     expect(ns.timestamp_ns).toBe(1_704_067_200_007_001_000n);
 
