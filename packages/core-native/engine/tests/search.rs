@@ -212,3 +212,37 @@ fn aggregations_and_select() {
     assert_eq!(ids.len(), 12);
     assert!(ids.windows(2).all(|w| w[0] < w[1]));
 }
+
+/// Both ways of finding text (whole-buffer anchor scan, per-survivor message search) agree
+/// with a plain per-record check: only the message counts (not other fields), any case,
+/// every level filter from none (whole-buffer) to very selective (per-survivor).
+#[test]
+fn text_scan_strategies_agree_with_a_plain_check() {
+    let levels = ["debug", "info", "warn", "error", "fatal"];
+    let words = ["TimeOut after 3ms", "all good", "timeouts rising", "no time out", "xtimeoutx"];
+    let mut data = String::new();
+    let mut expect: Vec<(u8, bool)> = Vec::new();
+    for i in 0..3000u32 {
+        let lvl = levels[(i * 7 % 23 % 5) as usize];
+        let msg = words[(i * 13 % 11 % 5) as usize];
+        // A long field holding the term outside the message: must never count.
+        let pad = if i % 3 == 0 { "timeout".repeat(20) } else { "z".repeat(140) };
+        data.push_str(&format!(
+            "{{\"time\":\"{}\",\"level\":\"{lvl}\",\"note\":\"{pad}\",\"msg\":\"{msg} #{i}\"}}\n",
+            at(i % 3600)
+        ));
+        expect.push(((i * 7 % 23 % 5) as u8, msg.to_ascii_lowercase().contains("timeout")));
+    }
+    let ix = build(vec![Source::from_bytes("s.jsonl", data.into_bytes()).unwrap()], &OpenOptions::default(), &Control::default())
+        .unwrap();
+    let want = |min: u8| expect.iter().filter(|&&(l, hit)| l >= min && hit).count() as u64;
+    assert_eq!(total(&ix, r#"{"text":"timeout"}"#), want(0));
+    assert_eq!(total(&ix, r#"{"text":"TIMEOUT","minLevel":"info"}"#), want(1));
+    assert_eq!(total(&ix, r#"{"text":"timeout","minLevel":"warn"}"#), want(2));
+    assert_eq!(total(&ix, r#"{"text":"timeOut","minLevel":"fatal"}"#), want(4));
+    assert_eq!(total(&ix, r#"{"text":"timeout","level":"fatal","after":"2024-01-01T00:00:00Z"}"#), want(4));
+    // The first page is the same whichever way its candidates were found.
+    let r = run(&ix, r#"{"text":"timeout","minLevel":"fatal"}"#, PageOptions { limit: Some(5), ..Default::default() });
+    assert_eq!(r.entries.len(), 5);
+    assert!(r.entries.iter().all(|h| h.entry.level == "FATAL" && h.entry.message.to_lowercase().contains("timeout")));
+}

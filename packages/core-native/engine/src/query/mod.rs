@@ -7,7 +7,7 @@
 mod compile;
 mod fields;
 mod parse;
-mod text;
+pub mod text;
 mod timespec;
 
 pub use compile::{Compiled, IdFilter};

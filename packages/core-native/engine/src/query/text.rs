@@ -15,14 +15,22 @@ pub enum Finder {
     Many(AhoCorasick),
 }
 
+/// One ASCII term in any case. Candidates are found 16 positions at a time by testing two
+/// rare bytes of the term at their offsets (case folded by OR-ing 0x20 into letters), then
+/// verified: a pair of rare bytes gives far fewer false candidates than one (`m` alone is
+/// common in logs: `12ms`), and the test costs the same on a 60-byte message as in a
+/// whole-buffer scan.
 #[derive(Clone, Debug)]
 pub struct Folded {
+    /// Lowercase.
     needle: Vec<u8>,
-    rare_at: usize,
-    rare: (u8, u8),
+    /// The two probe positions, their fold masks (0x20 for letters) and folded targets.
+    at: [usize; 2],
+    fold: [u8; 2],
+    want: [u8; 2],
 }
 
-/// How common a byte is in log text (lower = rarer), for picking the byte to search for.
+/// How common a byte is in log text (lower = rarer), for picking the bytes to search for.
 fn commonness(b: u8) -> u8 {
     const LETTERS: &[u8] = b"etaoinsrhldcumfpgwybvkxjqz";
     match b.to_ascii_lowercase() {
@@ -37,28 +45,66 @@ fn commonness(b: u8) -> u8 {
 impl Folded {
     fn new(term: &str) -> Folded {
         let needle = term.as_bytes().to_ascii_lowercase();
-        let rare_at = (0..needle.len()).min_by_key(|&i| commonness(needle[i])).unwrap_or(0);
-        let c = needle[rare_at];
-        Folded { rare: (c, c.to_ascii_uppercase()), needle, rare_at }
+        let n = needle.len();
+        let first = (0..n).min_by_key(|&i| commonness(needle[i])).unwrap_or(0);
+        // The second probe: the rarest other byte value (another position at worst).
+        let second = (0..n)
+            .filter(|&i| i != first)
+            .min_by_key(|&i| (needle[i] == needle[first], commonness(needle[i])))
+            .unwrap_or(first);
+        let at = [first, second];
+        let fold = at.map(|i| if needle[i].is_ascii_lowercase() { 0x20 } else { 0 });
+        let want = [needle[at[0]] | fold[0], needle[at[1]] | fold[1]];
+        Folded { needle, at, fold, want }
+    }
+
+    #[inline]
+    fn probe(&self, hay: &[u8], i: usize) -> bool {
+        (hay[i + self.at[0]] | self.fold[0]) == self.want[0]
+            && (hay[i + self.at[1]] | self.fold[1]) == self.want[1]
+            && hay[i..i + self.needle.len()].eq_ignore_ascii_case(&self.needle)
     }
 
     #[inline]
     fn find(&self, hay: &[u8]) -> Option<(usize, usize)> {
         let n = self.needle.len();
-        let mut from = self.rare_at;
-        while from < hay.len() {
-            let j = from + memchr::memchr2(self.rare.0, self.rare.1, &hay[from..])?;
-            let start = j - self.rare_at;
-            if let Some(window) = hay.get(start..start + n) {
-                if window.eq_ignore_ascii_case(&self.needle) {
-                    return Some((start, start + n));
-                }
-            } else {
-                return None;
-            }
-            from = j + 1;
+        if hay.len() < n {
+            return None;
         }
-        None
+        // Candidate starts are 0..=last; a probe at start i reads hay[i + at], at < n.
+        let last = hay.len() - n;
+        #[allow(unused_mut)]
+        let mut i = 0;
+        #[cfg(target_arch = "x86_64")]
+        {
+            use std::arch::x86_64::*;
+            // SAFETY: SSE2 is part of the x86_64 baseline. Every load reads 16 bytes from
+            // hay[i + at..]; the loop runs only while i + 15 <= last, so the last byte read is
+            // at most last + at <= hay.len() - n + n - 1 < hay.len().
+            unsafe {
+                let want = self.want.map(|w| _mm_set1_epi8(w as i8));
+                let fold = self.fold.map(|f| _mm_set1_epi8(f as i8));
+                let p = hay.as_ptr();
+                while i + 15 <= last {
+                    let a = _mm_loadu_si128(p.add(i + self.at[0]) as *const __m128i);
+                    let b = _mm_loadu_si128(p.add(i + self.at[1]) as *const __m128i);
+                    let eq = _mm_and_si128(
+                        _mm_cmpeq_epi8(_mm_or_si128(a, fold[0]), want[0]),
+                        _mm_cmpeq_epi8(_mm_or_si128(b, fold[1]), want[1]),
+                    );
+                    let mut mask = _mm_movemask_epi8(eq) as u32;
+                    while mask != 0 {
+                        let j = i + mask.trailing_zeros() as usize;
+                        if hay[j..j + n].eq_ignore_ascii_case(&self.needle) {
+                            return Some((j, j + n));
+                        }
+                        mask &= mask - 1;
+                    }
+                    i += 16;
+                }
+            }
+        }
+        (i..=last).find(|&j| self.probe(hay, j)).map(|j| (j, j + n))
     }
 }
 
@@ -165,6 +211,12 @@ impl TextMatcher {
         self.groups.first()
     }
 
+    /// True when the anchor is the whole text condition (no other group, exclusion or regex):
+    /// an anchor occurrence inside a record's searched text is then a match by itself.
+    pub fn anchor_only(&self) -> bool {
+        self.groups.len() == 1 && self.exclude.is_none() && self.regexes.is_empty()
+    }
+
     /// Whether the searched text of a record (given as up to two parts) matches.
     #[inline]
     pub fn matches(&self, parts: &[&[u8]]) -> bool {
@@ -238,5 +290,42 @@ mod tests {
         let e = compile_regex("ab(c").unwrap_err();
         assert_eq!(e.code, Code::InvalidRegex);
         assert!(e.message.contains("position 2"), "{}", e.message);
+    }
+}
+
+#[cfg(test)]
+mod folded_tests {
+    use super::*;
+
+    /// The SIMD pair probe finds exactly what a plain lowercase search finds, at every
+    /// position and length (block edges, the scalar tail), letters and other bytes alike.
+    #[test]
+    fn folded_matches_a_plain_search() {
+        let mut rng = 7u64;
+        let mut next = || {
+            rng ^= rng << 13;
+            rng ^= rng >> 7;
+            rng ^= rng << 17;
+            rng
+        };
+        let alphabet = b"tTiImMeEoOuU-_@`[{ 9";
+        for term in ["timeout", "Time-Out", "e", "m@", "ou", "[timeout]"] {
+            let f = Folded::new(term);
+            let needle = term.to_ascii_lowercase().into_bytes();
+            for len in 0..90usize {
+                for _ in 0..20 {
+                    let mut hay: Vec<u8> = (0..len).map(|_| alphabet[next() as usize % alphabet.len()]).collect();
+                    if len >= needle.len() && next() % 2 == 0 {
+                        let at = next() as usize % (len - needle.len() + 1);
+                        for (k, &b) in term.as_bytes().iter().enumerate() {
+                            hay[at + k] = if next() % 2 == 0 { b.to_ascii_uppercase() } else { b };
+                        }
+                    }
+                    let lower = hay.to_ascii_lowercase();
+                    let want = memchr::memmem::find(&lower, &needle).map(|s| (s, s + needle.len()));
+                    assert_eq!(f.find(&hay), want, "{term} in {:?}", String::from_utf8_lossy(&hay));
+                }
+            }
+        }
     }
 }
