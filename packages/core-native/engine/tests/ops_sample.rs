@@ -141,3 +141,24 @@ fn bad_options_are_errors() {
     .unwrap_err();
     assert_eq!(e.code, Code::InvalidOption);
 }
+
+/// The scope passes run in parallel chunks: on 40K records (ten chunks or more) every strategy
+/// picks exactly what it picks on one thread, coverage included.
+#[test]
+fn parallel_passes_pick_what_one_thread_picks() {
+    let lines: Vec<String> = (0..40_000i64)
+        .map(|i| {
+            let level = ["info", "warn", "error", "debug"][(i * 7 % 13 % 4) as usize];
+            let msg = format!("step {} of job {}", i % 17, i % 5);
+            rec(i * 37 % 50_000 * 10, level, &msg, &[("thread", &format!("t{}", i * 11 % 97))])
+        })
+        .collect();
+    let ix = index(&[("big.jsonl", lines)]);
+    let one = rayon::ThreadPoolBuilder::new().num_threads(1).build().unwrap();
+    for strategy in [Strategy::Diverse, Strategy::Chronological, Strategy::Errors, Strategy::Head] {
+        let many = run(&ix, strategy, 50, None);
+        let single = one.install(|| run(&ix, strategy, 50, None));
+        assert_eq!(many, single, "{strategy:?}");
+        assert_eq!(many.items.len(), 50);
+    }
+}

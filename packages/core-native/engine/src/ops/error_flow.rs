@@ -162,7 +162,7 @@ pub fn emerging_errors(
     let tids = templates.ids(errors);
     // template id → (first (ts, entry), count)
     let mut first: BTreeMap<u32, ((i64, u32), usize)> = BTreeMap::new();
-    for (&e, &t) in errors.iter().zip(&tids) {
+    for (&e, &t) in errors.iter().zip(tids.iter()) {
         let ts = ix.cols.ts[e as usize];
         if ts == NO_TS {
             continue;

@@ -19,6 +19,7 @@ use crate::index::{Index, NO_TS};
 use crate::level;
 use crate::record::IdKind;
 use crate::time;
+use rayon::prelude::*;
 use rustc_hash::FxHashSet;
 use serde::{Deserialize, Serialize};
 
@@ -134,6 +135,26 @@ fn level_bucket(sev: u8) -> usize {
     }
 }
 
+/// Folds positions `0..n` in chunks on every core and merges the partial results in order
+/// (a merge sees the earlier chunk first, so "first position" merges are a plain min).
+fn par_fold<T: Send>(
+    n: usize,
+    init: impl Fn() -> T + Sync + Send,
+    fold: impl Fn(&mut T, std::ops::Range<usize>) + Sync + Send,
+    merge: impl Fn(T, T) -> T + Sync + Send,
+) -> T {
+    let chunk = (n / (rayon::current_num_threads() * 4)).max(4096);
+    let ranges: Vec<std::ops::Range<usize>> = (0..n).step_by(chunk).map(|s| s..(s + chunk).min(n)).collect();
+    ranges
+        .into_par_iter()
+        .map(|r| {
+            let mut t = init();
+            fold(&mut t, r);
+            t
+        })
+        .reduce(&init, merge)
+}
+
 /// Distinct non-zero values of a u32 column over entries, with a bitmap (no hashing).
 fn distinct(col: &[u32], ids: usize, entries: impl Iterator<Item = u32>) -> usize {
     let mut bits = vec![0u64; ids / 64 + 1];
@@ -169,24 +190,41 @@ fn coverage(ix: &Index, scope: &[u32], tids: &[u32], picked: &[(usize, String)])
         let mut seen = vec![false; tpl_n];
         v.filter(|&t| !std::mem::replace(&mut seen[t as usize], true)).count()
     };
-    // Totals in one fused pass over the scope (four columns, flags per value).
-    let mut lv = [false; 7];
-    let (mut th, mut sv, mut tp) = (vec![false; tn], vec![false; sn], vec![false; tpl_n]);
-    for (&e, &t) in scope.iter().zip(tids) {
-        let i = e as usize;
-        lv[level_bucket(ix.cols.level[i])] = true;
-        th[tc[i] as usize] = true;
-        sv[sc[i] as usize] = true;
-        tp[t as usize] = true;
-    }
-    let count = |v: &[bool]| v.iter().skip(1).filter(|&&b| b).count();
+    // Totals in one fused pass over the scope (four columns, a bit per value), split across
+    // the cores.
+    let words = |n: usize| vec![0u64; n / 64 + 1];
+    let set = |w: &mut [u64], v: usize| w[v / 64] |= 1 << (v % 64);
+    let (lv, th, sv, tp) = par_fold(
+        scope.len(),
+        || ([false; 7], words(tn), words(sn), words(tpl_n)),
+        |acc, r| {
+            for p in r {
+                let i = scope[p] as usize;
+                acc.0[level_bucket(ix.cols.level[i])] = true;
+                set(&mut acc.1, tc[i] as usize);
+                set(&mut acc.2, sc[i] as usize);
+                set(&mut acc.3, tids[p] as usize);
+            }
+        },
+        |mut a, b| {
+            for k in 0..7 {
+                a.0[k] |= b.0[k];
+            }
+            for (x, y) in [(&mut a.1, &b.1), (&mut a.2, &b.2), (&mut a.3, &b.3)] {
+                x.iter_mut().zip(y).for_each(|(x, y)| *x |= y);
+            }
+            a
+        },
+    );
+    // Bits set, less id 0 (no thread / service) where it is set.
+    let count = |w: &[u64]| w.iter().map(|x| x.count_ones() as usize).sum::<usize>() - (w[0] & 1) as usize;
     Coverage {
         levels: Covered { covered: levels(&mut sample.iter().copied()), total: lv.iter().filter(|&&b| b).count() },
         threads: Covered { covered: distinct(tc, tn, sample.iter().copied()), total: count(&th) },
         services: Covered { covered: distinct(sc, sn, sample.iter().copied()), total: count(&sv) },
         templates: Covered {
             covered: distinct_t(&mut picked.iter().map(|&(p, _)| tids[p])),
-            total: tp.iter().filter(|&&b| b).count(),
+            total: tp.iter().map(|x| x.count_ones() as usize).sum(),
         },
     }
 }
@@ -251,7 +289,20 @@ fn random(n: usize, k: usize, seed: u64) -> Vec<(usize, String)> {
 }
 
 fn chronological(ix: &Index, scope: &[u32], k: usize) -> Result<Vec<(usize, String)>> {
-    let Some((lo, hi)) = ts_range(ix, scope.iter().copied()) else {
+    let range = par_fold(
+        scope.len(),
+        || None,
+        |acc: &mut Option<(i64, i64)>, r| {
+            if let Some((a, b)) = ts_range(ix, scope[r].iter().copied()) {
+                *acc = Some(acc.map_or((a, b), |(x, y)| (x.min(a), y.max(b))));
+            }
+        },
+        |a, b| match (a, b) {
+            (Some((a0, a1)), Some((b0, b1))) => Some((a0.min(b0), a1.max(b1))),
+            (x, None) | (None, x) => x,
+        },
+    );
+    let Some((lo, hi)) = range else {
         return Err(Error::new(Code::InvalidOption, "chronological sampling needs timestamps; the scope has none"));
     };
     // Slot centers computed once; per entry only a float multiply (no 128-bit division).
@@ -259,18 +310,28 @@ fn chronological(ix: &Index, scope: &[u32], k: usize) -> Result<Vec<(usize, Stri
     let k128 = k as i128;
     let centers: Vec<i64> = (0..k).map(|s| (lo as i128 + (2 * s as i128 + 1) * span / (2 * k128)) as i64).collect();
     let per_ns = k as f64 / span as f64;
-    let mut best: Vec<(u64, usize)> = vec![(u64::MAX, usize::MAX); k];
-    for (p, &e) in scope.iter().enumerate() {
-        let t = ix.cols.ts[e as usize];
-        if t == NO_TS {
-            continue;
-        }
-        let slot = (((t - lo) as f64 * per_ns) as usize).min(k - 1);
-        let d = t.abs_diff(centers[slot]);
-        if d < best[slot].0 {
-            best[slot] = (d, p);
-        }
-    }
+    let best = par_fold(
+        scope.len(),
+        || vec![(u64::MAX, usize::MAX); k],
+        |best, r| {
+            for p in r {
+                let t = ix.cols.ts[scope[p] as usize];
+                if t == NO_TS {
+                    continue;
+                }
+                let slot = (((t - lo) as f64 * per_ns) as usize).min(k - 1);
+                let d = t.abs_diff(centers[slot]);
+                if d < best[slot].0 {
+                    best[slot] = (d, p);
+                }
+            }
+        },
+        // Ties keep the earlier position, as a serial pass would.
+        |mut a, b| {
+            a.iter_mut().zip(b).for_each(|(x, y)| *x = (*x).min(y));
+            a
+        },
+    );
     Ok(best
         .iter()
         .enumerate()
@@ -280,7 +341,15 @@ fn chronological(ix: &Index, scope: &[u32], k: usize) -> Result<Vec<(usize, Stri
 }
 
 fn errors(ix: &Index, scope: &[u32], k: usize) -> Vec<(usize, String)> {
-    let errs: Vec<usize> = (0..scope.len()).filter(|&p| is_error(ix.cols.level[scope[p] as usize])).collect();
+    let errs: Vec<usize> = par_fold(
+        scope.len(),
+        Vec::new,
+        |v, r| v.extend(r.filter(|&p| is_error(ix.cols.level[scope[p] as usize]))),
+        |mut a, b| {
+            a.extend(b);
+            a
+        },
+    );
     let keep = k.div_ceil(2).max(1);
     let chosen: Vec<usize> = if errs.len() * 2 <= k {
         errs
@@ -308,45 +377,67 @@ fn diverse(ix: &Index, scope: &[u32], tids: &[u32], k: usize, templates: &dyn Te
     let n = scope.len();
     let tcount = tids.iter().copied().max().map_or(0, |m| m as usize + 1);
     let (tcol, tn) = (&ix.cols.ids[IdKind::Thread as usize], ix.interner(IdKind::Thread).count());
-    // First position and count per level bucket, template and thread: one pass.
-    let mut lvl_first = [usize::MAX; 7];
-    let mut lvl_count = [0usize; 7];
-    let mut tpl_first = vec![usize::MAX; tcount];
-    let mut tpl_count = vec![0u32; tcount];
-    let mut thr_first = vec![usize::MAX; tn];
-    let mut thr_count = vec![0u32; tn];
-    for (p, &e) in scope.iter().enumerate() {
-        let lb = level_bucket(ix.cols.level[e as usize]);
-        lvl_count[lb] += 1;
-        if lvl_first[lb] == usize::MAX {
-            lvl_first[lb] = p;
-        }
-        let t = tids[p] as usize;
-        tpl_count[t] += 1;
-        if tpl_first[t] == usize::MAX {
-            tpl_first[t] = p;
-        }
-        let th = tcol[e as usize] as usize;
-        if th != 0 {
-            thr_count[th] += 1;
-            if thr_first[th] == usize::MAX {
-                thr_first[th] = p;
-            }
-        }
+    // First position and count per level bucket, template and thread: one pass, split
+    // across the cores (chunks merge in order: first = min, counts add).
+    struct Firsts {
+        lvl_first: [usize; 7],
+        lvl_count: [usize; 7],
+        tpl_first: Vec<usize>,
+        tpl_count: Vec<u32>,
+        thr_first: Vec<usize>,
+        thr_count: Vec<u32>,
     }
+    let f = par_fold(
+        n,
+        || Firsts {
+            lvl_first: [usize::MAX; 7],
+            lvl_count: [0; 7],
+            tpl_first: vec![usize::MAX; tcount],
+            tpl_count: vec![0; tcount],
+            thr_first: vec![usize::MAX; tn],
+            thr_count: vec![0; tn],
+        },
+        |f, r| {
+            for p in r {
+                let e = scope[p] as usize;
+                let lb = level_bucket(ix.cols.level[e]);
+                f.lvl_count[lb] += 1;
+                f.lvl_first[lb] = f.lvl_first[lb].min(p);
+                let t = tids[p] as usize;
+                f.tpl_count[t] += 1;
+                f.tpl_first[t] = f.tpl_first[t].min(p);
+                let th = tcol[e] as usize;
+                if th != 0 {
+                    f.thr_count[th] += 1;
+                    f.thr_first[th] = f.thr_first[th].min(p);
+                }
+            }
+        },
+        |mut a, b| {
+            for k in 0..7 {
+                a.lvl_first[k] = a.lvl_first[k].min(b.lvl_first[k]);
+                a.lvl_count[k] += b.lvl_count[k];
+            }
+            a.tpl_first.iter_mut().zip(&b.tpl_first).for_each(|(x, y)| *x = (*x).min(*y));
+            a.tpl_count.iter_mut().zip(&b.tpl_count).for_each(|(x, y)| *x += y);
+            a.thr_first.iter_mut().zip(&b.thr_first).for_each(|(x, y)| *x = (*x).min(*y));
+            a.thr_count.iter_mut().zip(&b.thr_count).for_each(|(x, y)| *x += y);
+            a
+        },
+    );
+    let Firsts { lvl_first, lvl_count, tpl_first, tpl_count, thr_first, thr_count } = f;
     struct Picker {
-        taken: Vec<bool>,
+        taken: FxHashSet<usize>,
         tpl_seen: Vec<bool>,
         thr_seen: Vec<bool>,
         out: Vec<(usize, String)>,
     }
     let mut pk =
-        Picker { taken: vec![false; n], tpl_seen: vec![false; tcount], thr_seen: vec![false; tn], out: Vec::new() };
+        Picker { taken: FxHashSet::default(), tpl_seen: vec![false; tcount], thr_seen: vec![false; tn], out: Vec::new() };
     let take = |pk: &mut Picker, p: usize, reason: String| {
-        if pk.taken[p] {
+        if !pk.taken.insert(p) {
             return;
         }
-        pk.taken[p] = true;
         pk.tpl_seen[tids[p] as usize] = true;
         pk.thr_seen[tcol[scope[p] as usize] as usize] = true;
         pk.out.push((p, reason));
