@@ -251,7 +251,7 @@ impl Plan<'_> {
         }
         let (ix, q) = (self.ix, self.q);
         match q.text.anchor() {
-            Some(anchor) if self.whole_scan_cheaper(file, lo, hi) => self.scan_anchor(anchor, file, lo, hi, p),
+            Some(anchor) if self.whole_scan_cheaper(anchor, file, lo, hi) => self.scan_anchor(anchor, file, lo, hi, p),
             _ if q.columns_only() => q.for_each_column_match(ix, file, lo, hi, |e| self.record(p, e, file)),
             _ => {
                 // Column survivors in batches: a batch's messages are prefetched while the
@@ -287,14 +287,16 @@ impl Plan<'_> {
     /// bytes scanned: the whole buffer (SIMD memmem, every byte of every record), or each
     /// column survivor's searched text (message only, but a fixed cost per record for
     /// locating it and starting a search). Counting survivors is one pass over the columns.
-    fn whole_scan_cheaper(&self, file: usize, lo: u32, hi: u32) -> bool {
+    fn whole_scan_cheaper(&self, anchor: &Finder, file: usize, lo: u32, hi: u32) -> bool {
         // The fixed cost of testing one record, in bytes of whole-buffer scanning. Measured at
         // 1M entries: a survivor costs ~60-90 ns (a cache miss on its message, even with
         // prefetching) against ~8 GB/s for the whole-buffer scan.
         let per_record: u64 = 512;
         let (ix, q) = (self.ix, self.q);
         let fidx = &ix.files[file];
-        let whole = (ix.record_range_in(fidx, hi - 1).1 as u64).saturating_sub(ix.cols.offset[lo as usize]);
+        // One pass over the buffer per term of the anchor.
+        let passes = anchor.parts().map_or(1, |p| p.len() as u64);
+        let whole = passes * (ix.record_range_in(fidx, hi - 1).1 as u64).saturating_sub(ix.cols.offset[lo as usize]);
         // Survivors of every 8th entry stand for the rest: the estimate costs an eighth of a
         // column pass.
         const STRIDE: u32 = 8;
@@ -318,14 +320,49 @@ impl Plan<'_> {
     /// Whole-buffer scan for the anchor term; only records containing it are checked.
     fn scan_anchor(&self, anchor: &Finder, file: usize, lo: u32, hi: u32, p: &mut Partial) {
         let (ix, q) = (self.ix, self.q);
+        let Some(parts) = anchor.parts() else {
+            self.walk_anchor(anchor, file, lo, hi, |e, inside| {
+                if q.match_columns(ix, e, file) && (inside || q.match_content(ix, e, file)) {
+                    self.record(p, e, file);
+                }
+            });
+            return;
+        };
+        // Several terms: one fast scan per term marks records (as sure matches, or to check),
+        // then the marked records are taken in order.
+        let words = ((hi - lo) as usize).div_ceil(64);
+        let (mut sure, mut check) = (vec![0u64; words], vec![0u64; words]);
+        for f in parts {
+            self.walk_anchor(&Finder::Folded(f.clone()), file, lo, hi, |e, inside| {
+                let r = (e - lo) as usize;
+                let set = if inside { &mut sure } else { &mut check };
+                set[r / 64] |= 1 << (r % 64);
+            });
+        }
+        for (w, (&s, &c)) in sure.iter().zip(&check).enumerate() {
+            let mut bits = s | c;
+            while bits != 0 {
+                let r = bits.trailing_zeros();
+                bits &= bits - 1;
+                let e = lo + (w * 64) as u32 + r;
+                if q.match_columns(ix, e, file) && ((s >> r) & 1 != 0 || q.match_content(ix, e, file)) {
+                    self.record(p, e, file);
+                }
+            }
+        }
+    }
+
+    /// Calls `on_hit(entry, inside)` once per record of `lo..hi` whose bytes contain `anchor`,
+    /// in order; `inside` when the first occurrence lies in the message and the anchor is the
+    /// whole text condition, so the record's text matches without a second search.
+    fn walk_anchor(&self, anchor: &Finder, file: usize, lo: u32, hi: u32, mut on_hit: impl FnMut(u32, bool)) {
+        let (ix, q) = (self.ix, self.q);
         let data = ix.files[file].source.data();
         let cols = &ix.cols;
         let fidx = &ix.files[file];
         let start = cols.offset[lo as usize] as usize;
         let end = ix.record_range_in(fidx, hi - 1).1;
         let offsets = &cols.offset[lo as usize..hi as usize];
-        // An anchor hit inside the message is a match by itself when the anchor is the whole
-        // text condition (no re-search); otherwise the record is checked in full.
         let direct = q.text.anchor_only() && q.conds.is_empty() && !q.raw;
         let mut pos = start;
         let mut rel = 0usize;
@@ -336,16 +373,14 @@ impl Plan<'_> {
             let e = lo + rel as u32;
             let rec_start = offsets[rel] as usize;
             let rec_end = ix.record_range_in(fidx, e).1;
-            if (hit as usize) < rec_end && q.match_columns(ix, e, file) {
+            if (hit as usize) < rec_end {
                 let i = e as usize;
                 let inside = direct && cols.flags[i] & (FLAG_MULTILINE | FLAG_MSG_LONG) == 0 && {
                     let m0 = rec_start + cols.msg_start[i] as usize;
                     let m1 = m0 + cols.msg_len[i] as usize;
                     (hit as usize) >= m0 && pos + len_end <= m1
                 };
-                if inside || q.match_content(ix, e, file) {
-                    self.record(p, e, file);
-                }
+                on_hit(e, inside);
             }
             pos = rec_end.max(pos + s + 1);
         }

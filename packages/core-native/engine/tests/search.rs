@@ -241,6 +241,11 @@ fn text_scan_strategies_agree_with_a_plain_check() {
     assert_eq!(total(&ix, r#"{"text":"timeout","minLevel":"warn"}"#), want(2));
     assert_eq!(total(&ix, r#"{"text":"timeOut","minLevel":"fatal"}"#), want(4));
     assert_eq!(total(&ix, r#"{"text":"timeout","level":"fatal","after":"2024-01-01T00:00:00Z"}"#), want(4));
+    // Several terms, any of them (one scan per term, or one search per survivor).
+    let good: Vec<bool> = (0..3000u32).map(|i| words[(i * 13 % 11 % 5) as usize] == "all good").collect();
+    let any = |min: u8| expect.iter().zip(&good).filter(|&(&(l, hit), &g)| l >= min && (hit || g)).count() as u64;
+    assert_eq!(total(&ix, r#"{"any":["timeout","GOOD"]}"#), any(0));
+    assert_eq!(total(&ix, r#"{"any":["timeout","good"],"minLevel":"fatal"}"#), any(4));
     // The first page is the same whichever way its candidates were found.
     let r = run(&ix, r#"{"text":"timeout","minLevel":"fatal"}"#, PageOptions { limit: Some(5), ..Default::default() });
     assert_eq!(r.entries.len(), 5);

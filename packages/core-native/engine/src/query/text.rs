@@ -12,6 +12,9 @@ pub enum Finder {
     Exact(memmem::Finder<'static>),
     /// One ASCII term, any case: SIMD search for both cases of its rarest byte, then verify.
     Folded(Folded),
+    /// Several ASCII terms, any case: one `Folded` each (a case-insensitive Aho-Corasick
+    /// scans at ~1.3 GB/s, a `Folded` at ~8 GB/s).
+    FoldedAny(Vec<Folded>),
     Many(AhoCorasick),
 }
 
@@ -116,6 +119,9 @@ impl Finder {
         if terms.len() == 1 && terms[0].is_ascii() {
             return Ok(Finder::Folded(Folded::new(&terms[0])));
         }
+        if !case_sensitive && terms.len() <= 8 && terms.iter().all(|t| t.is_ascii()) {
+            return Ok(Finder::FoldedAny(terms.iter().map(|t| Folded::new(t)).collect()));
+        }
         AhoCorasickBuilder::new()
             .ascii_case_insensitive(!case_sensitive)
             .match_kind(MatchKind::LeftmostFirst)
@@ -124,12 +130,24 @@ impl Finder {
             .map_err(|e| Error::new(Code::InvalidQuery, format!("cannot build matcher: {e}")))
     }
 
+    /// The single-term finders to run one after another over a whole buffer, when that is
+    /// how this finder is fastest (several case-insensitive terms).
+    pub fn parts(&self) -> Option<&[Folded]> {
+        match self {
+            Finder::FoldedAny(fs) => Some(fs),
+            _ => None,
+        }
+    }
+
     /// Start and end of the first occurrence in `hay`.
     #[inline]
     pub fn find(&self, hay: &[u8]) -> Option<(usize, usize)> {
         match self {
             Finder::Exact(f) => f.find(hay).map(|s| (s, s + f.needle().len())),
             Finder::Folded(f) => f.find(hay),
+            // Leftmost, then longest (AhoCorasick's leftmost-first would prefer the earlier
+            // term; spans only need the leftmost start).
+            Finder::FoldedAny(fs) => fs.iter().filter_map(|f| f.find(hay)).min_by_key(|&(s, e)| (s, usize::MAX - e)),
             Finder::Many(ac) => ac.find(hay).map(|m| (m.start(), m.end())),
         }
     }
@@ -147,6 +165,15 @@ impl Finder {
                 while let Some((s, e)) = fo.find(&hay[at..]) {
                     f(at + s, at + e);
                     at += s + 1;
+                }
+            }
+            Finder::FoldedAny(fs) => {
+                for fo in fs {
+                    let mut at = 0;
+                    while let Some((s, e)) = fo.find(&hay[at..]) {
+                        f(at + s, at + e);
+                        at += s + 1;
+                    }
                 }
             }
             Finder::Many(ac) => {
