@@ -61,7 +61,7 @@ export function renderMarkdown(report: Report): string {
   out.push(`- data (seed ${report.seed}): ${report.data.map((d) => `${d.format} ${fmtBytes(d.bytes)}`).join(', ')}`);
   out.push(`- runs: ${report.settings.warmupRuns} warm-up runs discarded, then at least ${report.settings.minRuns} measured runs and ${report.settings.timeMs} ms`);
   out.push(
-    `- query terms chosen from the data: ~17% "${report.probes.term17?.term ?? '–'}" (${fmtPct(report.probes.term17?.share ?? 0)} of sampled records), ~60% "${report.probes.term60?.term ?? '–'}" (${fmtPct(report.probes.term60?.share ?? 0)}), rare "${report.probes.termRare?.term ?? '–'}"`,
+    `- query terms chosen from the data: ~17% "${report.probes.term17?.term ?? '–'}" (${fmtPct(report.probes.term17?.share ?? 0)} of sampled records), ~60% "${report.probes.broad60?.terms.join('" or "') ?? '–'}" (${fmtPct(report.probes.broad60?.share ?? 0)}), rare "${report.probes.termRare?.term ?? '–'}"`,
   );
   out.push('');
   out.push('Memory columns come from one run of the scenario in a fresh child process (`scenario-child`), after setup:');

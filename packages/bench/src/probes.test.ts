@@ -1,6 +1,6 @@
 import type { Entry } from '@logsift/api';
 import { describe, expect, it } from 'vitest';
-import { chooseProbes, closestTerm, wordFrequencies } from './probes.js';
+import { chooseProbes, closestTerm, closestUnion, substringShare, wordFrequencies } from './probes.js';
 
 function entry(i: number, message: string, over: Partial<Entry> = {}): Entry {
   return { id: i, file: 'f', line: i + 1, offset: 0, length: 0, severity: 9, level: 'INFO', message, raw: message, ...over };
@@ -25,6 +25,20 @@ describe('probes', () => {
     expect(closestTerm(new Map(), 100, 0.6)).toBeNull();
   });
 
+  it('picks a word or a pair of words whose union is closest to the target', () => {
+    const messages = ['GET /a', 'GET /b', 'POST /c', 'POST /d', 'PUT /e', 'ping', 'ping', 'ping', 'ping', 'ping'];
+    const df = wordFrequencies(messages.map((m) => m.replace('/', 'path')));
+    df.set('GET', 2);
+    df.set('POST', 2);
+    df.set('ping', 5);
+    // ping alone is 50%; GET or POST is 40%.
+    expect(closestUnion(messages, df, 0.4)).toEqual({ terms: ['GET', 'POST'], share: 0.4 });
+    expect(closestUnion(messages, df, 0.5)).toEqual({ terms: ['ping'], share: 0.5 });
+    expect(closestUnion([], df, 0.6)).toBeNull();
+    expect(substringShare(['a Timeout', 'b'], 'timeout')).toEqual({ term: 'timeout', share: 0.5 });
+    expect(substringShare(['b'], 'timeout')).toBeNull();
+  });
+
   it('chooses ids, services per request, errors and numeric fields from entries', () => {
     const entries = [
       entry(0, 'start request', { request: 'r1', service: 'api', thread: 'worker-1', trace: 't1', fields: { duration_ms: 5 } }),
@@ -38,6 +52,7 @@ describe('probes', () => {
       request: 'r1',
       requestWithError: 'r1',
       thread: 'worker-1',
+      threadRoot: 'worker-1',
       trace: 't1',
       service: 'api',
       comparePair: ['r1', 'r2'],

@@ -14,10 +14,23 @@ export interface Probes {
   term17: TermShare | null;
   /** A message word matching about 60% of records (broad query). */
   term60: TermShare | null;
+  /**
+   * The broad query: one word, or any of two words, whose records (case-insensitive substring,
+   * as search matches) are closest to 60% of the sample. The generated messages have no single
+   * word near 60%, so a pair of disjoint ones (`GET` or `POST`) stands in.
+   */
+  broad60: TermsShare | null;
+  /** `timeout`, the word of the issue's filtered search (`level>=warn "timeout" last 1h`), when the data has it. */
+  timeout: TermShare | null;
   /** A rarer word for filtered searches (timeout-like, a few percent). */
   termRare: TermShare | null;
   service: string | null;
   thread: string | null;
+  /**
+   * The root of the largest thread-naming tree (`worker-3` over `worker-3.task-a.sub-1`):
+   * the most common first segment of sampled thread names; the biggest tree in the data.
+   */
+  threadRoot: string | null;
   /** The request id carrying the most sampled records. */
   request: string | null;
   /** A request that has an error record. */
@@ -34,6 +47,12 @@ export interface Probes {
 export interface TermShare {
   term: string;
   /** Share of sampled records whose message contains the word. */
+  share: number;
+}
+
+export interface TermsShare {
+  terms: string[];
+  /** Share of sampled records whose message contains any of the terms (any case). */
   share: number;
 }
 
@@ -68,6 +87,44 @@ export function closestTerm(docFreq: Map<string, number>, records: number, targe
   return best;
 }
 
+/**
+ * The single word or pair of words (among the `pool` most frequent) whose union of matching
+ * messages (case-insensitive substring) is closest to `target`; ties by terms.
+ */
+export function closestUnion(messages: readonly string[], docFreq: Map<string, number>, target: number, pool = 40): TermsShare | null {
+  if (messages.length === 0) return null;
+  const lower = messages.map((m) => m.toLowerCase());
+  const words = [...docFreq].sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : 1)).slice(0, pool).map(([w]) => w);
+  const hits = words.map((w) => lower.map((m) => m.includes(w.toLowerCase())));
+  let best: TermsShare | null = null;
+  const consider = (terms: string[], n: number): void => {
+    const share = n / messages.length;
+    const d = Math.abs(share - target);
+    const bd = best ? Math.abs(best.share - target) : Number.POSITIVE_INFINITY;
+    // Ties: fewer terms, then by name.
+    const better = best !== null && (terms.length < best.terms.length || (terms.length === best.terms.length && terms.join('|') < best.terms.join('|')));
+    if (d < bd || (d === bd && better)) best = { terms, share };
+  };
+  for (let i = 0; i < words.length; i++) {
+    const hi = hits[i] as boolean[];
+    consider([words[i] as string], hi.filter(Boolean).length);
+    for (let j = i + 1; j < words.length; j++) {
+      const hj = hits[j] as boolean[];
+      let n = 0;
+      for (let k = 0; k < hi.length; k++) if (hi[k] || hj[k]) n++;
+      consider([words[i] as string, words[j] as string].sort(), n);
+    }
+  }
+  return best;
+}
+
+/** Share of messages containing `term` in any case, or null when none does. */
+export function substringShare(messages: readonly string[], term: string): TermShare | null {
+  const t = term.toLowerCase();
+  const n = messages.filter((m) => m.toLowerCase().includes(t)).length;
+  return n > 0 && messages.length > 0 ? { term, share: n / messages.length } : null;
+}
+
 /** Word document frequencies of messages (words of 4+ letters, case kept). */
 export function wordFrequencies(messages: readonly string[]): Map<string, number> {
   const df = new Map<string, number>();
@@ -80,9 +137,11 @@ export function wordFrequencies(messages: readonly string[]): Map<string, number
 
 /** Chooses probes from sampled entries (pure: testable on synthetic entries). */
 export function chooseProbes(entries: readonly Entry[]): Probes {
-  const df = wordFrequencies(entries.map((e) => e.message));
+  const messages = entries.map((e) => e.message);
+  const df = wordFrequencies(messages);
   const services = new Map<string, number>();
   const threads = new Map<string, number>();
+  const roots = new Map<string, number>();
   const requests = new Map<string, number>();
   const traces = new Map<string, number>();
   const reqServices = new Map<string, Set<string>>();
@@ -91,6 +150,7 @@ export function chooseProbes(entries: readonly Entry[]): Probes {
   for (const e of entries) {
     bump(services, e.service);
     bump(threads, e.thread);
+    bump(roots, e.thread?.split(/[.:]/)[0]);
     bump(requests, e.request);
     bump(traces, e.trace);
     if (e.request) {
@@ -118,9 +178,12 @@ export function chooseProbes(entries: readonly Entry[]): Probes {
     noMatch: NO_MATCH_TERM,
     term17: closestTerm(df, entries.length, 0.17),
     term60: closestTerm(df, entries.length, 0.6),
+    broad60: closestUnion(messages, df, 0.6),
+    timeout: substringShare(messages, 'timeout'),
     termRare: closestTerm(df, entries.length, 0.03),
     service: mostCommon(services),
     thread: mostCommon(threads),
+    threadRoot: mostCommon(roots),
     request: topRequests[0] ?? null,
     requestWithError: mostCommon(reqError),
     requestsByServices: byServices,

@@ -149,7 +149,7 @@ export async function runBench(options: RunOptions): Promise<Report> {
   };
   const planPath = join(options.workDir, `plan-${options.scale}-${process.pid}.json`);
   writeFileSync(planPath, JSON.stringify(plan, null, 2));
-  log(`scale ${options.scale}: ${entries} entries, seed ${options.seed}; probes: 17% "${probes.term17?.term}", 60% "${probes.term60?.term}"`);
+  log(`scale ${options.scale}: ${entries} entries, seed ${options.seed}; probes: 17% "${probes.term17?.term}", 60% "${probes.broad60?.terms.join('" or "')}" (${((probes.broad60?.share ?? 0) * 100).toFixed(1)}%)`);
 
   const ctx = createContext(plan);
   const results: ScenarioResult[] = [];

@@ -59,6 +59,14 @@ export const investigateScenarios: Scenario[] = [
   op('investigate.follow-thread', 'investigate', 'follow', 'follow the busiest thread', (p) => [need(p.thread, 'thread'), { kind: 'thread' }]),
   op('investigate.follow-trace', 'investigate', 'follow', 'follow the busiest trace id', (p) => [need(p.trace, 'trace id'), { kind: 'trace' }]),
   op('investigate.hierarchy-trace', 'investigate', 'hierarchy', 'span/thread tree of the busiest trace', (p) => [need(p.trace, 'trace id'), { kind: 'trace' }], '< 20 ms for 1K descendants (1M)'),
+  op(
+    'investigate.hierarchy-largest',
+    'investigate',
+    'hierarchy',
+    'the largest tree in the data: a root thread and every thread named under it (worker-N.task-x.sub-K)',
+    (p) => [need(p.threadRoot, 'thread naming root'), { kind: 'thread' }],
+    "< 200 ms (the corpus's largest tree, 1M)",
+  ),
   op('investigate.hierarchy-request', 'investigate', 'hierarchy', 'tree under the busiest request', (p) => [need(p.request, 'request id'), { kind: 'request' }]),
   op('investigate.bottlenecks', 'investigate', 'bottlenecks', 'slowest nodes of the busiest trace', (p) => [need(p.trace, 'trace id'), { kind: 'trace' }]),
   op(
