@@ -105,6 +105,26 @@ impl Folded {
                     }
                     i += 16;
                 }
+                // The rest as one more block ending at `last` (overlapping the previous one;
+                // starts before `i` are masked off) rather than position by position.
+                if last >= 15 && i <= last {
+                    let b0 = last - 15;
+                    let a = _mm_loadu_si128(p.add(b0 + self.at[0]) as *const __m128i);
+                    let b = _mm_loadu_si128(p.add(b0 + self.at[1]) as *const __m128i);
+                    let eq = _mm_and_si128(
+                        _mm_cmpeq_epi8(_mm_or_si128(a, fold[0]), want[0]),
+                        _mm_cmpeq_epi8(_mm_or_si128(b, fold[1]), want[1]),
+                    );
+                    let mut mask = (_mm_movemask_epi8(eq) as u32) & !((1u32 << (i - b0)) - 1);
+                    while mask != 0 {
+                        let j = b0 + mask.trailing_zeros() as usize;
+                        if hay[j..j + n].eq_ignore_ascii_case(&self.needle) {
+                            return Some((j, j + n));
+                        }
+                        mask &= mask - 1;
+                    }
+                    return None;
+                }
             }
         }
         (i..=last).find(|&j| self.probe(hay, j)).map(|j| (j, j + n))
