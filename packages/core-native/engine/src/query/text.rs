@@ -159,6 +159,15 @@ impl Finder {
         }
     }
 
+    /// Whether `hay` contains an occurrence (any term: stops at the first term found).
+    #[inline]
+    pub fn is_in(&self, hay: &[u8]) -> bool {
+        match self {
+            Finder::FoldedAny(fs) => fs.iter().any(|f| f.find(hay).is_some()),
+            _ => self.find(hay).is_some(),
+        }
+    }
+
     /// Start and end of the first occurrence in `hay`.
     #[inline]
     pub fn find(&self, hay: &[u8]) -> Option<(usize, usize)> {
@@ -267,7 +276,7 @@ impl TextMatcher {
     /// Whether the searched text of a record (given as up to two parts) matches.
     #[inline]
     pub fn matches(&self, parts: &[&[u8]]) -> bool {
-        let any = |f: &Finder| parts.iter().any(|p| f.find(p).is_some());
+        let any = |f: &Finder| parts.iter().any(|p| f.is_in(p));
         self.groups.iter().all(any)
             && !self.exclude.as_ref().is_some_and(any)
             && self.regexes.iter().all(|r| parts.iter().any(|p| r.is_match(p)))
