@@ -161,4 +161,12 @@ fn parallel_passes_pick_what_one_thread_picks() {
         assert_eq!(many, single, "{strategy:?}");
         assert_eq!(many.items.len(), 50);
     }
+    // Diverse counts the scope's totals in its own pass: the same totals as the shared pass.
+    let totals = |r: &SampleResult| {
+        let c = &r.coverage;
+        [c.levels.total, c.threads.total, c.services.total, c.templates.total]
+    };
+    let (d, h) = (run(&ix, Strategy::Diverse, 50, None), run(&ix, Strategy::Head, 50, None));
+    assert_eq!(totals(&d), totals(&h));
+    assert_eq!(totals(&d)[1], 97);
 }

@@ -172,7 +172,12 @@ fn distinct(col: &[u32], ids: usize, entries: impl Iterator<Item = u32>) -> usiz
     n
 }
 
-fn coverage(ix: &Index, scope: &[u32], tids: &[u32], picked: &[(usize, String)]) -> Coverage {
+/// Distinct levels, threads, services and templates in the whole scope.
+type Totals = [usize; 4];
+
+/// Coverage of the picks against the scope's totals (computed here unless a strategy's own
+/// pass over the scope already counted them).
+fn coverage(ix: &Index, scope: &[u32], tids: &[u32], picked: &[(usize, String)], known: Option<Totals>) -> Coverage {
     let levels = |it: &mut dyn Iterator<Item = u32>| {
         let mut seen = [false; 7];
         for e in it {
@@ -190,42 +195,42 @@ fn coverage(ix: &Index, scope: &[u32], tids: &[u32], picked: &[(usize, String)])
         let mut seen = vec![false; tpl_n];
         v.filter(|&t| !std::mem::replace(&mut seen[t as usize], true)).count()
     };
-    // Totals in one fused pass over the scope (four columns, a bit per value), split across
-    // the cores.
-    let words = |n: usize| vec![0u64; n / 64 + 1];
-    let set = |w: &mut [u64], v: usize| w[v / 64] |= 1 << (v % 64);
-    let (lv, th, sv, tp) = par_fold(
-        scope.len(),
-        || ([false; 7], words(tn), words(sn), words(tpl_n)),
-        |acc, r| {
-            for p in r {
-                let i = scope[p] as usize;
-                acc.0[level_bucket(ix.cols.level[i])] = true;
-                set(&mut acc.1, tc[i] as usize);
-                set(&mut acc.2, sc[i] as usize);
-                set(&mut acc.3, tids[p] as usize);
-            }
-        },
-        |mut a, b| {
-            for k in 0..7 {
-                a.0[k] |= b.0[k];
-            }
-            for (x, y) in [(&mut a.1, &b.1), (&mut a.2, &b.2), (&mut a.3, &b.3)] {
-                x.iter_mut().zip(y).for_each(|(x, y)| *x |= y);
-            }
-            a
-        },
-    );
-    // Bits set, less id 0 (no thread / service) where it is set.
-    let count = |w: &[u64]| w.iter().map(|x| x.count_ones() as usize).sum::<usize>() - (w[0] & 1) as usize;
+    let totals = known.unwrap_or_else(|| {
+        // Totals in one fused pass over the scope (four columns, a bit per value), split
+        // across the cores.
+        let words = |n: usize| vec![0u64; n / 64 + 1];
+        let set = |w: &mut [u64], v: usize| w[v / 64] |= 1 << (v % 64);
+        let (lv, th, sv, tp) = par_fold(
+            scope.len(),
+            || ([false; 7], words(tn), words(sn), words(tpl_n)),
+            |acc, r| {
+                for p in r {
+                    let i = scope[p] as usize;
+                    acc.0[level_bucket(ix.cols.level[i])] = true;
+                    set(&mut acc.1, tc[i] as usize);
+                    set(&mut acc.2, sc[i] as usize);
+                    set(&mut acc.3, tids[p] as usize);
+                }
+            },
+            |mut a, b| {
+                for k in 0..7 {
+                    a.0[k] |= b.0[k];
+                }
+                for (x, y) in [(&mut a.1, &b.1), (&mut a.2, &b.2), (&mut a.3, &b.3)] {
+                    x.iter_mut().zip(y).for_each(|(x, y)| *x |= y);
+                }
+                a
+            },
+        );
+        let ones = |w: &[u64]| w.iter().map(|x| x.count_ones() as usize).sum::<usize>();
+        // Id 0 (no thread / service) is not a value.
+        [lv.iter().filter(|&&b| b).count(), ones(&th) - (th[0] & 1) as usize, ones(&sv) - (sv[0] & 1) as usize, ones(&tp)]
+    });
     Coverage {
-        levels: Covered { covered: levels(&mut sample.iter().copied()), total: lv.iter().filter(|&&b| b).count() },
-        threads: Covered { covered: distinct(tc, tn, sample.iter().copied()), total: count(&th) },
-        services: Covered { covered: distinct(sc, sn, sample.iter().copied()), total: count(&sv) },
-        templates: Covered {
-            covered: distinct_t(&mut picked.iter().map(|&(p, _)| tids[p])),
-            total: tp.iter().map(|x| x.count_ones() as usize).sum(),
-        },
+        levels: Covered { covered: levels(&mut sample.iter().copied()), total: totals[0] },
+        threads: Covered { covered: distinct(tc, tn, sample.iter().copied()), total: totals[1] },
+        services: Covered { covered: distinct(sc, sn, sample.iter().copied()), total: totals[2] },
+        templates: Covered { covered: distinct_t(&mut picked.iter().map(|&(p, _)| tids[p])), total: totals[3] },
     }
 }
 
@@ -240,6 +245,7 @@ pub fn sample(ix: &Index, scope: &[u32], templates: &dyn Templates, args: &Sampl
     let n = scope.len();
     let tids = templates.ids(scope);
     // Picks as (position in scope, reason).
+    let mut known = None;
     let mut picked: Vec<(usize, String)> = match args.strategy {
         Strategy::Head => (0..n.min(size)).map(|p| (p, "head".to_string())).collect(),
         Strategy::Tail => (n.saturating_sub(size)..n).map(|p| (p, "tail".to_string())).collect(),
@@ -254,11 +260,15 @@ pub fn sample(ix: &Index, scope: &[u32], templates: &dyn Templates, args: &Sampl
         Strategy::Random => random(n, size, args.seed.unwrap_or(42)),
         Strategy::Chronological => chronological(ix, scope, size)?,
         Strategy::Errors => errors(ix, scope, size),
-        Strategy::Diverse => diverse(ix, scope, &tids, size, templates),
+        Strategy::Diverse => {
+            let (picks, t) = diverse(ix, scope, &tids, size, templates);
+            known = Some(t);
+            picks
+        }
     };
     picked.sort_by_key(|p| p.0);
     picked.dedup_by_key(|p| p.0);
-    let coverage = coverage(ix, scope, &tids, &picked);
+    let coverage = coverage(ix, scope, &tids, &picked, known);
     Ok(SampleResult {
         strategy: args.strategy,
         size,
@@ -373,7 +383,8 @@ fn errors(ix: &Index, scope: &[u32], k: usize) -> Vec<(usize, String)> {
     out
 }
 
-fn diverse(ix: &Index, scope: &[u32], tids: &[u32], k: usize, templates: &dyn Templates) -> Vec<(usize, String)> {
+/// The picks, and the scope's totals (its pass counts them anyway).
+fn diverse(ix: &Index, scope: &[u32], tids: &[u32], k: usize, templates: &dyn Templates) -> (Vec<(usize, String)>, Totals) {
     let n = scope.len();
     let tcount = tids.iter().copied().max().map_or(0, |m| m as usize + 1);
     let (tcol, tn) = (&ix.cols.ids[IdKind::Thread as usize], ix.interner(IdKind::Thread).count());
@@ -386,7 +397,9 @@ fn diverse(ix: &Index, scope: &[u32], tids: &[u32], k: usize, templates: &dyn Te
         tpl_count: Vec<u32>,
         thr_first: Vec<usize>,
         thr_count: Vec<u32>,
+        services: Vec<u64>,
     }
+    let (scol, sn) = (&ix.cols.ids[IdKind::Service as usize], ix.interner(IdKind::Service).count());
     let f = par_fold(
         n,
         || Firsts {
@@ -396,6 +409,7 @@ fn diverse(ix: &Index, scope: &[u32], tids: &[u32], k: usize, templates: &dyn Te
             tpl_count: vec![0; tcount],
             thr_first: vec![usize::MAX; tn],
             thr_count: vec![0; tn],
+            services: vec![0; sn / 64 + 1],
         },
         |f, r| {
             for p in r {
@@ -406,6 +420,8 @@ fn diverse(ix: &Index, scope: &[u32], tids: &[u32], k: usize, templates: &dyn Te
                 let t = tids[p] as usize;
                 f.tpl_count[t] += 1;
                 f.tpl_first[t] = f.tpl_first[t].min(p);
+                let sv = scol[e] as usize;
+                f.services[sv / 64] |= 1 << (sv % 64);
                 let th = tcol[e] as usize;
                 if th != 0 {
                     f.thr_count[th] += 1;
@@ -422,10 +438,17 @@ fn diverse(ix: &Index, scope: &[u32], tids: &[u32], k: usize, templates: &dyn Te
             a.tpl_count.iter_mut().zip(&b.tpl_count).for_each(|(x, y)| *x += y);
             a.thr_first.iter_mut().zip(&b.thr_first).for_each(|(x, y)| *x = (*x).min(*y));
             a.thr_count.iter_mut().zip(&b.thr_count).for_each(|(x, y)| *x += y);
+            a.services.iter_mut().zip(&b.services).for_each(|(x, y)| *x |= y);
             a
         },
     );
-    let Firsts { lvl_first, lvl_count, tpl_first, tpl_count, thr_first, thr_count } = f;
+    let Firsts { lvl_first, lvl_count, tpl_first, tpl_count, thr_first, thr_count, services } = f;
+    let totals = [
+        lvl_count.iter().filter(|&&c| c > 0).count(),
+        thr_count.iter().skip(1).filter(|&&c| c > 0).count(),
+        services.iter().map(|x| x.count_ones() as usize).sum::<usize>() - (services[0] & 1) as usize,
+        tpl_count.iter().filter(|&&c| c > 0).count(),
+    ];
     struct Picker {
         taken: FxHashSet<usize>,
         tpl_seen: Vec<bool>,
@@ -489,5 +512,5 @@ fn diverse(ix: &Index, scope: &[u32], tids: &[u32], k: usize, templates: &dyn Te
             p += 1;
         }
     }
-    pk.out
+    (pk.out, totals)
 }
