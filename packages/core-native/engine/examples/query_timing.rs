@@ -34,11 +34,7 @@ fn main() {
     ];
     let extra: Vec<(String, String)> = std::env::var("CASES")
         .ok()
-        .map(|c| {
-            c.split(";;")
-                .filter_map(|x| x.split_once(' ').map(|(a, b)| (a.to_string(), b.to_string())))
-                .collect()
-        })
+        .map(|c| c.split(";;").filter_map(|x| x.split_once(' ').map(|(a, b)| (a.to_string(), b.to_string()))).collect())
         .unwrap_or_default();
     let cases: Vec<(String, String)> = if extra.is_empty() {
         default_cases.iter().map(|(a, b)| (a.to_string(), b.to_string())).collect()

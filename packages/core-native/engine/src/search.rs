@@ -407,9 +407,7 @@ fn prefetch(data: &[u8], at: usize) {
     if at < data.len() {
         // SAFETY: a prefetch is only a hint; the address is inside `data` and is never
         // dereferenced by this instruction in a way that can fault.
-        unsafe {
-            std::arch::x86_64::_mm_prefetch(data.as_ptr().add(at) as *const i8, std::arch::x86_64::_MM_HINT_T0)
-        };
+        unsafe { std::arch::x86_64::_mm_prefetch(data.as_ptr().add(at) as *const i8, std::arch::x86_64::_MM_HINT_T0) };
     }
 }
 

@@ -233,8 +233,12 @@ fn text_scan_strategies_agree_with_a_plain_check() {
         ));
         expect.push(((i * 7 % 23 % 5) as u8, msg.to_ascii_lowercase().contains("timeout")));
     }
-    let ix = build(vec![Source::from_bytes("s.jsonl", data.into_bytes()).unwrap()], &OpenOptions::default(), &Control::default())
-        .unwrap();
+    let ix = build(
+        vec![Source::from_bytes("s.jsonl", data.into_bytes()).unwrap()],
+        &OpenOptions::default(),
+        &Control::default(),
+    )
+    .unwrap();
     let want = |min: u8| expect.iter().filter(|&&(l, hit)| l >= min && hit).count() as u64;
     assert_eq!(total(&ix, r#"{"text":"timeout"}"#), want(0));
     assert_eq!(total(&ix, r#"{"text":"TIMEOUT","minLevel":"info"}"#), want(1));

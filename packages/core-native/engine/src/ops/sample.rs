@@ -224,7 +224,12 @@ fn coverage(ix: &Index, scope: &[u32], tids: &[u32], picked: &[(usize, String)],
         );
         let ones = |w: &[u64]| w.iter().map(|x| x.count_ones() as usize).sum::<usize>();
         // Id 0 (no thread / service) is not a value.
-        [lv.iter().filter(|&&b| b).count(), ones(&th) - (th[0] & 1) as usize, ones(&sv) - (sv[0] & 1) as usize, ones(&tp)]
+        [
+            lv.iter().filter(|&&b| b).count(),
+            ones(&th) - (th[0] & 1) as usize,
+            ones(&sv) - (sv[0] & 1) as usize,
+            ones(&tp),
+        ]
     });
     Coverage {
         levels: Covered { covered: levels(&mut sample.iter().copied()), total: totals[0] },
@@ -384,7 +389,13 @@ fn errors(ix: &Index, scope: &[u32], k: usize) -> Vec<(usize, String)> {
 }
 
 /// The picks, and the scope's totals (its pass counts them anyway).
-fn diverse(ix: &Index, scope: &[u32], tids: &[u32], k: usize, templates: &dyn Templates) -> (Vec<(usize, String)>, Totals) {
+fn diverse(
+    ix: &Index,
+    scope: &[u32],
+    tids: &[u32],
+    k: usize,
+    templates: &dyn Templates,
+) -> (Vec<(usize, String)>, Totals) {
     let n = scope.len();
     let tcount = tids.iter().copied().max().map_or(0, |m| m as usize + 1);
     let (tcol, tn) = (&ix.cols.ids[IdKind::Thread as usize], ix.interner(IdKind::Thread).count());
@@ -455,8 +466,12 @@ fn diverse(ix: &Index, scope: &[u32], tids: &[u32], k: usize, templates: &dyn Te
         thr_seen: Vec<bool>,
         out: Vec<(usize, String)>,
     }
-    let mut pk =
-        Picker { taken: FxHashSet::default(), tpl_seen: vec![false; tcount], thr_seen: vec![false; tn], out: Vec::new() };
+    let mut pk = Picker {
+        taken: FxHashSet::default(),
+        tpl_seen: vec![false; tcount],
+        thr_seen: vec![false; tn],
+        out: Vec::new(),
+    };
     let take = |pk: &mut Picker, p: usize, reason: String| {
         if !pk.taken.insert(p) {
             return;

@@ -138,7 +138,11 @@ impl Compiled {
 
     /// Whether any column filter (level, ids, time, file) is set.
     pub fn has_column_filters(&self) -> bool {
-        self.levels.is_some() || !self.ids.is_empty() || self.after.is_some() || self.before.is_some() || self.files.is_some()
+        self.levels.is_some()
+            || !self.ids.is_empty()
+            || self.after.is_some()
+            || self.before.is_some()
+            || self.files.is_some()
     }
 
     /// Column filters: level, ids, time, file.
