@@ -77,6 +77,26 @@ describe('rowBatches', () => {
     await expect(collect(inv.rowBatches({}, { batchSize: 0 }))).rejects.toThrow(LogsiftError);
   });
 
+  it('recycles its arrays when asked, growing the text buffer for a large record', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'logsift-rows-big-'));
+    const big = join(dir, 'big.jsonl');
+    const lines = Array.from({ length: 20 }, (_, i) => JSON.stringify({ level: 'info', msg: i === 7 ? 'x'.repeat(5000) : `m${i}` }));
+    writeFileSync(big, lines.join('\n') + '\n');
+    const small = await open(big);
+    const fresh: Entry[] = [];
+    for await (const b of small.rowBatches({}, { batchSize: 3 })) for (let r = 0; r < b.count; r++) fresh.push(b.entry(r));
+    const reused: Entry[] = [];
+    const seen = new Set<Uint32Array>();
+    for await (const b of small.rowBatches({}, { batchSize: 1, recycle: 2 })) {
+      seen.add(b.ids);
+      for (let r = 0; r < b.count; r++) reused.push(b.entry(r));
+    }
+    expect(seen.size).toBe(2);
+    expect(reused).toEqual(fresh);
+    expect(reused[7]!.message).toHaveLength(5000);
+    await expect(collect(small.rowBatches({}, { recycle: -1 }))).rejects.toThrow(LogsiftError);
+  });
+
   it('is what iterate() yields', async () => {
     const it: Entry[] = [];
     for await (const e of inv.iterate({ minLevel: 'warn' }, { batchSize: 100 })) it.push(e);

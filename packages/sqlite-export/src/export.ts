@@ -3,13 +3,12 @@ import { statSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { resolve } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { CancelledError, UsageError, type Entry, type Investigation, type Stats } from '@logsift/api';
+import { CancelledError, levelName, TEXT_COLUMNS, UsageError, type Investigation, type RowBatch, type Stats, type TextColumn } from '@logsift/api';
 import Database from 'better-sqlite3';
 import { BatchQueue } from './batch-queue.js';
 import { entryBatches, type ExportQuery } from './entry-batches.js';
 import { fromSqlite, isBusy } from './errors.js';
 import { createTables, dropOwnTables, finishIndexes, getMeta, hasTable, SCHEMA_VERSION, setMeta } from './schema.js';
-import { timeToNs } from './time-ns.js';
 
 /** What to export: a whole investigation, or the entries of one matching a query. */
 export type ExportSource = Investigation | { investigation: Investigation; query: ExportQuery };
@@ -29,7 +28,7 @@ export interface ExportProgress {
 export interface ExportOptions {
   /** `append` (default) adds to the tables; `replace` drops logsift's tables first. */
   mode?: 'append' | 'replace';
-  /** Entries per engine fetch and per transaction (default 1000). */
+  /** Entries per engine fetch and per transaction (default 10000, at most 100000). */
   batchSize?: number;
   /** Fetched batches waiting for the writer (default 2); the reader waits when it is full. */
   queueSize?: number;
@@ -76,7 +75,7 @@ const VERSION = (require('../package.json') as { version: string }).version;
 
 const INSERT = `INSERT OR IGNORE INTO entries
   (file_id, file, line, offset, timestamp_ns, time, severity, level, level_text, message,
-   thread, request, trace, span, parent_span, service, component, raw, fields)
+   thread, request, trace, span, parent_span, service, component, raw, fields_json)
   VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`;
 
 /**
@@ -94,7 +93,7 @@ export async function exportToSqlite(source: ExportSource, dbPath: string, optio
   const query = 'investigation' in source ? source.query : undefined;
   const opt = {
     mode: options.mode ?? 'append',
-    batchSize: positiveInt(options.batchSize ?? 1000, 'batchSize'),
+    batchSize: positiveInt(options.batchSize ?? 10_000, 'batchSize'),
     queueSize: positiveInt(options.queueSize ?? 2, 'queueSize'),
     fts: options.fts ?? true,
     fields: options.fields ?? true,
@@ -123,11 +122,12 @@ export async function exportToSqlite(source: ExportSource, dbPath: string, optio
   try {
     db.pragma(`busy_timeout = ${Math.max(0, Math.floor(opt.busyTimeoutMs))}`);
     await retrying('preparing the database', () => {
+      if (process.env.LOGSIFT_PAGE_SIZE) db.pragma(`page_size = ${process.env.LOGSIFT_PAGE_SIZE}`);
       db.pragma('journal_mode = WAL');
       db.pragma('synchronous = NORMAL');
       // Rows are appended in key order, so a small page cache costs little speed and keeps
       // the writer's memory bounded (better-sqlite3's default is 16 MB).
-      db.pragma(`cache_size = -${CACHE_KB}`);
+      db.pragma(`cache_size = -${process.env.LOGSIFT_CACHE_KB ?? CACHE_KB}`);
     });
     const marker = await retrying('preparing the database', () => prepare(db, opt.mode, opt.resume, sourceKey, dbPath));
     const fileIds = await retrying('recording the files', () => recordFiles(db, files, stats));
@@ -147,20 +147,21 @@ export async function exportToSqlite(source: ExportSource, dbPath: string, optio
 
     const insert = db.prepare(INSERT);
     const mark = db.prepare(`UPDATE export_progress SET last_id = ?, rows = rows + ?, updated = ? WHERE source_key = ?`);
-    const writeBatch = db.transaction((batch: Entry[]) => {
-      let inserted = 0;
-      for (const e of batch) inserted += insertEntry(insert, e, fileIds, opt.fields);
-      const last = batch[batch.length - 1];
-      if (last) mark.run(last.id, batch.length, new Date().toISOString(), sourceKey);
+    const writeBatch = db.transaction((batch: RowBatch) => {
+      const inserted = insertBatch(insert, batch, fileIds);
+      const last = batch.last;
+      if (last !== undefined) mark.run(last, batch.count, new Date().toISOString(), sourceKey);
       return inserted;
     });
 
     // Pipeline: the reader fetches batch k+1 from the engine (off the main thread) while
     // the writer commits batch k; the bounded queue holds back the reader when writes lag.
-    const queue = new BatchQueue<Entry[]>(opt.queueSize);
+    const queue = new BatchQueue<RowBatch>(opt.queueSize);
     const reader = (async () => {
       try {
-        for await (const batch of entryBatches(inv, query, stats.entries, afterId, opt.batchSize, opt.fields, signal)) {
+        // The queue, the batch being written and the one being fetched: distinct arrays each.
+        const recycle = opt.queueSize + 2;
+        for await (const batch of entryBatches(inv, query, afterId, opt.batchSize, opt.fields, recycle, signal)) {
           await queue.push(batch);
         }
         queue.close();
@@ -173,7 +174,7 @@ export async function exportToSqlite(source: ExportSource, dbPath: string, optio
         if (signal?.aborted) throw new CancelledError('the export was cancelled');
         const b = batch;
         const inserted = await retrying('writing a batch', () => writeBatch.immediate(b));
-        progress.rows += b.length;
+        progress.rows += b.count;
         progress.inserted += inserted;
         progress.batches++;
         options.onProgress?.({ ...progress });
@@ -286,31 +287,48 @@ function recordFiles(
   return ids;
 }
 
-/** Inserts one entry (positional arguments: this is the hot loop); 1 when new, 0 when already there. */
-function insertEntry(insert: Database.Statement, e: Entry, fileIds: Map<string, number>, withFields: boolean): number {
-  const fileId = fileIds.get(e.file);
-  if (fileId === undefined) throw new Error(`entry ${e.id} names a file that is not in the investigation: ${e.file}`);
-  return insert.run(
-    fileId,
-    e.file,
-    e.line,
-    e.offset,
-    e.time !== undefined ? timeToNs(e.time, e.timestampNs) : (e.timestampNs ?? null),
-    e.time ?? null,
-    e.severity,
-    e.level,
-    e.levelText ?? null,
-    e.message,
-    e.thread ?? null,
-    e.request ?? null,
-    e.trace ?? null,
-    e.span ?? null,
-    e.parentSpan ?? null,
-    e.service ?? null,
-    e.component ?? null,
-    e.raw,
-    withFields && e.fields !== undefined ? JSON.stringify(e.fields) : null,
-  ).changes;
+const C = Object.fromEntries(TEXT_COLUMNS.map((c, i) => [c, i])) as Record<TextColumn, number>;
+
+/**
+ * Inserts the rows of a batch (positional arguments, text decoded straight from the batch's
+ * buffer: this is the hot loop); returns how many were new (the rest were already there).
+ */
+function insertBatch(insert: Database.Statement, b: RowBatch, fileIds: Map<string, number>): number {
+  let inserted = 0;
+  let lastPath = '';
+  let fileId = 0;
+  for (let r = 0; r < b.count; r++) {
+    const path = b.path(r);
+    if (path !== lastPath) {
+      const id = fileIds.get(path);
+      if (id === undefined) throw new Error(`entry ${b.ids[r]} names a file that is not in the investigation: ${path}`);
+      fileId = id;
+      lastPath = path;
+    }
+    const severity = b.severity[r] as number;
+    inserted += insert.run(
+      fileId,
+      path,
+      b.line[r],
+      b.offset[r],
+      b.timestampNs(r) ?? null,
+      b.text(r, C.time) ?? null,
+      severity,
+      levelName(severity),
+      b.text(r, C.levelText) ?? null,
+      b.text(r, C.message) ?? '',
+      b.text(r, C.thread) ?? null,
+      b.text(r, C.request) ?? null,
+      b.text(r, C.trace) ?? null,
+      b.text(r, C.span) ?? null,
+      b.text(r, C.parentSpan) ?? null,
+      b.text(r, C.service) ?? null,
+      b.text(r, C.component) ?? null,
+      b.text(r, C.raw) ?? '',
+      b.fieldsInRaw(r) ? '' : (b.text(r, C.fields) ?? null),
+    ).changes;
+  }
+  return inserted;
 }
 
 /** Runs `fn`, retrying while the database is busy; each attempt is all-or-nothing. */

@@ -45,8 +45,8 @@ const NCOLS: usize = TEXT_COLUMNS.len();
 /// `raw` text itself (a one-line JSON object). Saves copying (and storing) the same bytes twice.
 pub const FIELDS_IN_RAW: u16 = 1 << 12;
 
-/// A batch stops growing once its text block passes this size (offsets are u32).
-const MAX_TEXT: usize = 1 << 30;
+/// The largest text block of a batch (offsets are u32).
+pub const MAX_TEXT: usize = 1 << 30;
 /// Rows per batch at most.
 pub const MAX_ROWS: usize = 100_000;
 
@@ -92,6 +92,9 @@ pub struct RowBatch {
     pub files: Vec<String>,
     /// No entries of the scope after this batch.
     pub done: bool,
+    /// Set when the batch is empty only because its first row's text alone exceeds
+    /// `max_text`: the text bytes that row needs.
+    pub need_text: usize,
 }
 
 impl RowBatch {
@@ -154,8 +157,11 @@ fn is_json_object(line: &[u8]) -> bool {
 }
 
 /// The next batch of the scope `q` after entry `after`. Rows hold what `Index::entry` gives
-/// (same message decoding, level text, component, fields), as columns.
-pub fn row_batch(ix: &Index, q: &Compiled, args: &RowArgs) -> Result<RowBatch> {
+/// (same message decoding, level text, component, fields), as columns. The batch ends early
+/// (not `done`) before a row whose text would take the block past `max_text` bytes: callers
+/// that fill fixed buffers pass their size.
+pub fn row_batch(ix: &Index, q: &Compiled, args: &RowArgs, max_text: usize) -> Result<RowBatch> {
+    let max_text = max_text.min(MAX_TEXT);
     if args.limit == 0 || args.limit > MAX_ROWS {
         return Err(Error::new(Code::InvalidOption, format!("limit must be 1..={MAX_ROWS}, got {}", args.limit)).at("limit"));
     }
@@ -180,10 +186,7 @@ pub fn row_batch(ix: &Index, q: &Compiled, args: &RowArgs) -> Result<RowBatch> {
     let mut p = Parsed::default();
     let mut file = usize::MAX;
     for &e in &ids {
-        if b.text.len() > MAX_TEXT {
-            done = false;
-            break;
-        }
+        let (text_before, ends_before) = (b.text.len(), b.ends.len());
         if file == usize::MAX || ix.files[file].first + ix.files[file].count <= e {
             file = ix.file_of(e);
             if b.files.is_empty() {
@@ -259,6 +262,23 @@ pub fn row_batch(ix: &Index, q: &Compiled, args: &RowArgs) -> Result<RowBatch> {
         }
         let present = c.present;
         b.present.push(present);
+        if b.text.len() > max_text {
+            // Roll the row back: it goes first into the next batch.
+            if b.ids.len() == 1 {
+                b.need_text = b.text.len();
+            }
+            b.text.truncate(text_before);
+            b.ends.truncate(ends_before);
+            for v in [&mut b.ids, &mut b.file, &mut b.line, &mut b.length] {
+                v.pop();
+            }
+            b.offset.pop();
+            b.ts.pop();
+            b.severity.pop();
+            b.present.pop();
+            done = false;
+            break;
+        }
     }
     b.done = done;
     Ok(b)
@@ -281,7 +301,7 @@ mod tests {
         let mut out = Vec::new();
         let mut after = None;
         loop {
-            let b = row_batch(ix, &q, &RowArgs { after, limit, fields }).unwrap();
+            let b = row_batch(ix, &q, &RowArgs { after, limit, fields }, MAX_TEXT).unwrap();
             after = b.last();
             let done = b.done;
             out.push(b);
@@ -374,7 +394,25 @@ mod tests {
         assert_eq!(b.line, lines);
         assert_eq!(b.line, vec![1, 4, 6]);
         let q = Compiled::new(Query::default(), &ix).unwrap();
-        let err = row_batch(&ix, &q, &RowArgs { after: None, limit: 0, fields: false }).unwrap_err();
+        let err = row_batch(&ix, &q, &RowArgs { after: None, limit: 0, fields: false }, MAX_TEXT).unwrap_err();
         assert_eq!(err.code, Code::InvalidOption);
+    }
+
+    #[test]
+    fn a_text_budget_ends_the_batch_before_the_row_that_does_not_fit() {
+        let ix = index_of("a.jsonl", JSON);
+        let q = Compiled::new(Query::default(), &ix).unwrap();
+        let args = |after| RowArgs { after, limit: 10, fields: false };
+        let whole = row_batch(&ix, &q, &args(None), MAX_TEXT).unwrap();
+        let first_row = whole.ends[NCOLS - 1] as usize;
+        let b = row_batch(&ix, &q, &args(None), first_row + 1).unwrap();
+        assert_eq!((b.len(), b.done, b.need_text), (1, false, 0));
+        assert_eq!(b.text.len(), first_row);
+        assert_eq!(b.ends.len(), NCOLS);
+        let b = row_batch(&ix, &q, &args(None), 10).unwrap();
+        assert_eq!((b.len(), b.done, b.need_text), (0, false, first_row));
+        // The rest comes in later batches, nothing lost.
+        let next = row_batch(&ix, &q, &args(Some(0)), MAX_TEXT).unwrap();
+        assert_eq!(next.ids, vec![1, 2]);
     }
 }

@@ -1,0 +1,11 @@
+import Database from 'better-sqlite3';
+const db = new Database(process.argv[2]);
+db.pragma('cache_size = -4096');
+const t = (label, f) => { const a = performance.now(); const c = process.cpuUsage(); f(); const u = process.cpuUsage(c); console.log(label, (performance.now() - a) | 0, 'ms wall', (u.user + u.system) / 1000 | 0, 'ms cpu'); };
+t('scan count(service)', () => db.prepare('SELECT count(service) FROM entries').get());
+t('scan count(raw)', () => db.prepare('SELECT count(length(raw)) FROM entries').get());
+t('create idx trace', () => db.exec('DROP INDEX IF EXISTS x1; CREATE INDEX x1 ON entries(trace) WHERE trace IS NOT NULL'));
+t('create idx level', () => db.exec('DROP INDEX IF EXISTS x2; CREATE INDEX x2 ON entries(severity)'));
+db.pragma('cache_size = -32768');
+t('create idx trace 32MB cache', () => db.exec('DROP INDEX IF EXISTS x1; CREATE INDEX x1 ON entries(trace) WHERE trace IS NOT NULL'));
+db.exec('DROP INDEX x1; DROP INDEX x2');
