@@ -28,7 +28,7 @@ export interface ExportProgress {
 export interface ExportOptions {
   /** `append` (default) adds to the tables; `replace` drops logsift's tables first. */
   mode?: 'append' | 'replace';
-  /** Entries per engine fetch and per transaction (default 10000, at most 100000). */
+  /** Entries per engine fetch and per transaction (default 5000, at most 100000). */
   batchSize?: number;
   /** Fetched batches waiting for the writer (default 2); the reader waits when it is full. */
   queueSize?: number;
@@ -67,16 +67,26 @@ const OPTION_KEYS = new Set([
   'mode', 'batchSize', 'queueSize', 'fts', 'fields', 'resume', 'retries', 'retryDelayMs', 'busyTimeoutMs', 'onProgress', 'signal',
 ]);
 
+/** Page size of a new export database, in bytes. */
+const PAGE_SIZE = 16_384;
+
 /** Page cache of the export connection, in KiB. */
 const CACHE_KB = 4096;
 
 const require = createRequire(import.meta.url);
 const VERSION = (require('../package.json') as { version: string }).version;
 
-const INSERT = `INSERT OR IGNORE INTO entries
-  (file_id, file, line, offset, timestamp_ns, time, severity, level, level_text, message,
-   thread, request, trace, span, parent_span, service, component, raw, fields_json)
-  VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`;
+const COLUMNS = `file_id, file, line, offset, timestamp_ns, time, severity, level, level_text, message,
+   thread, request, trace, span, parent_span, service, component, raw, fields_json`;
+const NPARAMS = 19;
+/** Rows per multi-row INSERT: one statement step per 32 rows instead of per row. */
+const ROWS_PER_INSERT = 32;
+
+/** `INSERT OR IGNORE` of `rows` rows at once. */
+function insertSql(rows: number): string {
+  const one = `(${Array.from({ length: NPARAMS }, () => '?').join(', ')})`;
+  return `INSERT OR IGNORE INTO entries (${COLUMNS}) VALUES ${Array.from({ length: rows }, () => one).join(', ')}`;
+}
 
 /**
  * Streams entries into a SQLite database (schema in the README): batches are fetched from
@@ -93,7 +103,7 @@ export async function exportToSqlite(source: ExportSource, dbPath: string, optio
   const query = 'investigation' in source ? source.query : undefined;
   const opt = {
     mode: options.mode ?? 'append',
-    batchSize: positiveInt(options.batchSize ?? 10_000, 'batchSize'),
+    batchSize: positiveInt(options.batchSize ?? 5000, 'batchSize'),
     queueSize: positiveInt(options.queueSize ?? 2, 'queueSize'),
     fts: options.fts ?? true,
     fields: options.fields ?? true,
@@ -122,12 +132,14 @@ export async function exportToSqlite(source: ExportSource, dbPath: string, optio
   try {
     db.pragma(`busy_timeout = ${Math.max(0, Math.floor(opt.busyTimeoutMs))}`);
     await retrying('preparing the database', () => {
-      if (process.env.LOGSIFT_PAGE_SIZE) db.pragma(`page_size = ${process.env.LOGSIFT_PAGE_SIZE}`);
+      // A new file gets 16 KiB pages: a third fewer page writes and index-build steps than
+      // the 4 KiB default for rows of ~0.5-1 KB (no effect on an existing database).
+      db.pragma(`page_size = ${PAGE_SIZE}`);
       db.pragma('journal_mode = WAL');
       db.pragma('synchronous = NORMAL');
       // Rows are appended in key order, so a small page cache costs little speed and keeps
       // the writer's memory bounded (better-sqlite3's default is 16 MB).
-      db.pragma(`cache_size = -${process.env.LOGSIFT_CACHE_KB ?? CACHE_KB}`);
+      db.pragma(`cache_size = -${CACHE_KB}`);
     });
     const marker = await retrying('preparing the database', () => prepare(db, opt.mode, opt.resume, sourceKey, dbPath));
     const fileIds = await retrying('recording the files', () => recordFiles(db, files, stats));
@@ -145,7 +157,7 @@ export async function exportToSqlite(source: ExportSource, dbPath: string, optio
        ON CONFLICT(source_key) DO UPDATE SET status = 'running', total = excluded.total, updated = excluded.updated`,
     ).run(sourceKey, describe, afterId, progress.resumed, total, now, now);
 
-    const insert = db.prepare(INSERT);
+    const insert = { many: db.prepare(insertSql(ROWS_PER_INSERT)), one: db.prepare(insertSql(1)) };
     const mark = db.prepare(`UPDATE export_progress SET last_id = ?, rows = rows + ?, updated = ? WHERE source_key = ?`);
     const writeBatch = db.transaction((batch: RowBatch) => {
       const inserted = insertBatch(insert, batch, fileIds);
@@ -290,43 +302,54 @@ function recordFiles(
 const C = Object.fromEntries(TEXT_COLUMNS.map((c, i) => [c, i])) as Record<TextColumn, number>;
 
 /**
- * Inserts the rows of a batch (positional arguments, text decoded straight from the batch's
- * buffer: this is the hot loop); returns how many were new (the rest were already there).
+ * Inserts the rows of a batch, `ROWS_PER_INSERT` rows per statement, text decoded straight
+ * from the batch's buffer (this is the hot loop); returns how many were new (the rest were
+ * already there).
  */
-function insertBatch(insert: Database.Statement, b: RowBatch, fileIds: Map<string, number>): number {
+function insertBatch(insert: { many: Database.Statement; one: Database.Statement }, b: RowBatch, fileIds: Map<string, number>): number {
   let inserted = 0;
+  const args: unknown[] = new Array<unknown>(NPARAMS * ROWS_PER_INSERT);
+  const single: unknown[] = new Array<unknown>(NPARAMS);
   let lastPath = '';
   let fileId = 0;
-  for (let r = 0; r < b.count; r++) {
-    const path = b.path(r);
+  let r = 0;
+  const put = (row: number, out: unknown[], at: number): void => {
+    const path = b.path(row);
     if (path !== lastPath) {
       const id = fileIds.get(path);
-      if (id === undefined) throw new Error(`entry ${b.ids[r]} names a file that is not in the investigation: ${path}`);
+      if (id === undefined) throw new Error(`entry ${b.ids[row]} names a file that is not in the investigation: ${path}`);
       fileId = id;
       lastPath = path;
     }
-    const severity = b.severity[r] as number;
-    inserted += insert.run(
-      fileId,
-      path,
-      b.line[r],
-      b.offset[r],
-      b.timestampNs(r) ?? null,
-      b.text(r, C.time) ?? null,
-      severity,
-      levelName(severity),
-      b.text(r, C.levelText) ?? null,
-      b.text(r, C.message) ?? '',
-      b.text(r, C.thread) ?? null,
-      b.text(r, C.request) ?? null,
-      b.text(r, C.trace) ?? null,
-      b.text(r, C.span) ?? null,
-      b.text(r, C.parentSpan) ?? null,
-      b.text(r, C.service) ?? null,
-      b.text(r, C.component) ?? null,
-      b.text(r, C.raw) ?? '',
-      b.fieldsInRaw(r) ? '' : (b.text(r, C.fields) ?? null),
-    ).changes;
+    const severity = b.severity[row] as number;
+    out[at] = fileId;
+    out[at + 1] = path;
+    out[at + 2] = b.line[row];
+    out[at + 3] = b.offset[row];
+    out[at + 4] = b.timestampNs(row) ?? null;
+    out[at + 5] = b.text(row, C.time) ?? null;
+    out[at + 6] = severity;
+    out[at + 7] = levelName(severity);
+    out[at + 8] = b.text(row, C.levelText) ?? null;
+    out[at + 9] = b.text(row, C.message) ?? '';
+    out[at + 10] = b.text(row, C.thread) ?? null;
+    out[at + 11] = b.text(row, C.request) ?? null;
+    out[at + 12] = b.text(row, C.trace) ?? null;
+    out[at + 13] = b.text(row, C.span) ?? null;
+    out[at + 14] = b.text(row, C.parentSpan) ?? null;
+    out[at + 15] = b.text(row, C.service) ?? null;
+    out[at + 16] = b.text(row, C.component) ?? null;
+    out[at + 17] = b.text(row, C.raw) ?? '';
+    // '' marks "the fields object is the raw record" (see the schema): stored once.
+    out[at + 18] = b.fieldsInRaw(row) ? '' : (b.text(row, C.fields) ?? null);
+  };
+  for (; r + ROWS_PER_INSERT <= b.count; r += ROWS_PER_INSERT) {
+    for (let j = 0; j < ROWS_PER_INSERT; j++) put(r + j, args, j * NPARAMS);
+    inserted += insert.many.run(args).changes;
+  }
+  for (; r < b.count; r++) {
+    put(r, single, 0);
+    inserted += insert.one.run(single).changes;
   }
   return inserted;
 }
