@@ -132,7 +132,8 @@ fn push_text(out: &mut Vec<u8>, b: &[u8]) {
 }
 
 /// The id columns' kinds, in column order.
-const ID_KINDS: [IdKind; 6] = [IdKind::Thread, IdKind::Request, IdKind::Trace, IdKind::Span, IdKind::Parent, IdKind::Service];
+const ID_KINDS: [IdKind; 6] =
+    [IdKind::Thread, IdKind::Request, IdKind::Trace, IdKind::Span, IdKind::Parent, IdKind::Service];
 
 /// The cells of the row being written.
 struct Cells<'a> {
@@ -163,7 +164,9 @@ fn is_json_object(line: &[u8]) -> bool {
 pub fn row_batch(ix: &Index, q: &Compiled, args: &RowArgs, max_text: usize) -> Result<RowBatch> {
     let max_text = max_text.min(MAX_TEXT);
     if args.limit == 0 || args.limit > MAX_ROWS {
-        return Err(Error::new(Code::InvalidOption, format!("limit must be 1..={MAX_ROWS}, got {}", args.limit)).at("limit"));
+        return Err(
+            Error::new(Code::InvalidOption, format!("limit must be 1..={MAX_ROWS}, got {}", args.limit)).at("limit")
+        );
     }
     let (ids, mut done) = search::next_page(ix, q, args.after, args.limit);
     let n = ids.len();
@@ -361,7 +364,11 @@ mod tests {
                 }
             }
             assert_eq!(row_count, ix.len());
-            assert!(batches.last().unwrap().done, "limit {limit}: {:?}", batches.iter().map(|b| (b.ids.clone(), b.done)).collect::<Vec<_>>());
+            assert!(
+                batches.last().unwrap().done,
+                "limit {limit}: {:?}",
+                batches.iter().map(|b| (b.ids.clone(), b.done)).collect::<Vec<_>>()
+            );
         }
         // One-line JSON records keep their own text as fields; the record with a continuation
         // line (the plain line) gets the object of its first line.
