@@ -268,6 +268,16 @@ pub fn row_batch(ix: &Index, q: &Compiled, args: &RowArgs, max_text: usize) -> R
         if b.text.len() > max_text {
             // Roll the row back: it goes first into the next batch.
             if b.ids.len() == 1 {
+                if max_text >= MAX_TEXT {
+                    // No buffer can hold it: say so rather than end the scope early.
+                    return Err(Error::new(
+                        Code::Io,
+                        format!(
+                            "entry {e} holds {} bytes of text, more than a batch can carry ({MAX_TEXT})",
+                            b.text.len()
+                        ),
+                    ));
+                }
                 b.need_text = b.text.len();
             }
             b.text.truncate(text_before);
