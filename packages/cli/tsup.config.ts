@@ -8,5 +8,11 @@ export default defineConfig({
   clean: true,
   sourcemap: true,
   target: 'node20',
-  banner: { js: '#!/usr/bin/env node' },
+  // Startup time: the argument parser and colours run on every invocation, so they are
+  // bundled in (one file read and compiled instead of a dozen resolved through node_modules
+  // and the ESM-to-CommonJS bridge). Everything loaded only on demand (the api and its
+  // native addon, SQLite, MCP, tables, progress bars) stays external.
+  noExternal: ['commander', 'picocolors'],
+  // Bundled CommonJS (commander) calls require() for Node built-ins; ESM has none.
+  banner: { js: "#!/usr/bin/env node\nimport { createRequire as __logsiftCreateRequire } from 'node:module';\nconst require = __logsiftCreateRequire(import.meta.url);" },
 });

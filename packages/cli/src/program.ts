@@ -1,4 +1,4 @@
-import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
+import { Command, CommanderError, Help, InvalidArgumentError, Option } from 'commander';
 import { describeError, EXIT, type Envelope, type ErrorInfo } from './envelope.js';
 import { execute } from './execute.js';
 import { formatJson, outputMode, useColor } from './output.js';
@@ -93,9 +93,25 @@ export async function run(argv: string[]): Promise<number> {
     .showSuggestionAfterError()
     .configureOutput({ writeErr: () => {} });
 
-  for (const def of allCommands()) {
+  // Building commander Options for every flag of every command costs more than the rest of a
+  // small run, so only the commands named in argv get theirs: the one that runs (or whose help
+  // is shown) is always among them. The others need just a name, summary and arguments for the
+  // program's help and for suggestions; their `[options]` marker comes from the definition.
+  const named = new Set(argv);
+  const defs = allCommands();
+  const withFlags = new Map(defs.map((d) => [d.name, d.flags.length > 0]));
+  program.configureHelp({
+    subcommandTerm(cmd: Command): string {
+      const term = Help.prototype.subcommandTerm.call(this, cmd);
+      const name = cmd.name();
+      return cmd.options.length === 0 && withFlags.get(name) === true ? `${name} [options]${term.slice(name.length)}` : term;
+    },
+  });
+
+  for (const def of defs) {
     const cmd = program.command(def.name).summary(def.summary).description(def.description ?? def.summary);
     for (const a of def.args) cmd.argument(a.required ? `<${a.name}${a.variadic ? '...' : ''}>` : `[${a.name}${a.variadic ? '...' : ''}]`, a.description);
+    if (!named.has(def.name)) continue;
     for (const f of def.flags) cmd.addOption(toOption(f));
     cmd.addHelpText('after', examplesHelp(def));
     cmd.action(async (...actionArgs: unknown[]) => {
