@@ -1,4 +1,5 @@
 import { Command, CommanderError, Help, InvalidArgumentError, Option } from 'commander';
+import { now } from './clock.js';
 import { describeError, EXIT, type Envelope, type ErrorInfo } from './envelope.js';
 import { execute } from './execute.js';
 import { formatJson, outputMode, useColor } from './output.js';
@@ -83,7 +84,7 @@ async function print(def: CommandDef, envelope: Envelope, options: Options): Pro
 
 /** Runs the CLI; resolves to the exit code. */
 export async function run(argv: string[]): Promise<number> {
-  const started = performance.now();
+  const started = now();
   let exitCode: number = EXIT.found;
   const program = new Command('logsift')
     .description('Investigate logs: search, follow, hierarchy, error flow, templates and more.\nJSON on stdout when piped, tables on a terminal. Exit codes: 0 found, 1 nothing found, 2 bad usage or input, 3 internal or I/O failure.')
@@ -161,7 +162,7 @@ export async function run(argv: string[]): Promise<number> {
         inputs: { args: argv[0] === name ? argv.slice(1) : argv, options: {} },
         truncated: false,
         error: err,
-        elapsedMs: Math.round((performance.now() - started) * 10) / 10,
+        elapsedMs: Math.round((now() - started) * 10) / 10,
       };
       const forced = argv.includes('--json') ? { json: true } : argv.includes('--text') ? { text: true } : {};
       const mode = outputMode(forced);
