@@ -94,13 +94,17 @@ export async function run(argv: string[]): Promise<number> {
     .showSuggestionAfterError()
     .configureOutput({ writeErr: () => {} });
 
-  // Building commander Options for every flag of every command costs more than the rest of a
-  // small run, so only the commands named in argv get theirs: the one that runs (or whose help
-  // is shown) is always among them. The others need just a name, summary and arguments for the
-  // program's help and for suggestions; their `[options]` marker comes from the definition.
+  // Startup time: building commander Options for every flag of every command costs more than
+  // the rest of a small run. When argv starts with a command, that command alone is built: it
+  // is the one that runs or shows its help. Otherwise (program help, `help <command>`, an
+  // unknown command to suggest for) every command is listed, but only those named in argv get
+  // their flags; the others need just a name, summary and arguments, and their `[options]`
+  // marker in the program's help comes from the definition.
   const named = new Set(argv);
-  const defs = allCommands();
-  const withFlags = new Map(defs.map((d) => [d.name, d.flags.length > 0]));
+  const all = allCommands();
+  const invoked = all.find((d) => d.name === argv[0]);
+  const defs = invoked ? [invoked] : all;
+  const withFlags = new Map(all.map((d) => [d.name, d.flags.length > 0]));
   program.configureHelp({
     subcommandTerm(cmd: Command): string {
       const term = Help.prototype.subcommandTerm.call(this, cmd);
@@ -155,7 +159,7 @@ export async function run(argv: string[]): Promise<number> {
       const err = describeError(error);
       err.code = 'USAGE';
       err.message = error.message.replace(/^error: /, '');
-      err.hint = `run logsift ${allCommands().some((d) => d.name === name) ? `${name} ` : ''}--help`;
+      err.hint = `run logsift ${all.some((d) => d.name === name) ? `${name} ` : ''}--help`;
       const envelope: Envelope = {
         ok: false,
         command: name,
