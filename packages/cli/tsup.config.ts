@@ -13,6 +13,10 @@ export default defineConfig({
   // and the ESM-to-CommonJS bridge). Everything loaded only on demand (the api and its
   // native addon, SQLite, MCP, tables, progress bars) stays external.
   noExternal: ['commander', 'picocolors'],
+  // One file: a shared chunk per dynamic import is one more module to resolve, read and link on
+  // every run. Local modules imported dynamically are inlined (initialised on first use);
+  // external ones stay dynamic imports, loaded only by the commands that need them.
+  splitting: false,
   // Bundled CommonJS (commander) calls require() for Node built-ins; ESM has none.
   banner: { js: "#!/usr/bin/env node\nimport { createRequire as __logsiftCreateRequire } from 'node:module';\nconst require = __logsiftCreateRequire(import.meta.url);" },
 });
