@@ -1,4 +1,5 @@
 import { defineConfig } from 'tsup';
+import pkg from './package.json';
 
 // Config files are the one place a default export is required (by the tool).
 export default defineConfig({
@@ -17,6 +18,8 @@ export default defineConfig({
   // every run. Local modules imported dynamically are inlined (initialised on first use);
   // external ones stay dynamic imports, loaded only by the commands that need them.
   splitting: false,
+  // The version is a constant of the build (src/version.ts), not a package.json read per run.
+  define: { __LOGSIFT_VERSION__: JSON.stringify(pkg.version) },
   // Bundled CommonJS (commander) calls require() for Node built-ins; ESM has none.
   banner: { js: "#!/usr/bin/env node\nimport { createRequire as __logsiftCreateRequire } from 'node:module';\nconst require = __logsiftCreateRequire(import.meta.url);" },
 });
