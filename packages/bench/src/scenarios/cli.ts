@@ -136,7 +136,7 @@ export const cliScenarios: Scenario[] = [
   cli({
     name: 'cli.follow-request',
     suite: 'cli',
-    title: 'logsift follow --id <request> --kind request (the busiest request)',
+    title: 'logsift follow --id --kind request (the busiest request)',
     command: 'follow',
     format: 'json',
     args: (p) => {
@@ -147,7 +147,7 @@ export const cliScenarios: Scenario[] = [
   cli({
     name: 'cli.hierarchy-trace',
     suite: 'cli',
-    title: 'logsift hierarchy --id <trace> --kind trace (the busiest trace)',
+    title: 'logsift hierarchy --id --kind trace (the busiest trace)',
     command: 'hierarchy',
     format: 'json',
     args: (p) => {
