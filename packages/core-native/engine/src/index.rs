@@ -9,6 +9,7 @@ use crate::source::Source;
 use hashbrown::HashTable;
 use rustc_hash::FxHasher;
 use std::hash::{Hash, Hasher};
+use std::sync::OnceLock;
 
 /// `flags` column bits.
 pub const FLAG_MSG_ESCAPED: u8 = 1;
@@ -78,16 +79,25 @@ impl Columns {
 
 /// Interned strings of one id kind, stored in one arena (no allocation per string).
 /// Id 0 is the empty string ("absent").
+///
+/// The hash table that deduplicates strings is needed while building, but it costs about
+/// 10 bytes per distinct id (a power-of-two table at most 7/8 full), which for span and trace
+/// ids is several bytes per entry. `seal` drops it once the index is built; the first lookup
+/// by name (`get`, rare: a query naming an id) rebuilds it, which takes a few milliseconds.
 pub struct Interner {
     bytes: Vec<u8>,
     /// `ends[id]` is the end of string `id` in `bytes`; it starts where `id - 1` ends.
     ends: Vec<u32>,
+    /// The build-time table (empty once sealed).
     table: HashTable<u32>,
+    sealed: bool,
+    /// The lookup table rebuilt after sealing.
+    lookup: OnceLock<HashTable<u32>>,
 }
 
 impl Default for Interner {
     fn default() -> Self {
-        Interner { bytes: Vec::new(), ends: vec![0], table: HashTable::new() }
+        Interner { bytes: Vec::new(), ends: vec![0], table: HashTable::new(), sealed: false, lookup: OnceLock::new() }
     }
 }
 
@@ -98,57 +108,73 @@ fn hash_bytes(s: &[u8]) -> u64 {
     h.finish()
 }
 
+/// String `id` of an arena (`ends[0]` is 0, the empty string).
+#[inline]
+fn arena_name<'a>(bytes: &'a [u8], ends: &[u32], id: u32) -> &'a [u8] {
+    &bytes[ends[id as usize - 1] as usize..ends[id as usize] as usize]
+}
+
 impl Interner {
     #[inline]
     pub fn intern(&mut self, s: &[u8]) -> u32 {
         if s.is_empty() {
             return 0;
         }
+        debug_assert!(!self.sealed, "interning into a sealed interner");
         let h = hash_bytes(s);
         let (bytes, ends) = (&self.bytes, &self.ends);
-        let name = |id: u32| &bytes[ends[id as usize - 1] as usize..ends[id as usize] as usize];
-        if let Some(&id) = self.table.find(h, |&id| name(id) == s) {
+        if let Some(&id) = self.table.find(h, |&id| arena_name(bytes, ends, id) == s) {
             return id;
         }
         let id = self.ends.len() as u32;
         self.bytes.extend_from_slice(s);
         self.ends.push(self.bytes.len() as u32);
         let (bytes, ends) = (&self.bytes, &self.ends);
-        self.table
-            .insert_unique(h, id, |&id| hash_bytes(&bytes[ends[id as usize - 1] as usize..ends[id as usize] as usize]));
+        self.table.insert_unique(h, id, |&id| hash_bytes(arena_name(bytes, ends, id)));
         id
     }
-    /// Makes room for `n` more distinct strings (an upper bound is fine: `shrink_to_fit`).
+    /// Makes room for `n` more distinct strings (an upper bound is fine: `seal` trims).
     pub fn reserve(&mut self, n: usize) {
         self.ends.reserve(n);
         let (bytes, ends) = (&self.bytes, &self.ends);
-        self.table.reserve(n, |&id| hash_bytes(&bytes[ends[id as usize - 1] as usize..ends[id as usize] as usize]));
+        self.table.reserve(n, |&id| hash_bytes(arena_name(bytes, ends, id)));
     }
     pub fn get(&self, s: &[u8]) -> Option<u32> {
         if s.is_empty() {
             return None;
         }
-        self.table.find(hash_bytes(s), |&id| self.name(id) == s).copied()
+        let table = if self.sealed { self.lookup.get_or_init(|| self.build_table()) } else { &self.table };
+        table.find(hash_bytes(s), |&id| self.name(id) == s).copied()
+    }
+    fn build_table(&self) -> HashTable<u32> {
+        let mut t = HashTable::with_capacity(self.ends.len());
+        for id in 1..self.ends.len() as u32 {
+            let h = hash_bytes(arena_name(&self.bytes, &self.ends, id));
+            t.insert_unique(h, id, |&id| hash_bytes(arena_name(&self.bytes, &self.ends, id)));
+        }
+        t
     }
     pub fn name(&self, id: u32) -> &[u8] {
         let i = id as usize;
         if i == 0 || i >= self.ends.len() {
             return &[];
         }
-        &self.bytes[self.ends[i - 1] as usize..self.ends[i] as usize]
+        arena_name(&self.bytes, &self.ends, id)
     }
     /// Number of ids including the reserved 0.
     pub fn count(&self) -> usize {
         self.ends.len()
     }
     pub fn heap_bytes(&self) -> usize {
-        self.bytes.capacity() + self.ends.capacity() * 4 + self.table.capacity() * 5
+        let lookup = self.lookup.get().map_or(0, HashTable::capacity);
+        self.bytes.capacity() + self.ends.capacity() * 4 + (self.table.capacity() + lookup) * 5
     }
-    pub fn shrink_to_fit(&mut self) {
+    /// Ends the build: trims the arena and drops the build-time table (see the type's doc).
+    pub fn seal(&mut self) {
         self.bytes.shrink_to_fit();
         self.ends.shrink_to_fit();
-        let (bytes, ends) = (&self.bytes, &self.ends);
-        self.table.shrink_to_fit(|&id| hash_bytes(&bytes[ends[id as usize - 1] as usize..ends[id as usize] as usize]));
+        self.table = HashTable::new();
+        self.sealed = true;
     }
 }
 
@@ -368,11 +394,35 @@ impl Index {
         Ok(())
     }
 
-    pub fn build_postings(&mut self) {
-        for kind in POSTING_KINDS {
-            let k = kind as usize;
-            self.postings[k] = Postings::build(&self.cols.ids[k], self.ids[k].count());
+    /// Builds the posting lists (one per kind, in parallel unless `parallel` is false).
+    pub fn build_postings(&mut self, parallel: bool) {
+        let build = |kind: &IdKind| Postings::build(&self.cols.ids[*kind as usize], self.ids[*kind as usize].count());
+        let lists: Vec<Postings> = if parallel {
+            use rayon::prelude::*;
+            POSTING_KINDS.par_iter().map(build).collect()
+        } else {
+            POSTING_KINDS.iter().map(build).collect()
+        };
+        for (kind, list) in POSTING_KINDS.iter().zip(lists) {
+            self.postings[*kind as usize] = list;
         }
+    }
+
+    /// Native heap by part, in bytes per entry (for profiling the memory budget).
+    pub fn heap_report(&self) -> String {
+        let n = self.len().max(1) as f64;
+        let per = |b: usize| b as f64 / n;
+        let ids: Vec<String> = crate::record::ID_KINDS
+            .iter()
+            .map(|k| format!("{}={:.1}", k.name(), per(self.ids[*k as usize].heap_bytes())))
+            .collect();
+        format!(
+            "columns {:.1}, postings {:.1}, line marks {:.1}, ids {} (B/entry)",
+            per(self.cols.heap_bytes()),
+            per(self.postings.iter().map(Postings::heap_bytes).sum()),
+            per(self.line_marks.capacity() * 4),
+            ids.join(" ")
+        )
     }
 
     /// Entries whose id of `kind` is `id`, in entry order: the posting list when the kind has

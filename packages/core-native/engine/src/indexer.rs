@@ -9,7 +9,7 @@ use crate::index::{
     interner_slot, Columns, FileIndex, Index, Interner, FLAG_MSG_ESCAPED, FLAG_MSG_LONG, FLAG_MULTILINE, LINE_MARK,
     NO_TS,
 };
-use crate::record::{Parsed, Span};
+use crate::record::{IdKind, Parsed, Span};
 use crate::source::{self, Source};
 use memchr::memchr;
 use rayon::prelude::*;
@@ -104,8 +104,7 @@ pub fn build(sources: Vec<Source>, opts: &OpenOptions, ctl: &Control) -> Result<
         line_marks: Vec::new(),
         postings: Default::default(),
     };
-    // Line of every entry while building; only the marks are kept.
-    let mut lines: Vec<u32> = Vec::new();
+    let mut lines = FileLines::default();
     for src in sources {
         ctl.check()?;
         let ctx = ParseCtx { tz_offset: opts.tz_offset, year: opts.year.unwrap_or_else(|| year_of(src.mtime_ns)) };
@@ -117,18 +116,18 @@ pub fn build(sources: Vec<Source>, opts: &OpenOptions, ctl: &Control) -> Result<
             None => format::detect(&sample, ctx),
         };
         let first = index.cols.len() as u32;
+        lines.first = None;
         let file_lines = index_file(data, body_start, &fmt, opts, ctl, &mut index, &mut lines)?;
         let count = index.cols.len() as u32 - first;
-        let first_line = lines.get(first as usize).copied().unwrap_or(1);
+        let first_line = lines.first.unwrap_or(1);
         index.files.push(FileIndex { source: src, format: fmt, first, count, lines: file_lines, first_line });
     }
-    index.line_marks = lines.iter().copied().step_by(LINE_MARK as usize).collect();
-    drop(lines);
+    index.line_marks = lines.marks;
     index.cols.shrink_to_fit();
     for i in &mut index.ids {
-        i.shrink_to_fit();
+        i.seal();
     }
-    index.build_postings();
+    index.build_postings(!opts.serial);
     release_free_memory();
     Ok(index)
 }
@@ -208,7 +207,7 @@ fn index_file(
     opts: &OpenOptions,
     ctl: &Control,
     index: &mut Index,
-    lines: &mut Vec<u32>,
+    lines: &mut FileLines,
 ) -> Result<u64> {
     let bounds = chunk_bounds(data, body_start, opts.chunk_size.max(4096));
     let run = |&(s, e): &(usize, usize)| -> Result<ChunkOut> {
@@ -224,33 +223,100 @@ fn index_file(
     };
     let file_first = index.cols.len();
     // Size the global tables once instead of growing them chunk by chunk.
-    let rows: usize = outs.iter().map(|o| o.cols.offset.len()).sum();
+    let rows: usize = outs.iter().map(|o| o.cols.offset.len() + usize::from(o.leading)).sum();
     index.cols.reserve(rows);
-    for slot in 0..6 {
-        let distinct: usize = outs.iter().map(|o| o.ids[slot].count()).sum();
-        index.ids[slot].reserve(distinct);
-    }
+    // Rows and line marks, in chunk order. A chunk that starts with continuation lines either
+    // extends the previous record or, at the very start of the file, becomes an orphan record
+    // of its own (its ids are all absent).
+    let mut orphan = vec![false; outs.len()];
     let mut line_base: u64 = 0;
-    for (chunk_no, out) in outs.into_iter().enumerate() {
+    for (chunk_no, out) in outs.iter().enumerate() {
         if out.leading {
             if index.cols.len() > file_first {
                 let last = index.cols.len() - 1;
                 index.cols.flags[last] |= FLAG_MULTILINE;
             } else {
-                // Continuation lines at the very start of a file: a record of their own.
                 let start = bounds[chunk_no].0;
                 let first_line = memchr(b'\n', &data[start..]).map_or(data.len() - start, |p| p);
                 push_orphan(&mut index.cols, start as u64, first_line);
-                lines.push(clamp_u32(line_base + 1));
+                lines.note(index.cols.len() - 1, clamp_u32(line_base + 1));
+                orphan[chunk_no] = true;
             }
         }
-        let newlines = out.newlines;
-        lines.extend(out.lines.iter().map(|&l| clamp_u32(l as u64 + line_base)));
-        merge_chunk(index, out);
-        line_base += newlines;
+        let base = index.cols.len();
+        for (r, &l) in out.lines.iter().enumerate() {
+            lines.note(base + r, clamp_u32(l as u64 + line_base));
+        }
+        let (dst, src) = (&mut index.cols, &out.cols);
+        dst.offset.extend_from_slice(&src.offset);
+        dst.ts.extend_from_slice(&src.ts);
+        dst.level.extend_from_slice(&src.level);
+        dst.flags.extend_from_slice(&src.flags);
+        dst.msg_start.extend_from_slice(&src.msg_start);
+        dst.msg_len.extend_from_slice(&src.msg_len);
+        line_base += out.newlines;
     }
+    merge_ids(index, &outs, &orphan, opts.serial);
     let tail = data.len() > body_start && data.last() != Some(&b'\n');
     Ok(line_base + u64::from(tail))
+}
+
+/// Line bookkeeping of the build: the marks kept by the index, and the current file's first
+/// record line.
+#[derive(Default)]
+struct FileLines {
+    marks: Vec<u32>,
+    first: Option<u32>,
+}
+
+impl FileLines {
+    /// The line of global row `row` (rows are noted in order).
+    #[inline]
+    fn note(&mut self, row: usize, line: u32) {
+        if row % LINE_MARK as usize == 0 {
+            self.marks.push(line);
+        }
+        if self.first.is_none() {
+            self.first = Some(line);
+        }
+    }
+}
+
+/// Re-interns the chunks' local ids into the global interners and appends the id columns.
+/// Each interner slot depends only on its own chunks' ids, in chunk order, so the slots are
+/// merged in parallel (thread, request, trace, span + parent, service) and the ids come out
+/// exactly as a serial build numbers them.
+fn merge_ids(index: &mut Index, outs: &[ChunkOut], orphan: &[bool], serial: bool) {
+    let [c_thread, c_request, c_trace, c_span, c_parent, c_service] = &mut index.cols.ids;
+    let [i_thread, i_request, i_trace, i_span, _, i_service] = &mut index.ids;
+    let mut jobs: Vec<(usize, &mut Interner, Vec<(usize, &mut Vec<u32>)>)> = vec![
+        (IdKind::Span as usize, i_span, vec![(IdKind::Span as usize, c_span), (IdKind::Parent as usize, c_parent)]),
+        (IdKind::Request as usize, i_request, vec![(IdKind::Request as usize, c_request)]),
+        (IdKind::Trace as usize, i_trace, vec![(IdKind::Trace as usize, c_trace)]),
+        (IdKind::Thread as usize, i_thread, vec![(IdKind::Thread as usize, c_thread)]),
+        (IdKind::Service as usize, i_service, vec![(IdKind::Service as usize, c_service)]),
+    ];
+    let merge = |(slot, global, cols): &mut (usize, &mut Interner, Vec<(usize, &mut Vec<u32>)>)| {
+        let distinct: usize = outs.iter().map(|o| o.ids[*slot].count()).sum();
+        global.reserve(distinct);
+        let mut remap = Vec::new();
+        for (c, out) in outs.iter().enumerate() {
+            let local = &out.ids[*slot];
+            remap.clear();
+            remap.extend((0..local.count() as u32).map(|id| global.intern(local.name(id))));
+            for (kind, col) in cols.iter_mut() {
+                if orphan[c] {
+                    col.push(0);
+                }
+                col.extend(out.cols.ids[*kind].iter().map(|&id| remap[id as usize]));
+            }
+        }
+    };
+    if serial {
+        jobs.iter_mut().for_each(merge);
+    } else {
+        jobs.par_iter_mut().for_each(merge);
+    }
 }
 
 #[inline]
@@ -277,27 +343,6 @@ fn pack_msg(start: usize, len: usize) -> (u16, u16, u8) {
     match (u16::try_from(start), u16::try_from(len)) {
         (Ok(s), Ok(l)) => (s, l, 0),
         _ => (0, 0, FLAG_MSG_LONG),
-    }
-}
-
-/// Appends a chunk's rows, re-interning its local ids into the global interners.
-fn merge_chunk(index: &mut Index, out: ChunkOut) {
-    let ChunkOut { cols, ids, .. } = out;
-    let dst = &mut index.cols;
-    dst.offset.extend_from_slice(&cols.offset);
-    dst.ts.extend_from_slice(&cols.ts);
-    dst.level.extend_from_slice(&cols.level);
-    dst.flags.extend_from_slice(&cols.flags);
-    dst.msg_start.extend_from_slice(&cols.msg_start);
-    dst.msg_len.extend_from_slice(&cols.msg_len);
-    let mut remaps: [Vec<u32>; 6] = Default::default();
-    for (slot, local) in ids.iter().enumerate() {
-        let global = &mut index.ids[slot];
-        remaps[slot] = (0..local.count() as u32).map(|id| global.intern(local.name(id))).collect();
-    }
-    for kind in crate::record::ID_KINDS {
-        let remap = &remaps[interner_slot(kind)];
-        dst.ids[kind as usize].extend(cols.ids[kind as usize].iter().map(|&id| remap[id as usize]));
     }
 }
 

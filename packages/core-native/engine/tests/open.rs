@@ -12,7 +12,10 @@ fn index_bytes(data: &[u8], opts: &OpenOptions) -> Index {
     build(vec![src], opts, &Control::default()).unwrap()
 }
 
-fn fingerprint(ix: &Index) -> Vec<(u64, usize, u32, i64, u8, u8, u16, u16, [String; 6])> {
+/// Every column of every entry, ids both as numbers (identical numbering) and as names.
+type Row = (u64, usize, u32, i64, u8, u8, u16, u16, [u32; 6], [String; 6]);
+
+fn fingerprint(ix: &Index) -> Vec<Row> {
     (0..ix.len() as u32)
         .map(|e| {
             let i = e as usize;
@@ -28,6 +31,7 @@ fn fingerprint(ix: &Index) -> Vec<(u64, usize, u32, i64, u8, u8, u16, u16, [Stri
                 ix.cols.flags[i],
                 ix.cols.msg_start[i],
                 ix.cols.msg_len[i],
+                std::array::from_fn(|k| ix.cols.ids[k][i]),
                 ids,
             )
         })
