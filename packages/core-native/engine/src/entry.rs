@@ -94,7 +94,7 @@ impl Index {
         let reparsed = file.format.parse(first, &mut p);
         let id_text = |k: IdKind| {
             let id = self.id(k, e);
-            (id != 0).then(|| text(self.id_name(k, id)))
+            (id != 0).then(|| text(&self.id_name(k, id)))
         };
         let ts = self.ts(e);
         let sev = self.cols.level[i];

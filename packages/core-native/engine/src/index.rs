@@ -80,14 +80,21 @@ impl Columns {
 /// Interned strings of one id kind, stored in one arena (no allocation per string).
 /// Id 0 is the empty string ("absent").
 ///
-/// The hash table that deduplicates strings is needed while building, but it costs about
-/// 10 bytes per distinct id (a power-of-two table at most 7/8 full), which for span and trace
-/// ids is several bytes per entry. `seal` drops it once the index is built; the first lookup
-/// by name (`get`, rare: a query naming an id) rebuilds it, which takes a few milliseconds.
+/// Two savings once the index is built (`seal`), both worth several bytes per entry on logs
+/// with trace and span ids:
+/// - the hash table that deduplicates strings (about 10 bytes per distinct id: a power-of-two
+///   table at most 7/8 full) is dropped; the first lookup by name (`get`, rare: a query naming
+///   an id) rebuilds it, which takes a few milliseconds;
+/// - when every id is lowercase hex of one even length (W3C trace ids: 32 digits, span ids:
+///   16), the ids are packed two digits a byte at a fixed width: half the bytes, and no
+///   `ends` array. `name` decodes them again (into a buffer on the stack).
 pub struct Interner {
     bytes: Vec<u8>,
     /// `ends[id]` is the end of string `id` in `bytes`; it starts where `id - 1` ends.
+    /// Empty when the ids are packed hex.
     ends: Vec<u32>,
+    /// Bytes per id when packed as hex (0: the plain arena).
+    hex_width: usize,
     /// The build-time table (empty once sealed).
     table: HashTable<u32>,
     sealed: bool,
@@ -97,7 +104,14 @@ pub struct Interner {
 
 impl Default for Interner {
     fn default() -> Self {
-        Interner { bytes: Vec::new(), ends: vec![0], table: HashTable::new(), sealed: false, lookup: OnceLock::new() }
+        Interner {
+            bytes: Vec::new(),
+            ends: vec![0],
+            hex_width: 0,
+            table: HashTable::new(),
+            sealed: false,
+            lookup: OnceLock::new(),
+        }
     }
 }
 
@@ -112,6 +126,64 @@ fn hash_bytes(s: &[u8]) -> u64 {
 #[inline]
 fn arena_name<'a>(bytes: &'a [u8], ends: &[u32], id: u32) -> &'a [u8] {
     &bytes[ends[id as usize - 1] as usize..ends[id as usize] as usize]
+}
+
+/// Longest id packed as hex, in bytes (64 hex digits).
+const HEX_MAX: usize = 32;
+const HEX_DIGITS: &[u8; 16] = b"0123456789abcdef";
+
+#[inline]
+fn hex_value(c: u8) -> Option<u8> {
+    match c {
+        b'0'..=b'9' => Some(c - b'0'),
+        b'a'..=b'f' => Some(c - b'a' + 10),
+        _ => None,
+    }
+}
+
+/// Packs lowercase hex digits (even count) into `out`; false on any other byte.
+fn pack_hex(s: &[u8], out: &mut [u8]) -> bool {
+    for (pair, o) in s.chunks_exact(2).zip(out.iter_mut()) {
+        match (hex_value(pair[0]), hex_value(pair[1])) {
+            (Some(h), Some(l)) => *o = h << 4 | l,
+            _ => return false,
+        }
+    }
+    true
+}
+
+/// An id's name: borrowed from the arena, or decoded from packed hex into a stack buffer.
+pub enum Name<'a> {
+    Borrowed(&'a [u8]),
+    Hex { buf: [u8; 2 * HEX_MAX], len: usize },
+}
+
+impl std::ops::Deref for Name<'_> {
+    type Target = [u8];
+    #[inline]
+    fn deref(&self) -> &[u8] {
+        match self {
+            Name::Borrowed(b) => b,
+            Name::Hex { buf, len } => &buf[..*len],
+        }
+    }
+}
+
+impl PartialEq for Name<'_> {
+    fn eq(&self, other: &Self) -> bool {
+        **self == **other
+    }
+}
+impl Eq for Name<'_> {}
+impl PartialOrd for Name<'_> {
+    fn partial_cmp(&self, other: &Self) -> Option<std::cmp::Ordering> {
+        Some(self.cmp(other))
+    }
+}
+impl Ord for Name<'_> {
+    fn cmp(&self, other: &Self) -> std::cmp::Ordering {
+        (**self).cmp(&**other)
+    }
 }
 
 impl Interner {
@@ -139,42 +211,96 @@ impl Interner {
         let (bytes, ends) = (&self.bytes, &self.ends);
         self.table.reserve(n, |&id| hash_bytes(arena_name(bytes, ends, id)));
     }
+    /// The id of a name, if interned.
     pub fn get(&self, s: &[u8]) -> Option<u32> {
         if s.is_empty() {
             return None;
         }
-        let table = if self.sealed { self.lookup.get_or_init(|| self.build_table()) } else { &self.table };
-        table.find(hash_bytes(s), |&id| self.name(id) == s).copied()
+        if !self.sealed {
+            return self.table.find(hash_bytes(s), |&id| arena_name(&self.bytes, &self.ends, id) == s).copied();
+        }
+        let mut buf = [0u8; HEX_MAX];
+        let key = if self.hex_width > 0 {
+            let w = self.hex_width;
+            if s.len() != 2 * w || !pack_hex(s, &mut buf[..w]) {
+                return None;
+            }
+            &buf[..w]
+        } else {
+            s
+        };
+        let table = self.lookup.get_or_init(|| self.build_table());
+        table.find(hash_bytes(key), |&id| self.stored(id) == key).copied()
+    }
+    /// The bytes stored for id (packed when hex); id in 1..count.
+    #[inline]
+    fn stored(&self, id: u32) -> &[u8] {
+        match self.hex_width {
+            0 => arena_name(&self.bytes, &self.ends, id),
+            w => &self.bytes[(id as usize - 1) * w..id as usize * w],
+        }
     }
     fn build_table(&self) -> HashTable<u32> {
-        let mut t = HashTable::with_capacity(self.ends.len());
-        for id in 1..self.ends.len() as u32 {
-            let h = hash_bytes(arena_name(&self.bytes, &self.ends, id));
-            t.insert_unique(h, id, |&id| hash_bytes(arena_name(&self.bytes, &self.ends, id)));
+        let n = self.count();
+        let mut t = HashTable::with_capacity(n);
+        for id in 1..n as u32 {
+            t.insert_unique(hash_bytes(self.stored(id)), id, |&id| hash_bytes(self.stored(id)));
         }
         t
     }
-    pub fn name(&self, id: u32) -> &[u8] {
+    /// The name of an id (empty for 0 or an unknown id).
+    #[inline]
+    pub fn name(&self, id: u32) -> Name<'_> {
         let i = id as usize;
-        if i == 0 || i >= self.ends.len() {
-            return &[];
+        if i == 0 || i >= self.count() {
+            return Name::Borrowed(&[]);
         }
-        arena_name(&self.bytes, &self.ends, id)
+        if self.hex_width == 0 {
+            return Name::Borrowed(arena_name(&self.bytes, &self.ends, id));
+        }
+        let mut buf = [0u8; 2 * HEX_MAX];
+        for (j, b) in self.stored(id).iter().enumerate() {
+            buf[2 * j] = HEX_DIGITS[(b >> 4) as usize];
+            buf[2 * j + 1] = HEX_DIGITS[(b & 15) as usize];
+        }
+        Name::Hex { buf, len: 2 * self.hex_width }
     }
     /// Number of ids including the reserved 0.
     pub fn count(&self) -> usize {
-        self.ends.len()
+        match self.hex_width {
+            0 => self.ends.len(),
+            w => self.bytes.len() / w + 1,
+        }
     }
     pub fn heap_bytes(&self) -> usize {
         let lookup = self.lookup.get().map_or(0, HashTable::capacity);
         self.bytes.capacity() + self.ends.capacity() * 4 + (self.table.capacity() + lookup) * 5
     }
-    /// Ends the build: trims the arena and drops the build-time table (see the type's doc).
+    /// Ends the build: drops the build-time table, packs hex ids, trims (see the type's doc).
     pub fn seal(&mut self) {
-        self.bytes.shrink_to_fit();
-        self.ends.shrink_to_fit();
         self.table = HashTable::new();
         self.sealed = true;
+        let width = self.ends.get(1).map_or(0, |&e| e as usize);
+        let uniform = width >= 8
+            && width % 2 == 0
+            && width <= 2 * HEX_MAX
+            && self.ends.iter().enumerate().all(|(i, &e)| e as usize == i * width)
+            && self.bytes.iter().all(|&c| hex_value(c).is_some());
+        if uniform {
+            // Every string has the same length, so packing in place is safe: the write
+            // position stays behind the read position.
+            let w = width / 2;
+            for id in 0..self.ends.len() - 1 {
+                let mut packed = [0u8; HEX_MAX];
+                pack_hex(&self.bytes[id * width..(id + 1) * width], &mut packed[..w]);
+                self.bytes[id * w..(id + 1) * w].copy_from_slice(&packed[..w]);
+            }
+            self.bytes.truncate(w * (self.ends.len() - 1));
+            self.ends = Vec::new();
+            self.hex_width = w;
+        }
+        self.bytes.shrink_to_fit();
+        self.ends.shrink_to_fit();
     }
 }
 
@@ -369,7 +495,7 @@ impl Index {
         self.cols.ids[kind as usize].get(entry as usize).copied().unwrap_or(0)
     }
 
-    pub fn id_name(&self, kind: IdKind, id: u32) -> &[u8] {
+    pub fn id_name(&self, kind: IdKind, id: u32) -> Name<'_> {
         self.interner(kind).name(id)
     }
 
@@ -437,5 +563,56 @@ impl Index {
         }
         let col = &self.cols.ids[k];
         std::borrow::Cow::Owned(col.iter().enumerate().filter(|(_, &v)| v == id).map(|(e, _)| e as u32).collect())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn sealed(names: &[&str]) -> (Interner, Vec<u32>) {
+        let mut i = Interner::default();
+        let ids = names.iter().map(|n| i.intern(n.as_bytes())).collect();
+        i.seal();
+        (i, ids)
+    }
+
+    #[test]
+    fn hex_ids_are_packed_and_read_back() {
+        let names = ["4bf92f3577b34da6a3ce929d0e0e4736", "00f067aa0ba902b7a3ce929d0e0e4736", "ffffffffffffffff0000000000000000"];
+        let (i, ids) = sealed(&names);
+        assert_eq!(i.hex_width, 16);
+        assert!(i.ends.is_empty());
+        assert_eq!(i.count(), 4);
+        for (n, id) in names.iter().zip(&ids) {
+            assert_eq!(&*i.name(*id), n.as_bytes());
+            assert_eq!(i.get(n.as_bytes()), Some(*id));
+        }
+        assert_eq!(&*i.name(0), b"");
+        assert_eq!(&*i.name(9), b"");
+        // Not lowercase hex of the width: not found, no panic.
+        assert_eq!(i.get(b"4BF92F3577B34DA6A3CE929D0E0E4736"), None);
+        assert_eq!(i.get(b"4bf9"), None);
+        assert_eq!(i.get(b"zz"), None);
+    }
+
+    #[test]
+    fn other_ids_stay_plain() {
+        for names in [
+            &["abcdef0123456789", "ABCDEF0123456789"][..],
+            &["0123456789abcdef01", "0123456789abcdef"],
+            // Lengths 14 and 18 fill the arena like two of 16 would.
+            &["0123456789abcd", "0123456789abcdef01"],
+            &["req-1", "req-2"],
+            &["abcd", "ef01"],
+        ] {
+            let (i, ids) = sealed(names);
+            assert_eq!(i.hex_width, 0, "{names:?}");
+            for (n, id) in names.iter().zip(&ids) {
+                assert_eq!(&*i.name(*id), n.as_bytes());
+                assert_eq!(i.get(n.as_bytes()), Some(*id));
+            }
+            assert_eq!(i.get(b"nope"), None);
+        }
     }
 }

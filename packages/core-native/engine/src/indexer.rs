@@ -303,7 +303,7 @@ fn merge_ids(index: &mut Index, outs: &[ChunkOut], orphan: &[bool], serial: bool
         for (c, out) in outs.iter().enumerate() {
             let local = &out.ids[*slot];
             remap.clear();
-            remap.extend((0..local.count() as u32).map(|id| global.intern(local.name(id))));
+            remap.extend((0..local.count() as u32).map(|id| global.intern(&local.name(id))));
             for (kind, col) in cols.iter_mut() {
                 if orphan[c] {
                     col.push(0);

@@ -445,7 +445,7 @@ fn top_ids(map: FxHashMap<u32, u64>, ix: &Index, kind: usize) -> Vec<(String, u6
         .into_iter()
         .map(|(id, n)| {
             let name =
-                if id == 0 { String::new() } else { String::from_utf8_lossy(ix.ids[kind].name(id)).into_owned() };
+                if id == 0 { String::new() } else { String::from_utf8_lossy(&ix.ids[kind].name(id)).into_owned() };
             (name, n)
         })
         .collect();

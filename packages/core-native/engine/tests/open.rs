@@ -20,7 +20,7 @@ fn fingerprint(ix: &Index) -> Vec<Row> {
         .map(|e| {
             let i = e as usize;
             let ids = std::array::from_fn(|k| {
-                String::from_utf8_lossy(ix.id_name(ID_KINDS[k], ix.cols.ids[k][i])).into_owned()
+                String::from_utf8_lossy(&ix.id_name(ID_KINDS[k], ix.cols.ids[k][i])).into_owned()
             });
             (
                 ix.cols.offset[i],

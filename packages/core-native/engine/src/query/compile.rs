@@ -245,7 +245,7 @@ fn builtin(ix: &Index, e: u32, path: &str) -> Option<Value> {
     let i = e as usize;
     let id = |k: IdKind| {
         let v = ix.cols.ids[k as usize][i];
-        (v != 0).then(|| Value::String(String::from_utf8_lossy(ix.id_name(k, v)).into_owned()))
+        (v != 0).then(|| Value::String(String::from_utf8_lossy(&ix.id_name(k, v)).into_owned()))
     };
     match path {
         "message" | "msg" => Some(Value::String(ix.message(e))),
