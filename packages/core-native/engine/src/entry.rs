@@ -102,7 +102,7 @@ impl Index {
             id: e,
             file: file.source.path.clone(),
             line: self.line(e),
-            offset: self.cols.offset[i],
+            offset: self.cols.offset(i),
             length: {
                 let (a, b) = self.record_range(e);
                 (b - a) as u32

@@ -21,9 +21,14 @@ pub const FLAG_MSG_LONG: u8 = 4;
 /// Column storage. Ids are interned per kind; 0 means "absent".
 #[derive(Default)]
 pub struct Columns {
-    /// Byte offset of the record in its file's data. A record runs to the next record's
-    /// offset (or the end of the file), less trailing blank lines: no length column needed.
-    pub offset: Vec<u64>,
+    /// Low 32 bits of the byte offset of the record in its file's data (read it with
+    /// `offset(row)`). A record runs to the next record's offset (or the end of the file),
+    /// less trailing blank lines: no length column needed.
+    pub offset_lo: Vec<u32>,
+    /// The high bits of the offsets, as runs: from row `.0` on (until the next run), the high
+    /// word is `.1`; 0 before the first run. Empty unless a file is larger than 4 GiB, so the
+    /// offset costs 4 bytes per entry instead of 8.
+    pub offset_hi: Vec<(u32, u32)>,
     /// UTC nanoseconds; `i64::MIN` when the record has none.
     pub ts: Vec<i64>,
     /// OpenTelemetry severity number (0 = none).
@@ -39,13 +44,53 @@ pub const NO_TS: i64 = i64::MIN;
 
 impl Columns {
     pub fn len(&self) -> usize {
-        self.offset.len()
+        self.offset_lo.len()
     }
     pub fn is_empty(&self) -> bool {
-        self.offset.is_empty()
+        self.offset_lo.is_empty()
+    }
+    /// Byte offset of row `row` in its file's data.
+    #[inline]
+    pub fn offset(&self, row: usize) -> u64 {
+        let lo = self.offset_lo[row] as u64;
+        if self.offset_hi.is_empty() {
+            return lo;
+        }
+        let run = self.offset_hi.partition_point(|&(r, _)| r as usize <= row);
+        let hi = if run == 0 { 0 } else { self.offset_hi[run - 1].1 };
+        (hi as u64) << 32 | lo
+    }
+    /// The high word in effect after the last row.
+    fn last_hi(&self) -> u32 {
+        self.offset_hi.last().map_or(0, |r| r.1)
+    }
+    /// Appends the offset of a new row (call before pushing the row's other columns).
+    #[inline]
+    pub fn push_offset(&mut self, offset: u64) {
+        let hi = (offset >> 32) as u32;
+        if hi != self.last_hi() {
+            self.offset_hi.push((self.offset_lo.len() as u32, hi));
+        }
+        self.offset_lo.push(offset as u32);
+    }
+    /// Appends the offsets of `other`'s rows.
+    pub fn extend_offsets(&mut self, other: &Columns) {
+        if other.is_empty() {
+            return;
+        }
+        let base = self.offset_lo.len() as u32;
+        // `other`'s rows use high word 0 until its first run.
+        let implicit = other.offset_hi.first().is_none_or(|r| r.0 > 0).then_some((0, 0));
+        for (r, h) in implicit.into_iter().chain(other.offset_hi.iter().copied()) {
+            if h != self.last_hi() {
+                self.offset_hi.push((base + r, h));
+            }
+        }
+        self.offset_lo.extend_from_slice(&other.offset_lo);
     }
     pub fn heap_bytes(&self) -> usize {
-        self.offset.capacity() * 8
+        self.offset_lo.capacity() * 4
+            + self.offset_hi.capacity() * 8
             + self.ts.capacity() * 8
             + self.level.capacity()
             + self.flags.capacity()
@@ -54,7 +99,7 @@ impl Columns {
             + self.ids.iter().map(|v| v.capacity() * 4).sum::<usize>()
     }
     pub fn reserve(&mut self, n: usize) {
-        self.offset.reserve(n);
+        self.offset_lo.reserve(n);
         self.ts.reserve(n);
         self.level.reserve(n);
         self.flags.reserve(n);
@@ -65,7 +110,8 @@ impl Columns {
         }
     }
     pub fn shrink_to_fit(&mut self) {
-        self.offset.shrink_to_fit();
+        self.offset_lo.shrink_to_fit();
+        self.offset_hi.shrink_to_fit();
         self.ts.shrink_to_fit();
         self.level.shrink_to_fit();
         self.flags.shrink_to_fit();
@@ -427,7 +473,7 @@ impl Index {
         if base == entry {
             return base_line;
         }
-        let (a, b) = (self.cols.offset[base as usize] as usize, self.cols.offset[entry as usize] as usize);
+        let (a, b) = (self.cols.offset(base as usize) as usize, self.cols.offset(entry as usize) as usize);
         let data = f.source.data();
         base_line + memchr::memchr_iter(b'\n', data.get(a..b).unwrap_or(&[])).count() as u32
     }
@@ -445,8 +491,8 @@ impl Index {
     pub fn record_range_in(&self, f: &FileIndex, entry: u32) -> (usize, usize) {
         let e = entry as usize;
         let data = f.source.data();
-        let start = self.cols.offset[e] as usize;
-        let mut end = if entry + 1 < f.first + f.count { self.cols.offset[e + 1] as usize } else { data.len() };
+        let start = self.cols.offset(e) as usize;
+        let mut end = if entry + 1 < f.first + f.count { self.cols.offset(e + 1) as usize } else { data.len() };
         while end > start && matches!(data[end - 1], b'\n' | b'\r' | b' ' | b'\t') {
             end -= 1;
         }
@@ -569,6 +615,38 @@ impl Index {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn offsets_beyond_4_gib_keep_their_high_bits() {
+        const G4: u64 = 1 << 32;
+        // Two chunks of one large file, then a second small file (offsets restart at 0).
+        let mut a = Columns::default();
+        for o in [5, 100, G4 + 3, G4 + 9] {
+            a.push_offset(o);
+        }
+        let mut b = Columns::default();
+        for o in [G4 + 20, 2 * G4, 3 * G4 + 1] {
+            b.push_offset(o);
+        }
+        let mut c = Columns::default();
+        for o in [0, 7] {
+            c.push_offset(o);
+        }
+        let mut all = Columns::default();
+        for part in [&a, &b, &c] {
+            all.extend_offsets(part);
+        }
+        let want = [5, 100, G4 + 3, G4 + 9, G4 + 20, 2 * G4, 3 * G4 + 1, 0, 7];
+        let got: Vec<u64> = (0..all.len()).map(|r| all.offset(r)).collect();
+        assert_eq!(got, want);
+        assert_eq!(all.offset_hi, vec![(2, 1), (5, 2), (6, 3), (7, 0)]);
+        // Small files need no runs at all.
+        let mut small = Columns::default();
+        small.extend_offsets(&c);
+        small.extend_offsets(&c);
+        assert!(small.offset_hi.is_empty());
+        assert_eq!(small.offset(3), 7);
+    }
 
     fn sealed(names: &[&str]) -> (Interner, Vec<u32>) {
         let mut i = Interner::default();

@@ -223,7 +223,7 @@ fn index_file(
     };
     let file_first = index.cols.len();
     // Size the global tables once instead of growing them chunk by chunk.
-    let rows: usize = outs.iter().map(|o| o.cols.offset.len() + usize::from(o.leading)).sum();
+    let rows: usize = outs.iter().map(|o| o.cols.len() + usize::from(o.leading)).sum();
     index.cols.reserve(rows);
     // Rows and line marks, in chunk order. A chunk that starts with continuation lines either
     // extends the previous record or, at the very start of the file, becomes an orphan record
@@ -248,7 +248,7 @@ fn index_file(
             lines.note(base + r, clamp_u32(l as u64 + line_base));
         }
         let (dst, src) = (&mut index.cols, &out.cols);
-        dst.offset.extend_from_slice(&src.offset);
+        dst.extend_offsets(src);
         dst.ts.extend_from_slice(&src.ts);
         dst.level.extend_from_slice(&src.level);
         dst.flags.extend_from_slice(&src.flags);
@@ -325,7 +325,7 @@ fn clamp_u32(v: u64) -> u32 {
 }
 
 fn push_orphan(cols: &mut Columns, start: u64, first_line_len: usize) {
-    cols.offset.push(start);
+    cols.push_offset(start);
     cols.ts.push(NO_TS);
     cols.level.push(0);
     let (ms, ml, long) = pack_msg(0, first_line_len);
@@ -354,7 +354,7 @@ fn index_chunk(data: &[u8], start: usize, end: usize, fmt: &Format) -> ChunkOut 
     out.lines.reserve(approx);
     out.cols.msg_start.reserve(approx);
     out.cols.msg_len.reserve(approx);
-    out.cols.offset.reserve(approx);
+    out.cols.offset_lo.reserve(approx);
     out.cols.ts.reserve(approx);
     let mut parsed = Parsed::default();
     let mut clean = AnsiClean::default();
@@ -394,7 +394,7 @@ fn index_chunk(data: &[u8], start: usize, end: usize, fmt: &Format) -> ChunkOut 
 #[inline]
 fn push_record(out: &mut ChunkOut, pos: usize, line: &[u8], line_no: u64, p: &Parsed, kind: FormatKind) {
     let c = &mut out.cols;
-    c.offset.push(pos as u64);
+    c.push_offset(pos as u64);
     out.lines.push(clamp_u32(line_no + 1));
     c.ts.push(p.ts.unwrap_or(NO_TS));
     c.level.push(p.level);

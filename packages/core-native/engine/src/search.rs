@@ -257,14 +257,13 @@ impl Plan<'_> {
                 let data = ix.files[file].source.data();
                 let cols = &ix.cols;
                 let fidx = &ix.files[file];
-                let start = cols.offset[lo as usize] as usize;
+                let start = cols.offset(lo as usize) as usize;
                 let end = ix.record_range_in(fidx, hi - 1).1;
                 let mut pos = start;
-                let offsets = &cols.offset[lo as usize..hi as usize];
                 while pos < end {
                     let Some((s, _)) = anchor.find(&data[pos..end]) else { break };
                     let hit = (pos + s) as u64;
-                    let rel = offsets.partition_point(|&o| o <= hit);
+                    let rel = partition_rows(lo, hi, |e| cols.offset(e as usize) <= hit);
                     if rel == 0 {
                         pos += s + 1;
                         continue;
@@ -428,6 +427,20 @@ fn phase_one(
         return Err(Error::new(Code::Cancelled, "search was cancelled"));
     }
     Ok((partial, bucket_ns))
+}
+
+/// Number of rows at the start of `lo..hi` for which `pred` holds (`pred` true then false).
+fn partition_rows(lo: u32, hi: u32, pred: impl Fn(u32) -> bool) -> usize {
+    let (mut a, mut b) = (lo, hi);
+    while a < b {
+        let mid = a + (b - a) / 2;
+        if pred(mid) {
+            a = mid + 1;
+        } else {
+            b = mid;
+        }
+    }
+    (a - lo) as usize
 }
 
 /// UTF-16 offsets of byte spans in `s`.

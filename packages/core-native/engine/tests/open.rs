@@ -23,7 +23,7 @@ fn fingerprint(ix: &Index) -> Vec<Row> {
                 String::from_utf8_lossy(&ix.id_name(ID_KINDS[k], ix.cols.ids[k][i])).into_owned()
             });
             (
-                ix.cols.offset[i],
+                ix.cols.offset(i),
                 ix.raw(e).len(),
                 ix.line(e),
                 ix.cols.ts[i],
