@@ -168,6 +168,33 @@ fn hash_bytes(s: &[u8]) -> u64 {
     h.finish()
 }
 
+/// Equality of two short byte strings without a `memcmp` call: ids and JSON keys are mostly
+/// 4 to 32 bytes, where the call and its dispatch cost more than the compare.
+#[inline(always)]
+pub fn bytes_eq(a: &[u8], b: &[u8]) -> bool {
+    let n = a.len();
+    if n != b.len() {
+        return false;
+    }
+    let word = |s: &[u8], i: usize| {
+        let mut w = [0u8; 8];
+        w.copy_from_slice(&s[i..i + 8]);
+        u64::from_le_bytes(w)
+    };
+    if n >= 8 {
+        let mut i = 0;
+        while i + 8 < n {
+            if word(a, i) != word(b, i) {
+                return false;
+            }
+            i += 8;
+        }
+        // The last word, overlapping the previous one when n is not a multiple of 8.
+        return word(a, n - 8) == word(b, n - 8);
+    }
+    a == b
+}
+
 /// String `id` of an arena (`ends[0]` is 0, the empty string).
 #[inline]
 fn arena_name<'a>(bytes: &'a [u8], ends: &[u32], id: u32) -> &'a [u8] {
@@ -241,7 +268,7 @@ impl Interner {
         debug_assert!(!self.sealed, "interning into a sealed interner");
         let h = hash_bytes(s);
         let (bytes, ends) = (&self.bytes, &self.ends);
-        if let Some(&id) = self.table.find(h, |&id| arena_name(bytes, ends, id) == s) {
+        if let Some(&id) = self.table.find(h, |&id| bytes_eq(arena_name(bytes, ends, id), s)) {
             return id;
         }
         let id = self.ends.len() as u32;
@@ -653,6 +680,20 @@ mod tests {
         let ids = names.iter().map(|n| i.intern(n.as_bytes())).collect();
         i.seal();
         (i, ids)
+    }
+
+    #[test]
+    fn short_byte_equality() {
+        let s = b"0123456789abcdefghijklmnopqrstuvwxyz";
+        for n in 0..s.len() {
+            assert!(bytes_eq(&s[..n], &s[..n]));
+            for i in 0..n {
+                let mut t = s[..n].to_vec();
+                t[i] ^= 1;
+                assert!(!bytes_eq(&s[..n], &t), "n={n} i={i}");
+            }
+            assert!(!bytes_eq(&s[..n], &s[..n + 1]));
+        }
     }
 
     #[test]

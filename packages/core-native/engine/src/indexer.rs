@@ -124,8 +124,10 @@ pub fn build(sources: Vec<Source>, opts: &OpenOptions, ctl: &Control) -> Result<
     }
     index.line_marks = lines.marks;
     index.cols.shrink_to_fit();
-    for i in &mut index.ids {
-        i.seal();
+    if opts.serial {
+        index.ids.iter_mut().for_each(Interner::seal);
+    } else {
+        index.ids.par_iter_mut().for_each(Interner::seal);
     }
     index.build_postings(!opts.serial);
     release_free_memory();
@@ -356,6 +358,11 @@ fn index_chunk(data: &[u8], start: usize, end: usize, fmt: &Format) -> ChunkOut 
     out.cols.msg_len.reserve(approx);
     out.cols.offset_lo.reserve(approx);
     out.cols.ts.reserve(approx);
+    // The high-cardinality kinds get a new id every few lines: size their tables up front
+    // instead of rehashing them as they grow.
+    for kind in [IdKind::Request, IdKind::Trace, IdKind::Span] {
+        out.ids[kind as usize].reserve(approx / 4);
+    }
     let mut parsed = Parsed::default();
     let mut clean = AnsiClean::default();
     let mut pos = start;
