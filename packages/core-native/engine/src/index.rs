@@ -192,7 +192,15 @@ pub fn bytes_eq(a: &[u8], b: &[u8]) -> bool {
         // The last word, overlapping the previous one when n is not a multiple of 8.
         return word(a, n - 8) == word(b, n - 8);
     }
-    a == b
+    if n >= 4 {
+        let half = |s: &[u8], i: usize| {
+            let mut w = [0u8; 4];
+            w.copy_from_slice(&s[i..i + 4]);
+            u32::from_le_bytes(w)
+        };
+        return half(a, 0) == half(b, 0) && half(a, n - 4) == half(b, n - 4);
+    }
+    a.iter().zip(b).all(|(x, y)| x == y)
 }
 
 /// String `id` of an arena (`ends[0]` is 0, the empty string).
@@ -223,6 +231,33 @@ fn pack_hex(s: &[u8], out: &mut [u8]) -> bool {
         }
     }
     true
+}
+
+/// `HEX_TABLE[c]` is the value of hex digit `c` (lowercase only), 0xFF for any other byte.
+static HEX_TABLE: [u8; 256] = {
+    let mut t = [0xFFu8; 256];
+    let mut i = 0;
+    while i < 16 {
+        t[HEX_DIGITS[i] as usize] = i as u8;
+        i += 1;
+    }
+    t
+};
+
+/// Packs a run of lowercase hex digits (even length) two a byte; None at the first other byte.
+fn pack_all_hex(s: &[u8]) -> Option<Vec<u8>> {
+    let mut out = Vec::with_capacity(s.len() / 2);
+    let mut bad = 0u8;
+    for pair in s.chunks_exact(2) {
+        let (h, l) = (HEX_TABLE[pair[0] as usize], HEX_TABLE[pair[1] as usize]);
+        // Invalid digits set the high bit; checked in blocks to keep the loop branch-free.
+        bad |= h | l;
+        out.push(h << 4 | (l & 15));
+        if out.len() % 64 == 0 && bad & 0x80 != 0 {
+            return None;
+        }
+    }
+    (bad & 0x80 == 0).then_some(out)
 }
 
 /// An id's name: borrowed from the arena, or decoded from packed hex into a stack buffer.
@@ -357,20 +392,13 @@ impl Interner {
         let uniform = width >= 8
             && width % 2 == 0
             && width <= 2 * HEX_MAX
-            && self.ends.iter().enumerate().all(|(i, &e)| e as usize == i * width)
-            && self.bytes.iter().all(|&c| hex_value(c).is_some());
+            && self.ends.iter().enumerate().all(|(i, &e)| e as usize == i * width);
         if uniform {
-            // Every string has the same length, so packing in place is safe: the write
-            // position stays behind the read position.
-            let w = width / 2;
-            for id in 0..self.ends.len() - 1 {
-                let mut packed = [0u8; HEX_MAX];
-                pack_hex(&self.bytes[id * width..(id + 1) * width], &mut packed[..w]);
-                self.bytes[id * w..(id + 1) * w].copy_from_slice(&packed[..w]);
+            if let Some(packed) = pack_all_hex(&self.bytes) {
+                self.bytes = packed;
+                self.ends = Vec::new();
+                self.hex_width = width / 2;
             }
-            self.bytes.truncate(w * (self.ends.len() - 1));
-            self.ends = Vec::new();
-            self.hex_width = w;
         }
         self.bytes.shrink_to_fit();
         self.ends.shrink_to_fit();
