@@ -17,6 +17,9 @@ pub const FLAG_MSG_ESCAPED: u8 = 1;
 pub const FLAG_MULTILINE: u8 = 2;
 /// The message span did not fit the u16 columns; it is re-parsed from the record when needed.
 pub const FLAG_MSG_LONG: u8 = 4;
+/// The timestamp had no year of its own (syslog `Jun 14 15:16:01`, glog): its year was
+/// inferred, rolling over where the file crosses New Year.
+pub const FLAG_YEAR_LESS: u8 = 8;
 
 /// Column storage. Ids are interned per kind; 0 means "absent".
 #[derive(Default)]
@@ -390,7 +393,7 @@ impl Interner {
         self.sealed = true;
         let width = self.ends.get(1).map_or(0, |&e| e as usize);
         let uniform = width >= 8
-            && width % 2 == 0
+            && width.is_multiple_of(2)
             && width <= 2 * HEX_MAX
             && self.ends.iter().enumerate().all(|(i, &e)| e as usize == i * width);
         if uniform {
@@ -726,7 +729,11 @@ mod tests {
 
     #[test]
     fn hex_ids_are_packed_and_read_back() {
-        let names = ["4bf92f3577b34da6a3ce929d0e0e4736", "00f067aa0ba902b7a3ce929d0e0e4736", "ffffffffffffffff0000000000000000"];
+        let names = [
+            "4bf92f3577b34da6a3ce929d0e0e4736",
+            "00f067aa0ba902b7a3ce929d0e0e4736",
+            "ffffffffffffffff0000000000000000",
+        ];
         let (i, ids) = sealed(&names);
         assert_eq!(i.hex_width, 16);
         assert!(i.ends.is_empty());

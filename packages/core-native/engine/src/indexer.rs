@@ -6,8 +6,8 @@
 use crate::error::{Code, Error, Result};
 use crate::format::{self, Format, FormatKind, ParseCtx};
 use crate::index::{
-    interner_slot, Columns, FileIndex, Index, Interner, FLAG_MSG_ESCAPED, FLAG_MSG_LONG, FLAG_MULTILINE, LINE_MARK,
-    NO_TS,
+    interner_slot, Columns, FileIndex, Index, Interner, FLAG_MSG_ESCAPED, FLAG_MSG_LONG, FLAG_MULTILINE,
+    FLAG_YEAR_LESS, LINE_MARK, NO_TS,
 };
 use crate::record::{IdKind, Parsed, Span};
 use crate::source::{self, Source};
@@ -119,6 +119,8 @@ pub fn build(sources: Vec<Source>, opts: &OpenOptions, ctl: &Control) -> Result<
         lines.first = None;
         let file_lines = index_file(data, body_start, &fmt, opts, ctl, &mut index, &mut lines)?;
         let count = index.cols.len() as u32 - first;
+        let rows = first as usize..index.cols.len();
+        roll_years(&mut index.cols, rows, opts.year.is_none().then_some(src.mtime_ns));
         let first_line = lines.first.unwrap_or(1);
         index.files.push(FileIndex { source: src, format: fmt, first, count, lines: file_lines, first_line });
     }
@@ -142,6 +144,64 @@ fn release_free_memory() {
     unsafe {
         libc::malloc_trim(0);
     }
+}
+
+/// Gives year-less timestamps (all parsed in one assumed year) increasing years across New
+/// Year: in file order, a stamp more than half a year before the previous year-less stamp
+/// starts the next year (Dec 31 → Jan 1). With the year taken from the file's modification
+/// time (`mtime_ns`), the years are then counted back so the last segment falls in that
+/// year, and one more year back if the last stamp would still lie after the modification
+/// time (a December log rotated in January). An explicit `year` option names the first
+/// segment's year. Runs on the merged columns, so parallel and serial builds agree.
+fn roll_years(cols: &mut Columns, rows: std::ops::Range<usize>, mtime_ns: Option<i64>) {
+    const HALF_YEAR: i64 = 183 * 86_400 * crate::time::NS_PER_SEC;
+    const SLACK: i64 = 86_400 * crate::time::NS_PER_SEC;
+    let stamped = |r: &usize| cols.flags[*r] & FLAG_YEAR_LESS != 0 && cols.ts[*r] != NO_TS;
+    // Years added to each row (segments are counted from 0), only when something rolls.
+    let mut rollovers = 0i64;
+    let mut prev = i64::MIN;
+    for r in rows.clone().filter(stamped) {
+        let t = cols.ts[r];
+        if prev != i64::MIN && t < prev.saturating_sub(HALF_YEAR) {
+            rollovers += 1;
+        }
+        prev = t;
+    }
+    let mut base = 0;
+    if let Some(mtime) = mtime_ns {
+        base = -rollovers;
+        if prev != i64::MIN && mtime > 0 && add_years(prev, base) > mtime + SLACK {
+            base -= 1;
+        }
+    }
+    if rollovers == 0 && base == 0 {
+        return;
+    }
+    let mut years = base;
+    let mut prev = i64::MIN;
+    for r in rows {
+        if cols.flags[r] & FLAG_YEAR_LESS == 0 || cols.ts[r] == NO_TS {
+            continue;
+        }
+        let t = cols.ts[r];
+        if prev != i64::MIN && t < prev.saturating_sub(HALF_YEAR) {
+            years += 1;
+        }
+        prev = t;
+        cols.ts[r] = add_years(t, years);
+    }
+}
+
+/// The same month, day and time of day `years` later (Feb 29 becomes Mar 1 off leap years);
+/// unchanged when that instant is out of the i64 nanosecond range (after 2262).
+fn add_years(ns: i64, years: i64) -> i64 {
+    if years == 0 {
+        return ns;
+    }
+    const DAY: i64 = 86_400 * crate::time::NS_PER_SEC;
+    let (days, rest) = (ns.div_euclid(DAY), ns.rem_euclid(DAY));
+    let (y, m, d) = crate::time::civil_from_days(days);
+    crate::time::days_from_civil(y + years, m, d).checked_mul(DAY).and_then(|v| v.checked_add(rest)).unwrap_or(ns)
 }
 
 fn year_of(mtime_ns: i64) -> i64 {
@@ -275,7 +335,7 @@ impl FileLines {
     /// The line of global row `row` (rows are noted in order).
     #[inline]
     fn note(&mut self, row: usize, line: u32) {
-        if row % LINE_MARK as usize == 0 {
+        if row.is_multiple_of(LINE_MARK as usize) {
             self.marks.push(line);
         }
         if self.first.is_none() {
@@ -284,6 +344,10 @@ impl FileLines {
     }
 }
 
+/// One interner slot's merge: the slot, its global interner, and the id columns (by kind)
+/// that hold its ids.
+type MergeJob<'a> = (usize, &'a mut Interner, Vec<(usize, &'a mut Vec<u32>)>);
+
 /// Re-interns the chunks' local ids into the global interners and appends the id columns.
 /// Each interner slot depends only on its own chunks' ids, in chunk order, so the slots are
 /// merged in parallel (thread, request, trace, span + parent, service) and the ids come out
@@ -291,14 +355,14 @@ impl FileLines {
 fn merge_ids(index: &mut Index, outs: &[ChunkOut], orphan: &[bool], serial: bool) {
     let [c_thread, c_request, c_trace, c_span, c_parent, c_service] = &mut index.cols.ids;
     let [i_thread, i_request, i_trace, i_span, _, i_service] = &mut index.ids;
-    let mut jobs: Vec<(usize, &mut Interner, Vec<(usize, &mut Vec<u32>)>)> = vec![
+    let mut jobs: Vec<MergeJob> = vec![
         (IdKind::Span as usize, i_span, vec![(IdKind::Span as usize, c_span), (IdKind::Parent as usize, c_parent)]),
         (IdKind::Request as usize, i_request, vec![(IdKind::Request as usize, c_request)]),
         (IdKind::Trace as usize, i_trace, vec![(IdKind::Trace as usize, c_trace)]),
         (IdKind::Thread as usize, i_thread, vec![(IdKind::Thread as usize, c_thread)]),
         (IdKind::Service as usize, i_service, vec![(IdKind::Service as usize, c_service)]),
     ];
-    let merge = |(slot, global, cols): &mut (usize, &mut Interner, Vec<(usize, &mut Vec<u32>)>)| {
+    let merge = |(slot, global, cols): &mut MergeJob| {
         let distinct: usize = outs.iter().map(|o| o.ids[*slot].count()).sum();
         global.reserve(distinct);
         let mut remap = Vec::new();
@@ -407,7 +471,8 @@ fn push_record(out: &mut ChunkOut, pos: usize, line: &[u8], line_no: u64, p: &Pa
     c.level.push(p.level);
     let escaped = p.message_escaped && matches!(kind, FormatKind::Json | FormatKind::Logfmt);
     let (ms, ml, long) = pack_msg(p.message.start as usize, p.message.len as usize);
-    c.flags.push(if escaped { FLAG_MSG_ESCAPED } else { 0 } | long);
+    let year_less = if p.year_less { FLAG_YEAR_LESS } else { 0 };
+    c.flags.push(if escaped { FLAG_MSG_ESCAPED } else { 0 } | long | year_less);
     c.msg_start.push(ms);
     c.msg_len.push(ml);
     for kind in crate::record::ID_KINDS {

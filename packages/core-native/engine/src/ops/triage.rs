@@ -236,7 +236,8 @@ pub fn triage(ix: &Index, scope: &[u32], templates: &dyn Templates, args: &Triag
         }
         let th = ix.id(IdKind::Thread, e);
         if th != 0 && suggestions.is_empty() {
-            suggestions.push(format!("logsift follow <sources> --id {}", shell(&text(&ix.id_name(IdKind::Thread, th)))));
+            suggestions
+                .push(format!("logsift follow <sources> --id {}", shell(&text(&ix.id_name(IdKind::Thread, th)))));
         }
         let f = &ix.files[ix.file_of(e)];
         suggestions.push(format!("logsift context <sources> --file {} --line {}", shell(&f.source.path), ix.line(e)));
