@@ -2,7 +2,7 @@
 //! its text decoded. Only the rows a caller returns are ever materialized.
 
 use crate::format::json;
-use crate::index::{Index, FLAG_MSG_ESCAPED};
+use crate::index::{Index, FLAG_EMBEDDED, FLAG_MSG_ESCAPED};
 use crate::level;
 use crate::record::{IdKind, Parsed};
 use crate::time;
@@ -81,6 +81,16 @@ impl Index {
     /// All fields of an entry, parsed lazily from its bytes.
     pub fn fields(&self, e: u32) -> Map<String, Value> {
         let f = &self.files[self.file_of(e)];
+        if self.cols.flags[e as usize] & FLAG_EMBEDDED != 0 {
+            // An OTLP record: its fields with the envelope's resource and scope.
+            let data = f.source.data();
+            let start = self.cols.offset(e as usize) as usize;
+            let line_start = memchr::memrchr(b'\n', &data[..start]).map_or(0, |p| p + 1);
+            let line_end = memchr::memchr(b'\n', &data[start..]).map_or(data.len(), |p| start + p);
+            if let Some(m) = crate::format::otlp::fields(&data[line_start..line_end], start - line_start) {
+                return m;
+            }
+        }
         f.format.fields(self.raw(e))
     }
 

@@ -17,6 +17,9 @@ pub const FLAG_MSG_ESCAPED: u8 = 1;
 pub const FLAG_MULTILINE: u8 = 2;
 /// The message span did not fit the u16 columns; it is re-parsed from the record when needed.
 pub const FLAG_MSG_LONG: u8 = 4;
+/// The record is one element of a line holding many (an OTLP `resourceLogs` envelope): it
+/// ends where its JSON object ends, not at the next record's offset (see `format::otlp`).
+pub const FLAG_EMBEDDED: u8 = 16;
 /// The timestamp had no year of its own (syslog `Jun 14 15:16:01`, glog): its year was
 /// inferred, rolling over where the file crosses New Year.
 pub const FLAG_YEAR_LESS: u8 = 8;
@@ -550,6 +553,10 @@ impl Index {
         let e = entry as usize;
         let data = f.source.data();
         let start = self.cols.offset(e) as usize;
+        if self.cols.flags[e] & FLAG_EMBEDDED != 0 {
+            let end = crate::format::json::skip_value(data, start).unwrap_or(start);
+            return (start, end);
+        }
         let mut end = if entry + 1 < f.first + f.count { self.cols.offset(e + 1) as usize } else { data.len() };
         while end > start && matches!(data[end - 1], b'\n' | b'\r' | b' ' | b'\t') {
             end -= 1;

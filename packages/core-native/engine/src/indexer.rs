@@ -4,9 +4,9 @@
 //! order, and continuation lines at a chunk's start extend the previous chunk's last record.
 
 use crate::error::{Code, Error, Result};
-use crate::format::{self, Format, FormatKind, ParseCtx};
+use crate::format::{self, otlp, Format, FormatKind, ParseCtx};
 use crate::index::{
-    interner_slot, Columns, FileIndex, Index, Interner, FLAG_MSG_ESCAPED, FLAG_MSG_LONG, FLAG_MULTILINE,
+    interner_slot, Columns, FileIndex, Index, Interner, FLAG_EMBEDDED, FLAG_MSG_ESCAPED, FLAG_MSG_LONG, FLAG_MULTILINE,
     FLAG_YEAR_LESS, LINE_MARK, NO_TS,
 };
 use crate::record::{IdKind, Parsed, Span};
@@ -437,14 +437,20 @@ fn index_chunk(data: &[u8], start: usize, end: usize, fmt: &Format) -> ChunkOut 
         let line_end = nl.unwrap_or(end);
         let line = trim_cr(&data[pos..line_end]);
         let blank = line.iter().all(|c| matches!(c, b' ' | b'\t'));
-        if !blank {
+        if blank {
+        } else if fmt.kind == FormatKind::Json
+            && otlp::is_envelope(line)
+            && push_envelope(&mut out, pos, line, line_no, fmt, &mut parsed)
+        {
+            have_record = true;
+        } else {
             let is_record = if memchr(0x1b, line).is_some() {
                 clean.parse(line, fmt, &mut parsed)
             } else {
                 fmt.parse(line, &mut parsed)
             };
             if is_record {
-                push_record(&mut out, pos, line, line_no, &parsed, fmt.kind);
+                push_record(&mut out, pos, line, line_no, &parsed, fmt.kind, 0, None);
                 have_record = true;
             } else if have_record {
                 let last = out.cols.flags.len() - 1;
@@ -462,8 +468,35 @@ fn index_chunk(data: &[u8], start: usize, end: usize, fmt: &Format) -> ChunkOut 
     out
 }
 
+/// Pushes one entry per log record of an OTLP envelope line; false when the line is not a
+/// well-formed envelope (it is then read as an ordinary JSON record).
+fn push_envelope(out: &mut ChunkOut, pos: usize, line: &[u8], line_no: u64, fmt: &Format, p: &mut Parsed) -> bool {
+    let Some(recs) = otlp::records(line) else { return false };
+    for r in recs {
+        let rec = &line[r.start..r.end];
+        if !fmt.parse(rec, p) {
+            p.reset();
+        }
+        let service = r.service.map(|(s, e)| &line[s..e]);
+        push_record(out, pos + r.start, rec, line_no, p, fmt.kind, FLAG_EMBEDDED, service);
+    }
+    true
+}
+
+/// Appends one row. `service` is the service from outside the record's bytes (an OTLP
+/// resource), used when the record names none itself.
+#[allow(clippy::too_many_arguments)]
 #[inline]
-fn push_record(out: &mut ChunkOut, pos: usize, line: &[u8], line_no: u64, p: &Parsed, kind: FormatKind) {
+fn push_record(
+    out: &mut ChunkOut,
+    pos: usize,
+    line: &[u8],
+    line_no: u64,
+    p: &Parsed,
+    kind: FormatKind,
+    flags: u8,
+    service: Option<&[u8]>,
+) {
     let c = &mut out.cols;
     c.push_offset(pos as u64);
     out.lines.push(clamp_u32(line_no + 1));
@@ -472,13 +505,14 @@ fn push_record(out: &mut ChunkOut, pos: usize, line: &[u8], line_no: u64, p: &Pa
     let escaped = p.message_escaped && matches!(kind, FormatKind::Json | FormatKind::Logfmt);
     let (ms, ml, long) = pack_msg(p.message.start as usize, p.message.len as usize);
     let year_less = if p.year_less { FLAG_YEAR_LESS } else { 0 };
-    c.flags.push(if escaped { FLAG_MSG_ESCAPED } else { 0 } | long | year_less);
+    c.flags.push(if escaped { FLAG_MSG_ESCAPED } else { 0 } | long | year_less | flags);
     c.msg_start.push(ms);
     c.msg_len.push(ml);
     for kind in crate::record::ID_KINDS {
-        let id = match p.ids[kind as usize] {
-            Some(span) => out.ids[interner_slot(kind)].intern(span.slice(line)),
-            None => 0,
+        let id = match (p.ids[kind as usize], service) {
+            (Some(span), _) => out.ids[interner_slot(kind)].intern(span.slice(line)),
+            (None, Some(name)) if kind == IdKind::Service => out.ids[interner_slot(kind)].intern(name),
+            _ => 0,
         };
         c.ids[kind as usize].push(id);
     }

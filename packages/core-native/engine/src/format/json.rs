@@ -222,7 +222,7 @@ fn alias(path: &[u8]) -> Option<(Role, u8)> {
 /// Skips JSON whitespace from `i`. Log lines rarely have any, so the common case is one
 /// compare (every byte of whitespace is at most b' ').
 #[inline(always)]
-fn skip_ws(b: &[u8], mut i: usize) -> usize {
+pub(crate) fn skip_ws(b: &[u8], mut i: usize) -> usize {
     if b.get(i).is_some_and(|&c| c > b' ') {
         return i;
     }
@@ -283,7 +283,7 @@ fn quote_or_backslash(b: &[u8], mut i: usize) -> usize {
 
 /// `i` points just after an opening quote; returns (index of the closing quote, had escapes).
 #[inline]
-fn string_end(b: &[u8], mut i: usize) -> Option<(usize, bool)> {
+pub(crate) fn string_end(b: &[u8], mut i: usize) -> Option<(usize, bool)> {
     let mut escaped = false;
     loop {
         i = quote_or_backslash(b, i);
@@ -298,7 +298,7 @@ fn string_end(b: &[u8], mut i: usize) -> Option<(usize, bool)> {
 }
 
 /// Skips any JSON value starting at `i`; returns the index just past it.
-fn skip_value(b: &[u8], i: usize) -> Option<usize> {
+pub(crate) fn skip_value(b: &[u8], i: usize) -> Option<usize> {
     match *b.get(i)? {
         b'"' => string_end(b, i + 1).map(|(e, _)| e + 1),
         b'{' | b'[' => {

@@ -196,7 +196,9 @@ impl Compiled {
             }
         }
         if !self.conds.is_empty() {
-            let self_describing = matches!(ix.files[file].format.kind, FormatKind::Json);
+            // A record's keys are in its bytes, except an OTLP record's resource and scope.
+            let self_describing = matches!(ix.files[file].format.kind, FormatKind::Json)
+                && ix.cols.flags[e as usize] & crate::index::FLAG_EMBEDDED == 0;
             let raw = ix.raw(e);
             for c in &self.conds {
                 if self_describing {
