@@ -1,6 +1,7 @@
-import { CancelledError, LogsiftError } from './errors.js';
-import type { NativeInvestigation } from './native.js';
+import { CancelledError, LogsiftError, UsageError } from './errors.js';
+import type { NativeInvestigation, NativeRowBuffers } from './native.js';
 import { callNativeSync, runNative, type TaskControl } from './run-native.js';
+import { initialTextBytes, RowBatch, rowBuffers, rowsArgs, type RowBatchOptions } from './row-batch.js';
 import type { CompareOptions, CompareResult, DiffOptions, DiffResult } from './compare.js';
 import type { Query } from './query.js';
 import type { Detection, FileSchema, SchemaOptions } from './schema.js';
@@ -79,22 +80,53 @@ export class Investigation {
   }
 
   /**
-   * Every matching entry in file order, fetched in batches: memory stays flat whatever the
-   * number of matches.
+   * Every matching entry in file order, fetched in column batches (`rowBatches`): memory
+   * stays flat whatever the number of matches.
    */
   async *iterate(query: Query = {}, options: IterateOptions = {}): AsyncGenerator<Entry, void, undefined> {
-    const limit = options.batchSize ?? 5000;
-    let after: number | undefined;
-    for (;;) {
+    const batches = this.rowBatches(query, { batchSize: options.batchSize ?? 5000, fields: options.fields ?? false, recycle: 1, signal: options.signal });
+    for await (const batch of batches) {
+      for (let r = 0; r < batch.count; r++) yield batch.entry(r);
+    }
+  }
+
+  /**
+   * Every matching entry in file order as column batches (`RowBatch`): typed arrays and one
+   * UTF-8 buffer per batch instead of an object per row. The bulk path for exports; `after`
+   * resumes after an entry id. One native call per batch, off the main thread.
+   */
+  async *rowBatches(query: Query = {}, options: RowBatchOptions = {}): AsyncGenerator<RowBatch, void, undefined> {
+    const limit = options.batchSize ?? 10_000;
+    if (!Number.isInteger(limit) || limit < 1 || limit > 100_000) {
+      throw new UsageError('INVALID_OPTION', `batchSize must be an integer in 1..100000, got ${limit}`, 'batchSize');
+    }
+    const recycle = options.recycle ?? 0;
+    if (!Number.isInteger(recycle) || recycle < 0) {
+      throw new UsageError('INVALID_OPTION', `recycle must be a non-negative integer, got ${recycle}`, 'recycle');
+    }
+    const fields = options.fields ?? false;
+    let after = options.after;
+    const handle = this.#handle();
+    const ring: NativeRowBuffers[] = [];
+    let textBytes = initialTextBytes(limit);
+    for (let slot = 0; ; slot = (slot + 1) % Math.max(1, recycle)) {
       if (options.signal?.aborted) throw new CancelledError();
-      const page = await this.call<{ entries: Entry[]; done: boolean; last: number | null }>(
-        'page',
-        { ...query, limit, fields: options.fields ?? false, ...(after === undefined ? {} : { after }) },
-        { signal: options.signal },
-      );
-      yield* page.entries;
-      if (page.done || page.last === null) return;
-      after = page.last;
+      const args = rowsArgs(query, limit, fields, after);
+      let into: NativeRowBuffers | undefined;
+      if (recycle > 0) into = ring[slot] ??= rowBuffers(limit, textBytes);
+      let n = await runNative((token) => handle.rows(args, token, into), { signal: options.signal });
+      while (into && n.count === 0 && !n.done && n.needText > 0) {
+        // One record is larger than the text buffer: grow it and fetch again.
+        textBytes = Math.max(textBytes * 2, n.needText);
+        into.text = Buffer.allocUnsafeSlow(textBytes);
+        const grown = into;
+        n = await runNative((token) => handle.rows(args, token, grown), { signal: options.signal });
+      }
+      const batch = new RowBatch(n);
+      if (batch.count > 0) yield batch;
+      const last = batch.last;
+      if (batch.done || last === undefined) return;
+      after = last;
     }
   }
 

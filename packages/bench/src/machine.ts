@@ -1,5 +1,5 @@
 import { spawnSync } from 'node:child_process';
-import { cpus, release, totalmem, platform, arch } from 'node:os';
+import { cpus, release, totalmem, platform, arch, loadavg } from 'node:os';
 import { apiVersion } from './api-surface.js';
 import { versionOf } from './spawn-process.js';
 
@@ -8,7 +8,17 @@ export interface MachineInfo {
   cores: number;
   memoryBytes: number;
   os: string;
+  /** 1, 5 and 15 minute load averages when the run started: on a shared machine they explain noise. */
+  loadAverage?: number[];
+  /**
+   * NODE_* variables that change what every Node process does before our code runs (e.g.
+   * NODE_EXTRA_CA_CERTS makes Node 20 parse the CA bundle at start, ≈50 ms of CPU here), so
+   * CLI start-up figures are comparable only between runs with the same set.
+   */
+  nodeStartupEnv?: string[];
 }
+
+const STARTUP_ENV = ['NODE_OPTIONS', 'NODE_EXTRA_CA_CERTS', 'NODE_COMPILE_CACHE'];
 
 export interface Versions {
   node: string;
@@ -27,6 +37,8 @@ export function machineInfo(): MachineInfo {
     cores: list.length,
     memoryBytes: totalmem(),
     os: `${platform()} ${release()} ${arch()}`,
+    loadAverage: loadavg().map((l) => Math.round(l * 100) / 100),
+    nodeStartupEnv: STARTUP_ENV.filter((name) => process.env[name]),
   };
 }
 

@@ -57,6 +57,8 @@ export function renderMarkdown(report: Report): string {
   out.push('');
   out.push(`- when: ${report.createdAt} (took ${(report.durationMs / 1000).toFixed(0)} s)`);
   out.push(`- machine: ${report.machine.cpuModel}, ${report.machine.cores} cores, ${fmtBytes(report.machine.memoryBytes)}, ${report.machine.os}`);
+  const m = report.machine;
+  if (m.loadAverage) out.push(`- load average at start: ${m.loadAverage.join(', ')}; Node start-up variables set: ${m.nodeStartupEnv?.length ? m.nodeStartupEnv.join(', ') : 'none'}`);
   out.push(`- versions: node ${v.node}, ${v.rust ?? 'rustc not installed'}, @logsift/api ${v.logsiftApi}, commit ${v.gitCommit?.slice(0, 12) ?? 'unknown'}${v.gitDirty ? ' (dirty)' : ''}`);
   out.push(`- data (seed ${report.seed}): ${report.data.map((d) => `${d.format} ${fmtBytes(d.bytes)}`).join(', ')}`);
   out.push(`- runs: ${report.settings.warmupRuns} warm-up runs discarded, then at least ${report.settings.minRuns} measured runs and ${report.settings.timeMs} ms`);

@@ -4,6 +4,7 @@ import { Unavailable } from './api-surface.js';
 import { compareCommand } from './compare-command.js';
 import { generateCommand } from './generate-command.js';
 import { runCommand } from './run-command.js';
+import { sqliteSizesCommand } from './sqlite-sizes-command.js';
 
 /** Exit codes, as in the logsift CLI: 0 done, 2 bad usage or input, 3 internal or I/O failure. */
 export const EXIT = { ok: 0, usage: 2, failure: 3 } as const;
@@ -15,7 +16,8 @@ export function buildProgram(): Command {
     .exitOverride()
     .addCommand(generateCommand())
     .addCommand(runCommand())
-    .addCommand(compareCommand());
+    .addCommand(compareCommand())
+    .addCommand(sqliteSizesCommand());
 }
 
 /** Runs `logsift-bench` with `argv` (without node and script); resolves to the exit code. */

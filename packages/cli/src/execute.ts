@@ -1,4 +1,5 @@
 import { open, type Investigation, type OpenOptions } from '@logsift/api';
+import { now } from './clock.js';
 import { CliError, describeError, EXIT, exitCodeFor, type Envelope } from './envelope.js';
 import { projectEntries, validateFields } from './project.js';
 import { progressReporter } from './progress.js';
@@ -32,7 +33,7 @@ function openOptions(options: Options): OpenOptions {
 }
 
 function elapsed(started: number): number {
-  return Math.round((performance.now() - started) * 10) / 10;
+  return Math.round((now() - started) * 10) / 10;
 }
 
 /** The envelope's keys in their documented order. */
@@ -55,7 +56,7 @@ function canonical(e: Envelope): Envelope {
  * MCP server, so both give exactly the same answers.
  */
 export async function execute(def: CommandDef, args: string[], options: Options, io: ExecuteIo): Promise<Execution> {
-  const started = performance.now();
+  const started = now();
   const echoed = Object.fromEntries(Object.entries(options).filter(([k, v]) => v !== undefined && !RENDER_ONLY.has(k)));
   let envelope: Envelope = { ok: true, command: def.name, inputs: { args, options: echoed }, truncated: false, elapsedMs: 0 };
   let exitCode: number = EXIT.found;

@@ -1,6 +1,3 @@
-import { Server } from '@modelcontextprotocol/sdk/server/index.js';
-import { StdioServerTransport } from '@modelcontextprotocol/sdk/server/stdio.js';
-import { CallToolRequestSchema, ListToolsRequestSchema } from '@modelcontextprotocol/sdk/types.js';
 import { inputSchema, toolFlags } from './describe.js';
 import { CliError, describeError, EXIT } from './envelope.js';
 import { execute } from './execute.js';
@@ -93,6 +90,13 @@ export async function callTool(name: string, input: Record<string, unknown>, sig
 
 /** Serves the commands as MCP tools over stdio until the client disconnects. */
 export async function serveMcp(): Promise<void> {
+  // Imported here, not at the top: the CLI is bundled into one file and only `logsift mcp`
+  // should pay for loading the SDK.
+  const [{ Server }, { StdioServerTransport }, { CallToolRequestSchema, ListToolsRequestSchema }] = await Promise.all([
+    import('@modelcontextprotocol/sdk/server/index.js'),
+    import('@modelcontextprotocol/sdk/server/stdio.js'),
+    import('@modelcontextprotocol/sdk/types.js'),
+  ]);
   const server = new Server({ name: 'logsift', version: VERSION }, { capabilities: { tools: {} } });
   server.setRequestHandler(ListToolsRequestSchema, () => ({
     tools: toolCommands().map((d) => ({

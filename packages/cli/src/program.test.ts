@@ -111,6 +111,26 @@ describe('envelope and exit codes', () => {
     }
   });
 
+  it('program help lists every command with its arguments; help <command> shows its flags', () => {
+    // Flags are built only for the commands named in argv: the listing must not depend on it.
+    const list = logsift(['commands', '--json']).json['data'] as {
+      commands: { name: string; flags: unknown[]; arguments: { name: string; variadic?: boolean; required?: boolean }[] }[];
+    };
+    const help = logsift(['--help']);
+    expect(help.code).toBe(0);
+    for (const c of list.commands) {
+      const args = c.arguments.map((a) => (a.required ? ` <${a.name}${a.variadic ? '...' : ''}>` : ` [${a.name}${a.variadic ? '...' : ''}]`));
+      const term = `${c.name}${c.flags.length > 0 ? ' [options]' : ''}${args.join('')}`;
+      expect(help.stdout, c.name).toMatch(new RegExp(`^  ${term.replace(/[[\].]/g, '\\$&')}( |$)`, 'm'));
+    }
+    expect(logsift([]).stdout).toBe(help.stdout);
+    const search = logsift(['help', 'search']);
+    expect(search.code).toBe(0);
+    expect(search.stdout).toContain('Usage: logsift search');
+    expect(search.stdout).toContain('--limit <n>');
+    expect(search.stdout).toBe(logsift(['search', '--help']).stdout);
+  });
+
   it('prints the version', () => {
     const r = logsift(['--version']);
     expect(r.code).toBe(0);

@@ -1,4 +1,5 @@
-import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
+import { Command, CommanderError, Help, InvalidArgumentError, Option } from 'commander';
+import { now } from './clock.js';
 import { describeError, EXIT, type Envelope, type ErrorInfo } from './envelope.js';
 import { execute } from './execute.js';
 import { formatJson, outputMode, useColor } from './output.js';
@@ -83,7 +84,7 @@ async function print(def: CommandDef, envelope: Envelope, options: Options): Pro
 
 /** Runs the CLI; resolves to the exit code. */
 export async function run(argv: string[]): Promise<number> {
-  const started = performance.now();
+  const started = now();
   let exitCode: number = EXIT.found;
   const program = new Command('logsift')
     .description('Investigate logs: search, follow, hierarchy, error flow, templates and more.\nJSON on stdout when piped, tables on a terminal. Exit codes: 0 found, 1 nothing found, 2 bad usage or input, 3 internal or I/O failure.')
@@ -93,9 +94,29 @@ export async function run(argv: string[]): Promise<number> {
     .showSuggestionAfterError()
     .configureOutput({ writeErr: () => {} });
 
-  for (const def of allCommands()) {
+  // Startup time: building commander Options for every flag of every command costs more than
+  // the rest of a small run. When argv starts with a command, that command alone is built: it
+  // is the one that runs or shows its help. Otherwise (program help, `help <command>`, an
+  // unknown command to suggest for) every command is listed, but only those named in argv get
+  // their flags; the others need just a name, summary and arguments, and their `[options]`
+  // marker in the program's help comes from the definition.
+  const named = new Set(argv);
+  const all = allCommands();
+  const invoked = all.find((d) => d.name === argv[0]);
+  const defs = invoked ? [invoked] : all;
+  const withFlags = new Map(all.map((d) => [d.name, d.flags.length > 0]));
+  program.configureHelp({
+    subcommandTerm(cmd: Command): string {
+      const term = Help.prototype.subcommandTerm.call(this, cmd);
+      const name = cmd.name();
+      return cmd.options.length === 0 && withFlags.get(name) === true ? `${name} [options]${term.slice(name.length)}` : term;
+    },
+  });
+
+  for (const def of defs) {
     const cmd = program.command(def.name).summary(def.summary).description(def.description ?? def.summary);
     for (const a of def.args) cmd.argument(a.required ? `<${a.name}${a.variadic ? '...' : ''}>` : `[${a.name}${a.variadic ? '...' : ''}]`, a.description);
+    if (!named.has(def.name)) continue;
     for (const f of def.flags) cmd.addOption(toOption(f));
     cmd.addHelpText('after', examplesHelp(def));
     cmd.action(async (...actionArgs: unknown[]) => {
@@ -138,14 +159,14 @@ export async function run(argv: string[]): Promise<number> {
       const err = describeError(error);
       err.code = 'USAGE';
       err.message = error.message.replace(/^error: /, '');
-      err.hint = `run logsift ${allCommands().some((d) => d.name === name) ? `${name} ` : ''}--help`;
+      err.hint = `run logsift ${all.some((d) => d.name === name) ? `${name} ` : ''}--help`;
       const envelope: Envelope = {
         ok: false,
         command: name,
         inputs: { args: argv[0] === name ? argv.slice(1) : argv, options: {} },
         truncated: false,
         error: err,
-        elapsedMs: Math.round((performance.now() - started) * 10) / 10,
+        elapsedMs: Math.round((now() - started) * 10) / 10,
       };
       const forced = argv.includes('--json') ? { json: true } : argv.includes('--text') ? { text: true } : {};
       const mode = outputMode(forced);

@@ -1,3 +1,4 @@
+import { isatty } from 'node:tty';
 import type { Progress } from '@logsift/api';
 import type cliProgressType from 'cli-progress';
 
@@ -6,7 +7,8 @@ import type cliProgressType from 'cli-progress';
  * takes long enough to be worth showing (no flicker on small inputs).
  */
 export function progressReporter(enabled: boolean): { onProgress?: (p: Progress) => void; stop: () => void } {
-  if (!enabled || !process.stderr.isTTY) return { stop: () => {} };
+  // isatty(2), not process.stderr.isTTY: creating the stderr stream for a pipe costs startup time.
+  if (!enabled || !isatty(2)) return { stop: () => {} };
   const started = Date.now();
   let bar: cliProgressType.SingleBar | undefined;
   let lib: typeof cliProgressType | undefined;

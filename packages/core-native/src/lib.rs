@@ -8,3 +8,4 @@ mod error;
 mod generate;
 mod investigation;
 mod open;
+mod rows;

@@ -1,42 +1,28 @@
-import type { Entry, Investigation, Query } from '@logsift/api';
+import type { Investigation, Query, RowBatch } from '@logsift/api';
 
 /** The scope of a query export: @logsift/api's `Query`. */
 export type ExportQuery = Query;
 
 /**
- * Yields the entries after `afterId`, `batchSize` at a time, in entry order, with their
- * fields. Without a query, ids are walked in ranges (entry ids are dense: 0..entries-1);
- * with one, the engine's own iterator does the filtering. Only one batch is materialized
- * per step: the caller's queue decides how many are held at once.
+ * Yields the entries after `afterId` as column batches (`inv.rowBatches`), in entry order.
+ * A resumed export starts the engine's cursor after the last committed entry, so nothing
+ * already written is fetched again. Batches reuse `recycle` sets of arrays in turn, so the
+ * caller must hold fewer than `recycle` batches at once (its queue plus the one it writes).
  */
-export async function* entryBatches(
+export function entryBatches(
   inv: Investigation,
   query: ExportQuery | undefined,
-  total: number,
   afterId: number,
   batchSize: number,
   withFields: boolean,
+  recycle: number,
   signal?: AbortSignal,
-): AsyncGenerator<Entry[]> {
-  if (!query) {
-    for (let start = afterId + 1; start < total; start += batchSize) {
-      const n = Math.min(batchSize, total - start);
-      const ids = new Array<number>(n);
-      for (let i = 0; i < n; i++) ids[i] = start + i;
-      yield await inv.entries(ids, { fields: withFields });
-    }
-    return;
-  }
-  let batch: Entry[] = [];
-  const options = signal ? { batchSize, fields: withFields, signal } : { batchSize, fields: withFields };
-  for await (const e of inv.iterate(query, options)) {
-    // Entries come in file (= id) order, so a resumed export skips what it already has.
-    if (e.id <= afterId) continue;
-    batch.push(e);
-    if (batch.length >= batchSize) {
-      yield batch;
-      batch = [];
-    }
-  }
-  if (batch.length > 0) yield batch;
+): AsyncGenerator<RowBatch> {
+  return inv.rowBatches(query ?? {}, {
+    batchSize,
+    fields: withFields,
+    recycle,
+    ...(afterId >= 0 ? { after: afterId } : {}),
+    ...(signal ? { signal } : {}),
+  });
 }

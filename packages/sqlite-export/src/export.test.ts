@@ -42,7 +42,7 @@ describe('exportToSqlite', () => {
     expect(files.map((f) => f.entries)).toEqual(stats.files.map((f) => f.entries));
     expect(files.map((f) => f.format)).toEqual(stats.files.map((f) => f.format));
     const meta = Object.fromEntries(rows(dbPath, 'SELECT key, value FROM meta').map((r) => [r.key, r.value]));
-    expect(meta).toMatchObject({ schema_version: '1', source: 'logsift', fts: 'entries_fts' });
+    expect(meta).toMatchObject({ schema_version: '2', source: 'logsift', fts: 'entries_fts' });
     expect(meta.logsift_version).toMatch(/^\d+\.\d+\.\d+/);
     const indexes = rows(dbPath, "SELECT name FROM sqlite_master WHERE type = 'index' AND tbl_name = 'entries'").map((r) => r.name);
     for (const i of ['entries_time', 'entries_level', 'entries_thread', 'entries_request', 'entries_trace', 'entries_span', 'entries_parent_span', 'entries_service']) {

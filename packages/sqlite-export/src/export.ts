@@ -3,13 +3,12 @@ import { statSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { resolve } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { CancelledError, UsageError, type Entry, type Investigation, type Stats } from '@logsift/api';
+import { CancelledError, levelName, TEXT_COLUMNS, UsageError, type Investigation, type RowBatch, type Stats, type TextColumn } from '@logsift/api';
 import Database from 'better-sqlite3';
 import { BatchQueue } from './batch-queue.js';
 import { entryBatches, type ExportQuery } from './entry-batches.js';
 import { fromSqlite, isBusy } from './errors.js';
 import { createTables, dropOwnTables, finishIndexes, getMeta, hasTable, SCHEMA_VERSION, setMeta } from './schema.js';
-import { timeToNs } from './time-ns.js';
 
 /** What to export: a whole investigation, or the entries of one matching a query. */
 export type ExportSource = Investigation | { investigation: Investigation; query: ExportQuery };
@@ -29,7 +28,7 @@ export interface ExportProgress {
 export interface ExportOptions {
   /** `append` (default) adds to the tables; `replace` drops logsift's tables first. */
   mode?: 'append' | 'replace';
-  /** Entries per engine fetch and per transaction (default 1000). */
+  /** Entries per engine fetch and per transaction (default 5000, at most 100000). */
   batchSize?: number;
   /** Fetched batches waiting for the writer (default 2); the reader waits when it is full. */
   queueSize?: number;
@@ -68,16 +67,26 @@ const OPTION_KEYS = new Set([
   'mode', 'batchSize', 'queueSize', 'fts', 'fields', 'resume', 'retries', 'retryDelayMs', 'busyTimeoutMs', 'onProgress', 'signal',
 ]);
 
+/** Page size of a new export database, in bytes. */
+const PAGE_SIZE = 16_384;
+
 /** Page cache of the export connection, in KiB. */
 const CACHE_KB = 4096;
 
 const require = createRequire(import.meta.url);
 const VERSION = (require('../package.json') as { version: string }).version;
 
-const INSERT = `INSERT OR IGNORE INTO entries
-  (file_id, file, line, offset, timestamp_ns, time, severity, level, level_text, message,
-   thread, request, trace, span, parent_span, service, component, raw, fields)
-  VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`;
+const COLUMNS = `file_id, file, line, offset, timestamp_ns, time, severity, level, level_text, message,
+   thread, request, trace, span, parent_span, service, component, raw, fields_json`;
+const NPARAMS = 19;
+/** Rows per multi-row INSERT: one statement step per 32 rows instead of per row. */
+const ROWS_PER_INSERT = 32;
+
+/** `INSERT OR IGNORE` of `rows` rows at once. */
+function insertSql(rows: number): string {
+  const one = `(${Array.from({ length: NPARAMS }, () => '?').join(', ')})`;
+  return `INSERT OR IGNORE INTO entries (${COLUMNS}) VALUES ${Array.from({ length: rows }, () => one).join(', ')}`;
+}
 
 /**
  * Streams entries into a SQLite database (schema in the README): batches are fetched from
@@ -94,7 +103,7 @@ export async function exportToSqlite(source: ExportSource, dbPath: string, optio
   const query = 'investigation' in source ? source.query : undefined;
   const opt = {
     mode: options.mode ?? 'append',
-    batchSize: positiveInt(options.batchSize ?? 1000, 'batchSize'),
+    batchSize: positiveInt(options.batchSize ?? 5000, 'batchSize'),
     queueSize: positiveInt(options.queueSize ?? 2, 'queueSize'),
     fts: options.fts ?? true,
     fields: options.fields ?? true,
@@ -123,6 +132,9 @@ export async function exportToSqlite(source: ExportSource, dbPath: string, optio
   try {
     db.pragma(`busy_timeout = ${Math.max(0, Math.floor(opt.busyTimeoutMs))}`);
     await retrying('preparing the database', () => {
+      // A new file gets 16 KiB pages: a third fewer page writes and index-build steps than
+      // the 4 KiB default for rows of ~0.5-1 KB (no effect on an existing database).
+      db.pragma(`page_size = ${PAGE_SIZE}`);
       db.pragma('journal_mode = WAL');
       db.pragma('synchronous = NORMAL');
       // Rows are appended in key order, so a small page cache costs little speed and keeps
@@ -145,22 +157,23 @@ export async function exportToSqlite(source: ExportSource, dbPath: string, optio
        ON CONFLICT(source_key) DO UPDATE SET status = 'running', total = excluded.total, updated = excluded.updated`,
     ).run(sourceKey, describe, afterId, progress.resumed, total, now, now);
 
-    const insert = db.prepare(INSERT);
+    const insert = { many: db.prepare(insertSql(ROWS_PER_INSERT)), one: db.prepare(insertSql(1)) };
     const mark = db.prepare(`UPDATE export_progress SET last_id = ?, rows = rows + ?, updated = ? WHERE source_key = ?`);
-    const writeBatch = db.transaction((batch: Entry[]) => {
-      let inserted = 0;
-      for (const e of batch) inserted += insertEntry(insert, e, fileIds, opt.fields);
-      const last = batch[batch.length - 1];
-      if (last) mark.run(last.id, batch.length, new Date().toISOString(), sourceKey);
+    const writeBatch = db.transaction((batch: RowBatch) => {
+      const inserted = insertBatch(insert, batch, fileIds);
+      const last = batch.last;
+      if (last !== undefined) mark.run(last, batch.count, new Date().toISOString(), sourceKey);
       return inserted;
     });
 
     // Pipeline: the reader fetches batch k+1 from the engine (off the main thread) while
     // the writer commits batch k; the bounded queue holds back the reader when writes lag.
-    const queue = new BatchQueue<Entry[]>(opt.queueSize);
+    const queue = new BatchQueue<RowBatch>(opt.queueSize);
     const reader = (async () => {
       try {
-        for await (const batch of entryBatches(inv, query, stats.entries, afterId, opt.batchSize, opt.fields, signal)) {
+        // The queue, the batch being written and the one being fetched: distinct arrays each.
+        const recycle = opt.queueSize + 2;
+        for await (const batch of entryBatches(inv, query, afterId, opt.batchSize, opt.fields, recycle, signal)) {
           await queue.push(batch);
         }
         queue.close();
@@ -173,7 +186,7 @@ export async function exportToSqlite(source: ExportSource, dbPath: string, optio
         if (signal?.aborted) throw new CancelledError('the export was cancelled');
         const b = batch;
         const inserted = await retrying('writing a batch', () => writeBatch.immediate(b));
-        progress.rows += b.length;
+        progress.rows += b.count;
         progress.inserted += inserted;
         progress.batches++;
         options.onProgress?.({ ...progress });
@@ -286,31 +299,59 @@ function recordFiles(
   return ids;
 }
 
-/** Inserts one entry (positional arguments: this is the hot loop); 1 when new, 0 when already there. */
-function insertEntry(insert: Database.Statement, e: Entry, fileIds: Map<string, number>, withFields: boolean): number {
-  const fileId = fileIds.get(e.file);
-  if (fileId === undefined) throw new Error(`entry ${e.id} names a file that is not in the investigation: ${e.file}`);
-  return insert.run(
-    fileId,
-    e.file,
-    e.line,
-    e.offset,
-    e.time !== undefined ? timeToNs(e.time, e.timestampNs) : (e.timestampNs ?? null),
-    e.time ?? null,
-    e.severity,
-    e.level,
-    e.levelText ?? null,
-    e.message,
-    e.thread ?? null,
-    e.request ?? null,
-    e.trace ?? null,
-    e.span ?? null,
-    e.parentSpan ?? null,
-    e.service ?? null,
-    e.component ?? null,
-    e.raw,
-    withFields && e.fields !== undefined ? JSON.stringify(e.fields) : null,
-  ).changes;
+const C = Object.fromEntries(TEXT_COLUMNS.map((c, i) => [c, i])) as Record<TextColumn, number>;
+
+/**
+ * Inserts the rows of a batch, `ROWS_PER_INSERT` rows per statement, text decoded straight
+ * from the batch's buffer (this is the hot loop); returns how many were new (the rest were
+ * already there).
+ */
+function insertBatch(insert: { many: Database.Statement; one: Database.Statement }, b: RowBatch, fileIds: Map<string, number>): number {
+  let inserted = 0;
+  const args: unknown[] = new Array<unknown>(NPARAMS * ROWS_PER_INSERT);
+  const single: unknown[] = new Array<unknown>(NPARAMS);
+  let lastPath = '';
+  let fileId = 0;
+  let r = 0;
+  const put = (row: number, out: unknown[], at: number): void => {
+    const path = b.path(row);
+    if (path !== lastPath) {
+      const id = fileIds.get(path);
+      if (id === undefined) throw new Error(`entry ${b.ids[row]} names a file that is not in the investigation: ${path}`);
+      fileId = id;
+      lastPath = path;
+    }
+    const severity = b.severity[row] as number;
+    out[at] = fileId;
+    out[at + 1] = path;
+    out[at + 2] = b.line[row];
+    out[at + 3] = b.offset[row];
+    out[at + 4] = b.timestampNs(row) ?? null;
+    out[at + 5] = b.text(row, C.time) ?? null;
+    out[at + 6] = severity;
+    out[at + 7] = levelName(severity);
+    out[at + 8] = b.text(row, C.levelText) ?? null;
+    out[at + 9] = b.text(row, C.message) ?? '';
+    out[at + 10] = b.text(row, C.thread) ?? null;
+    out[at + 11] = b.text(row, C.request) ?? null;
+    out[at + 12] = b.text(row, C.trace) ?? null;
+    out[at + 13] = b.text(row, C.span) ?? null;
+    out[at + 14] = b.text(row, C.parentSpan) ?? null;
+    out[at + 15] = b.text(row, C.service) ?? null;
+    out[at + 16] = b.text(row, C.component) ?? null;
+    out[at + 17] = b.text(row, C.raw) ?? '';
+    // '' marks "the fields object is the raw record" (see the schema): stored once.
+    out[at + 18] = b.fieldsInRaw(row) ? '' : (b.text(row, C.fields) ?? null);
+  };
+  for (; r + ROWS_PER_INSERT <= b.count; r += ROWS_PER_INSERT) {
+    for (let j = 0; j < ROWS_PER_INSERT; j++) put(r + j, args, j * NPARAMS);
+    inserted += insert.many.run(args).changes;
+  }
+  for (; r < b.count; r++) {
+    put(r, single, 0);
+    inserted += insert.one.run(single).changes;
+  }
+  return inserted;
 }
 
 /** Runs `fn`, retrying while the database is busy; each attempt is all-or-nothing. */

@@ -105,6 +105,9 @@ describe('crash safety', () => {
     expect(s).toEqual({ integrity: 'ok', rows: total, maxLine: total, distinct: total, marker: total });
     const db = new Database(dbPath, { readonly: true });
     expect(db.prepare("SELECT count(*) AS n FROM entries_fts WHERE entries_fts MATCH 'handled'").get()).toEqual({ n: total });
+    // The secondary indexes are built after the bulk load: the resumed run ends with all of them.
+    const indexes = db.prepare("SELECT count(*) AS n FROM sqlite_master WHERE type = 'index' AND name LIKE 'entries\\_%' ESCAPE '\\'").get();
+    expect(indexes).toEqual({ n: 8 });
     db.close();
   }, 180_000);
 });

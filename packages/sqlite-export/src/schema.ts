@@ -1,7 +1,7 @@
 import type Database from 'better-sqlite3';
 
 /** Bumped whenever a table or column changes meaning; stored in `meta.schema_version`. */
-export const SCHEMA_VERSION = 1;
+export const SCHEMA_VERSION = 2;
 
 /** The tables every export database has. Indexes and FTS come later (see `finishIndexes`). */
 const TABLES = `
@@ -40,7 +40,10 @@ CREATE TABLE IF NOT EXISTS entries (
   service      TEXT,
   component    TEXT,
   raw          TEXT NOT NULL,
-  fields       TEXT,
+  -- The fields object as JSON; '' when it is the raw record itself (a one-line JSON object:
+  -- stored once, not twice); NULL when fields were not exported.
+  fields_json  TEXT,
+  fields       TEXT GENERATED ALWAYS AS (CASE fields_json WHEN '' THEN raw ELSE fields_json END) VIRTUAL,
   UNIQUE (file_id, offset)
 );
 CREATE TABLE IF NOT EXISTS export_progress (

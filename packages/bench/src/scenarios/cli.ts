@@ -136,23 +136,23 @@ export const cliScenarios: Scenario[] = [
   cli({
     name: 'cli.follow-request',
     suite: 'cli',
-    title: 'logsift follow --request (the busiest request)',
+    title: 'logsift follow --id --kind request (the busiest request)',
     command: 'follow',
     format: 'json',
     args: (p) => {
       if (!p.request) throw new SkipScenario('no request id found in the generated data');
-      return ['FILE', '--request', p.request, '--json'];
+      return ['FILE', '--id', p.request, '--kind', 'request', '--json'];
     },
   }),
   cli({
     name: 'cli.hierarchy-trace',
     suite: 'cli',
-    title: 'logsift hierarchy --trace (the busiest trace)',
+    title: 'logsift hierarchy --id --kind trace (the busiest trace)',
     command: 'hierarchy',
     format: 'json',
     args: (p) => {
       if (!p.trace) throw new SkipScenario('no trace id found in the generated data');
-      return ['FILE', '--trace', p.trace, '--json'];
+      return ['FILE', '--id', p.trace, '--kind', 'trace', '--json'];
     },
   }),
   cli({

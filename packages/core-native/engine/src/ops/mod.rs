@@ -15,6 +15,7 @@ pub mod hierarchy;
 pub mod ids;
 pub mod metrics;
 pub mod numbers;
+pub mod rows;
 pub mod sample;
 pub mod templates;
 pub mod timeline;
