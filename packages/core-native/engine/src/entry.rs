@@ -2,7 +2,7 @@
 //! its text decoded. Only the rows a caller returns are ever materialized.
 
 use crate::format::json;
-use crate::index::{Index, FLAG_EMBEDDED, FLAG_MSG_ESCAPED};
+use crate::index::{Index, FLAG_EMBEDDED, FLAG_MSG_ESCAPED, FLAG_YEAR_LESS};
 use crate::level;
 use crate::record::{IdKind, Parsed};
 use crate::time;
@@ -91,7 +91,14 @@ impl Index {
                 return m;
             }
         }
-        f.format.fields(self.raw(e))
+        let mut m = f.format.fields(self.raw(e));
+        // A year-less stamp re-parsed here has the assumed year, not the rolled-over one.
+        if self.cols.flags[e as usize] & FLAG_YEAR_LESS != 0 && m.contains_key("time") {
+            if let Some(ts) = self.ts(e) {
+                m.insert("time".into(), Value::String(time::format_ns(ts)));
+            }
+        }
+        m
     }
 
     /// Builds the full record of entry `e`.

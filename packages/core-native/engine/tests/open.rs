@@ -261,4 +261,7 @@ fn glog_and_text_month_day_roll_over_too() {
     let text = b"Dec 31 23:59:59 INFO [main] a\nJan 01 00:00:01 INFO [main] b\n";
     let ix = index_bytes(text, &OpenOptions { year: Some(2023), ..Default::default() });
     assert_eq!(ix.ts(1), Some(utc(2024, 1, 1, 0, 0, 1)));
+    // The lazily parsed fields agree with the column.
+    assert_eq!(ix.fields(1)["time"], serde_json::json!(ix.entry(1, false).time.unwrap()));
+    assert!(ix.entry(1, false).time.unwrap().starts_with("2024-01-01T00:00:01"));
 }
