@@ -1,6 +1,7 @@
 //! Opens files and runs a few searches, printing wall and CPU time: a quick profiling aid
 //! (`cargo run --release --example profile_open -- FILE...`). Benchmarks proper live in
-//! packages/bench.
+//! packages/bench. `OPEN_ONLY=1` skips the searches; `SERIAL=1` builds serially. The anonymous
+//! RSS growth (smaps_rollup, before and after the open) is the index's real native footprint.
 
 use logsift_engine::indexer::{open_paths, Control, OpenOptions};
 use logsift_engine::search::{search, PageOptions};
@@ -14,9 +15,19 @@ fn cpu_secs() -> f64 {
     tv(u.ru_utime) + tv(u.ru_stime)
 }
 
+/// `Anonymous:` of /proc/self/smaps_rollup in bytes (0 off Linux).
+fn anon_rss() -> f64 {
+    let s = std::fs::read_to_string("/proc/self/smaps_rollup").unwrap_or_default();
+    s.lines()
+        .find_map(|l| l.strip_prefix("Anonymous:"))
+        .and_then(|v| v.trim().trim_end_matches("kB").trim().parse::<f64>().ok())
+        .map_or(0.0, |kb| kb * 1024.0)
+}
+
 fn main() {
     let files: Vec<String> = std::env::args().skip(1).collect();
     let serial = std::env::var("SERIAL").is_ok();
+    let rss0 = anon_rss();
     let (c0, t0) = (cpu_secs(), Instant::now());
     let (ix, _) = open_paths(&files, &OpenOptions { serial, ..Default::default() }, &Control::default()).expect("open");
     let (wall, cpu) = (t0.elapsed().as_secs_f64(), cpu_secs() - c0);
@@ -30,6 +41,10 @@ fn main() {
         n / cpu / 1e6,
         ix.heap_bytes() as f64 / n
     );
+    println!("anon RSS growth {:.1} B/entry; {}", (anon_rss() - rss0) / n, ix.heap_report());
+    if std::env::var("OPEN_ONLY").is_ok() {
+        return;
+    }
     for q in [
         r#"{"text":"zzzqqq","caseSensitive":true}"#,
         r#"{"text":"zzzqqq"}"#,

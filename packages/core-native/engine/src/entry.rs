@@ -2,7 +2,7 @@
 //! its text decoded. Only the rows a caller returns are ever materialized.
 
 use crate::format::json;
-use crate::index::{Index, FLAG_MSG_ESCAPED};
+use crate::index::{Index, FLAG_EMBEDDED, FLAG_MSG_ESCAPED, FLAG_YEAR_LESS};
 use crate::level;
 use crate::record::{IdKind, Parsed};
 use crate::time;
@@ -81,7 +81,24 @@ impl Index {
     /// All fields of an entry, parsed lazily from its bytes.
     pub fn fields(&self, e: u32) -> Map<String, Value> {
         let f = &self.files[self.file_of(e)];
-        f.format.fields(self.raw(e))
+        if self.cols.flags[e as usize] & FLAG_EMBEDDED != 0 {
+            // An OTLP record: its fields with the envelope's resource and scope.
+            let data = f.source.data();
+            let start = self.cols.offset(e as usize) as usize;
+            let line_start = memchr::memrchr(b'\n', &data[..start]).map_or(0, |p| p + 1);
+            let line_end = memchr::memchr(b'\n', &data[start..]).map_or(data.len(), |p| start + p);
+            if let Some(m) = crate::format::otlp::fields(&data[line_start..line_end], start - line_start) {
+                return m;
+            }
+        }
+        let mut m = f.format.fields(self.raw(e));
+        // A year-less stamp re-parsed here has the assumed year, not the rolled-over one.
+        if self.cols.flags[e as usize] & FLAG_YEAR_LESS != 0 && m.contains_key("time") {
+            if let Some(ts) = self.ts(e) {
+                m.insert("time".into(), Value::String(time::format_ns(ts)));
+            }
+        }
+        m
     }
 
     /// Builds the full record of entry `e`.
@@ -94,7 +111,7 @@ impl Index {
         let reparsed = file.format.parse(first, &mut p);
         let id_text = |k: IdKind| {
             let id = self.id(k, e);
-            (id != 0).then(|| text(self.id_name(k, id)))
+            (id != 0).then(|| text(&self.id_name(k, id)))
         };
         let ts = self.ts(e);
         let sev = self.cols.level[i];
@@ -102,7 +119,7 @@ impl Index {
             id: e,
             file: file.source.path.clone(),
             line: self.line(e),
-            offset: self.cols.offset[i],
+            offset: self.cols.offset(i),
             length: {
                 let (a, b) = self.record_range(e);
                 (b - a) as u32

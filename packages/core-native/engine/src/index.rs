@@ -9,6 +9,7 @@ use crate::source::Source;
 use hashbrown::HashTable;
 use rustc_hash::FxHasher;
 use std::hash::{Hash, Hasher};
+use std::sync::OnceLock;
 
 /// `flags` column bits.
 pub const FLAG_MSG_ESCAPED: u8 = 1;
@@ -16,13 +17,24 @@ pub const FLAG_MSG_ESCAPED: u8 = 1;
 pub const FLAG_MULTILINE: u8 = 2;
 /// The message span did not fit the u16 columns; it is re-parsed from the record when needed.
 pub const FLAG_MSG_LONG: u8 = 4;
+/// The record is one element of a line holding many (an OTLP `resourceLogs` envelope): it
+/// ends where its JSON object ends, not at the next record's offset (see `format::otlp`).
+pub const FLAG_EMBEDDED: u8 = 16;
+/// The timestamp had no year of its own (syslog `Jun 14 15:16:01`, glog): its year was
+/// inferred, rolling over where the file crosses New Year.
+pub const FLAG_YEAR_LESS: u8 = 8;
 
 /// Column storage. Ids are interned per kind; 0 means "absent".
 #[derive(Default)]
 pub struct Columns {
-    /// Byte offset of the record in its file's data. A record runs to the next record's
-    /// offset (or the end of the file), less trailing blank lines: no length column needed.
-    pub offset: Vec<u64>,
+    /// Low 32 bits of the byte offset of the record in its file's data (read it with
+    /// `offset(row)`). A record runs to the next record's offset (or the end of the file),
+    /// less trailing blank lines: no length column needed.
+    pub offset_lo: Vec<u32>,
+    /// The high bits of the offsets, as runs: from row `.0` on (until the next run), the high
+    /// word is `.1`; 0 before the first run. Empty unless a file is larger than 4 GiB, so the
+    /// offset costs 4 bytes per entry instead of 8.
+    pub offset_hi: Vec<(u32, u32)>,
     /// UTC nanoseconds; `i64::MIN` when the record has none.
     pub ts: Vec<i64>,
     /// OpenTelemetry severity number (0 = none).
@@ -38,13 +50,53 @@ pub const NO_TS: i64 = i64::MIN;
 
 impl Columns {
     pub fn len(&self) -> usize {
-        self.offset.len()
+        self.offset_lo.len()
     }
     pub fn is_empty(&self) -> bool {
-        self.offset.is_empty()
+        self.offset_lo.is_empty()
+    }
+    /// Byte offset of row `row` in its file's data.
+    #[inline]
+    pub fn offset(&self, row: usize) -> u64 {
+        let lo = self.offset_lo[row] as u64;
+        if self.offset_hi.is_empty() {
+            return lo;
+        }
+        let run = self.offset_hi.partition_point(|&(r, _)| r as usize <= row);
+        let hi = if run == 0 { 0 } else { self.offset_hi[run - 1].1 };
+        (hi as u64) << 32 | lo
+    }
+    /// The high word in effect after the last row.
+    fn last_hi(&self) -> u32 {
+        self.offset_hi.last().map_or(0, |r| r.1)
+    }
+    /// Appends the offset of a new row (call before pushing the row's other columns).
+    #[inline]
+    pub fn push_offset(&mut self, offset: u64) {
+        let hi = (offset >> 32) as u32;
+        if hi != self.last_hi() {
+            self.offset_hi.push((self.offset_lo.len() as u32, hi));
+        }
+        self.offset_lo.push(offset as u32);
+    }
+    /// Appends the offsets of `other`'s rows.
+    pub fn extend_offsets(&mut self, other: &Columns) {
+        if other.is_empty() {
+            return;
+        }
+        let base = self.offset_lo.len() as u32;
+        // `other`'s rows use high word 0 until its first run.
+        let implicit = other.offset_hi.first().is_none_or(|r| r.0 > 0).then_some((0, 0));
+        for (r, h) in implicit.into_iter().chain(other.offset_hi.iter().copied()) {
+            if h != self.last_hi() {
+                self.offset_hi.push((base + r, h));
+            }
+        }
+        self.offset_lo.extend_from_slice(&other.offset_lo);
     }
     pub fn heap_bytes(&self) -> usize {
-        self.offset.capacity() * 8
+        self.offset_lo.capacity() * 4
+            + self.offset_hi.capacity() * 8
             + self.ts.capacity() * 8
             + self.level.capacity()
             + self.flags.capacity()
@@ -53,7 +105,7 @@ impl Columns {
             + self.ids.iter().map(|v| v.capacity() * 4).sum::<usize>()
     }
     pub fn reserve(&mut self, n: usize) {
-        self.offset.reserve(n);
+        self.offset_lo.reserve(n);
         self.ts.reserve(n);
         self.level.reserve(n);
         self.flags.reserve(n);
@@ -64,7 +116,8 @@ impl Columns {
         }
     }
     pub fn shrink_to_fit(&mut self) {
-        self.offset.shrink_to_fit();
+        self.offset_lo.shrink_to_fit();
+        self.offset_hi.shrink_to_fit();
         self.ts.shrink_to_fit();
         self.level.shrink_to_fit();
         self.flags.shrink_to_fit();
@@ -78,16 +131,39 @@ impl Columns {
 
 /// Interned strings of one id kind, stored in one arena (no allocation per string).
 /// Id 0 is the empty string ("absent").
+///
+/// Two savings once the index is built (`seal`), both worth several bytes per entry on logs
+/// with trace and span ids:
+/// - the hash table that deduplicates strings (about 10 bytes per distinct id: a power-of-two
+///   table at most 7/8 full) is dropped; the first lookup by name (`get`, rare: a query naming
+///   an id) rebuilds it, which takes a few milliseconds;
+/// - when every id is lowercase hex of one even length (W3C trace ids: 32 digits, span ids:
+///   16), the ids are packed two digits a byte at a fixed width: half the bytes, and no
+///   `ends` array. `name` decodes them again (into a buffer on the stack).
 pub struct Interner {
     bytes: Vec<u8>,
     /// `ends[id]` is the end of string `id` in `bytes`; it starts where `id - 1` ends.
+    /// Empty when the ids are packed hex.
     ends: Vec<u32>,
+    /// Bytes per id when packed as hex (0: the plain arena).
+    hex_width: usize,
+    /// The build-time table (empty once sealed).
     table: HashTable<u32>,
+    sealed: bool,
+    /// The lookup table rebuilt after sealing.
+    lookup: OnceLock<HashTable<u32>>,
 }
 
 impl Default for Interner {
     fn default() -> Self {
-        Interner { bytes: Vec::new(), ends: vec![0], table: HashTable::new() }
+        Interner {
+            bytes: Vec::new(),
+            ends: vec![0],
+            hex_width: 0,
+            table: HashTable::new(),
+            sealed: false,
+            lookup: OnceLock::new(),
+        }
     }
 }
 
@@ -98,57 +174,240 @@ fn hash_bytes(s: &[u8]) -> u64 {
     h.finish()
 }
 
+/// Equality of two short byte strings without a `memcmp` call: ids and JSON keys are mostly
+/// 4 to 32 bytes, where the call and its dispatch cost more than the compare.
+#[inline(always)]
+pub fn bytes_eq(a: &[u8], b: &[u8]) -> bool {
+    let n = a.len();
+    if n != b.len() {
+        return false;
+    }
+    let word = |s: &[u8], i: usize| {
+        let mut w = [0u8; 8];
+        w.copy_from_slice(&s[i..i + 8]);
+        u64::from_le_bytes(w)
+    };
+    if n >= 8 {
+        let mut i = 0;
+        while i + 8 < n {
+            if word(a, i) != word(b, i) {
+                return false;
+            }
+            i += 8;
+        }
+        // The last word, overlapping the previous one when n is not a multiple of 8.
+        return word(a, n - 8) == word(b, n - 8);
+    }
+    if n >= 4 {
+        let half = |s: &[u8], i: usize| {
+            let mut w = [0u8; 4];
+            w.copy_from_slice(&s[i..i + 4]);
+            u32::from_le_bytes(w)
+        };
+        return half(a, 0) == half(b, 0) && half(a, n - 4) == half(b, n - 4);
+    }
+    a.iter().zip(b).all(|(x, y)| x == y)
+}
+
+/// String `id` of an arena (`ends[0]` is 0, the empty string).
+#[inline]
+fn arena_name<'a>(bytes: &'a [u8], ends: &[u32], id: u32) -> &'a [u8] {
+    &bytes[ends[id as usize - 1] as usize..ends[id as usize] as usize]
+}
+
+/// Longest id packed as hex, in bytes (64 hex digits).
+const HEX_MAX: usize = 32;
+const HEX_DIGITS: &[u8; 16] = b"0123456789abcdef";
+
+#[inline]
+fn hex_value(c: u8) -> Option<u8> {
+    match c {
+        b'0'..=b'9' => Some(c - b'0'),
+        b'a'..=b'f' => Some(c - b'a' + 10),
+        _ => None,
+    }
+}
+
+/// Packs lowercase hex digits (even count) into `out`; false on any other byte.
+fn pack_hex(s: &[u8], out: &mut [u8]) -> bool {
+    for (pair, o) in s.chunks_exact(2).zip(out.iter_mut()) {
+        match (hex_value(pair[0]), hex_value(pair[1])) {
+            (Some(h), Some(l)) => *o = h << 4 | l,
+            _ => return false,
+        }
+    }
+    true
+}
+
+/// `HEX_TABLE[c]` is the value of hex digit `c` (lowercase only), 0xFF for any other byte.
+static HEX_TABLE: [u8; 256] = {
+    let mut t = [0xFFu8; 256];
+    let mut i = 0;
+    while i < 16 {
+        t[HEX_DIGITS[i] as usize] = i as u8;
+        i += 1;
+    }
+    t
+};
+
+/// Packs a run of lowercase hex digits (even length) two a byte; None at the first other byte.
+fn pack_all_hex(s: &[u8]) -> Option<Vec<u8>> {
+    let mut out = Vec::with_capacity(s.len() / 2);
+    let mut bad = 0u8;
+    for pair in s.chunks_exact(2) {
+        let (h, l) = (HEX_TABLE[pair[0] as usize], HEX_TABLE[pair[1] as usize]);
+        // Invalid digits set the high bit; checked in blocks to keep the loop branch-free.
+        bad |= h | l;
+        out.push(h << 4 | (l & 15));
+        if out.len() % 64 == 0 && bad & 0x80 != 0 {
+            return None;
+        }
+    }
+    (bad & 0x80 == 0).then_some(out)
+}
+
+/// An id's name: borrowed from the arena, or decoded from packed hex into a stack buffer.
+pub enum Name<'a> {
+    Borrowed(&'a [u8]),
+    Hex { buf: [u8; 2 * HEX_MAX], len: usize },
+}
+
+impl std::ops::Deref for Name<'_> {
+    type Target = [u8];
+    #[inline]
+    fn deref(&self) -> &[u8] {
+        match self {
+            Name::Borrowed(b) => b,
+            Name::Hex { buf, len } => &buf[..*len],
+        }
+    }
+}
+
+impl PartialEq for Name<'_> {
+    fn eq(&self, other: &Self) -> bool {
+        **self == **other
+    }
+}
+impl Eq for Name<'_> {}
+impl PartialOrd for Name<'_> {
+    fn partial_cmp(&self, other: &Self) -> Option<std::cmp::Ordering> {
+        Some(self.cmp(other))
+    }
+}
+impl Ord for Name<'_> {
+    fn cmp(&self, other: &Self) -> std::cmp::Ordering {
+        (**self).cmp(&**other)
+    }
+}
+
 impl Interner {
     #[inline]
     pub fn intern(&mut self, s: &[u8]) -> u32 {
         if s.is_empty() {
             return 0;
         }
+        debug_assert!(!self.sealed, "interning into a sealed interner");
         let h = hash_bytes(s);
         let (bytes, ends) = (&self.bytes, &self.ends);
-        let name = |id: u32| &bytes[ends[id as usize - 1] as usize..ends[id as usize] as usize];
-        if let Some(&id) = self.table.find(h, |&id| name(id) == s) {
+        if let Some(&id) = self.table.find(h, |&id| bytes_eq(arena_name(bytes, ends, id), s)) {
             return id;
         }
         let id = self.ends.len() as u32;
         self.bytes.extend_from_slice(s);
         self.ends.push(self.bytes.len() as u32);
         let (bytes, ends) = (&self.bytes, &self.ends);
-        self.table
-            .insert_unique(h, id, |&id| hash_bytes(&bytes[ends[id as usize - 1] as usize..ends[id as usize] as usize]));
+        self.table.insert_unique(h, id, |&id| hash_bytes(arena_name(bytes, ends, id)));
         id
     }
-    /// Makes room for `n` more distinct strings (an upper bound is fine: `shrink_to_fit`).
+    /// Makes room for `n` more distinct strings (an upper bound is fine: `seal` trims).
     pub fn reserve(&mut self, n: usize) {
         self.ends.reserve(n);
         let (bytes, ends) = (&self.bytes, &self.ends);
-        self.table.reserve(n, |&id| hash_bytes(&bytes[ends[id as usize - 1] as usize..ends[id as usize] as usize]));
+        self.table.reserve(n, |&id| hash_bytes(arena_name(bytes, ends, id)));
     }
+    /// The id of a name, if interned.
     pub fn get(&self, s: &[u8]) -> Option<u32> {
         if s.is_empty() {
             return None;
         }
-        self.table.find(hash_bytes(s), |&id| self.name(id) == s).copied()
-    }
-    pub fn name(&self, id: u32) -> &[u8] {
-        let i = id as usize;
-        if i == 0 || i >= self.ends.len() {
-            return &[];
+        if !self.sealed {
+            return self.table.find(hash_bytes(s), |&id| arena_name(&self.bytes, &self.ends, id) == s).copied();
         }
-        &self.bytes[self.ends[i - 1] as usize..self.ends[i] as usize]
+        let mut buf = [0u8; HEX_MAX];
+        let key = if self.hex_width > 0 {
+            let w = self.hex_width;
+            if s.len() != 2 * w || !pack_hex(s, &mut buf[..w]) {
+                return None;
+            }
+            &buf[..w]
+        } else {
+            s
+        };
+        let table = self.lookup.get_or_init(|| self.build_table());
+        table.find(hash_bytes(key), |&id| self.stored(id) == key).copied()
+    }
+    /// The bytes stored for id (packed when hex); id in 1..count.
+    #[inline]
+    fn stored(&self, id: u32) -> &[u8] {
+        match self.hex_width {
+            0 => arena_name(&self.bytes, &self.ends, id),
+            w => &self.bytes[(id as usize - 1) * w..id as usize * w],
+        }
+    }
+    fn build_table(&self) -> HashTable<u32> {
+        let n = self.count();
+        let mut t = HashTable::with_capacity(n);
+        for id in 1..n as u32 {
+            t.insert_unique(hash_bytes(self.stored(id)), id, |&id| hash_bytes(self.stored(id)));
+        }
+        t
+    }
+    /// The name of an id (empty for 0 or an unknown id).
+    #[inline]
+    pub fn name(&self, id: u32) -> Name<'_> {
+        let i = id as usize;
+        if i == 0 || i >= self.count() {
+            return Name::Borrowed(&[]);
+        }
+        if self.hex_width == 0 {
+            return Name::Borrowed(arena_name(&self.bytes, &self.ends, id));
+        }
+        let mut buf = [0u8; 2 * HEX_MAX];
+        for (j, b) in self.stored(id).iter().enumerate() {
+            buf[2 * j] = HEX_DIGITS[(b >> 4) as usize];
+            buf[2 * j + 1] = HEX_DIGITS[(b & 15) as usize];
+        }
+        Name::Hex { buf, len: 2 * self.hex_width }
     }
     /// Number of ids including the reserved 0.
     pub fn count(&self) -> usize {
-        self.ends.len()
+        match self.hex_width {
+            0 => self.ends.len(),
+            w => self.bytes.len() / w + 1,
+        }
     }
     pub fn heap_bytes(&self) -> usize {
-        self.bytes.capacity() + self.ends.capacity() * 4 + self.table.capacity() * 5
+        let lookup = self.lookup.get().map_or(0, HashTable::capacity);
+        self.bytes.capacity() + self.ends.capacity() * 4 + (self.table.capacity() + lookup) * 5
     }
-    pub fn shrink_to_fit(&mut self) {
+    /// Ends the build: drops the build-time table, packs hex ids, trims (see the type's doc).
+    pub fn seal(&mut self) {
+        self.table = HashTable::new();
+        self.sealed = true;
+        let width = self.ends.get(1).map_or(0, |&e| e as usize);
+        let uniform = width >= 8
+            && width.is_multiple_of(2)
+            && width <= 2 * HEX_MAX
+            && self.ends.iter().enumerate().all(|(i, &e)| e as usize == i * width);
+        if uniform {
+            if let Some(packed) = pack_all_hex(&self.bytes) {
+                self.bytes = packed;
+                self.ends = Vec::new();
+                self.hex_width = width / 2;
+            }
+        }
         self.bytes.shrink_to_fit();
         self.ends.shrink_to_fit();
-        let (bytes, ends) = (&self.bytes, &self.ends);
-        self.table.shrink_to_fit(|&id| hash_bytes(&bytes[ends[id as usize - 1] as usize..ends[id as usize] as usize]));
     }
 }
 
@@ -275,7 +534,7 @@ impl Index {
         if base == entry {
             return base_line;
         }
-        let (a, b) = (self.cols.offset[base as usize] as usize, self.cols.offset[entry as usize] as usize);
+        let (a, b) = (self.cols.offset(base as usize) as usize, self.cols.offset(entry as usize) as usize);
         let data = f.source.data();
         base_line + memchr::memchr_iter(b'\n', data.get(a..b).unwrap_or(&[])).count() as u32
     }
@@ -293,8 +552,12 @@ impl Index {
     pub fn record_range_in(&self, f: &FileIndex, entry: u32) -> (usize, usize) {
         let e = entry as usize;
         let data = f.source.data();
-        let start = self.cols.offset[e] as usize;
-        let mut end = if entry + 1 < f.first + f.count { self.cols.offset[e + 1] as usize } else { data.len() };
+        let start = self.cols.offset(e) as usize;
+        if self.cols.flags[e] & FLAG_EMBEDDED != 0 {
+            let end = crate::format::json::skip_value(data, start).unwrap_or(start);
+            return (start, end);
+        }
+        let mut end = if entry + 1 < f.first + f.count { self.cols.offset(e + 1) as usize } else { data.len() };
         while end > start && matches!(data[end - 1], b'\n' | b'\r' | b' ' | b'\t') {
             end -= 1;
         }
@@ -343,7 +606,7 @@ impl Index {
         self.cols.ids[kind as usize].get(entry as usize).copied().unwrap_or(0)
     }
 
-    pub fn id_name(&self, kind: IdKind, id: u32) -> &[u8] {
+    pub fn id_name(&self, kind: IdKind, id: u32) -> Name<'_> {
         self.interner(kind).name(id)
     }
 
@@ -368,11 +631,35 @@ impl Index {
         Ok(())
     }
 
-    pub fn build_postings(&mut self) {
-        for kind in POSTING_KINDS {
-            let k = kind as usize;
-            self.postings[k] = Postings::build(&self.cols.ids[k], self.ids[k].count());
+    /// Builds the posting lists (one per kind, in parallel unless `parallel` is false).
+    pub fn build_postings(&mut self, parallel: bool) {
+        let build = |kind: &IdKind| Postings::build(&self.cols.ids[*kind as usize], self.ids[*kind as usize].count());
+        let lists: Vec<Postings> = if parallel {
+            use rayon::prelude::*;
+            POSTING_KINDS.par_iter().map(build).collect()
+        } else {
+            POSTING_KINDS.iter().map(build).collect()
+        };
+        for (kind, list) in POSTING_KINDS.iter().zip(lists) {
+            self.postings[*kind as usize] = list;
         }
+    }
+
+    /// Native heap by part, in bytes per entry (for profiling the memory budget).
+    pub fn heap_report(&self) -> String {
+        let n = self.len().max(1) as f64;
+        let per = |b: usize| b as f64 / n;
+        let ids: Vec<String> = crate::record::ID_KINDS
+            .iter()
+            .map(|k| format!("{}={:.1}", k.name(), per(self.ids[*k as usize].heap_bytes())))
+            .collect();
+        format!(
+            "columns {:.1}, postings {:.1}, line marks {:.1}, ids {} (B/entry)",
+            per(self.cols.heap_bytes()),
+            per(self.postings.iter().map(Postings::heap_bytes).sum()),
+            per(self.line_marks.capacity() * 4),
+            ids.join(" ")
+        )
     }
 
     /// Entries whose id of `kind` is `id`, in entry order: the posting list when the kind has
@@ -387,5 +674,106 @@ impl Index {
         }
         let col = &self.cols.ids[k];
         std::borrow::Cow::Owned(col.iter().enumerate().filter(|(_, &v)| v == id).map(|(e, _)| e as u32).collect())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn offsets_beyond_4_gib_keep_their_high_bits() {
+        const G4: u64 = 1 << 32;
+        // Two chunks of one large file, then a second small file (offsets restart at 0).
+        let mut a = Columns::default();
+        for o in [5, 100, G4 + 3, G4 + 9] {
+            a.push_offset(o);
+        }
+        let mut b = Columns::default();
+        for o in [G4 + 20, 2 * G4, 3 * G4 + 1] {
+            b.push_offset(o);
+        }
+        let mut c = Columns::default();
+        for o in [0, 7] {
+            c.push_offset(o);
+        }
+        let mut all = Columns::default();
+        for part in [&a, &b, &c] {
+            all.extend_offsets(part);
+        }
+        let want = [5, 100, G4 + 3, G4 + 9, G4 + 20, 2 * G4, 3 * G4 + 1, 0, 7];
+        let got: Vec<u64> = (0..all.len()).map(|r| all.offset(r)).collect();
+        assert_eq!(got, want);
+        assert_eq!(all.offset_hi, vec![(2, 1), (5, 2), (6, 3), (7, 0)]);
+        // Small files need no runs at all.
+        let mut small = Columns::default();
+        small.extend_offsets(&c);
+        small.extend_offsets(&c);
+        assert!(small.offset_hi.is_empty());
+        assert_eq!(small.offset(3), 7);
+    }
+
+    fn sealed(names: &[&str]) -> (Interner, Vec<u32>) {
+        let mut i = Interner::default();
+        let ids = names.iter().map(|n| i.intern(n.as_bytes())).collect();
+        i.seal();
+        (i, ids)
+    }
+
+    #[test]
+    fn short_byte_equality() {
+        let s = b"0123456789abcdefghijklmnopqrstuvwxyz";
+        for n in 0..s.len() {
+            assert!(bytes_eq(&s[..n], &s[..n]));
+            for i in 0..n {
+                let mut t = s[..n].to_vec();
+                t[i] ^= 1;
+                assert!(!bytes_eq(&s[..n], &t), "n={n} i={i}");
+            }
+            assert!(!bytes_eq(&s[..n], &s[..n + 1]));
+        }
+    }
+
+    #[test]
+    fn hex_ids_are_packed_and_read_back() {
+        let names = [
+            "4bf92f3577b34da6a3ce929d0e0e4736",
+            "00f067aa0ba902b7a3ce929d0e0e4736",
+            "ffffffffffffffff0000000000000000",
+        ];
+        let (i, ids) = sealed(&names);
+        assert_eq!(i.hex_width, 16);
+        assert!(i.ends.is_empty());
+        assert_eq!(i.count(), 4);
+        for (n, id) in names.iter().zip(&ids) {
+            assert_eq!(&*i.name(*id), n.as_bytes());
+            assert_eq!(i.get(n.as_bytes()), Some(*id));
+        }
+        assert_eq!(&*i.name(0), b"");
+        assert_eq!(&*i.name(9), b"");
+        // Not lowercase hex of the width: not found, no panic.
+        assert_eq!(i.get(b"4BF92F3577B34DA6A3CE929D0E0E4736"), None);
+        assert_eq!(i.get(b"4bf9"), None);
+        assert_eq!(i.get(b"zz"), None);
+    }
+
+    #[test]
+    fn other_ids_stay_plain() {
+        for names in [
+            &["abcdef0123456789", "ABCDEF0123456789"][..],
+            &["0123456789abcdef01", "0123456789abcdef"],
+            // Lengths 14 and 18 fill the arena like two of 16 would.
+            &["0123456789abcd", "0123456789abcdef01"],
+            &["req-1", "req-2"],
+            &["abcd", "ef01"],
+        ] {
+            let (i, ids) = sealed(names);
+            assert_eq!(i.hex_width, 0, "{names:?}");
+            for (n, id) in names.iter().zip(&ids) {
+                assert_eq!(&*i.name(*id), n.as_bytes());
+                assert_eq!(i.get(n.as_bytes()), Some(*id));
+            }
+            assert_eq!(i.get(b"nope"), None);
+        }
     }
 }

@@ -4,12 +4,12 @@
 //! order, and continuation lines at a chunk's start extend the previous chunk's last record.
 
 use crate::error::{Code, Error, Result};
-use crate::format::{self, Format, FormatKind, ParseCtx};
+use crate::format::{self, otlp, Format, FormatKind, ParseCtx};
 use crate::index::{
-    interner_slot, Columns, FileIndex, Index, Interner, FLAG_MSG_ESCAPED, FLAG_MSG_LONG, FLAG_MULTILINE, LINE_MARK,
-    NO_TS,
+    interner_slot, Columns, FileIndex, Index, Interner, FLAG_EMBEDDED, FLAG_MSG_ESCAPED, FLAG_MSG_LONG, FLAG_MULTILINE,
+    FLAG_YEAR_LESS, LINE_MARK, NO_TS,
 };
-use crate::record::{Parsed, Span};
+use crate::record::{IdKind, Parsed, Span};
 use crate::source::{self, Source};
 use memchr::memchr;
 use rayon::prelude::*;
@@ -104,8 +104,7 @@ pub fn build(sources: Vec<Source>, opts: &OpenOptions, ctl: &Control) -> Result<
         line_marks: Vec::new(),
         postings: Default::default(),
     };
-    // Line of every entry while building; only the marks are kept.
-    let mut lines: Vec<u32> = Vec::new();
+    let mut lines = FileLines::default();
     for src in sources {
         ctl.check()?;
         let ctx = ParseCtx { tz_offset: opts.tz_offset, year: opts.year.unwrap_or_else(|| year_of(src.mtime_ns)) };
@@ -117,18 +116,22 @@ pub fn build(sources: Vec<Source>, opts: &OpenOptions, ctl: &Control) -> Result<
             None => format::detect(&sample, ctx),
         };
         let first = index.cols.len() as u32;
+        lines.first = None;
         let file_lines = index_file(data, body_start, &fmt, opts, ctl, &mut index, &mut lines)?;
         let count = index.cols.len() as u32 - first;
-        let first_line = lines.get(first as usize).copied().unwrap_or(1);
+        let rows = first as usize..index.cols.len();
+        roll_years(&mut index.cols, rows, opts.year.is_none().then_some(src.mtime_ns));
+        let first_line = lines.first.unwrap_or(1);
         index.files.push(FileIndex { source: src, format: fmt, first, count, lines: file_lines, first_line });
     }
-    index.line_marks = lines.iter().copied().step_by(LINE_MARK as usize).collect();
-    drop(lines);
+    index.line_marks = lines.marks;
     index.cols.shrink_to_fit();
-    for i in &mut index.ids {
-        i.shrink_to_fit();
+    if opts.serial {
+        index.ids.iter_mut().for_each(Interner::seal);
+    } else {
+        index.ids.par_iter_mut().for_each(Interner::seal);
     }
-    index.build_postings();
+    index.build_postings(!opts.serial);
     release_free_memory();
     Ok(index)
 }
@@ -141,6 +144,64 @@ fn release_free_memory() {
     unsafe {
         libc::malloc_trim(0);
     }
+}
+
+/// Gives year-less timestamps (all parsed in one assumed year) increasing years across New
+/// Year: in file order, a stamp more than half a year before the previous year-less stamp
+/// starts the next year (Dec 31 → Jan 1). With the year taken from the file's modification
+/// time (`mtime_ns`), the years are then counted back so the last segment falls in that
+/// year, and one more year back if the last stamp would still lie after the modification
+/// time (a December log rotated in January). An explicit `year` option names the first
+/// segment's year. Runs on the merged columns, so parallel and serial builds agree.
+fn roll_years(cols: &mut Columns, rows: std::ops::Range<usize>, mtime_ns: Option<i64>) {
+    const HALF_YEAR: i64 = 183 * 86_400 * crate::time::NS_PER_SEC;
+    const SLACK: i64 = 86_400 * crate::time::NS_PER_SEC;
+    let stamped = |r: &usize| cols.flags[*r] & FLAG_YEAR_LESS != 0 && cols.ts[*r] != NO_TS;
+    // Years added to each row (segments are counted from 0), only when something rolls.
+    let mut rollovers = 0i64;
+    let mut prev = i64::MIN;
+    for r in rows.clone().filter(stamped) {
+        let t = cols.ts[r];
+        if prev != i64::MIN && t < prev.saturating_sub(HALF_YEAR) {
+            rollovers += 1;
+        }
+        prev = t;
+    }
+    let mut base = 0;
+    if let Some(mtime) = mtime_ns {
+        base = -rollovers;
+        if prev != i64::MIN && mtime > 0 && add_years(prev, base) > mtime + SLACK {
+            base -= 1;
+        }
+    }
+    if rollovers == 0 && base == 0 {
+        return;
+    }
+    let mut years = base;
+    let mut prev = i64::MIN;
+    for r in rows {
+        if cols.flags[r] & FLAG_YEAR_LESS == 0 || cols.ts[r] == NO_TS {
+            continue;
+        }
+        let t = cols.ts[r];
+        if prev != i64::MIN && t < prev.saturating_sub(HALF_YEAR) {
+            years += 1;
+        }
+        prev = t;
+        cols.ts[r] = add_years(t, years);
+    }
+}
+
+/// The same month, day and time of day `years` later (Feb 29 becomes Mar 1 off leap years);
+/// unchanged when that instant is out of the i64 nanosecond range (after 2262).
+fn add_years(ns: i64, years: i64) -> i64 {
+    if years == 0 {
+        return ns;
+    }
+    const DAY: i64 = 86_400 * crate::time::NS_PER_SEC;
+    let (days, rest) = (ns.div_euclid(DAY), ns.rem_euclid(DAY));
+    let (y, m, d) = crate::time::civil_from_days(days);
+    crate::time::days_from_civil(y + years, m, d).checked_mul(DAY).and_then(|v| v.checked_add(rest)).unwrap_or(ns)
 }
 
 fn year_of(mtime_ns: i64) -> i64 {
@@ -208,7 +269,7 @@ fn index_file(
     opts: &OpenOptions,
     ctl: &Control,
     index: &mut Index,
-    lines: &mut Vec<u32>,
+    lines: &mut FileLines,
 ) -> Result<u64> {
     let bounds = chunk_bounds(data, body_start, opts.chunk_size.max(4096));
     let run = |&(s, e): &(usize, usize)| -> Result<ChunkOut> {
@@ -224,33 +285,104 @@ fn index_file(
     };
     let file_first = index.cols.len();
     // Size the global tables once instead of growing them chunk by chunk.
-    let rows: usize = outs.iter().map(|o| o.cols.offset.len()).sum();
+    let rows: usize = outs.iter().map(|o| o.cols.len() + usize::from(o.leading)).sum();
     index.cols.reserve(rows);
-    for slot in 0..6 {
-        let distinct: usize = outs.iter().map(|o| o.ids[slot].count()).sum();
-        index.ids[slot].reserve(distinct);
-    }
+    // Rows and line marks, in chunk order. A chunk that starts with continuation lines either
+    // extends the previous record or, at the very start of the file, becomes an orphan record
+    // of its own (its ids are all absent).
+    let mut orphan = vec![false; outs.len()];
     let mut line_base: u64 = 0;
-    for (chunk_no, out) in outs.into_iter().enumerate() {
+    for (chunk_no, out) in outs.iter().enumerate() {
         if out.leading {
             if index.cols.len() > file_first {
                 let last = index.cols.len() - 1;
                 index.cols.flags[last] |= FLAG_MULTILINE;
             } else {
-                // Continuation lines at the very start of a file: a record of their own.
                 let start = bounds[chunk_no].0;
                 let first_line = memchr(b'\n', &data[start..]).map_or(data.len() - start, |p| p);
                 push_orphan(&mut index.cols, start as u64, first_line);
-                lines.push(clamp_u32(line_base + 1));
+                lines.note(index.cols.len() - 1, clamp_u32(line_base + 1));
+                orphan[chunk_no] = true;
             }
         }
-        let newlines = out.newlines;
-        lines.extend(out.lines.iter().map(|&l| clamp_u32(l as u64 + line_base)));
-        merge_chunk(index, out);
-        line_base += newlines;
+        let base = index.cols.len();
+        for (r, &l) in out.lines.iter().enumerate() {
+            lines.note(base + r, clamp_u32(l as u64 + line_base));
+        }
+        let (dst, src) = (&mut index.cols, &out.cols);
+        dst.extend_offsets(src);
+        dst.ts.extend_from_slice(&src.ts);
+        dst.level.extend_from_slice(&src.level);
+        dst.flags.extend_from_slice(&src.flags);
+        dst.msg_start.extend_from_slice(&src.msg_start);
+        dst.msg_len.extend_from_slice(&src.msg_len);
+        line_base += out.newlines;
     }
+    merge_ids(index, &outs, &orphan, opts.serial);
     let tail = data.len() > body_start && data.last() != Some(&b'\n');
     Ok(line_base + u64::from(tail))
+}
+
+/// Line bookkeeping of the build: the marks kept by the index, and the current file's first
+/// record line.
+#[derive(Default)]
+struct FileLines {
+    marks: Vec<u32>,
+    first: Option<u32>,
+}
+
+impl FileLines {
+    /// The line of global row `row` (rows are noted in order).
+    #[inline]
+    fn note(&mut self, row: usize, line: u32) {
+        if row.is_multiple_of(LINE_MARK as usize) {
+            self.marks.push(line);
+        }
+        if self.first.is_none() {
+            self.first = Some(line);
+        }
+    }
+}
+
+/// One interner slot's merge: the slot, its global interner, and the id columns (by kind)
+/// that hold its ids.
+type MergeJob<'a> = (usize, &'a mut Interner, Vec<(usize, &'a mut Vec<u32>)>);
+
+/// Re-interns the chunks' local ids into the global interners and appends the id columns.
+/// Each interner slot depends only on its own chunks' ids, in chunk order, so the slots are
+/// merged in parallel (thread, request, trace, span + parent, service) and the ids come out
+/// exactly as a serial build numbers them.
+fn merge_ids(index: &mut Index, outs: &[ChunkOut], orphan: &[bool], serial: bool) {
+    let [c_thread, c_request, c_trace, c_span, c_parent, c_service] = &mut index.cols.ids;
+    let [i_thread, i_request, i_trace, i_span, _, i_service] = &mut index.ids;
+    let mut jobs: Vec<MergeJob> = vec![
+        (IdKind::Span as usize, i_span, vec![(IdKind::Span as usize, c_span), (IdKind::Parent as usize, c_parent)]),
+        (IdKind::Request as usize, i_request, vec![(IdKind::Request as usize, c_request)]),
+        (IdKind::Trace as usize, i_trace, vec![(IdKind::Trace as usize, c_trace)]),
+        (IdKind::Thread as usize, i_thread, vec![(IdKind::Thread as usize, c_thread)]),
+        (IdKind::Service as usize, i_service, vec![(IdKind::Service as usize, c_service)]),
+    ];
+    let merge = |(slot, global, cols): &mut MergeJob| {
+        let distinct: usize = outs.iter().map(|o| o.ids[*slot].count()).sum();
+        global.reserve(distinct);
+        let mut remap = Vec::new();
+        for (c, out) in outs.iter().enumerate() {
+            let local = &out.ids[*slot];
+            remap.clear();
+            remap.extend((0..local.count() as u32).map(|id| global.intern(&local.name(id))));
+            for (kind, col) in cols.iter_mut() {
+                if orphan[c] {
+                    col.push(0);
+                }
+                col.extend(out.cols.ids[*kind].iter().map(|&id| remap[id as usize]));
+            }
+        }
+    };
+    if serial {
+        jobs.iter_mut().for_each(merge);
+    } else {
+        jobs.par_iter_mut().for_each(merge);
+    }
 }
 
 #[inline]
@@ -259,7 +391,7 @@ fn clamp_u32(v: u64) -> u32 {
 }
 
 fn push_orphan(cols: &mut Columns, start: u64, first_line_len: usize) {
-    cols.offset.push(start);
+    cols.push_offset(start);
     cols.ts.push(NO_TS);
     cols.level.push(0);
     let (ms, ml, long) = pack_msg(0, first_line_len);
@@ -280,27 +412,6 @@ fn pack_msg(start: usize, len: usize) -> (u16, u16, u8) {
     }
 }
 
-/// Appends a chunk's rows, re-interning its local ids into the global interners.
-fn merge_chunk(index: &mut Index, out: ChunkOut) {
-    let ChunkOut { cols, ids, .. } = out;
-    let dst = &mut index.cols;
-    dst.offset.extend_from_slice(&cols.offset);
-    dst.ts.extend_from_slice(&cols.ts);
-    dst.level.extend_from_slice(&cols.level);
-    dst.flags.extend_from_slice(&cols.flags);
-    dst.msg_start.extend_from_slice(&cols.msg_start);
-    dst.msg_len.extend_from_slice(&cols.msg_len);
-    let mut remaps: [Vec<u32>; 6] = Default::default();
-    for (slot, local) in ids.iter().enumerate() {
-        let global = &mut index.ids[slot];
-        remaps[slot] = (0..local.count() as u32).map(|id| global.intern(local.name(id))).collect();
-    }
-    for kind in crate::record::ID_KINDS {
-        let remap = &remaps[interner_slot(kind)];
-        dst.ids[kind as usize].extend(cols.ids[kind as usize].iter().map(|&id| remap[id as usize]));
-    }
-}
-
 /// Parses the lines of `data[start..end]` (newline-aligned) into chunk-local rows.
 fn index_chunk(data: &[u8], start: usize, end: usize, fmt: &Format) -> ChunkOut {
     let mut out =
@@ -309,8 +420,13 @@ fn index_chunk(data: &[u8], start: usize, end: usize, fmt: &Format) -> ChunkOut 
     out.lines.reserve(approx);
     out.cols.msg_start.reserve(approx);
     out.cols.msg_len.reserve(approx);
-    out.cols.offset.reserve(approx);
+    out.cols.offset_lo.reserve(approx);
     out.cols.ts.reserve(approx);
+    // The high-cardinality kinds get a new id every few lines: size their tables up front
+    // instead of rehashing them as they grow.
+    for kind in [IdKind::Request, IdKind::Trace, IdKind::Span] {
+        out.ids[kind as usize].reserve(approx / 4);
+    }
     let mut parsed = Parsed::default();
     let mut clean = AnsiClean::default();
     let mut pos = start;
@@ -321,14 +437,20 @@ fn index_chunk(data: &[u8], start: usize, end: usize, fmt: &Format) -> ChunkOut 
         let line_end = nl.unwrap_or(end);
         let line = trim_cr(&data[pos..line_end]);
         let blank = line.iter().all(|c| matches!(c, b' ' | b'\t'));
-        if !blank {
+        if blank {
+        } else if fmt.kind == FormatKind::Json
+            && otlp::is_envelope(line)
+            && push_envelope(&mut out, pos, line, line_no, fmt, &mut parsed)
+        {
+            have_record = true;
+        } else {
             let is_record = if memchr(0x1b, line).is_some() {
                 clean.parse(line, fmt, &mut parsed)
             } else {
                 fmt.parse(line, &mut parsed)
             };
             if is_record {
-                push_record(&mut out, pos, line, line_no, &parsed, fmt.kind);
+                push_record(&mut out, pos, line, line_no, &parsed, fmt.kind, 0, None);
                 have_record = true;
             } else if have_record {
                 let last = out.cols.flags.len() - 1;
@@ -346,22 +468,51 @@ fn index_chunk(data: &[u8], start: usize, end: usize, fmt: &Format) -> ChunkOut 
     out
 }
 
+/// Pushes one entry per log record of an OTLP envelope line; false when the line is not a
+/// well-formed envelope (it is then read as an ordinary JSON record).
+fn push_envelope(out: &mut ChunkOut, pos: usize, line: &[u8], line_no: u64, fmt: &Format, p: &mut Parsed) -> bool {
+    let Some(recs) = otlp::records(line) else { return false };
+    for r in recs {
+        let rec = &line[r.start..r.end];
+        if !fmt.parse(rec, p) {
+            p.reset();
+        }
+        let service = r.service.map(|(s, e)| &line[s..e]);
+        push_record(out, pos + r.start, rec, line_no, p, fmt.kind, FLAG_EMBEDDED, service);
+    }
+    true
+}
+
+/// Appends one row. `service` is the service from outside the record's bytes (an OTLP
+/// resource), used when the record names none itself.
+#[allow(clippy::too_many_arguments)]
 #[inline]
-fn push_record(out: &mut ChunkOut, pos: usize, line: &[u8], line_no: u64, p: &Parsed, kind: FormatKind) {
+fn push_record(
+    out: &mut ChunkOut,
+    pos: usize,
+    line: &[u8],
+    line_no: u64,
+    p: &Parsed,
+    kind: FormatKind,
+    flags: u8,
+    service: Option<&[u8]>,
+) {
     let c = &mut out.cols;
-    c.offset.push(pos as u64);
+    c.push_offset(pos as u64);
     out.lines.push(clamp_u32(line_no + 1));
     c.ts.push(p.ts.unwrap_or(NO_TS));
     c.level.push(p.level);
     let escaped = p.message_escaped && matches!(kind, FormatKind::Json | FormatKind::Logfmt);
     let (ms, ml, long) = pack_msg(p.message.start as usize, p.message.len as usize);
-    c.flags.push(if escaped { FLAG_MSG_ESCAPED } else { 0 } | long);
+    let year_less = if p.year_less { FLAG_YEAR_LESS } else { 0 };
+    c.flags.push(if escaped { FLAG_MSG_ESCAPED } else { 0 } | long | year_less | flags);
     c.msg_start.push(ms);
     c.msg_len.push(ml);
     for kind in crate::record::ID_KINDS {
-        let id = match p.ids[kind as usize] {
-            Some(span) => out.ids[interner_slot(kind)].intern(span.slice(line)),
-            None => 0,
+        let id = match (p.ids[kind as usize], service) {
+            (Some(span), _) => out.ids[interner_slot(kind)].intern(span.slice(line)),
+            (None, Some(name)) if kind == IdKind::Service => out.ids[interner_slot(kind)].intern(name),
+            _ => 0,
         };
         c.ids[kind as usize].push(id);
     }

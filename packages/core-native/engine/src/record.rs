@@ -77,6 +77,9 @@ pub struct Parsed {
     pub component: Option<Span>,
     /// Process id or other numeric header field (not stored in the index).
     pub pid: Option<Span>,
+    /// The timestamp had no year (`Jun 14 15:16:01`): the year came from the context, and
+    /// the indexer rolls it over where the file crosses New Year.
+    pub year_less: bool,
 }
 
 impl Parsed {

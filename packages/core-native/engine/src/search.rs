@@ -269,7 +269,7 @@ impl Plan<'_> {
                 };
                 q.for_each_column_match(ix, file, lo, hi, |e| {
                     let i = e as usize;
-                    prefetch(data, ix.cols.offset[i] as usize + ix.cols.msg_start[i] as usize);
+                    prefetch(data, ix.cols.offset(i) as usize + ix.cols.msg_start[i] as usize);
                     batches[cur][n] = e;
                     n += 1;
                     if n == BATCH {
@@ -296,7 +296,7 @@ impl Plan<'_> {
         let fidx = &ix.files[file];
         // One pass over the buffer per term of the anchor.
         let passes = anchor.parts().map_or(1, |p| p.len() as u64);
-        let whole = passes * (ix.record_range_in(fidx, hi - 1).1 as u64).saturating_sub(ix.cols.offset[lo as usize]);
+        let whole = passes * (ix.record_range_in(fidx, hi - 1).1 as u64).saturating_sub(ix.cols.offset(lo as usize));
         // Survivors of every 8th entry stand for the rest: the estimate costs an eighth of a
         // column pass.
         const STRIDE: u32 = 8;
@@ -360,18 +360,19 @@ impl Plan<'_> {
         let data = ix.files[file].source.data();
         let cols = &ix.cols;
         let fidx = &ix.files[file];
-        let start = cols.offset[lo as usize] as usize;
+        let start = cols.offset(lo as usize) as usize;
         let end = ix.record_range_in(fidx, hi - 1).1;
-        let offsets = &cols.offset[lo as usize..hi as usize];
+        let (base, rows) = (lo as usize, (hi - lo) as usize);
+        let offset = |r: usize| cols.offset(base + r);
         let direct = q.text.anchor_only() && q.conds.is_empty() && !q.raw;
         let mut pos = start;
         let mut rel = 0usize;
         while pos < end {
             let Some((s, len_end)) = anchor.find(&data[pos..end]) else { break };
             let hit = (pos + s) as u64;
-            rel = seek(offsets, rel, hit);
+            rel = seek(offset, rows, rel, hit);
             let e = lo + rel as u32;
-            let rec_start = offsets[rel] as usize;
+            let rec_start = offset(rel) as usize;
             let rec_end = ix.record_range_in(fidx, e).1;
             if (hit as usize) < rec_end {
                 let i = e as usize;
@@ -411,20 +412,29 @@ fn prefetch(data: &[u8], at: usize) {
     }
 }
 
-/// The last position in `offsets` (ascending) at or before `pos`, searching forward from
-/// `from` (whose offset is at or before `pos`) by galloping: walking hits in order costs
-/// O(log gap) each, not O(log n).
+/// The last row `r < rows` whose `offset(r)` (ascending) is at or before `pos`, searching
+/// forward from `from` (whose offset is at or before `pos`) by galloping: walking hits in
+/// order costs O(log gap) each, not O(log n).
 #[inline]
-fn seek(offsets: &[u64], from: usize, pos: u64) -> usize {
+fn seek(offset: impl Fn(usize) -> u64, rows: usize, from: usize, pos: u64) -> usize {
     let (mut lo, mut step) = (from, 1usize);
     let mut hi = lo + 1;
-    while hi < offsets.len() && offsets[hi] <= pos {
+    while hi < rows && offset(hi) <= pos {
         lo = hi;
         hi = lo + step;
         step *= 2;
     }
-    let hi = hi.min(offsets.len());
-    lo + offsets[lo..hi].partition_point(|&o| o <= pos).saturating_sub(1)
+    // Binary search in lo..hi for the first row past `pos`; the answer is the row before it.
+    let (mut a, mut b) = (lo, hi.min(rows));
+    while a < b {
+        let mid = a + (b - a) / 2;
+        if offset(mid) <= pos {
+            a = mid + 1;
+        } else {
+            b = mid;
+        }
+    }
+    a.saturating_sub(1).max(lo)
 }
 
 fn merge(mut a: Partial, b: Partial, keep: usize) -> Partial {
@@ -570,7 +580,7 @@ fn top_ids(map: FxHashMap<u32, u64>, ix: &Index, kind: usize) -> Vec<(String, u6
         .into_iter()
         .map(|(id, n)| {
             let name =
-                if id == 0 { String::new() } else { String::from_utf8_lossy(ix.ids[kind].name(id)).into_owned() };
+                if id == 0 { String::new() } else { String::from_utf8_lossy(&ix.ids[kind].name(id)).into_owned() };
             (name, n)
         })
         .collect();

@@ -438,7 +438,14 @@ fn month_word(b: &[u8], pos: usize) -> Option<(u32, usize)> {
 /// Parses a timestamp of the given shape at the start of `b`. `tz` (seconds east of UTC)
 /// applies when the stamp has no zone, `year` when it has no year. Returns (UTC ns, bytes).
 pub fn parse_ts(b: &[u8], shape: TsShape, tz: i64, year: i64) -> Option<(i64, usize)> {
-    match shape {
+    parse_ts_year(b, shape, tz, year).map(|(ns, used, _)| (ns, used))
+}
+
+/// `parse_ts`, also telling whether the stamp had no year of its own (`year` was used): the
+/// indexer then rolls the year over where such a file crosses New Year.
+pub fn parse_ts_year(b: &[u8], shape: TsShape, tz: i64, year: i64) -> Option<(i64, usize, bool)> {
+    let with_year = |r: Option<(i64, usize)>| r.map(|(ns, used)| (ns, used, false));
+    with_year(match shape {
         TsShape::Numeric { order, sep } => {
             let (a, la) = digit_run(b, 0, 4);
             if la == 0 || b.get(la) != Some(&sep) {
@@ -494,13 +501,13 @@ pub fn parse_ts(b: &[u8], shape: TsShape, tz: i64, year: i64) -> Option<(i64, us
             }
             Some((date_ns(y, mo, d, h * 3600 + mi * 60 + s, nanos)? - offset * NS_PER_SEC, i))
         }
-        TsShape::MonthDay => month_day(b, 0, tz, year, false),
+        TsShape::MonthDay => return month_day(b, 0, tz, year, false),
         TsShape::Ctime => {
             let w = b.get(0..3)?;
             if !w.iter().all(u8::is_ascii_alphabetic) || b.get(3) != Some(&b' ') {
                 return None;
             }
-            month_day(b, 4, tz, year, true)
+            return month_day(b, 4, tz, year, true);
         }
         TsShape::DayMonth => {
             let mut i = 0;
@@ -543,7 +550,7 @@ pub fn parse_ts(b: &[u8], shape: TsShape, tz: i64, year: i64) -> Option<(i64, us
                 return None;
             }
             let (mo, d) = if day_first { (c, a) } else { (a, c) };
-            finish(b, i + 1, year, mo, d, tz)
+            return finish(b, i + 1, year, mo, d, tz).map(|(ns, used)| (ns, used, true));
         }
         TsShape::TimeOnly => None,
         TsShape::Epoch => {
@@ -573,13 +580,13 @@ pub fn parse_ts(b: &[u8], shape: TsShape, tz: i64, year: i64) -> Option<(i64, us
             // Plausible instants only (2001..2100), so counters and ids are not read as times.
             (978_307_200 * NS_PER_SEC..4_102_444_800 * NS_PER_SEC).contains(&ns).then_some((ns, end))
         }
-    }
+    })
 }
 
 /// `Mon dd [yyyy] hh:mm:ss[.frac]` at `pos`; with `ctime`, an optional zone name and a year
-/// may follow the time (`Sun Dec 04 04:47:44 2005`).
+/// may follow the time (`Sun Dec 04 04:47:44 2005`). The flag: no year in the stamp.
 #[inline]
-fn month_day(b: &[u8], pos: usize, tz: i64, year: i64, ctime: bool) -> Option<(i64, usize)> {
+fn month_day(b: &[u8], pos: usize, tz: i64, year: i64, ctime: bool) -> Option<(i64, usize, bool)> {
     let (mo, ml) = month_word(b, pos)?;
     let mut i = pos + ml;
     if b.get(i) != Some(&b' ') {
@@ -600,9 +607,11 @@ fn month_day(b: &[u8], pos: usize, tz: i64, year: i64, ctime: bool) -> Option<(i
     }
     i += 1;
     let mut y = year;
+    let mut year_less = true;
     let (yv, yl) = digit_run(b, i, 4);
     if yl == 4 && b.get(i + 4) == Some(&b' ') {
         y = yv as i64;
+        year_less = false;
         i += 5;
     }
     let (sod, nanos, used) = time_of_day(b, i)?;
@@ -616,10 +625,11 @@ fn month_day(b: &[u8], pos: usize, tz: i64, year: i64, ctime: bool) -> Option<(i
         let (yv, yl) = digit_run(b, i + 1, 4);
         if b.get(i) == Some(&b' ') && yl == 4 && !is_alnum_at(b, i + 5) {
             y = yv as i64;
+            year_less = false;
             i += 5;
         }
     }
-    Some((date_ns(y, mo, d, sod, nanos)? - offset * NS_PER_SEC, i))
+    Some((date_ns(y, mo, d, sod, nanos)? - offset * NS_PER_SEC, i, year_less))
 }
 
 /// A time of day alone at the start of `b` (`hh:mm:ss` with an optional fraction): its length.

@@ -33,8 +33,8 @@ fn index(data: Vec<u8>) -> Index {
     build(vec![Source::from_bytes("gen.log", data).unwrap()], &OpenOptions::default(), &Control::default()).unwrap()
 }
 
-fn id(ix: &Index, k: IdKind, e: u32) -> &[u8] {
-    ix.id_name(k, ix.id(k, e))
+fn id(ix: &Index, k: IdKind, e: u32) -> Vec<u8> {
+    ix.id_name(k, ix.id(k, e)).to_vec()
 }
 
 #[test]
@@ -143,19 +143,19 @@ fn spans_form_trees_within_traces_and_threads_nest() {
         }
         children += 1;
         // The parent span logged before the child, in the same trace and request.
-        let span_id = ix.interner(IdKind::Span).get(parent).expect("parent span present");
+        let span_id = ix.interner(IdKind::Span).get(&parent).expect("parent span present");
         let p = ix.entries_with(IdKind::Span, span_id)[0];
         assert!(p < e);
         assert_eq!(id(&ix, IdKind::Trace, p), id(&ix, IdKind::Trace, e));
         assert_eq!(id(&ix, IdKind::Request, p), id(&ix, IdKind::Request, e));
         let (pt, ct) = (id(&ix, IdKind::Thread, p), id(&ix, IdKind::Thread, e));
-        assert!(ct.starts_with(pt) && ct.len() > pt.len(), "{:?} under {:?}", ct, pt);
+        assert!(ct.starts_with(&pt) && ct.len() > pt.len(), "{:?} under {:?}", ct, pt);
     }
     assert!(children > 5_000);
     // Several services share each request id.
     let shared = (1..ix.interner(IdKind::Request).count() as u32)
         .filter(|&r| {
-            let services: std::collections::HashSet<&[u8]> =
+            let services: std::collections::HashSet<Vec<u8>> =
                 ix.entries_with(IdKind::Request, r).iter().map(|&e| id(&ix, IdKind::Service, e)).collect();
             services.len() >= 3
         })
@@ -192,7 +192,7 @@ fn incident_ground_truth_matches_the_output() {
             .entries_with(IdKind::Request, r)
             .iter()
             .filter(|&&e| ix.cols.level[e as usize] == level::ERROR)
-            .map(|&e| (String::from_utf8_lossy(id(&ix, IdKind::Service, e)).into_owned(), ix.message(e)))
+            .map(|&e| (String::from_utf8_lossy(&id(&ix, IdKind::Service, e)).into_owned(), ix.message(e)))
             .collect();
         assert!(
             errors_by.iter().any(|(svc, m)| svc == "checkout" && m.starts_with("timeout after")),

@@ -12,15 +12,18 @@ fn index_bytes(data: &[u8], opts: &OpenOptions) -> Index {
     build(vec![src], opts, &Control::default()).unwrap()
 }
 
-fn fingerprint(ix: &Index) -> Vec<(u64, usize, u32, i64, u8, u8, u16, u16, [String; 6])> {
+/// Every column of every entry, ids both as numbers (identical numbering) and as names.
+type Row = (u64, usize, u32, i64, u8, u8, u16, u16, [u32; 6], [String; 6]);
+
+fn fingerprint(ix: &Index) -> Vec<Row> {
     (0..ix.len() as u32)
         .map(|e| {
             let i = e as usize;
             let ids = std::array::from_fn(|k| {
-                String::from_utf8_lossy(ix.id_name(ID_KINDS[k], ix.cols.ids[k][i])).into_owned()
+                String::from_utf8_lossy(&ix.id_name(ID_KINDS[k], ix.cols.ids[k][i])).into_owned()
             });
             (
-                ix.cols.offset[i],
+                ix.cols.offset(i),
                 ix.raw(e).len(),
                 ix.line(e),
                 ix.cols.ts[i],
@@ -28,6 +31,7 @@ fn fingerprint(ix: &Index) -> Vec<(u64, usize, u32, i64, u8, u8, u16, u16, [Stri
                 ix.cols.flags[i],
                 ix.cols.msg_start[i],
                 ix.cols.msg_len[i],
+                std::array::from_fn(|k| ix.cols.ids[k][i]),
                 ids,
             )
         })
@@ -178,4 +182,86 @@ fn a_file_truncated_or_appended_while_open_never_faults() {
     std::fs::rename(&tmp, &path).unwrap();
     assert!(s2.call("search", r#"{"text":"short"}"#, &ctl).is_ok());
     std::fs::remove_dir_all(&dir).unwrap();
+}
+
+/// UTC ns of a civil date and time.
+fn utc(y: i64, mo: u32, d: u32, h: u32, mi: u32, s: u32) -> i64 {
+    logsift_engine::time::date_ns(y, mo, d, h * 3600 + mi * 60 + s, 0).unwrap()
+}
+
+fn syslog_lines(stamps: &[&str]) -> Vec<u8> {
+    stamps.iter().enumerate().flat_map(|(i, s)| format!("{s} host sshd[{i}]: event {i}\n").into_bytes()).collect()
+}
+
+fn index_with_mtime(data: &[u8], mtime_ns: i64, opts: &OpenOptions) -> Index {
+    let mut src = Source::from_bytes("rollover.log", data.to_vec()).unwrap();
+    src.mtime_ns = mtime_ns;
+    build(vec![src], opts, &Control::default()).unwrap()
+}
+
+#[test]
+fn year_less_stamps_roll_over_new_year() {
+    let data = syslog_lines(&[
+        "Dec 30 10:00:00",
+        "Dec 31 23:59:59",
+        "Jan  1 00:00:01",
+        "Jan  1 00:00:00", // slightly out of order: no rollover for that
+        "Jun 14 15:16:01",
+        "Dec 31 12:00:00",
+        "Jan  2 08:00:00",
+    ]);
+    let ts = |ix: &Index| (0..ix.len() as u32).map(|e| ix.ts(e).unwrap()).collect::<Vec<_>>();
+    // An explicit year is the year of the first record.
+    let ix = index_bytes(&data, &OpenOptions { year: Some(2023), ..Default::default() });
+    assert_eq!(ix.files[0].format.kind.name(), "syslog");
+    let want = vec![
+        utc(2023, 12, 30, 10, 0, 0),
+        utc(2023, 12, 31, 23, 59, 59),
+        utc(2024, 1, 1, 0, 0, 1),
+        utc(2024, 1, 1, 0, 0, 0),
+        utc(2024, 6, 14, 15, 16, 1),
+        utc(2024, 12, 31, 12, 0, 0),
+        utc(2025, 1, 2, 8, 0, 0),
+    ];
+    assert_eq!(ts(&ix), want);
+    // From the modification time: the last record falls in the file's modification year.
+    let ix = index_with_mtime(&data, utc(2025, 1, 2, 9, 0, 0), &OpenOptions::default());
+    assert_eq!(ts(&ix), want);
+    // Parallel (tiny chunks) and serial builds agree.
+    let big: Vec<u8> = data.iter().copied().cycle().take(data.len() * 50).collect();
+    let opts = OpenOptions { year: Some(2023), chunk_size: 4096, ..Default::default() };
+    let par = index_bytes(&big, &opts);
+    let ser = index_bytes(&big, &OpenOptions { serial: true, ..opts });
+    assert_eq!(fingerprint(&par), fingerprint(&ser));
+    assert_eq!(ts(&par).windows(2).filter(|w| w[1] < w[0]).count(), 50, "only the jitter goes back");
+    assert_eq!(par.ts(par.len() as u32 - 1), Some(utc(2023 + 2 * 50, 1, 2, 8, 0, 0)));
+    // Far beyond the i64 range: stamps stay where they were, nothing panics.
+    let huge: Vec<u8> = data.iter().copied().cycle().take(data.len() * 300).collect();
+    let ix = index_bytes(&huge, &OpenOptions { year: Some(2023), ..Default::default() });
+    assert_eq!(ix.len(), 7 * 300);
+}
+
+#[test]
+fn december_log_rotated_in_january_stays_in_december() {
+    let data = syslog_lines(&["Dec 31 23:58:00", "Dec 31 23:59:59"]);
+    // Modified a few seconds into the new year: December of the year before, not the future.
+    let ix = index_with_mtime(&data, utc(2025, 1, 1, 0, 0, 5), &OpenOptions::default());
+    assert_eq!(ix.ts(1), Some(utc(2024, 12, 31, 23, 59, 59)));
+    // A stamp with its own year is never moved.
+    let data = b"2024-12-31 23:59:59 INFO a\n2024-01-01 00:00:00 INFO b\n";
+    let ix = index_with_mtime(data, utc(2025, 1, 1, 0, 0, 5), &OpenOptions::default());
+    assert_eq!(ix.ts(1), Some(utc(2024, 1, 1, 0, 0, 0)));
+}
+
+#[test]
+fn glog_and_text_month_day_roll_over_too() {
+    let glog = b"I1231 23:59:59.000000  1 a.go:1] last\nI0101 00:00:01.000000  1 a.go:2] first\n";
+    let ix = index_bytes(glog, &OpenOptions { year: Some(2023), ..Default::default() });
+    assert_eq!(ix.ts(1), Some(utc(2024, 1, 1, 0, 0, 1)));
+    let text = b"Dec 31 23:59:59 INFO [main] a\nJan 01 00:00:01 INFO [main] b\n";
+    let ix = index_bytes(text, &OpenOptions { year: Some(2023), ..Default::default() });
+    assert_eq!(ix.ts(1), Some(utc(2024, 1, 1, 0, 0, 1)));
+    // The lazily parsed fields agree with the column.
+    assert_eq!(ix.fields(1)["time"], serde_json::json!(ix.entry(1, false).time.unwrap()));
+    assert!(ix.entry(1, false).time.unwrap().starts_with("2024-01-01T00:00:01"));
 }

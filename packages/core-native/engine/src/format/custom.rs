@@ -88,10 +88,13 @@ impl Custom {
         let Some(caps) = self.re.captures(line) else { return false };
         if let Some(ts) = self.span(&caps, 0) {
             let v = ts.slice(line);
-            out.ts = shape
-                .and_then(|s| time::parse_ts(v, s, ctx.tz_offset, ctx.year))
-                .or_else(|| time::parse_any_shape(v, ctx.tz_offset, ctx.year))
-                .map(|(ns, _)| ns);
+            match shape.and_then(|s| time::parse_ts_year(v, s, ctx.tz_offset, ctx.year)) {
+                Some((ns, _, year_less)) => {
+                    out.ts = Some(ns);
+                    out.year_less = year_less;
+                }
+                None => out.ts = time::parse_any_shape(v, ctx.tz_offset, ctx.year).map(|(ns, _)| ns),
+            }
         }
         if let Some(l) = self.span(&caps, 1) {
             let w = l.slice(line);

@@ -25,6 +25,8 @@ pub fn parse(line: &[u8], ctx: &ParseCtx, out: &mut Parsed) -> bool {
     let Some((sod, nanos, used)) = time::time_of_day(line, 6) else { return false };
     let Some(ns) = time::date_ns(ctx.year, md / 100, md % 100, sod, nanos) else { return false };
     let ns = ns - ctx.tz_offset * time::NS_PER_SEC;
+    // glog stamps never carry a year.
+    out.year_less = true;
     let mut i = 6 + used;
     if line.get(i) != Some(&b' ') {
         return false;

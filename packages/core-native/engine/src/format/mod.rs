@@ -10,6 +10,7 @@ pub mod custom;
 pub mod glog;
 pub mod json;
 pub mod logfmt;
+pub mod otlp;
 pub mod syslog;
 pub mod text;
 

@@ -49,9 +49,10 @@ fn parse_3164(line: &[u8], ctx: &ParseCtx, out: &mut Parsed) -> Option<Bsd> {
         None => (None, 0),
     };
     let rest = &line[i..];
-    let (ns, used) = time::parse_ts(rest, TsShape::MonthDay, ctx.tz_offset, ctx.year)
-        .or_else(|| time::parse_ts(rest, ISO, ctx.tz_offset, ctx.year))?;
+    let (ns, used, year_less) = time::parse_ts_year(rest, TsShape::MonthDay, ctx.tz_offset, ctx.year)
+        .or_else(|| time::parse_ts_year(rest, ISO, ctx.tz_offset, ctx.year))?;
     out.ts = Some(ns);
+    out.year_less = year_less;
     i += used;
     if line.get(i) != Some(&b' ') {
         return None;

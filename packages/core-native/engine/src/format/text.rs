@@ -205,7 +205,11 @@ fn run_step(line: &[u8], i: usize, step: Step, ctx: &ParseCtx, out: &mut Parsed)
             let rest = line.get(at..)?;
             let (ns, used) = match shape {
                 TsShape::TimeOnly => (None, time::time_only(rest)?),
-                _ => time::parse_ts(rest, shape, ctx.tz_offset, ctx.year).map(|(ns, u)| (Some(ns), u))?,
+                _ => {
+                    let (ns, u, year_less) = time::parse_ts_year(rest, shape, ctx.tz_offset, ctx.year)?;
+                    out.year_less = year_less;
+                    (Some(ns), u)
+                }
             };
             let end = at + used;
             // A stamp must end at a token boundary (`2024-01-02 03:04:05x` is not one).

@@ -70,7 +70,7 @@ pub fn distinct_names(ix: &Index, kind: IdKind, entries: &[u32]) -> Vec<String> 
             seen.push(id);
         }
     }
-    seen.iter().map(|&id| text(ix.id_name(kind, id))).collect()
+    seen.iter().map(|&id| text(&ix.id_name(kind, id))).collect()
 }
 
 pub fn follow(ix: &Index, scope: &[u32], args: &FollowArgs) -> Result<FollowResult> {

@@ -67,9 +67,9 @@ impl NodeKey {
     }
     pub fn name(self, ix: &Index) -> String {
         match self {
-            NodeKey::Group(k, id) => text(ix.id_name(k, id)),
-            NodeKey::Span(id) => text(ix.id_name(IdKind::Span, id)),
-            NodeKey::Thread(id) => text(ix.id_name(IdKind::Thread, id)),
+            NodeKey::Group(k, id) => text(&ix.id_name(k, id)),
+            NodeKey::Span(id) => text(&ix.id_name(IdKind::Span, id)),
+            NodeKey::Thread(id) => text(&ix.id_name(IdKind::Thread, id)),
         }
     }
 }
@@ -448,7 +448,7 @@ fn thread_descendants(ix: &Index, cache: &Cache, scope: &[u32], root: u32, min_c
     let name = ix.id_name(IdKind::Thread, root);
     let mut nodes = vec![Node::new(NodeKey::Thread(root))];
     if min_conf <= NAMING_CONFIDENCE {
-        for &t in cache.with_prefix(ix, IdKind::Thread, name) {
+        for &t in cache.with_prefix(ix, IdKind::Thread, &name) {
             let tn = ix.id_name(IdKind::Thread, t);
             if tn.len() > name.len() && SEPARATORS.contains(&tn[name.len()]) {
                 nodes.push(Node::new(NodeKey::Thread(t)));
@@ -594,7 +594,7 @@ pub fn node_out(ix: &Index, nodes: &[Node], i: usize) -> NodeOut {
         index: i,
         name: n.key.name(ix),
         kind: n.key.kind(),
-        service: svc.map(|s| text(ix.id_name(IdKind::Service, s))),
+        service: svc.map(|s| text(&ix.id_name(IdKind::Service, s))),
         parent: n.parent,
         method: n.method,
         confidence: n.confidence,

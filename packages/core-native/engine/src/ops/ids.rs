@@ -99,9 +99,9 @@ pub fn ids(ix: &Index, scope: &[u32], args: &IdsArgs) -> Result<IdsResult> {
         // Only the first `limit` need ordering: select them first (O(n)), then sort those.
         let cmp = |a: &u32, b: &u32| match args.sort {
             IdSort::Count => {
-                count[*b as usize].cmp(&count[*a as usize]).then_with(|| names.name(*a).cmp(names.name(*b)))
+                count[*b as usize].cmp(&count[*a as usize]).then_with(|| names.name(*a).cmp(&names.name(*b)))
             }
-            IdSort::Name => names.name(*a).cmp(names.name(*b)),
+            IdSort::Name => names.name(*a).cmp(&names.name(*b)),
             IdSort::First => (first[*a as usize], names.name(*a)).cmp(&(first[*b as usize], names.name(*b))),
         };
         if present.len() > limit {
@@ -116,7 +116,7 @@ pub fn ids(ix: &Index, scope: &[u32], args: &IdsArgs) -> Result<IdsResult> {
                 let (f, l) = (first[i as usize], last[i as usize]);
                 let has = f <= l;
                 IdInfo {
-                    id: text(names.name(i)),
+                    id: text(&names.name(i)),
                     count: count[i as usize],
                     first_ns: has.then_some(f),
                     last_ns: has.then_some(l),

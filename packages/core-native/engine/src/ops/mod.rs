@@ -63,11 +63,11 @@ impl Cache {
         let sorted = self.sorted[k].get_or_init(|| {
             let names = ix.interner(kind);
             let mut v: Vec<u32> = (1..names.count() as u32).collect();
-            v.sort_unstable_by(|&a, &b| names.name(a).cmp(names.name(b)));
+            v.sort_unstable_by(|&a, &b| names.name(a).cmp(&names.name(b)));
             v
         });
         let names = ix.interner(kind);
-        let lo = sorted.partition_point(|&id| names.name(id) < prefix);
+        let lo = sorted.partition_point(|&id| *names.name(id) < *prefix);
         let hi = lo + sorted[lo..].partition_point(|&id| names.name(id).starts_with(prefix));
         &sorted[lo..hi]
     }

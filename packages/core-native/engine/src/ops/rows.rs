@@ -9,7 +9,7 @@
 
 use crate::error::{Code, Error, Result};
 use crate::format::{json, FormatKind};
-use crate::index::{Index, FLAG_MSG_ESCAPED, FLAG_MSG_LONG, NO_TS};
+use crate::index::{Index, FLAG_EMBEDDED, FLAG_MSG_ESCAPED, FLAG_MSG_LONG, NO_TS};
 use crate::query::Compiled;
 use crate::record::{IdKind, Parsed};
 use crate::search;
@@ -207,7 +207,7 @@ pub fn row_batch(ix: &Index, q: &Compiled, args: &RowArgs, max_text: usize) -> R
         let raw = &data[s..end];
         let line = match prev {
             Some((pe, pl)) if pe + 1 == e => {
-                let from = ix.cols.offset[pe as usize] as usize;
+                let from = ix.cols.offset(pe as usize) as usize;
                 pl + memchr::memchr_iter(b'\n', data.get(from..s).unwrap_or(&[])).count() as u32
             }
             _ => ix.line(e),
@@ -223,7 +223,7 @@ pub fn row_batch(ix: &Index, q: &Compiled, args: &RowArgs, max_text: usize) -> R
         b.ids.push(e);
         b.file.push(file as u32);
         b.line.push(line);
-        b.offset.push(ix.cols.offset[ei] as f64);
+        b.offset.push(ix.cols.offset(ei) as f64);
         b.length.push((end - s) as u32);
         b.ts.push(ts);
         b.severity.push(ix.cols.level[ei]);
@@ -247,17 +247,19 @@ pub fn row_batch(ix: &Index, q: &Compiled, args: &RowArgs, max_text: usize) -> R
         }
         for (k, kind) in ID_KINDS.into_iter().enumerate() {
             let id = ix.id(kind, e);
-            c.put(C_IDS + k, (id != 0).then(|| ix.id_name(kind, id)));
+            let name = (id != 0).then(|| ix.id_name(kind, id));
+            c.put(C_IDS + k, name.as_deref());
         }
         c.put(C_COMPONENT, if reparsed { p.component.map(|sp| sp.slice(first)) } else { None });
         c.put(C_RAW, Some(raw));
         if !args.fields {
             c.put(C_FIELDS, None);
-        } else if f.format.kind == FormatKind::Json && nl.is_none() && is_json_object(raw) {
+        } else if f.format.kind == FormatKind::Json && flags & FLAG_EMBEDDED == 0 && nl.is_none() && is_json_object(raw)
+        {
             c.present |= FIELDS_IN_RAW;
             c.put(C_FIELDS, None);
         } else {
-            let m = f.format.fields(raw);
+            let m = ix.fields(e);
             serde_json::to_writer(&mut *c.text, &m)
                 .map_err(|err| Error::new(Code::Internal, format!("cannot serialize fields: {err}")))?;
             c.present |= 1 << C_FIELDS;

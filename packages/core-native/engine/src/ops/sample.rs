@@ -507,7 +507,7 @@ fn diverse(
             break;
         }
         if !pk.thr_seen[t] {
-            let name = String::from_utf8_lossy(ix.id_name(IdKind::Thread, t as u32)).into_owned();
+            let name = String::from_utf8_lossy(&ix.id_name(IdKind::Thread, t as u32)).into_owned();
             take(&mut pk, thr_first[t], format!("new thread {name} ({} in scope)", thr_count[t]));
         }
     }

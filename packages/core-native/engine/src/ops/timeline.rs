@@ -56,7 +56,7 @@ impl ServiceMap {
 
     pub fn name(&self, ix: &Index, key: (u32, usize)) -> String {
         if key.0 != 0 {
-            text(ix.id_name(IdKind::Service, key.0))
+            text(&ix.id_name(IdKind::Service, key.0))
         } else {
             self.per_file.get(key.1).map_or_else(String::new, |p| p.0.clone())
         }

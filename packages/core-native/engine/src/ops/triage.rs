@@ -215,7 +215,7 @@ pub fn triage(ix: &Index, scope: &[u32], templates: &dyn Templates, args: &Triag
         .iter()
         .take(top)
         .map(|&t| Affected {
-            name: text(ix.id_name(IdKind::Thread, t as u32)),
+            name: text(&ix.id_name(IdKind::Thread, t as u32)),
             errors: thr_acc[t].0,
             entries: thr_acc[t].1,
         })
@@ -226,7 +226,7 @@ pub fn triage(ix: &Index, scope: &[u32], templates: &dyn Templates, args: &Triag
         for kind in [IdKind::Request, IdKind::Trace] {
             let id = ix.id(kind, e);
             if id != 0 {
-                let v = shell(&text(ix.id_name(kind, id)));
+                let v = shell(&text(&ix.id_name(kind, id)));
                 suggestions.push(format!("logsift error-flow <sources> --id {v}"));
                 suggestions.push(format!("logsift follow <sources> --id {v}"));
                 suggestions.push(format!("logsift hierarchy <sources> --id {v}"));
@@ -236,7 +236,8 @@ pub fn triage(ix: &Index, scope: &[u32], templates: &dyn Templates, args: &Triag
         }
         let th = ix.id(IdKind::Thread, e);
         if th != 0 && suggestions.is_empty() {
-            suggestions.push(format!("logsift follow <sources> --id {}", shell(&text(ix.id_name(IdKind::Thread, th)))));
+            suggestions
+                .push(format!("logsift follow <sources> --id {}", shell(&text(&ix.id_name(IdKind::Thread, th)))));
         }
         let f = &ix.files[ix.file_of(e)];
         suggestions.push(format!("logsift context <sources> --file {} --line {}", shell(&f.source.path), ix.line(e)));

@@ -223,7 +223,7 @@ impl Compiled {
         if !self.raw && ix.cols.flags[i] & (FLAG_MULTILINE | FLAG_MSG_LONG) == 0 {
             // The common case reads only the message's bytes (not the record's end, which is
             // another cache line: per-candidate scans are bound by memory latency).
-            let s = ix.cols.offset[i] as usize + ix.cols.msg_start[i] as usize;
+            let s = ix.cols.offset(i) as usize + ix.cols.msg_start[i] as usize;
             return ([data.get(s..s + ix.cols.msg_len[i] as usize).unwrap_or(&[]), &[]], 1);
         }
         let raw = ix.raw(e);
@@ -253,7 +253,9 @@ impl Compiled {
             }
         }
         if !self.conds.is_empty() {
-            let self_describing = matches!(ix.files[file].format.kind, FormatKind::Json);
+            // A record's keys are in its bytes, except an OTLP record's resource and scope.
+            let self_describing = matches!(ix.files[file].format.kind, FormatKind::Json)
+                && ix.cols.flags[e as usize] & crate::index::FLAG_EMBEDDED == 0;
             let raw = ix.raw(e);
             for c in &self.conds {
                 if self_describing {
@@ -302,7 +304,7 @@ fn builtin(ix: &Index, e: u32, path: &str) -> Option<Value> {
     let i = e as usize;
     let id = |k: IdKind| {
         let v = ix.cols.ids[k as usize][i];
-        (v != 0).then(|| Value::String(String::from_utf8_lossy(ix.id_name(k, v)).into_owned()))
+        (v != 0).then(|| Value::String(String::from_utf8_lossy(&ix.id_name(k, v)).into_owned()))
     };
     match path {
         "message" | "msg" => Some(Value::String(ix.message(e))),
