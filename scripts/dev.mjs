@@ -45,8 +45,9 @@ if (job === 'demo') {
   sh('pnpm', ['turbo', 'run', 'build', '--filter=logsift...']);
   sh('node', ['scripts/demo.mjs']);
 } else if (job === 'test') {
+  // Type-checks every package (tests included: vitest does not) before running the tests.
   // Output is streamed and also scanned, to print one closing tally of every runner.
-  const r = spawnSync('pnpm', ['turbo', 'run', 'test', '--concurrency=1'], {
+  const r = spawnSync('pnpm', ['turbo', 'run', 'typecheck', 'test', '--concurrency=1'], {
     cwd: root,
     env,
     stdio: ['ignore', 'pipe', 'inherit'],

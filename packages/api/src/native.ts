@@ -10,24 +10,6 @@ export interface NativeInvestigation {
   callSync(op: string, argsJson: string): string;
   rows(argsJson: string, token: NativeToken, into?: NativeRowBuffers): Promise<NativeRowBatch>;
 }
-/** A batch of rows as columns (engine `ops::rows`); `RowBatch` wraps it. */
-export interface NativeRowBatch {
-  ids: Uint32Array;
-  file: Uint32Array;
-  line: Uint32Array;
-  offset: Float64Array;
-  length: Uint32Array;
-  ts: BigInt64Array;
-  severity: Uint8Array;
-  present: Uint16Array;
-  ends: Uint32Array;
-  text: Buffer;
-  firstFile: number;
-  files: string[];
-  done: boolean;
-  count: number;
-  needText: number;
-}
 /** Arrays the native `rows` fills instead of allocating (reused batch after batch). */
 export interface NativeRowBuffers {
   ids: Uint32Array;
@@ -40,6 +22,14 @@ export interface NativeRowBuffers {
   present: Uint16Array;
   ends: Uint32Array;
   text: Buffer;
+}
+/** A batch of rows as columns (engine `ops::rows`); `RowBatch` wraps it. */
+export interface NativeRowBatch extends NativeRowBuffers {
+  firstFile: number;
+  files: string[];
+  done: boolean;
+  count: number;
+  needText: number;
 }
 export interface NativeModule {
   CancelToken: new () => NativeToken;
