@@ -3,7 +3,7 @@ import { statSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { resolve } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { CancelledError, levelName, TEXT_COLUMNS, UsageError, type Investigation, type RowBatch, type Stats, type TextColumn } from '@logsift/api';
+import { CancelledError, levelName, TEXT_COLUMNS, UsageError, type Investigation, type FileStats, type RowBatch, type TextColumn } from '@logsift/api';
 import Database from 'better-sqlite3';
 import { BatchQueue } from './batch-queue.js';
 import { entryBatches, type ExportQuery } from './entry-batches.js';
@@ -117,7 +117,7 @@ export async function exportToSqlite(source: ExportSource, dbPath: string, optio
   }
   const signal = options.signal;
   const stats = await inv.stats({ signal });
-  const files = stats.files.map((f) => ({ ...f, path: resolve(f.path), mtime: mtimeOf(f.path) }));
+  const files = stats.files.map((f) => ({ ...f, resolved: resolve(f.path), mtime: mtimeOf(f.path) }));
   const sourceKey = keyOf(files, query);
   const total = query ? (await inv.count(query, { signal })).total : stats.entries;
   const retrying = <T>(what: string, fn: () => T): Promise<T> => withRetries(what, fn, opt, dbPath, signal);
@@ -142,14 +142,14 @@ export async function exportToSqlite(source: ExportSource, dbPath: string, optio
       db.pragma(`cache_size = -${CACHE_KB}`);
     });
     const marker = await retrying('preparing the database', () => prepare(db, opt.mode, opt.resume, sourceKey, dbPath));
-    const fileIds = await retrying('recording the files', () => recordFiles(db, files, stats));
+    const fileIds = await retrying('recording the files', () => recordFiles(db, files));
     if (marker?.status === 'done') {
       await retrying('building the indexes', () => finishIndexes(db, opt.fts));
       return { dbPath, rows: 0, inserted: 0, resumed: marker.rows, total, batches: 0, sourceKey, upToDate: true };
     }
     const afterId = marker?.last_id ?? -1;
     progress.resumed = marker?.rows ?? 0;
-    const describe = JSON.stringify({ files: files.map((f) => f.path), query: query ?? null });
+    const describe = JSON.stringify({ files: files.map((f) => f.resolved), query: query ?? null });
     const now = new Date().toISOString();
     db.prepare(
       `INSERT INTO export_progress(source_key, source, last_id, rows, total, status, started, updated)
@@ -227,8 +227,8 @@ function mtimeOf(path: string): string | null {
   }
 }
 
-function keyOf(files: { path: string; bytes: number; mtime: string | null }[], query: ExportQuery | undefined): string {
-  const identity = JSON.stringify({ files: files.map((f) => [f.path, f.bytes, f.mtime]), query: query ?? null });
+function keyOf(files: { resolved: string; bytes: number; mtime: string | null }[], query: ExportQuery | undefined): string {
+  const identity = JSON.stringify({ files: files.map((f) => [f.resolved, f.bytes, f.mtime]), query: query ?? null });
   return createHash('sha256').update(identity).digest('hex').slice(0, 32);
 }
 
@@ -274,11 +274,11 @@ function markerOf(db: Database.Database, sourceKey: string): Marker | undefined 
   return db.prepare('SELECT last_id, rows, status FROM export_progress WHERE source_key = ?').get(sourceKey) as Marker | undefined;
 }
 
-function recordFiles(
-  db: Database.Database,
-  files: { path: string; bytes: number; mtime: string | null }[],
-  stats: Stats,
-): Map<string, number> {
+/**
+ * Upserts one `files` row per source file; returns the row ids keyed by the path as the
+ * engine names it (what `RowBatch.path` returns), while the table stores the resolved path.
+ */
+function recordFiles(db: Database.Database, files: (FileStats & { resolved: string; mtime: string | null })[]): Map<string, number> {
   const upsert = db.prepare(
     `INSERT INTO files(path, size, mtime, format, compression, lines, entries, exported_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)
      ON CONFLICT(path) DO UPDATE SET size = excluded.size, mtime = excluded.mtime, format = excluded.format,
@@ -288,13 +288,10 @@ function recordFiles(
   const ids = new Map<string, number>();
   db.transaction(() => {
     const now = new Date().toISOString();
-    files.forEach((f, i) => {
-      const s = stats.files[i];
-      const { id } = upsert.get(f.path, f.bytes, f.mtime, s?.format ?? null, s?.compression ?? null, s?.lines ?? null, s?.entries ?? null, now) as { id: number };
-      // Entries name files as the engine was given them; map both spellings.
+    for (const f of files) {
+      const { id } = upsert.get(f.resolved, f.bytes, f.mtime, f.format, f.compression, f.lines, f.entries, now) as { id: number };
       ids.set(f.path, id);
-      if (s) ids.set(s.path, id);
-    });
+    }
   }).immediate();
   return ids;
 }
