@@ -20,7 +20,9 @@ export const TEXT_COLUMNS = [
 export type TextColumn = (typeof TEXT_COLUMNS)[number];
 
 const NCOLS = TEXT_COLUMNS.length;
-const COLUMN = Object.fromEntries(TEXT_COLUMNS.map((c, i) => [c, i])) as Record<TextColumn, number>;
+/** The cell index of each text column (for hot loops that pass numbers to `RowBatch.text`). */
+export const TEXT_COLUMN = Object.fromEntries(TEXT_COLUMNS.map((c, i) => [c, i])) as Readonly<Record<TextColumn, number>>;
+const COLUMN = TEXT_COLUMN;
 /** `present` bit: the fields object is the `raw` text itself (a one-line JSON object). */
 export const FIELDS_IN_RAW = 1 << 12;
 /** `ts` value of a record without a timestamp. */

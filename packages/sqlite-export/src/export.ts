@@ -3,7 +3,7 @@ import { statSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { resolve } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { CancelledError, levelName, TEXT_COLUMNS, UsageError, type Investigation, type FileStats, type RowBatch, type TextColumn } from '@logsift/api';
+import { CancelledError, levelName, TEXT_COLUMN as C, UsageError, type Investigation, type FileStats, type RowBatch } from '@logsift/api';
 import Database from 'better-sqlite3';
 import { BatchQueue } from './batch-queue.js';
 import { entryBatches, type ExportQuery } from './entry-batches.js';
@@ -295,8 +295,6 @@ function recordFiles(db: Database.Database, files: (FileStats & { resolved: stri
   }).immediate();
   return ids;
 }
-
-const C = Object.fromEntries(TEXT_COLUMNS.map((c, i) => [c, i])) as Record<TextColumn, number>;
 
 /**
  * Inserts the rows of a batch, `ROWS_PER_INSERT` rows per statement, text decoded straight
