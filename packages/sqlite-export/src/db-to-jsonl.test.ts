@@ -34,6 +34,10 @@ describe('dbToJsonl', () => {
       duration_ms: 9,
       user: { id: 9 },
     });
+    await expect(dbToJsonl(dbPath, join(dir, 'never.jsonl'), undefined, { progressEvery: 0 })).rejects.toMatchObject({
+      code: 'INVALID_OPTION',
+      location: 'progressEvery',
+    });
   });
 
   it('honours backpressure of a slow Writable and never buffers more than a chunk beyond its mark', async () => {

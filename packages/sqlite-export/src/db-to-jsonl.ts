@@ -1,7 +1,7 @@
 import { createWriteStream } from 'node:fs';
 import type { Writable } from 'node:stream';
 import { CancelledError } from '@logsift/api';
-import { fromSqlite } from './errors.js';
+import { fromSqlite, SqliteExportError } from './errors.js';
 import type Database from 'better-sqlite3';
 import type { CompiledMapping, SqliteMapping } from './mapping.js';
 import { openReadOnly, readerFor } from './read-db.js';
@@ -33,6 +33,11 @@ export async function dbToJsonl(
   mapping?: SqliteMapping,
   options: DbToJsonlOptions = {},
 ): Promise<DbToJsonlResult> {
+  const every = options.progressEvery ?? 10_000;
+  if (!Number.isInteger(every) || every < 1) {
+    // `rows % 0` is NaN: a zero or fractional interval would silently never report progress.
+    throw new SqliteExportError('INVALID_OPTION', `progressEvery must be a positive integer, got ${every}`, 'progressEvery');
+  }
   const db = openReadOnly(dbPath);
   let stmt: Database.Statement;
   let reader: CompiledMapping;
@@ -55,7 +60,6 @@ export async function dbToJsonl(
     streamError ??= e;
   };
   stream.on('error', onError);
-  const every = options.progressEvery ?? 10_000;
   let rows = 0;
   let bytes = 0;
   try {
