@@ -15,6 +15,13 @@ function sizes(v: string): number[] {
   return list;
 }
 
+/** At least one run: `--runs 0` or `--runs x` would otherwise write a report with no results. */
+function runs(v: string): number {
+  const n = Number(v);
+  if (!/^\d+$/.test(v.trim()) || !Number.isSafeInteger(n) || n < 1) throw new InvalidArgumentError('a positive integer');
+  return n;
+}
+
 function runChild(args: string[]): Promise<SizeResult> {
   const child = join(dirname(fileURLToPath(import.meta.url)), 'sqlite-sizes-child.js');
   return new Promise((res, rej) => {
@@ -49,7 +56,7 @@ export function sqliteSizesCommand(): Command {
     .option('--sizes <list>', 'entry counts', sizes, [100_000, 1_000_000, 5_000_000])
     .option('--dir <dir>', 'scratch directory for the data and databases', 'bench-results/sqlite-sizes')
     .option('--out <file>', 'JSON report (default: <dir>/report.json)')
-    .option('--runs <n>', 'runs per size and operation', (v: string) => Number(v), 1)
+    .option('--runs <n>', 'runs per size and operation', runs, 1)
     .option('--keep', 'keep the generated data and databases', false)
     .action(async (flags: { sizes: number[]; dir: string; out?: string; runs: number; keep: boolean }) => {
       const dir = resolve(flags.dir);
