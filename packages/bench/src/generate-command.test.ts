@@ -2,7 +2,7 @@ import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { generate } from './index.js';
+import { generate } from '@logsift/api';
 import { EXIT, run } from './program.js';
 
 function capture(): { out: () => string; err: () => string } {

@@ -1,11 +1,4 @@
 export { percentile, summarize, throughput, type Summary, type Throughput, type Units } from './stats.js';
-export {
-  generate,
-  generateToFile,
-  type GenerateOptions,
-  type GenerateSummary,
-  type GeneratedIncident,
-} from '@logsift/api';
 export { classify, compareReports, type Classification, type Comparison, type ConfidenceClass, type ScenarioComparison } from './compare.js';
 export { renderComparisonSvg } from './compare-svg.js';
 export { renderComparison } from './compare-text.js';

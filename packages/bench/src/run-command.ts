@@ -2,20 +2,13 @@ import { copyFileSync, mkdirSync, writeFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Command, InvalidArgumentError, Option } from 'commander';
+import { positiveInt } from './int-arg.js';
 import { renderMarkdown } from './markdown.js';
 import { DEFAULT_SETTINGS } from './measure.js';
 import { procAvailable } from './memory.js';
 import { runBench } from './runner.js';
 import { DEFAULT_SEED, isScale, type ScaleName } from './scales.js';
 import { selectScenarios } from './scenarios/registry.js';
-
-function positiveInt(name: string, min = 0) {
-  return (v: string): number => {
-    const n = Number(v);
-    if (!Number.isInteger(n) || n < min) throw new InvalidArgumentError(`${name} must be an integer ≥ ${min}`);
-    return n;
-  };
-}
 
 interface RunFlags {
   scale: ScaleName;

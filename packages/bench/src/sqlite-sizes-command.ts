@@ -4,6 +4,7 @@ import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { generateToFile } from '@logsift/api';
 import { Command, InvalidArgumentError } from 'commander';
+import { positiveInt } from './int-arg.js';
 import { DEFAULT_SEED } from './scales.js';
 import type { SizeResult } from './sqlite-sizes-child.js';
 
@@ -49,7 +50,8 @@ export function sqliteSizesCommand(): Command {
     .option('--sizes <list>', 'entry counts', sizes, [100_000, 1_000_000, 5_000_000])
     .option('--dir <dir>', 'scratch directory for the data and databases', 'bench-results/sqlite-sizes')
     .option('--out <file>', 'JSON report (default: <dir>/report.json)')
-    .option('--runs <n>', 'runs per size and operation', (v: string) => Number(v), 1)
+    // At least one: `--runs 0` or `--runs x` would write a report with no results.
+    .option('--runs <n>', 'runs per size and operation', positiveInt('--runs', 1), 1)
     .option('--keep', 'keep the generated data and databases', false)
     .action(async (flags: { sizes: number[]; dir: string; out?: string; runs: number; keep: boolean }) => {
       const dir = resolve(flags.dir);

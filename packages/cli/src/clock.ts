@@ -5,3 +5,8 @@
 export function now(): number {
   return Number(process.hrtime.bigint()) / 1e6;
 }
+
+/** Milliseconds since `started` (a `now()` reading), to one decimal: the envelope's `elapsedMs`. */
+export function elapsedSince(started: number): number {
+  return Math.round((now() - started) * 10) / 10;
+}

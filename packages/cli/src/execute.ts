@@ -1,5 +1,5 @@
 import { open, type Investigation, type OpenOptions } from '@logsift/api';
-import { now } from './clock.js';
+import { elapsedSince as elapsed, now } from './clock.js';
 import { CliError, describeError, EXIT, exitCodeFor, type Envelope } from './envelope.js';
 import { projectEntries, validateFields } from './project.js';
 import { progressReporter } from './progress.js';
@@ -30,10 +30,6 @@ function openOptions(options: Options): OpenOptions {
   if (typeof options['timezone'] === 'string') o.timezone = options['timezone'];
   if (Array.isArray(options['include']) && options['include'].length > 0) o.include = options['include'];
   return o;
-}
-
-function elapsed(started: number): number {
-  return Math.round((now() - started) * 10) / 10;
 }
 
 /** The envelope's keys in their documented order. */

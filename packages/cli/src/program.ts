@@ -1,5 +1,5 @@
 import { Command, CommanderError, Help, InvalidArgumentError, Option } from 'commander';
-import { now } from './clock.js';
+import { elapsedSince, now } from './clock.js';
 import { describeError, EXIT, type Envelope, type ErrorInfo } from './envelope.js';
 import { execute } from './execute.js';
 import { formatJson, outputMode, useColor } from './output.js';
@@ -166,7 +166,7 @@ export async function run(argv: string[]): Promise<number> {
         inputs: { args: argv[0] === name ? argv.slice(1) : argv, options: {} },
         truncated: false,
         error: err,
-        elapsedMs: Math.round((now() - started) * 10) / 10,
+        elapsedMs: elapsedSince(started),
       };
       const forced = argv.includes('--json') ? { json: true } : argv.includes('--text') ? { text: true } : {};
       const mode = outputMode(forced);

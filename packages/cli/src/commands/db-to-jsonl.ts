@@ -1,8 +1,7 @@
 import { OUTPUT_FLAGS } from '../flags.js';
 import type { CommandDef } from '../spec.js';
-import { sqliteReaders } from '../sqlite-module.js';
 
-/** Planned: the rows of a logsift export (or a mapped table) as JSON lines on stdout. */
+/** The rows of a logsift export (or a mapped table) as JSON lines on stdout. */
 export const dbToJsonlCommand: CommandDef = {
   name: 'db-to-jsonl',
   summary: 'Stream the entries of a SQLite database written by export as JSON lines.',
@@ -13,7 +12,7 @@ export const dbToJsonlCommand: CommandDef = {
   envelope: false,
   mcp: false,
   run: async (ctx) => {
-    const { dbToJsonl } = await sqliteReaders();
+    const { dbToJsonl } = await import('@logsift/sqlite-export');
     const result = await dbToJsonl(ctx.args[0] ?? '', process.stdout, undefined, { signal: ctx.signal });
     return { data: result, summary: { rows: result.rows }, found: result.rows > 0 };
   },

@@ -2,7 +2,7 @@ import type { FollowResult } from '@logsift/api';
 import { OUTPUT_FLAGS, SOURCE_FLAGS, SOURCES_ARG, QUERY_FLAGS } from '../flags.js';
 import { colors, formatCount, keyValues } from '../render.js';
 import { renderEntries } from '../render-entries.js';
-import { toScope } from '../query.js';
+import { ALL_FIELDS_FLAG, toScope } from '../query.js';
 import type { CommandDef } from '../spec.js';
 
 const KINDS = ['thread', 'request', 'trace', 'span', 'service'] as const;
@@ -19,7 +19,7 @@ export const followCommand: CommandDef = {
     { name: 'kind', type: 'string', group: 'command', choices: KINDS, description: 'what the id is (default: the kind with the most entries)' },
     { name: 'limit', short: 'n', type: 'integer', group: 'paging', min: 0, valueName: 'n', default: 100, description: 'entries materialized' },
     { name: 'offset', type: 'integer', group: 'paging', min: 0, valueName: 'n', description: 'skip the first n entries' },
-    { name: 'all-fields', type: 'boolean', group: 'command', description: 'include every parsed field of each entry' },
+    ALL_FIELDS_FLAG,
     ...OUTPUT_FLAGS,
   ],
   examples: [

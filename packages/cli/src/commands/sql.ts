@@ -1,7 +1,6 @@
 import { OUTPUT_FLAGS } from '../flags.js';
 import { colors, formatCount, table } from '../render.js';
 import type { CommandDef } from '../spec.js';
-import { sqliteReaders } from '../sqlite-module.js';
 
 interface SqlData {
   columns: string[];
@@ -9,7 +8,7 @@ interface SqlData {
   truncated: boolean;
 }
 
-/** Planned: a read-only SQL query over a database written by `logsift export` (or any SQLite file). */
+/** A read-only SQL query over a database written by `logsift export` (or any SQLite file). */
 export const sqlCommand: CommandDef = {
   name: 'sql',
   summary: 'Run one read-only SQL query (SELECT / WITH) over a SQLite database, e.g. one written by export.',
@@ -21,7 +20,7 @@ export const sqlCommand: CommandDef = {
   examples: [{ cmd: 'logsift sql logs.sqlite "select level, count(*) n from entries group by level"', what: 'levels of an exported investigation' }],
   uses: ['@logsift/sqlite-export sqlQuery'],
   run: async (ctx) => {
-    const { sqlQuery } = await sqliteReaders();
+    const { sqlQuery } = await import('@logsift/sqlite-export');
     const [db = '', query = ''] = ctx.args;
     const result = sqlQuery(db, query, [], { limit: Number(ctx.options['limit']) });
     return { data: result, summary: { rows: result.rows.length, truncated: result.truncated }, found: result.rows.length > 0 };
