@@ -162,15 +162,6 @@ struct DiffArgs {
     top: Option<usize>,
 }
 
-#[derive(Deserialize)]
-#[serde(rename_all = "camelCase", deny_unknown_fields)]
-struct PageArgs {
-    after: Option<u32>,
-    limit: usize,
-    #[serde(default)]
-    fields: bool,
-}
-
 #[derive(Serialize)]
 #[serde(rename_all = "camelCase")]
 struct SkippedJson<'a> {
@@ -334,13 +325,6 @@ impl Session {
                 page.count_only = true;
                 let r = search::search(&self.index, query, &page, ctl)?;
                 to_json(&serde_json::json!({ "total": r.total_matches, "aggregations": r.aggregations }))
-            }
-            "page" => {
-                let (query, page) = search::split_args::<PageArgs>(op, json, &["after", "limit", "fields"])?;
-                let q = Compiled::new(query, &self.index)?;
-                let (ids, done) = search::next_page(&self.index, &q, page.after, page.limit.clamp(1, 100_000));
-                let entries: Vec<_> = ids.iter().map(|&e| self.index.entry(e, page.fields)).collect();
-                to_json(&serde_json::json!({ "entries": entries, "done": done, "last": ids.last() }))
             }
             "ids" => {
                 let mut a: ops::ids::IdsArgs = args(op, json)?;
