@@ -283,11 +283,11 @@ impl Session {
     /// The `rows` op: the next batch of a query scope as columns (see `ops::rows`). It is not
     /// JSON (a batch is a handful of buffers), so it has its own entry point beside `call`.
     /// `max_text` bounds the batch's text block (see `ops::rows::row_batch`).
-    pub fn rows(&self, json: &str, max_text: usize, _ctl: &Control) -> Result<ops::rows::RowBatch> {
+    pub fn rows(&self, json: &str, max_text: usize, ctl: &Control) -> Result<ops::rows::RowBatch> {
         self.index.check_sources()?;
         let (query, a) = search::split_args::<ops::rows::RowArgs>("rows", json, ops::rows::ROW_KEYS)?;
         let q = Compiled::new(query, &self.index)?;
-        ops::rows::row_batch(&self.index, &q, &a, max_text)
+        ops::rows::row_batch(&self.index, &q, &a, max_text, ctl)
     }
 
     /// Runs a named operation. Unknown operations are an error, never a no-op.
