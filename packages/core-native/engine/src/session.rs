@@ -264,7 +264,7 @@ impl Session {
             (Some(q), None) => Ok(Cow::Owned(search::select(&self.index, q, ctl)?)),
             (Some(q), Some(s)) => {
                 let sel = search::select(&self.index, q, ctl)?;
-                Ok(Cow::Owned(s.into_iter().filter(|e| sel.binary_search(e).is_ok()).collect()))
+                Ok(Cow::Owned(ops::restrict(&self.index, &sel, &s)))
             }
         }
     }
