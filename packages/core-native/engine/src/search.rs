@@ -388,13 +388,12 @@ impl Plan<'_> {
     }
 
     fn scan_list(&self, list: &[u32], p: &mut Partial) {
-        let content = !self.q.columns_only();
         let mut file = 0usize;
         for &e in list {
             while self.ix.files[file].first + self.ix.files[file].count <= e {
                 file += 1;
             }
-            if self.q.match_columns(self.ix, e, file) && (!content || self.q.match_content(self.ix, e, file)) {
+            if self.q.matches(self.ix, e, file) {
                 self.record(p, e, file);
             }
         }
@@ -673,8 +672,7 @@ pub fn select(ix: &Index, query: Query, ctl: &Control) -> Result<Vec<u32>> {
 }
 
 pub fn select_compiled(ix: &Index, q: &Compiled, ctl: &Control) -> Result<Vec<u32>> {
-    let content = !q.columns_only();
-    let eval = |e: u32, file: usize| q.match_columns(ix, e, file) && (!content || q.match_content(ix, e, file));
+    let eval = |e: u32, file: usize| q.matches(ix, e, file);
     let out: Vec<u32> = match q.candidates(ix) {
         Some(list) => list.into_iter().filter(|&e| eval(e, ix.file_of(e))).collect(),
         None => {
@@ -695,24 +693,34 @@ pub fn select_compiled(ix: &Index, q: &Compiled, ctl: &Control) -> Result<Vec<u3
 
 /// The next `limit` matches after entry `after` in file order, scanning only as far as
 /// needed (streaming iteration, flat memory). Returns the ids and whether the end was reached.
-pub fn next_page(ix: &Index, q: &Compiled, after: Option<u32>, limit: usize) -> (Vec<u32>, bool) {
-    let content = !q.columns_only();
+/// A sparse query may scan the whole index for one batch, so cancellation is checked every
+/// 64K entries.
+pub fn next_page(
+    ix: &Index,
+    q: &Compiled,
+    after: Option<u32>,
+    limit: usize,
+    ctl: &Control,
+) -> Result<(Vec<u32>, bool)> {
     let mut out = Vec::with_capacity(limit.min(65_536));
     let start = after.map_or(0, |a| a + 1);
     let n = ix.len() as u32;
     let mut file = if start < n { ix.file_of(start) } else { 0 };
     let mut e = start;
     while e < n {
+        if e & 0xFFFF == 0 && ctl.cancel.load(AtomicOrdering::Relaxed) {
+            return Err(Error::new(Code::Cancelled, "cancelled"));
+        }
         while ix.files[file].first + ix.files[file].count <= e {
             file += 1;
         }
-        if q.match_columns(ix, e, file) && (!content || q.match_content(ix, e, file)) {
+        if q.matches(ix, e, file) {
             out.push(e);
             if out.len() >= limit {
-                return (out, e + 1 >= n);
+                return Ok((out, e + 1 >= n));
             }
         }
         e += 1;
     }
-    (out, true)
+    Ok((out, true))
 }

@@ -162,15 +162,6 @@ struct DiffArgs {
     top: Option<usize>,
 }
 
-#[derive(Deserialize)]
-#[serde(rename_all = "camelCase", deny_unknown_fields)]
-struct PageArgs {
-    after: Option<u32>,
-    limit: usize,
-    #[serde(default)]
-    fields: bool,
-}
-
 #[derive(Serialize)]
 #[serde(rename_all = "camelCase")]
 struct SkippedJson<'a> {
@@ -273,7 +264,7 @@ impl Session {
             (Some(q), None) => Ok(Cow::Owned(search::select(&self.index, q, ctl)?)),
             (Some(q), Some(s)) => {
                 let sel = search::select(&self.index, q, ctl)?;
-                Ok(Cow::Owned(s.into_iter().filter(|e| sel.binary_search(e).is_ok()).collect()))
+                Ok(Cow::Owned(ops::restrict(&self.index, &sel, &s)))
             }
         }
     }
@@ -292,11 +283,11 @@ impl Session {
     /// The `rows` op: the next batch of a query scope as columns (see `ops::rows`). It is not
     /// JSON (a batch is a handful of buffers), so it has its own entry point beside `call`.
     /// `max_text` bounds the batch's text block (see `ops::rows::row_batch`).
-    pub fn rows(&self, json: &str, max_text: usize, _ctl: &Control) -> Result<ops::rows::RowBatch> {
+    pub fn rows(&self, json: &str, max_text: usize, ctl: &Control) -> Result<ops::rows::RowBatch> {
         self.index.check_sources()?;
         let (query, a) = search::split_args::<ops::rows::RowArgs>("rows", json, ops::rows::ROW_KEYS)?;
         let q = Compiled::new(query, &self.index)?;
-        ops::rows::row_batch(&self.index, &q, &a, max_text)
+        ops::rows::row_batch(&self.index, &q, &a, max_text, ctl)
     }
 
     /// Runs a named operation. Unknown operations are an error, never a no-op.
@@ -334,13 +325,6 @@ impl Session {
                 page.count_only = true;
                 let r = search::search(&self.index, query, &page, ctl)?;
                 to_json(&serde_json::json!({ "total": r.total_matches, "aggregations": r.aggregations }))
-            }
-            "page" => {
-                let (query, page) = search::split_args::<PageArgs>(op, json, &["after", "limit", "fields"])?;
-                let q = Compiled::new(query, &self.index)?;
-                let (ids, done) = search::next_page(&self.index, &q, page.after, page.limit.clamp(1, 100_000));
-                let entries: Vec<_> = ids.iter().map(|&e| self.index.entry(e, page.fields)).collect();
-                to_json(&serde_json::json!({ "entries": entries, "done": done, "last": ids.last() }))
             }
             "ids" => {
                 let mut a: ops::ids::IdsArgs = args(op, json)?;

@@ -166,7 +166,7 @@ fn a_file_truncated_or_appended_while_open_never_faults() {
     std::fs::write(&path, &text).unwrap();
     let p = path.to_string_lossy().into_owned();
     let ctl = Control::default();
-    let s = Session::open(OpenRequest::from_json(&[p.clone()], "{}").unwrap(), &ctl).unwrap();
+    let s = Session::open(OpenRequest::from_json(std::slice::from_ref(&p), "{}").unwrap(), &ctl).unwrap();
     // Appended: still readable (the new bytes are beyond the mapping).
     std::fs::OpenOptions::new().append(true).open(&path).unwrap();
     std::fs::write(&path, format!("{text}2024-01-01T00:00:01Z INFO appended\n")).unwrap();
@@ -176,7 +176,7 @@ fn a_file_truncated_or_appended_while_open_never_faults() {
     let err = s.call("search", r#"{"text":"line"}"#, &ctl).unwrap_err();
     assert_eq!(err.code, Code::SourceChanged);
     // Replaced by rename: the old mapping stays valid.
-    let s2 = Session::open(OpenRequest::from_json(&[p.clone()], "{}").unwrap(), &ctl).unwrap();
+    let s2 = Session::open(OpenRequest::from_json(std::slice::from_ref(&p), "{}").unwrap(), &ctl).unwrap();
     let tmp = dir.join("new.log");
     std::fs::write(&tmp, "tiny\n").unwrap();
     std::fs::rename(&tmp, &path).unwrap();

@@ -157,18 +157,6 @@ fn json_number(v: &Value) -> Option<f64> {
     }
 }
 
-fn lookup<'v>(fields: &'v serde_json::Map<String, Value>, path: &str) -> Option<&'v Value> {
-    if let Some(v) = fields.get(path) {
-        return Some(v);
-    }
-    let mut parts = path.split('.');
-    let mut cur = fields.get(parts.next()?)?;
-    for p in parts {
-        cur = cur.as_object()?.get(p)?;
-    }
-    Some(cur)
-}
-
 impl Extract<'_> {
     fn value(&self, ix: &Index, e: u32) -> Option<f64> {
         let raw = ix.raw(e);
@@ -178,7 +166,7 @@ impl Extract<'_> {
             Extract::Key { key, finder, dotted: true } => {
                 finder.find(raw)?;
                 let fields = ix.fields(e);
-                lookup(&fields, key).and_then(json_number)
+                crate::query::lookup(&fields, key).and_then(json_number)
             }
         }
     }

@@ -29,7 +29,7 @@ use std::borrow::Cow;
 use std::sync::OnceLock;
 
 /// OpenTelemetry severity number from which a record counts as an error (ERROR and FATAL).
-pub const ERROR_LEVEL: u8 = 17;
+pub const ERROR_LEVEL: u8 = crate::level::ERROR;
 
 #[inline]
 pub fn is_error(level: u8) -> bool {

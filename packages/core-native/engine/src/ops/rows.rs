@@ -10,6 +10,7 @@
 use crate::error::{Code, Error, Result};
 use crate::format::{json, FormatKind};
 use crate::index::{Index, FLAG_EMBEDDED, FLAG_MSG_ESCAPED, FLAG_MSG_LONG, NO_TS};
+use crate::indexer::Control;
 use crate::query::Compiled;
 use crate::record::{IdKind, Parsed};
 use crate::search;
@@ -161,14 +162,14 @@ fn is_json_object(line: &[u8]) -> bool {
 /// (same message decoding, level text, component, fields), as columns. The batch ends early
 /// (not `done`) before a row whose text would take the block past `max_text` bytes: callers
 /// that fill fixed buffers pass their size.
-pub fn row_batch(ix: &Index, q: &Compiled, args: &RowArgs, max_text: usize) -> Result<RowBatch> {
+pub fn row_batch(ix: &Index, q: &Compiled, args: &RowArgs, max_text: usize, ctl: &Control) -> Result<RowBatch> {
     let max_text = max_text.min(MAX_TEXT);
     if args.limit == 0 || args.limit > MAX_ROWS {
         return Err(
             Error::new(Code::InvalidOption, format!("limit must be 1..={MAX_ROWS}, got {}", args.limit)).at("limit")
         );
     }
-    let (ids, mut done) = search::next_page(ix, q, args.after, args.limit);
+    let (ids, mut done) = search::next_page(ix, q, args.after, args.limit, ctl)?;
     let n = ids.len();
     let mut b = RowBatch {
         ids: Vec::with_capacity(n),
@@ -316,7 +317,7 @@ mod tests {
         let mut out = Vec::new();
         let mut after = None;
         loop {
-            let b = row_batch(ix, &q, &RowArgs { after, limit, fields }, MAX_TEXT).unwrap();
+            let b = row_batch(ix, &q, &RowArgs { after, limit, fields }, MAX_TEXT, &Control::default()).unwrap();
             after = b.last();
             let done = b.done;
             out.push(b);
@@ -413,8 +414,14 @@ mod tests {
         assert_eq!(b.line, lines);
         assert_eq!(b.line, vec![1, 4, 6]);
         let q = Compiled::new(Query::default(), &ix).unwrap();
-        let err = row_batch(&ix, &q, &RowArgs { after: None, limit: 0, fields: false }, MAX_TEXT).unwrap_err();
+        let err = row_batch(&ix, &q, &RowArgs { after: None, limit: 0, fields: false }, MAX_TEXT, &Control::default())
+            .unwrap_err();
         assert_eq!(err.code, Code::InvalidOption);
+        let cancelled = Control::default();
+        cancelled.cancel.store(true, std::sync::atomic::Ordering::Relaxed);
+        let err =
+            row_batch(&ix, &q, &RowArgs { after: None, limit: 10, fields: false }, MAX_TEXT, &cancelled).unwrap_err();
+        assert_eq!(err.code, Code::Cancelled);
     }
 
     #[test]
@@ -422,16 +429,16 @@ mod tests {
         let ix = index_of("a.jsonl", JSON);
         let q = Compiled::new(Query::default(), &ix).unwrap();
         let args = |after| RowArgs { after, limit: 10, fields: false };
-        let whole = row_batch(&ix, &q, &args(None), MAX_TEXT).unwrap();
+        let whole = row_batch(&ix, &q, &args(None), MAX_TEXT, &Control::default()).unwrap();
         let first_row = whole.ends[NCOLS - 1] as usize;
-        let b = row_batch(&ix, &q, &args(None), first_row + 1).unwrap();
+        let b = row_batch(&ix, &q, &args(None), first_row + 1, &Control::default()).unwrap();
         assert_eq!((b.len(), b.done, b.need_text), (1, false, 0));
         assert_eq!(b.text.len(), first_row);
         assert_eq!(b.ends.len(), NCOLS);
-        let b = row_batch(&ix, &q, &args(None), 10).unwrap();
+        let b = row_batch(&ix, &q, &args(None), 10, &Control::default()).unwrap();
         assert_eq!((b.len(), b.done, b.need_text), (0, false, first_row));
         // The rest comes in later batches, nothing lost.
-        let next = row_batch(&ix, &q, &args(Some(0)), MAX_TEXT).unwrap();
+        let next = row_batch(&ix, &q, &args(Some(0)), MAX_TEXT, &Control::default()).unwrap();
         assert_eq!(next.ids, vec![1, 2]);
     }
 }

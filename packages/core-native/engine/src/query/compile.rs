@@ -277,6 +277,9 @@ impl Compiled {
         true
     }
 
+    /// The whole query on one entry: columns first, then text and fields (`match_content`
+    /// returns at once when there are none, so callers need no `columns_only` shortcut).
+    #[inline]
     pub fn matches(&self, ix: &Index, e: u32, file: usize) -> bool {
         self.match_columns(ix, e, file) && self.match_content(ix, e, file)
     }

@@ -11,7 +11,7 @@ pub mod text;
 mod timespec;
 
 pub use compile::{Compiled, IdFilter};
-pub use fields::{Cond, Op};
+pub use fields::{lookup, Cond, Op};
 pub use parse::parse_query_string;
 pub use text::TextMatcher;
 pub use timespec::{parse_duration, parse_time_bound};
