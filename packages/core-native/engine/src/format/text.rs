@@ -702,9 +702,9 @@ pub fn fields(record: &[u8], layout: &Layout, ctx: &ParseCtx) -> Map<String, Val
     m
 }
 
-/// The first line of a record, without its CR.
+/// The first line of a record, without its CR (the line its columns were parsed from).
 pub(crate) fn first_line(record: &[u8]) -> &[u8] {
-    let line = record.split(|c| *c == b'\n').next().unwrap_or(&[]);
+    let line = &record[..memchr::memchr(b'\n', record).unwrap_or(record.len())];
     line.strip_suffix(b"\r").unwrap_or(line)
 }
 
