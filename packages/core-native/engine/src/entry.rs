@@ -72,10 +72,7 @@ impl Index {
 
     /// The first line of an entry (the one its columns were parsed from).
     pub fn first_line(&self, e: u32) -> &[u8] {
-        let raw = self.raw(e);
-        let end = memchr::memchr(b'\n', raw).unwrap_or(raw.len());
-        let line = &raw[..end];
-        line.strip_suffix(b"\r").unwrap_or(line)
+        crate::format::text::first_line(self.raw(e))
     }
 
     /// All fields of an entry, parsed lazily from its bytes.

@@ -219,22 +219,14 @@ fn arena_name<'a>(bytes: &'a [u8], ends: &[u32], id: u32) -> &'a [u8] {
 const HEX_MAX: usize = 32;
 const HEX_DIGITS: &[u8; 16] = b"0123456789abcdef";
 
-#[inline]
-fn hex_value(c: u8) -> Option<u8> {
-    match c {
-        b'0'..=b'9' => Some(c - b'0'),
-        b'a'..=b'f' => Some(c - b'a' + 10),
-        _ => None,
-    }
-}
-
 /// Packs lowercase hex digits (even count) into `out`; false on any other byte.
 fn pack_hex(s: &[u8], out: &mut [u8]) -> bool {
     for (pair, o) in s.chunks_exact(2).zip(out.iter_mut()) {
-        match (hex_value(pair[0]), hex_value(pair[1])) {
-            (Some(h), Some(l)) => *o = h << 4 | l,
-            _ => return false,
+        let (h, l) = (HEX_TABLE[pair[0] as usize], HEX_TABLE[pair[1] as usize]);
+        if (h | l) & 0x80 != 0 {
+            return false;
         }
+        *o = h << 4 | l;
     }
     true
 }

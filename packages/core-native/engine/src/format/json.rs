@@ -474,11 +474,7 @@ fn scan_object(
 
 /// All fields of a JSON record (nested objects kept as objects).
 pub fn fields(record: &[u8]) -> Option<Map<String, Value>> {
-    let first_line = match memchr::memchr(b'\n', record) {
-        Some(p) => &record[..p],
-        None => record,
-    };
-    match serde_json::from_slice::<Value>(first_line).ok()? {
+    match serde_json::from_slice::<Value>(crate::format::text::first_line(record)).ok()? {
         Value::Object(m) => Some(m),
         _ => None,
     }

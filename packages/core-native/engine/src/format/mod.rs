@@ -112,7 +112,7 @@ impl Spec {
             }
             Spec::Kind(k) => Format::new(*k, ctx),
         };
-        f.confidence = text::share_of(&lines, &ctx, |l, out| f.parse(l, out));
+        f.confidence = text::share_of(&lines, |l, out| f.parse(l, out));
         f
     }
 }
@@ -268,9 +268,9 @@ pub fn detect(sample: &[&[u8]], ctx: ParseCtx) -> Format {
         let mut f = Format::new(kind, ctx);
         // JSON is scored on JSON lines only, not on its plain-text fallback.
         f.confidence = if kind == FormatKind::Json {
-            text::share_of(&lines, &ctx, |l, out| json::parse(l, &ctx, out))
+            text::share_of(&lines, |l, out| json::parse(l, &ctx, out))
         } else {
-            text::share_of(&lines, &ctx, |l, out| f.parse(l, out))
+            text::share_of(&lines, |l, out| f.parse(l, out))
         };
         if f.confidence > best.confidence {
             best = f;

@@ -219,11 +219,12 @@ pub fn fields(line: &[u8], rel: usize) -> Option<Map<String, Value>> {
         Value::Object(m) => m,
         _ => return None,
     };
-    if let Some(a) = m.get("attributes").cloned() {
-        m.insert("attributes".into(), Value::Object(key_values(Some(&a))));
+    // Decoded in place: no copy of the raw values.
+    if let Some(a) = m.get_mut("attributes") {
+        *a = Value::Object(key_values(Some(&*a)));
     }
-    if let Some(b) = m.get("body").cloned() {
-        m.insert("body".into(), any_value(&b));
+    if let Some(b) = m.get_mut("body") {
+        *b = any_value(b);
     }
     if let Some((s, e)) = r.resource {
         if let Ok(res) = serde_json::from_slice::<Value>(&line[s..e]) {

@@ -627,12 +627,12 @@ pub fn learn(lines: &[&[u8]], ctx: &ParseCtx) -> (Layout, f64) {
     if layout.steps.is_empty() {
         return (layout, 0.0);
     }
-    let share = share_of(lines, ctx, |l, out| parse(l, &layout, ctx, out));
+    let share = share_of(lines, |l, out| parse(l, &layout, ctx, out));
     (layout, share)
 }
 
 /// Share of `lines` that `parse` accepts as the start of a record.
-pub fn share_of(lines: &[&[u8]], _ctx: &ParseCtx, mut parse: impl FnMut(&[u8], &mut Parsed) -> bool) -> f64 {
+pub fn share_of(lines: &[&[u8]], mut parse: impl FnMut(&[u8], &mut Parsed) -> bool) -> f64 {
     if lines.is_empty() {
         return 0.0;
     }
@@ -702,9 +702,9 @@ pub fn fields(record: &[u8], layout: &Layout, ctx: &ParseCtx) -> Map<String, Val
     m
 }
 
-/// The first line of a record, without its CR.
+/// The first line of a record, without its CR (the line its columns were parsed from).
 pub(crate) fn first_line(record: &[u8]) -> &[u8] {
-    let line = record.split(|c| *c == b'\n').next().unwrap_or(&[]);
+    let line = &record[..memchr::memchr(b'\n', record).unwrap_or(record.len())];
     line.strip_suffix(b"\r").unwrap_or(line)
 }
 
