@@ -33,10 +33,11 @@ impl Task for SqliteSinkTask {
             let done = self.session.sqlite_sink(&self.args_json, &self.token, |p| {
                 let Ok(json) = serde_json::to_string(p) else { return };
                 let (tx, rx) = channel::<()>();
-                let status = on_batch.call_with_return_value(json, ThreadsafeFunctionCallMode::NonBlocking, move |_, _| {
-                    let _ = tx.send(());
-                    Ok(())
-                });
+                let status =
+                    on_batch.call_with_return_value(json, ThreadsafeFunctionCallMode::NonBlocking, move |_, _| {
+                        let _ = tx.send(());
+                        Ok(())
+                    });
                 // Wait for the callback; if Node is shutting down it is dropped unrun and
                 // `recv` returns at once.
                 if status == Status::Ok {

@@ -299,7 +299,8 @@ impl Session {
         on_batch: impl FnMut(&crate::sqlite_sink::SinkProgress),
     ) -> Result<crate::sqlite_sink::SinkProgress> {
         self.index.check_sources()?;
-        let (query, a) = search::split_args::<crate::sqlite_sink::SinkArgs>("sqliteSink", json, crate::sqlite_sink::SINK_KEYS)?;
+        let (query, a) =
+            search::split_args::<crate::sqlite_sink::SinkArgs>("sqliteSink", json, crate::sqlite_sink::SINK_KEYS)?;
         let q = Compiled::new(query, &self.index)?;
         crate::sqlite_sink::write(&self.index, &q, &a, ctl, on_batch)
     }

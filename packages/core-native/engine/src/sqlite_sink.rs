@@ -174,7 +174,12 @@ fn connect(a: &SinkArgs) -> Result<Connection> {
         .and_then(|_| {
             // NORMAL: a killed process loses nothing committed (the OS has the writes); only
             // a power cut between commit and checkpoint could cost the last batches.
-            conn.execute_batch(&format!("PRAGMA synchronous = NORMAL; PRAGMA cache_size = -{};", a.cache_kb))
+            // Foreign keys off: every `file_id` bound here comes from `fileIds`, i.e. from the
+            // exporter's own `files` rows, so a per-row lookup would only cost time.
+            conn.execute_batch(&format!(
+                "PRAGMA synchronous = NORMAL; PRAGMA foreign_keys = OFF; PRAGMA cache_size = -{};",
+                a.cache_kb
+            ))
         })
         .map_err(|e| db_error(e, &a.db, "configuring the connection"))?;
     Ok(conn)
@@ -273,9 +278,12 @@ fn is_busy(e: &rusqlite::Error) -> bool {
 fn db_error(e: rusqlite::Error, db: &str, doing: &str) -> Error {
     let code = match e.sqlite_error_code() {
         Some(ErrorCode::DatabaseBusy | ErrorCode::DatabaseLocked) => Code::DbLocked,
-        Some(ErrorCode::ReadOnly | ErrorCode::CannotOpen | ErrorCode::PermissionDenied | ErrorCode::AuthorizationForStatementDenied) => {
-            Code::DbReadOnly
-        }
+        Some(
+            ErrorCode::ReadOnly
+            | ErrorCode::CannotOpen
+            | ErrorCode::PermissionDenied
+            | ErrorCode::AuthorizationForStatementDenied,
+        ) => Code::DbReadOnly,
         _ => Code::DbError,
     };
     Error::new(code, format!("{doing}: {db}: {e}")).at(db)
@@ -352,8 +360,11 @@ mod tests {
             pub fn new() -> Dir {
                 use std::sync::atomic::{AtomicU32, Ordering};
                 static N: AtomicU32 = AtomicU32::new(0);
-                let p = std::env::temp_dir()
-                    .join(format!("logsift-sink-{}-{}", std::process::id(), N.fetch_add(1, Ordering::Relaxed)));
+                let p = std::env::temp_dir().join(format!(
+                    "logsift-sink-{}-{}",
+                    std::process::id(),
+                    N.fetch_add(1, Ordering::Relaxed)
+                ));
                 std::fs::create_dir_all(&p).unwrap();
                 Dir(p)
             }
@@ -372,12 +383,16 @@ mod tests {
     fn writes_every_row_with_its_columns_in_batches() {
         let (_dir, db, ix) = setup(250);
         let mut seen = Vec::new();
-        let p = write(&ix, &scope(&ix, Query::default()), &args(&db, None, 100), &Control::default(), |p| seen.push(*p)).unwrap();
+        let p =
+            write(&ix, &scope(&ix, Query::default()), &args(&db, None, 100), &Control::default(), |p| seen.push(*p))
+                .unwrap();
         assert_eq!((p.rows, p.inserted, p.batches, p.last), (250, 250, 3, Some(249)));
         assert_eq!(seen.iter().map(|p| p.rows).collect::<Vec<_>>(), [100, 200, 250]);
         let c = Connection::open(&db).unwrap();
         let (n, errors): (i64, i64) = c
-            .query_row("SELECT count(*), sum(level = 'ERROR') FROM entries WHERE file_id = 7", [], |r| Ok((r.get(0)?, r.get(1)?)))
+            .query_row("SELECT count(*), sum(level = 'ERROR') FROM entries WHERE file_id = 7", [], |r| {
+                Ok((r.get(0)?, r.get(1)?))
+            })
             .unwrap();
         assert_eq!((n, errors), (250, 36));
         let row: (i64, i64, String, String, Option<String>, String) = c
@@ -387,8 +402,12 @@ mod tests {
                 |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?, r.get(5)?)),
             )
             .unwrap();
-        assert_eq!(row, (2, 1_704_067_200_001_000_000, "step 1 café".into(), "info".into(), Some("t1".into()), String::new()));
-        let mark: (i64, i64) = c.query_row("SELECT last_id, rows FROM progress", [], |r| Ok((r.get(0)?, r.get(1)?))).unwrap();
+        assert_eq!(
+            row,
+            (2, 1_704_067_200_001_000_000, "step 1 café".into(), "info".into(), Some("t1".into()), String::new())
+        );
+        let mark: (i64, i64) =
+            c.query_row("SELECT last_id, rows FROM progress", [], |r| Ok((r.get(0)?, r.get(1)?))).unwrap();
         assert_eq!(mark, (249, 250));
     }
 
@@ -400,7 +419,8 @@ mod tests {
         // Again from id 99: 20 rows handled, none new (unique key file_id + offset).
         let p = write(&ix, &q, &args(&db, Some(99), 50), &Control::default(), |_| {}).unwrap();
         assert_eq!((p.rows, p.inserted), (20, 0));
-        let n: i64 = Connection::open(&db).unwrap().query_row("SELECT count(*) FROM entries", [], |r| r.get(0)).unwrap();
+        let n: i64 =
+            Connection::open(&db).unwrap().query_row("SELECT count(*) FROM entries", [], |r| r.get(0)).unwrap();
         assert_eq!(n, 120);
     }
 
@@ -410,8 +430,10 @@ mod tests {
         let q = Query { min_level: Some("error".into()), ..Query::default() };
         let p = write(&ix, &scope(&ix, q), &args(&db, None, 10), &Control::default(), |_| {}).unwrap();
         assert_eq!(p.rows, 15);
-        let other: i64 =
-            Connection::open(&db).unwrap().query_row("SELECT count(*) FROM entries WHERE level <> 'ERROR'", [], |r| r.get(0)).unwrap();
+        let other: i64 = Connection::open(&db)
+            .unwrap()
+            .query_row("SELECT count(*) FROM entries WHERE level <> 'ERROR'", [], |r| r.get(0))
+            .unwrap();
         assert_eq!(other, 0);
     }
 
@@ -426,7 +448,8 @@ mod tests {
         })
         .unwrap_err();
         assert_eq!(e.code, Code::Cancelled);
-        let n: i64 = Connection::open(&db).unwrap().query_row("SELECT count(*) FROM entries", [], |r| r.get(0)).unwrap();
+        let n: i64 =
+            Connection::open(&db).unwrap().query_row("SELECT count(*) FROM entries", [], |r| r.get(0)).unwrap();
         assert_eq!(n, 200);
     }
 
@@ -435,7 +458,8 @@ mod tests {
         let (_dir, db, ix) = setup(10);
         let holder = Connection::open(&db).unwrap();
         holder.execute_batch("BEGIN EXCLUSIVE").unwrap();
-        let e = write(&ix, &scope(&ix, Query::default()), &args(&db, None, 5), &Control::default(), |_| {}).unwrap_err();
+        let e =
+            write(&ix, &scope(&ix, Query::default()), &args(&db, None, 5), &Control::default(), |_| {}).unwrap_err();
         assert_eq!(e.code, Code::DbLocked, "{e}");
         assert_eq!(e.location.as_deref(), Some(db.as_str()));
         holder.execute_batch("ROLLBACK").unwrap();

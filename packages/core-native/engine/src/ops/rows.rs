@@ -318,7 +318,8 @@ mod tests {
         let mut out = Vec::new();
         let mut after = None;
         loop {
-            let b = row_batch(ix, &q, &RowArgs { after_id: after, limit, fields }, MAX_TEXT, &Control::default()).unwrap();
+            let b =
+                row_batch(ix, &q, &RowArgs { after_id: after, limit, fields }, MAX_TEXT, &Control::default()).unwrap();
             after = b.last();
             let done = b.done;
             out.push(b);
@@ -415,13 +416,14 @@ mod tests {
         assert_eq!(b.line, lines);
         assert_eq!(b.line, vec![1, 4, 6]);
         let q = Compiled::new(Query::default(), &ix).unwrap();
-        let err = row_batch(&ix, &q, &RowArgs { after_id: None, limit: 0, fields: false }, MAX_TEXT, &Control::default())
-            .unwrap_err();
+        let err =
+            row_batch(&ix, &q, &RowArgs { after_id: None, limit: 0, fields: false }, MAX_TEXT, &Control::default())
+                .unwrap_err();
         assert_eq!(err.code, Code::InvalidOption);
         let cancelled = Control::default();
         cancelled.cancel.store(true, std::sync::atomic::Ordering::Relaxed);
-        let err =
-            row_batch(&ix, &q, &RowArgs { after_id: None, limit: 10, fields: false }, MAX_TEXT, &cancelled).unwrap_err();
+        let err = row_batch(&ix, &q, &RowArgs { after_id: None, limit: 10, fields: false }, MAX_TEXT, &cancelled)
+            .unwrap_err();
         assert_eq!(err.code, Code::Cancelled);
     }
 
