@@ -708,7 +708,9 @@ fn eq_mask16(c: &[u32], id: u32) -> u32 {
             unsafe {
                 let needle = _mm_set1_epi32(id as i32);
                 let p = c.as_ptr() as *const std::arch::x86_64::__m128i;
-                let m = |i: usize| _mm_movemask_ps(_mm_castsi128_ps(_mm_cmpeq_epi32(_mm_loadu_si128(p.add(i)), needle))) as u32;
+                let m = |i: usize| {
+                    _mm_movemask_ps(_mm_castsi128_ps(_mm_cmpeq_epi32(_mm_loadu_si128(p.add(i)), needle))) as u32
+                };
                 return m(0) | m(1) << 4 | m(2) << 8 | m(3) << 12;
             }
         }

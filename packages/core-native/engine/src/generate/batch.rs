@@ -82,7 +82,7 @@ impl Batch {
 
     /// Whether block-local entry `local` is a record of the job.
     pub fn owns(&self, local: u64) -> bool {
-        local >= BATCH_START && (local - BATCH_START) % BATCH_STRIDE == 0 && self.stats.records < BATCH_RECORDS
+        local >= BATCH_START && (local - BATCH_START).is_multiple_of(BATCH_STRIDE) && self.stats.records < BATCH_RECORDS
     }
 
     /// Writes the job's next record; `part_span` is a fresh span id (used for parts only).
