@@ -7,6 +7,7 @@ export {
   generateToFile,
   type GenerateOptions,
   type GenerateSummary,
+  type GeneratedBatch,
   type GeneratedIncident,
 } from './generate.js';
 export {
