@@ -16,7 +16,10 @@ use crate::error::{Code, Error, Result};
 use crate::index::{Index, NO_TS};
 use crate::indexer::Control;
 use crate::level;
-use crate::ops::rows::{self, RowArgs, RowBatch, FIELDS_IN_RAW, MAX_ROWS};
+use crate::ops::rows::{
+    self, RowArgs, RowBatch, C_COMPONENT, C_FIELDS, C_IDS, C_LEVEL_TEXT, C_MESSAGE, C_RAW, C_TIME, FIELDS_IN_RAW,
+    MAX_ROWS,
+};
 use crate::query::Compiled;
 use rusqlite::{Connection, ErrorCode, OpenFlags, Statement};
 use serde::{Deserialize, Serialize};
@@ -236,14 +239,6 @@ fn write_batch(
     }
     r
 }
-
-const C_TIME: usize = 0;
-const C_LEVEL_TEXT: usize = 1;
-const C_MESSAGE: usize = 2;
-const C_IDS: usize = 3;
-const C_COMPONENT: usize = 9;
-const C_RAW: usize = 10;
-const C_FIELDS: usize = 11;
 
 fn insert_row(st: &mut Statement, b: &RowBatch, row: usize, file_ids: &[i64], ix: &Index) -> rusqlite::Result<usize> {
     let file = b.file[row] as usize;

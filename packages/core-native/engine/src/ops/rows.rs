@@ -32,14 +32,15 @@ pub const TEXT_COLUMNS: [&str; 12] = [
     "raw",
     "fields",
 ];
-const C_TIME: usize = 0;
-const C_LEVEL_TEXT: usize = 1;
-const C_MESSAGE: usize = 2;
+/// Cell numbers of the text columns (what `RowBatch::cell` takes).
+pub const C_TIME: usize = 0;
+pub const C_LEVEL_TEXT: usize = 1;
+pub const C_MESSAGE: usize = 2;
 /// thread, request, trace, span, parentSpan, service: in `IdKind` order from here.
-const C_IDS: usize = 3;
-const C_COMPONENT: usize = 9;
-const C_RAW: usize = 10;
-const C_FIELDS: usize = 11;
+pub const C_IDS: usize = 3;
+pub const C_COMPONENT: usize = 9;
+pub const C_RAW: usize = 10;
+pub const C_FIELDS: usize = 11;
 const NCOLS: usize = TEXT_COLUMNS.len();
 
 /// Bit of `present`: the `fields` cell is empty because the record's fields object is its
