@@ -137,9 +137,10 @@ export async function exportToSqlite(source: ExportSource, dbPath: string, optio
       // A new file gets 16 KiB pages: a third fewer page writes and index-build steps than
       // the 4 KiB default for rows of ~0.5-1 KB (no effect on an existing database).
       db.pragma(`page_size = ${PAGE_SIZE}`);
-      // A rollback journal, not WAL: appended pages are never journaled, so each row is
-      // written once instead of twice (WAL, then checkpoint); crash safety is the same.
-      db.pragma('journal_mode = DELETE');
+      // The journal mode is left as the file has it. A new file keeps SQLite's default
+      // rollback journal, the fast one for a bulk append (appended pages are never
+      // journaled: each row is written once; WAL writes it twice, log then checkpoint). A
+      // file someone switched to WAL stays WAL, so its readers are not locked out.
     });
     const marker = await retrying('preparing the database', () => prepare(db, opt.mode, opt.resume, sourceKey, dbPath));
     const fileIds = await retrying('recording the files', () => recordFiles(db, files));
