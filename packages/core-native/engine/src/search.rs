@@ -267,11 +267,10 @@ impl Plan<'_> {
         // The predicate is a type parameter of `survivors_with`: for one or a few plain
         // terms it compiles to a loop with the term search inlined.
         match text.anchor() {
-            Some(Finder::Folded(f)) if text.anchor_only() => {
-                self.survivors_with(file, lo, hi, p, |t| f.find(t).is_some())
-            }
+            Some(Finder::Folded(f)) if text.anchor_only() => self.survivors_with(file, lo, hi, p, f.contains_fn()),
             Some(Finder::FoldedAny(fs)) if text.anchor_only() => {
-                self.survivors_with(file, lo, hi, p, |t| fs.iter().any(|f| f.find(t).is_some()))
+                let tests: Vec<_> = fs.iter().map(|f| f.contains_fn()).collect();
+                self.survivors_with(file, lo, hi, p, |t| tests.iter().any(|c| c(t)))
             }
             _ => self.survivors_with(file, lo, hi, p, |t| text.matches_one(t)),
         }
@@ -286,33 +285,55 @@ impl Plan<'_> {
         let (ix, q) = (self.ix, self.q);
         let (data, cols) = (ix.files[file].source.data(), &ix.cols);
         let plain = q.conds.is_empty() && !q.raw;
-        let test = |e: u32, p: &mut Partial| {
-            let i = e as usize;
-            let hit = if plain && cols.flags[i] & (FLAG_MULTILINE | FLAG_MSG_LONG) == 0 {
-                let s = cols.offset(i) as usize + cols.msg_start[i] as usize;
-                matches_text(data.get(s..s + cols.msg_len[i] as usize).unwrap_or(&[]))
-            } else {
-                q.match_content(ix, e, file)
-            };
-            if hit {
-                self.record(p, e, file);
-            }
-        };
-        let mut ring = [0u32; AHEAD];
-        let mut n = 0usize;
-        q.for_each_column_match(ix, file, lo, hi, |e| {
+        let prefetch_message = |e: u32| {
             let i = e as usize;
             let s = cols.offset(i) as usize + cols.msg_start[i] as usize;
             prefetch(data, s);
             prefetch(data, s + (cols.msg_len[i] as usize).saturating_sub(1));
-            if n >= AHEAD {
-                test(ring[n % AHEAD], p);
+        };
+        // Survivors are gathered a batch at a time (the column pass stays a tight loop), then
+        // tested in order with the message of survivor j + AHEAD prefetched.
+        const BATCH: usize = 1024;
+        let mut batch = Vec::with_capacity(BATCH + 64);
+        let mut at = lo;
+        while at < hi {
+            if self.ctl.cancel.load(AtomicOrdering::Relaxed) {
+                return;
             }
-            ring[n % AHEAD] = e;
-            n += 1;
-        });
-        for k in n.saturating_sub(AHEAD)..n {
-            test(ring[k % AHEAD], p);
+            batch.clear();
+            at = q.column_matches_into(ix, file, at, hi, &mut batch, BATCH);
+            batch.iter().take(AHEAD).for_each(|&e| prefetch_message(e));
+            for (j, &e) in batch.iter().enumerate() {
+                if let Some(&ahead) = batch.get(j + AHEAD) {
+                    prefetch_message(ahead);
+                }
+                self.test_survivor(data, file, plain, &matches_text, e, p);
+            }
+        }
+    }
+
+    /// Records `e` if its content matches (see `survivors_with`). Always inlined, so that the
+    /// text test is inlined into the survivor loop.
+    #[inline(always)]
+    fn test_survivor(
+        &self,
+        data: &[u8],
+        file: usize,
+        plain: bool,
+        matches_text: &impl Fn(&[u8]) -> bool,
+        e: u32,
+        p: &mut Partial,
+    ) {
+        let (ix, cols) = (self.ix, &self.ix.cols);
+        let i = e as usize;
+        let hit = if plain && cols.flags[i] & (FLAG_MULTILINE | FLAG_MSG_LONG) == 0 {
+            let s = cols.offset(i) as usize + cols.msg_start[i] as usize;
+            matches_text(data.get(s..s + cols.msg_len[i] as usize).unwrap_or(&[]))
+        } else {
+            self.q.match_content(ix, e, file)
+        };
+        if hit {
+            self.record(p, e, file);
         }
     }
 

@@ -219,6 +219,52 @@ impl Compiled {
         }
     }
 
+    /// Appends to `out` the entries of `from..hi` (all in `file`) that pass the column
+    /// filters, 64 entries at a time, stopping once `out` holds `want` or more; returns where
+    /// to continue (`hi` when done). For loops that want survivors in batches, so that the
+    /// column pass and the per-survivor work are each a tight loop of their own.
+    pub fn column_matches_into(
+        &self,
+        ix: &Index,
+        file: usize,
+        from: u32,
+        hi: u32,
+        out: &mut Vec<u32>,
+        want: usize,
+    ) -> u32 {
+        if self.files.as_ref().is_some_and(|fs| !fs[file]) {
+            return hi;
+        }
+        let rest = self.after.is_some() || self.before.is_some() || !self.ids.is_empty();
+        let range = self.levels.and_then(level_range_of);
+        let mut s = from;
+        while s < hi && out.len() < want {
+            let end = (s + 64).min(hi);
+            let mut bits = match self.levels {
+                Some(mask) => {
+                    let chunk = &ix.cols.level[s as usize..end as usize];
+                    match range {
+                        Some(r) if chunk.len() == 64 => level_bits_in_range(chunk, r),
+                        _ => chunk
+                            .iter()
+                            .enumerate()
+                            .fold(0u64, |b, (k, &l)| b | (((mask >> l.min(24)) & 1) as u64) << k),
+                    }
+                }
+                None => u64::MAX >> (64 - (end - s)),
+            };
+            while bits != 0 {
+                let e = s + bits.trailing_zeros();
+                bits &= bits - 1;
+                if !rest || self.match_time_ids(ix, e) {
+                    out.push(e);
+                }
+            }
+            s = end;
+        }
+        s
+    }
+
     /// The searched parts of a record: message and continuation lines, or the raw record.
     #[inline]
     pub fn search_parts<'a>(&self, ix: &'a Index, e: u32, file: usize) -> ([&'a [u8]; 2], usize) {

@@ -72,71 +72,109 @@ impl Folded {
             && hay[i..i + self.needle.len()].eq_ignore_ascii_case(&self.needle)
     }
 
-    /// Start and end of the first occurrence. Always inlined: the search of one short message
-    /// costs about as much as a call, and inlined into a loop over messages the vector
-    /// constants are loaded once for the whole loop.
+    /// The probe constants as vectors (`want` then `fold`, for both probes).
+    #[cfg(target_arch = "x86_64")]
+    #[inline(always)]
+    fn vectors(&self) -> Vectors {
+        use std::arch::x86_64::*;
+        // SAFETY: SSE2 is part of the x86_64 baseline; each load reads one [u8; 16].
+        self.splat.map(|v| unsafe { _mm_loadu_si128(v.as_ptr() as *const __m128i) })
+    }
+
+    #[cfg(not(target_arch = "x86_64"))]
+    #[inline(always)]
+    fn vectors(&self) -> Vectors {}
+
+    /// Start and end of the first occurrence.
     #[inline(always)]
     pub fn find(&self, hay: &[u8]) -> Option<(usize, usize)> {
+        self.find_with(self.vectors(), hay)
+    }
+
+    /// An occurrence test for a loop over many short texts (messages): the constants are
+    /// loaded once, not per text, and the search is inlined into the loop, where a call and
+    /// its setup would cost as much as searching a 60-byte message.
+    #[inline(always)]
+    pub fn contains_fn(&self) -> impl Fn(&[u8]) -> bool + '_ {
+        let v = self.vectors();
+        move |hay| self.find_with(v, hay).is_some()
+    }
+
+    #[inline(always)]
+    #[cfg_attr(not(target_arch = "x86_64"), allow(unused_variables))]
+    fn find_with(&self, v: Vectors, hay: &[u8]) -> Option<(usize, usize)> {
         let n = self.needle.len();
         if hay.len() < n {
             return None;
         }
         // Candidate starts are 0..=last; a probe at start i reads hay[i + at], at < n.
         let last = hay.len() - n;
-        #[allow(unused_mut)]
-        let mut i = 0;
         #[cfg(target_arch = "x86_64")]
         {
             use std::arch::x86_64::*;
-            // SAFETY: SSE2 is part of the x86_64 baseline. Every load reads 16 bytes from
-            // hay[i + at..]; the loop runs only while i + 15 <= last, so the last byte read is
-            // at most last + at <= hay.len() - n + n - 1 < hay.len().
-            unsafe {
-                let v = |k: usize| _mm_loadu_si128(self.splat[k].as_ptr() as *const __m128i);
-                let (want, fold) = ([v(0), v(1)], [v(2), v(3)]);
-                let p = hay.as_ptr();
-                while i + 15 <= last {
-                    let a = _mm_loadu_si128(p.add(i + self.at[0]) as *const __m128i);
-                    let b = _mm_loadu_si128(p.add(i + self.at[1]) as *const __m128i);
-                    let eq = _mm_and_si128(
-                        _mm_cmpeq_epi8(_mm_or_si128(a, fold[0]), want[0]),
-                        _mm_cmpeq_epi8(_mm_or_si128(b, fold[1]), want[1]),
-                    );
-                    let mut mask = _mm_movemask_epi8(eq) as u32;
-                    while mask != 0 {
-                        let j = i + mask.trailing_zeros() as usize;
-                        if hay[j..j + n].eq_ignore_ascii_case(&self.needle) {
-                            return Some((j, j + n));
-                        }
-                        mask &= mask - 1;
+            let (want, fold) = ([v[0], v[1]], [v[2], v[3]]);
+            // The candidate starts among the 16 from `b` whose two probe bytes match.
+            // SAFETY (of each call): the caller guarantees b + at + 16 <= hay.len() for both
+            // probe offsets.
+            let block = |h: &[u8], b: usize| unsafe {
+                let p = h.as_ptr().add(b);
+                let a = _mm_loadu_si128(p.add(self.at[0]) as *const __m128i);
+                let c = _mm_loadu_si128(p.add(self.at[1]) as *const __m128i);
+                let eq = _mm_and_si128(
+                    _mm_cmpeq_epi8(_mm_or_si128(a, fold[0]), want[0]),
+                    _mm_cmpeq_epi8(_mm_or_si128(c, fold[1]), want[1]),
+                );
+                _mm_movemask_epi8(eq) as u32
+            };
+            let verify = |mut mask: u32, b: usize| {
+                while mask != 0 {
+                    let j = b + mask.trailing_zeros() as usize;
+                    if hay[j..j + n].eq_ignore_ascii_case(&self.needle) {
+                        return Some((j, j + n));
                     }
-                    i += 16;
+                    mask &= mask - 1;
                 }
-                // The rest as one more block ending at `last` (overlapping the previous one;
-                // starts before `i` are masked off) rather than position by position.
-                if last >= 15 && i <= last {
-                    let b0 = last - 15;
-                    let a = _mm_loadu_si128(p.add(b0 + self.at[0]) as *const __m128i);
-                    let b = _mm_loadu_si128(p.add(b0 + self.at[1]) as *const __m128i);
-                    let eq = _mm_and_si128(
-                        _mm_cmpeq_epi8(_mm_or_si128(a, fold[0]), want[0]),
-                        _mm_cmpeq_epi8(_mm_or_si128(b, fold[1]), want[1]),
-                    );
-                    let mut mask = (_mm_movemask_epi8(eq) as u32) & !((1u32 << (i - b0)) - 1);
-                    while mask != 0 {
-                        let j = b0 + mask.trailing_zeros() as usize;
-                        if hay[j..j + n].eq_ignore_ascii_case(&self.needle) {
-                            return Some((j, j + n));
-                        }
-                        mask &= mask - 1;
-                    }
-                    return None;
+                None
+            };
+            if last < 15 {
+                // Fewer than 16 starts: one block over a zero-padded copy (reading 16 bytes
+                // past a probe in `hay` itself could leave the slice). Starts past `last` are
+                // masked off, so padding never makes a candidate.
+                const PAD: usize = 64;
+                if hay.len() + 16 > PAD {
+                    return (0..=last).find(|&j| self.probe(hay, j)).map(|j| (j, j + n));
                 }
+                let mut buf = [0u8; PAD];
+                buf[..hay.len()].copy_from_slice(hay);
+                // at < n <= hay.len(), so at + 16 <= PAD.
+                return verify(block(&buf, 0) & ((1u32 << (last + 1)) - 1), 0);
             }
+            // Every block reads hay[i + at..][..16] with i + 15 <= last, so the last byte read
+            // is at most last + at <= hay.len() - n + n - 1 < hay.len().
+            let mut i = 0;
+            while i + 15 <= last {
+                if let Some(m) = verify(block(hay, i), i) {
+                    return Some(m);
+                }
+                i += 16;
+            }
+            // The rest as one more block ending at `last` (overlapping the previous one;
+            // starts before `i` are masked off) rather than position by position.
+            if i <= last {
+                let b0 = last - 15;
+                return verify(block(hay, b0) & !((1u32 << (i - b0)) - 1), b0);
+            }
+            None
         }
-        (i..=last).find(|&j| self.probe(hay, j)).map(|j| (j, j + n))
+        #[cfg(not(target_arch = "x86_64"))]
+        (0..=last).find(|&j| self.probe(hay, j)).map(|j| (j, j + n))
     }
 }
+
+#[cfg(target_arch = "x86_64")]
+type Vectors = [std::arch::x86_64::__m128i; 4];
+#[cfg(not(target_arch = "x86_64"))]
+type Vectors = ();
 
 impl Finder {
     fn new(terms: &[String], case_sensitive: bool) -> Result<Finder> {
