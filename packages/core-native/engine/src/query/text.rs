@@ -34,6 +34,11 @@ pub struct Folded {
     /// `want` and `fold` repeated 16 times, loaded as vectors: building them with
     /// `_mm_set1_epi8` on every call cost a tenth of a short message's search.
     splat: [[u8; 16]; 4],
+    /// For terms of up to 8 bytes, a candidate is verified with one 8-byte compare:
+    /// `(word | fold_word) & len_mask == needle_word` (0x20 folded into letters only).
+    needle_word: u64,
+    fold_word: u64,
+    len_mask: u64,
 }
 
 /// How common a byte is in log text (lower = rarer), for picking the bytes to search for.
@@ -62,14 +67,32 @@ impl Folded {
         let fold = at.map(|i| if needle[i].is_ascii_lowercase() { 0x20 } else { 0 });
         let want = [needle[at[0]] | fold[0], needle[at[1]] | fold[1]];
         let splat = [[want[0]; 16], [want[1]; 16], [fold[0]; 16], [fold[1]; 16]];
-        Folded { needle, at, fold, want, splat }
+        let (mut needle_word, mut fold_word, mut len_mask) = (0u64, 0u64, 0u64);
+        for (k, &b) in needle.iter().enumerate().take(8) {
+            needle_word |= (b as u64) << (8 * k);
+            fold_word |= (if b.is_ascii_lowercase() { 0x20u64 } else { 0 }) << (8 * k);
+            len_mask |= 0xffu64 << (8 * k);
+        }
+        Folded { needle, at, fold, want, splat, needle_word, fold_word, len_mask }
     }
 
     #[inline]
     fn probe(&self, hay: &[u8], i: usize) -> bool {
         (hay[i + self.at[0]] | self.fold[0]) == self.want[0]
             && (hay[i + self.at[1]] | self.fold[1]) == self.want[1]
-            && hay[i..i + self.needle.len()].eq_ignore_ascii_case(&self.needle)
+            && self.is_at(hay, i)
+    }
+
+    /// Whether the term occurs at `hay[j..]` (any case); `j + n <= hay.len()`.
+    #[inline(always)]
+    fn is_at(&self, hay: &[u8], j: usize) -> bool {
+        let n = self.needle.len();
+        if n <= 8 && j + 8 <= hay.len() {
+            let mut w = [0u8; 8];
+            w.copy_from_slice(&hay[j..j + 8]);
+            return (u64::from_le_bytes(w) | self.fold_word) & self.len_mask == self.needle_word;
+        }
+        hay[j..j + n].eq_ignore_ascii_case(&self.needle)
     }
 
     /// The probe constants as vectors (`want` then `fold`, for both probes).
@@ -112,30 +135,38 @@ impl Folded {
         #[cfg(target_arch = "x86_64")]
         {
             use std::arch::x86_64::*;
-            let (want, fold) = ([v[0], v[1]], [v[2], v[3]]);
             // The candidate starts among the 16 from `b` whose two probe bytes match.
-            // SAFETY (of each call): the caller guarantees b + at + 16 <= hay.len() for both
-            // probe offsets.
-            let block = |h: &[u8], b: usize| unsafe {
-                let p = h.as_ptr().add(b);
-                let a = _mm_loadu_si128(p.add(self.at[0]) as *const __m128i);
-                let c = _mm_loadu_si128(p.add(self.at[1]) as *const __m128i);
-                let eq = _mm_and_si128(
-                    _mm_cmpeq_epi8(_mm_or_si128(a, fold[0]), want[0]),
-                    _mm_cmpeq_epi8(_mm_or_si128(c, fold[1]), want[1]),
-                );
-                _mm_movemask_epi8(eq) as u32
-            };
-            let verify = |mut mask: u32, b: usize| {
-                while mask != 0 {
-                    let j = b + mask.trailing_zeros() as usize;
-                    if hay[j..j + n].eq_ignore_ascii_case(&self.needle) {
-                        return Some((j, j + n));
+            // SAFETY (of each use): b + at + 16 <= h.len() for both probe offsets.
+            macro_rules! block {
+                ($h:expr, $b:expr) => {
+                    unsafe {
+                        let p = $h.as_ptr().add($b);
+                        let a = _mm_loadu_si128(p.add(self.at[0]) as *const __m128i);
+                        let c = _mm_loadu_si128(p.add(self.at[1]) as *const __m128i);
+                        let eq = _mm_and_si128(
+                            _mm_cmpeq_epi8(_mm_or_si128(a, v[2]), v[0]),
+                            _mm_cmpeq_epi8(_mm_or_si128(c, v[3]), v[1]),
+                        );
+                        _mm_movemask_epi8(eq) as u32
                     }
-                    mask &= mask - 1;
-                }
-                None
-            };
+                };
+            }
+            // The first candidate of `mask` (starts from `b`) where the term occurs.
+            macro_rules! verify {
+                ($mask:expr, $b:expr) => {{
+                    let (mut mask, b): (u32, usize) = ($mask, $b);
+                    let mut found = None;
+                    while mask != 0 {
+                        let j = b + mask.trailing_zeros() as usize;
+                        if self.is_at(hay, j) {
+                            found = Some((j, j + n));
+                            break;
+                        }
+                        mask &= mask - 1;
+                    }
+                    found
+                }};
+            }
             if last < 15 {
                 // Fewer than 16 starts: one block over a zero-padded copy (reading 16 bytes
                 // past a probe in `hay` itself could leave the slice). Starts past `last` are
@@ -147,13 +178,13 @@ impl Folded {
                 let mut buf = [0u8; PAD];
                 buf[..hay.len()].copy_from_slice(hay);
                 // at < n <= hay.len(), so at + 16 <= PAD.
-                return verify(block(&buf, 0) & ((1u32 << (last + 1)) - 1), 0);
+                return verify!(block!(buf, 0) & ((1u32 << (last + 1)) - 1), 0);
             }
             // Every block reads hay[i + at..][..16] with i + 15 <= last, so the last byte read
             // is at most last + at <= hay.len() - n + n - 1 < hay.len().
             let mut i = 0;
             while i + 15 <= last {
-                if let Some(m) = verify(block(hay, i), i) {
+                if let Some(m) = verify!(block!(hay, i), i) {
                     return Some(m);
                 }
                 i += 16;
@@ -162,7 +193,7 @@ impl Folded {
             // starts before `i` are masked off) rather than position by position.
             if i <= last {
                 let b0 = last - 15;
-                return verify(block(hay, b0) & !((1u32 << (i - b0)) - 1), b0);
+                return verify!(block!(hay, b0) & !((1u32 << (i - b0)) - 1), b0);
             }
             None
         }
