@@ -102,10 +102,22 @@ impl Compiled {
             }
         };
         let mut after = m.after.as_deref().map(|s| parse_time_bound(s, reference, 0)).transpose()?;
-        let before = m.before.as_deref().map(|s| parse_time_bound(s, reference, 0)).transpose()?;
+        let mut before = m.before.as_deref().map(|s| parse_time_bound(s, reference, 0)).transpose()?;
         if let Some(last) = &m.last {
             let from = reference - parse_duration(last)?;
             after = Some(after.map_or(from, |a| a.max(from)));
+        }
+        // A bound that every record meets filters nothing: dropped, the column pass skips the
+        // time column (`last 1h` on an hour of logs). Only when every record has a timestamp,
+        // since a time bound excludes records without one.
+        let stats = index.ts_stats();
+        if let (Some((lo, hi)), false) = (stats.bounds, stats.missing) {
+            if after.is_some_and(|a| a <= lo) {
+                after = None;
+            }
+            if before.is_some_and(|b| b >= hi) {
+                before = None;
+            }
         }
         let files = if m.files.is_empty() {
             None
