@@ -29,8 +29,12 @@ describe('investigation ops', () => {
     const inv = await fixture();
     const f = await inv.follow('r1', { limit: 2 });
     expect(f.kind).toBe('request');
-    expect(f.entryIds).toEqual([0, 1, 2, 3]);
+    expect(f.total).toBe(4);
+    expect(f.entryIds).toEqual([0, 1]);
+    expect(f.nextOffset).toBe(2);
     expect(f.entries.map((e) => e.message)).toEqual(['start', 'sub']);
+    const rest = await inv.follow('r1', { limit: 2, offset: f.nextOffset ?? 0 });
+    expect([rest.entryIds, rest.nextOffset, rest.errorCount]).toEqual([[2, 3], null, 1]);
     expect(f.outcome).toBe('error');
     expect(f.services).toEqual(['api', 'db']);
     expect(f.durationMs).toBe(20);

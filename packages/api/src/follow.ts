@@ -5,7 +5,7 @@ import type { Entry } from './types.js';
 export interface FollowOptions extends ScopeOptions {
   /** Auto-detected when absent: the kind with the most entries (ties: request, trace, span, thread). */
   kind?: IdKind;
-  /** Page of materialized entries (default offset 0, limit 100). */
+  /** The page of records returned, as `entryIds` and materialized `entries` (default offset 0, limit 100). */
   offset?: number;
   limit?: number;
   /** Include each materialized entry's parsed fields. */
@@ -16,8 +16,12 @@ export interface FollowResult {
   id: string;
   kind: IdKind;
   matchedKinds: KindMatch[];
+  /** Records of the id in scope. The summary (times, services, threads, outcome, errors) covers all of them. */
   total: number;
-  /** All entry ids, in time order. */
+  /**
+   * Entry ids of the page `offset..offset+limit` of the records in time order (the ids of
+   * `entries`). Page on with `offset: nextOffset`.
+   */
   entryIds: number[];
   firstNs: number | null;
   lastNs: number | null;
@@ -32,6 +36,8 @@ export interface FollowResult {
   firstError: Entry | null;
   offset: number;
   limit: number;
-  /** The page `offset..offset+limit` of `entryIds`, materialized. */
+  /** `offset` of the next page; `null` on the last page. */
+  nextOffset: number | null;
+  /** The page's records, materialized (same order as `entryIds`). */
   entries: Entry[];
 }

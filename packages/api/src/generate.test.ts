@@ -82,6 +82,24 @@ describe('generateToFile', () => {
     inv.close();
   });
 
+  it('writes batch jobs past 127,488 entries and reports them: a request with 1,000 child spans', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'logsift-gen-'));
+    const path = join(dir, 'batch.jsonl');
+    const small = await generateToFile(path, { entries: 20_000 });
+    expect(small.batches).toEqual([]);
+    const summary = await generateToFile(path, { entries: 135_000 });
+    expect(summary.batches).toHaveLength(1);
+    const batch = summary.batches[0];
+    expect(batch).toMatchObject({ thread: 'batch-1', service: 'inventory', parts: 1000, entries: 1002, complete: true, firstEntry: 127_488 });
+    const inv = await open(path);
+    const [first] = await inv.entries([batch?.firstEntry ?? -1]);
+    expect(first).toMatchObject({ thread: 'batch-1', request: batch?.requestId, line: batch?.firstLine });
+    const tree = await inv.hierarchy(batch?.requestId ?? '', { kind: 'request' });
+    expect(tree.nodeCount).toBe(1002);
+    expect(tree.edges.explicit).toBe(1000);
+    inv.close();
+  });
+
   it('cancels through an AbortSignal and leaves no partial file', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'logsift-gen-'));
     const path = join(dir, 'big.jsonl');

@@ -38,6 +38,32 @@ export interface GeneratedIncident {
   requestIds: string[];
 }
 
+/**
+ * Ground truth about one batch job: from entry 127,488 on, one block of 4,096 entries in 64
+ * carries a reindex job of `inventory`, a root span with 1,000 child spans (threads
+ * `batch-N.part-K`) in one request and trace: the wide trees `hierarchy` is measured on.
+ */
+export interface GeneratedBatch {
+  /** Thread of the root span (`batch-1`). */
+  thread: string;
+  service: string;
+  requestId: string;
+  traceId: string;
+  /** The root span, which every part names as its parent. */
+  spanId: string;
+  /** Parts written (child spans, one record each). */
+  parts: number;
+  /** Parts logged at ERROR. */
+  failedParts: number;
+  /** Records written: the root's start and end plus the parts. */
+  entries: number;
+  /** Whether the root's closing record was written (the output may end inside a job). */
+  complete: boolean;
+  /** 0-based entry number and 1-based line of the job's first record. */
+  firstEntry: number;
+  firstLine: number;
+}
+
 /** What `generateToFile` wrote. */
 export interface GenerateSummary {
   seed: number;
@@ -48,6 +74,8 @@ export interface GenerateSummary {
   levels: { DEBUG: number; INFO: number; WARN: number; ERROR: number };
   /** `null` when incidents are off or the output is too short to reach one. */
   incident: GeneratedIncident | null;
+  /** Batch jobs in output order (none below 127,488 entries). */
+  batches: GeneratedBatch[];
 }
 
 const OPTION_KEYS = new Set(['entries', 'seed', 'format', 'services', 'errorRate', 'incidents', 'start']);

@@ -17,6 +17,7 @@ import type { IdsOptions, IdsResult } from './ids.js';
 import type { MetricsOptions, MetricsResult } from './metrics.js';
 import type { SampleOptions, SampleResult } from './sample.js';
 import type { TimelineOptions, TimelineResult } from './timeline.js';
+import type { SqliteSinkOptions, SqliteSinkProgress } from './sqlite-sink.js';
 import type { TriageOptions, TriageResult } from './triage.js';
 
 /** An open set of log sources, indexed. Every question about them is a method here. */
@@ -201,6 +202,48 @@ export class Investigation {
   /** Two periods (or scopes): volume, error rate, templates that appeared, vanished or changed. */
   diff(options: DiffOptions, control: TaskControl = {}): Promise<DiffResult> {
     return this.call<DiffResult>('diff', options, control);
+  }
+
+  /**
+   * Writes the entries of a query scope into a SQLite database, in batches of one
+   * transaction each (with the caller's marker statement), natively and off the main thread:
+   * a reader fetches the next batch while the writer commits the current one. Used by
+   * `@logsift/sqlite-export`; see `SqliteSinkOptions` for the statement contract.
+   */
+  async writeSqliteRows(options: SqliteSinkOptions): Promise<SqliteSinkProgress> {
+    const { query = {}, onBatch, signal, ...rest } = options;
+    const args = JSON.stringify({
+      batchSize: 5000,
+      queueSize: 2,
+      fields: false,
+      retries: 5,
+      retryDelayMs: 100,
+      busyTimeoutMs: 2000,
+      cacheKb: 4096,
+      ...query,
+      ...rest,
+    });
+    const handle = this.#handle();
+    // An exception must not escape into the native callback (it would end the process):
+    // it is kept, the export is cancelled, and the error is rethrown here.
+    let failure: { error: unknown } | undefined;
+    const done = await runNative(
+      (token) =>
+        handle.sqliteSink(args, token, (json) => {
+          if (failure || !onBatch) return;
+          try {
+            onBatch(JSON.parse(json) as SqliteSinkProgress);
+          } catch (error) {
+            failure = { error };
+            token.cancel();
+          }
+        }),
+      { signal },
+    ).catch((error: unknown) => {
+      throw failure ? failure.error : error;
+    });
+    if (failure) throw failure.error;
+    return JSON.parse(done) as SqliteSinkProgress;
   }
 
   /** Releases the index. Further calls throw a `CLOSED` error. */

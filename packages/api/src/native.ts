@@ -9,6 +9,7 @@ export interface NativeInvestigation {
   call(op: string, argsJson: string, token: NativeToken): Promise<string>;
   callSync(op: string, argsJson: string): string;
   rows(argsJson: string, token: NativeToken, into?: NativeRowBuffers): Promise<NativeRowBatch>;
+  sqliteSink(argsJson: string, token: NativeToken, onBatch: (progressJson: string) => void): Promise<string>;
 }
 /** Arrays the native `rows` fills instead of allocating (reused batch after batch). */
 export interface NativeRowBuffers {

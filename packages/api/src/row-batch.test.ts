@@ -1,4 +1,4 @@
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
@@ -75,6 +75,25 @@ describe('rowBatches', () => {
     const withoutFields = (await collect(inv.rowBatches({}, { batchSize: 10 })))[0]!;
     expect(withoutFields.fieldsJson(0)).toBeUndefined();
     await expect(collect(inv.rowBatches({}, { batchSize: 0 }))).rejects.toThrow(LogsiftError);
+  });
+
+  it("keeps the query's time bound apart from the cursor", async () => {
+    // `after` in the query is a time; the cursor travels as another key, so both apply.
+    const scope = { after: '2024-01-01T00:00:01Z' };
+    const all = (await collect(inv.rowBatches(scope, { batchSize: 1000 }))).flatMap((b) => [...b.ids]);
+    expect(all.length).toBe((await inv.count(scope)).total);
+    expect(all.length).toBeGreaterThan(0);
+    const rest = (await collect(inv.rowBatches(scope, { batchSize: 1000, after: all[0] }))).flatMap((b) => [...b.ids]);
+    expect(rest).toEqual(all.slice(1));
+  });
+
+  it('writeSqliteRows reports typed errors and never creates a missing database', async () => {
+    const missing = join(mkdtempSync(join(tmpdir(), 'logsift-sink-')), 'none.sqlite');
+    const base = { db: missing, insertSql: 'INSERT INTO t VALUES (?1)', markSql: 'SELECT ?1, ?2', fileIds: {} };
+    await expect(inv.writeSqliteRows(base)).rejects.toMatchObject({ code: 'DB_READ_ONLY', location: missing });
+    expect(existsSync(missing)).toBe(false);
+    await expect(inv.writeSqliteRows({ ...base, batchSize: 0 })).rejects.toMatchObject({ code: 'INVALID_OPTION', location: 'batchSize' });
+    await expect(inv.writeSqliteRows({ ...base, nope: 1 } as never)).rejects.toMatchObject({ code: 'INVALID_OPTION' });
   });
 
   it('recycles its arrays when asked, growing the text buffer for a large record', async () => {

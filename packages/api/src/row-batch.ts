@@ -211,5 +211,5 @@ const OPTIONAL: readonly [OptionalText, number][] = (
 
 /** Arguments of the native `rows` op. */
 export function rowsArgs(query: Query, limit: number, fields: boolean, after: number | undefined): string {
-  return JSON.stringify({ ...query, limit, fields, ...(after === undefined ? {} : { after }) });
+  return JSON.stringify({ ...query, limit, fields, ...(after === undefined ? {} : { afterId: after }) });
 }

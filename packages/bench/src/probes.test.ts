@@ -60,4 +60,10 @@ describe('probes', () => {
       requestsByServices: { '2': 'r1' },
     });
   });
+
+  it('leaves batch jobs out of the request and trace probes (they have their own scenario)', () => {
+    const batch = (i: number) => entry(i, 'reindex part', { request: 'rb', trace: 'tb', service: 'inventory', thread: `batch-1.part-000${i}` });
+    const p = chooseProbes([batch(0), batch(1), batch(2), entry(3, 'start request', { request: 'r1', trace: 't1', thread: 'worker-1' })]);
+    expect(p).toMatchObject({ request: 'r1', trace: 't1', thread: 'worker-1' });
+  });
 });

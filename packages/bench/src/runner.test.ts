@@ -39,7 +39,7 @@ function fixtureCache(root: string): void {
   put('logfmt', 'logs.logfmt', `${logfmt.join('\n')}\n`);
   put('jsonGz', 'logs.jsonl.gz', gzipSync(`${json.join('\n')}\n`));
   put('tiny', 'tiny.log', `${text.slice(0, 5).join('\n')}\n`, 5);
-  const set: DataSet = { dir, scale: 'small', seed: 42, entries: ENTRIES, files };
+  const set: DataSet = { dir, scale: 'small', seed: 42, entries: ENTRIES, files, truth: {} };
   writeFileSync(join(dir, 'manifest.json'), JSON.stringify(set));
 }
 

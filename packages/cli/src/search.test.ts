@@ -162,6 +162,13 @@ describe('logsift triage and follow', () => {
     const times = d.entries.map((e) => e.timestampNs);
     expect(times).toEqual([...times].sort((a, b) => a - b));
     expect(d.outcome).toBe('error');
+    // Ids are paged like the entries; the next page starts where this one ends.
+    const page = r.json['data'] as { total: number; entryIds: number[]; nextOffset: number | null };
+    expect(page.entryIds).toHaveLength(d.entries.length);
+    expect(page.nextOffset).toBe(5);
+    expect(r.json['summary']).toMatchObject({ total: page.total, nextOffset: 5 });
+    const next = logsift(['follow', sample, '--id', 'IPC Server handler 13 on 62270', '--kind', 'thread', '-n', '5', '--offset', '5']);
+    expect((next.json['data'] as { entryIds: number[] }).entryIds[0]).not.toBe(page.entryIds[0]);
     const missing = logsift(['follow', sample, '--id', 'no-such-id']);
     expect([1, 2]).toContain(missing.code);
     const bad = logsift(['follow', sample]);

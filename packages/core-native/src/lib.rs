@@ -9,3 +9,4 @@ mod generate;
 mod investigation;
 mod open;
 mod rows;
+mod sqlite_sink;

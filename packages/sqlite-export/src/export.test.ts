@@ -1,5 +1,5 @@
-import { execFileSync } from 'node:child_process';
-import { chmodSync, mkdirSync, mkdtempSync, statSync, writeFileSync } from 'node:fs';
+import { execFileSync, spawn } from 'node:child_process';
+import { chmodSync, existsSync, mkdirSync, mkdtempSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { LogsiftError, UsageError, open } from '@logsift/api';
@@ -9,6 +9,7 @@ import { SqliteExportError, exportToSqlite, openSqlite } from './index.js';
 import { writeJsonLog } from './test-logs.js';
 
 const sample = join(import.meta.dirname, '..', '..', '..', 'examples', 'sample');
+const lockHolder = join(import.meta.dirname, 'lock-holder.fixture.mjs');
 const tmp = (): string => mkdtempSync(join(tmpdir(), 'logsift-sql-'));
 
 function rows(dbPath: string, sql: string, ...params: unknown[]): Record<string, unknown>[] {
@@ -228,33 +229,34 @@ describe('locked and read-only targets', () => {
   it('retries a busy batch and succeeds when the lock goes away', async () => {
     const dir = tmp();
     const dbPath = join(dir, 'busy.sqlite');
+    const marker = join(dir, 'locked');
     const inv = await open(sample);
     const total = (await inv.stats()).entries;
-    const seed = new Database(dbPath);
-    seed.close();
-    const holder = new Database(dbPath);
-    holder.pragma('journal_mode = WAL');
-    let released = false;
+    // The other writer is another process: two SQLite libraries in one process (better-sqlite3
+    // here, the engine's own in the writer) must not share a file, and real contenders are
+    // other processes anyway.
+    let holder: ReturnType<typeof spawn> | undefined;
     const result = await exportToSqlite(inv, dbPath, {
       batchSize: 200,
       busyTimeoutMs: 0,
       retries: 8,
       retryDelayMs: 20,
       onProgress: (p) => {
-        // After the first batch, another writer grabs the lock for a while.
+        // After the first batch, another writer grabs the lock for 150 ms; the exporter waits
+        // for this callback, so the next batch surely meets the lock (with 1 attempt instead
+        // of 8 this export fails with DB_LOCKED).
         if (p.batches === 1) {
-          holder.exec('BEGIN IMMEDIATE');
-          setTimeout(() => {
-            holder.exec('COMMIT');
-            released = true;
-          }, 150);
+          holder = spawn(process.execPath, [lockHolder, dbPath, marker, '150'], { stdio: 'ignore' });
+          const until = Date.now() + 10_000;
+          while (!existsSync(marker) && Date.now() < until) Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 5);
         }
       },
     });
-    expect(released).toBe(true);
+    expect(existsSync(marker)).toBe(true);
+    const exit = await new Promise<number | null>((r) => (holder!.exitCode !== null ? r(holder!.exitCode) : holder!.on('exit', r)));
+    expect(exit).toBe(0);
     expect(result.rows).toBe(total);
     expect(count(dbPath)).toBe(total);
-    holder.close();
     inv.close();
   });
 

@@ -3,12 +3,13 @@ import { statSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { resolve } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { CancelledError, levelName, TEXT_COLUMN as C, UsageError, type Investigation, type FileStats, type RowBatch } from '@logsift/api';
+import { CancelledError, UsageError, type FileStats, type Investigation, type Query } from '@logsift/api';
 import Database from 'better-sqlite3';
-import { BatchQueue } from './batch-queue.js';
-import { entryBatches, type ExportQuery } from './entry-batches.js';
 import { fromSqlite, isBusy } from './errors.js';
 import { createTables, dropOwnTables, finishIndexes, getMeta, hasTable, SCHEMA_VERSION, setMeta } from './schema.js';
+
+/** The scope of a query export: @logsift/api's `Query`. */
+export type ExportQuery = Query;
 
 /** What to export: a whole investigation, or the entries of one matching a query. */
 export type ExportSource = Investigation | { investigation: Investigation; query: ExportQuery };
@@ -78,19 +79,24 @@ const VERSION = (require('../package.json') as { version: string }).version;
 
 const COLUMNS = `file_id, file, line, offset, timestamp_ns, time, severity, level, level_text, message,
    thread, request, trace, span, parent_span, service, component, raw, fields_json`;
-const NPARAMS = 19;
-/** Rows per multi-row INSERT: one statement step per 32 rows instead of per row. */
-const ROWS_PER_INSERT = 32;
+/**
+ * The row INSERT for the native writer (`Investigation.writeSqliteRows`), which binds the 19
+ * parameters in the order of `COLUMNS`. `OR IGNORE`: re-exported rows hit the unique key
+ * (file, byte offset) and are skipped, never duplicated.
+ */
+const INSERT_SQL = `INSERT OR IGNORE INTO entries (${COLUMNS}) VALUES (${Array.from({ length: 19 }, (_, i) => `?${i + 1}`).join(', ')})`;
 
-/** `INSERT OR IGNORE` of `rows` rows at once. */
-function insertSql(rows: number): string {
-  const one = `(${Array.from({ length: NPARAMS }, () => '?').join(', ')})`;
-  return `INSERT OR IGNORE INTO entries (${COLUMNS}) VALUES ${Array.from({ length: rows }, () => one).join(', ')}`;
+/** The marker update run in each batch's transaction (?1 = last entry id, ?2 = rows). */
+function markSql(sourceKey: string): string {
+  // The key is our own hex digest: safe to inline (the writer binds only ?1 and ?2).
+  if (!/^[0-9a-f]+$/.test(sourceKey)) throw new Error(`unexpected source key ${sourceKey}`);
+  return `UPDATE export_progress SET last_id = ?1, rows = rows + ?2, updated = strftime('%Y-%m-%dT%H:%M:%fZ', 'now') WHERE source_key = '${sourceKey}'`;
 }
 
 /**
- * Streams entries into a SQLite database (schema in the README): batches are fetched from
- * the engine while the previous one is written, each batch is one transaction together with
+ * Streams entries into a SQLite database (schema in the README): the engine writes them
+ * natively (`Investigation.writeSqliteRows`), fetching the next batch while it commits the
+ * previous one; each batch is one transaction together with
  * its progress marker, so a killed export leaves only complete batches and the next run
  * resumes where it stopped. Re-exporting the same files adds no duplicates (unique key:
  * file + byte offset).
@@ -122,91 +128,94 @@ export async function exportToSqlite(source: ExportSource, dbPath: string, optio
   const total = query ? (await inv.count(query, { signal })).total : stats.entries;
   const retrying = <T>(what: string, fn: () => T): Promise<T> => withRetries(what, fn, opt, dbPath, signal);
 
+  const progress: ExportProgress = { rows: 0, inserted: 0, resumed: 0, total, batches: 0 };
+  // Phase 1 (better-sqlite3): schema, files, the progress marker. The connection is closed
+  // before the native writer opens the file: two SQLite libraries in one process must not
+  // hold the same database at once (POSIX locks are per process, not per library).
+  const setup = await withDb(dbPath, opt.busyTimeoutMs, async (db) => {
+    await retrying('preparing the database', () => {
+      // A new file gets 16 KiB pages: a third fewer page writes and index-build steps than
+      // the 4 KiB default for rows of ~0.5-1 KB (no effect on an existing database).
+      db.pragma(`page_size = ${PAGE_SIZE}`);
+      // A rollback journal, not WAL: appended pages are never journaled, so each row is
+      // written once instead of twice (WAL, then checkpoint); crash safety is the same.
+      db.pragma('journal_mode = DELETE');
+    });
+    const marker = await retrying('preparing the database', () => prepare(db, opt.mode, opt.resume, sourceKey, dbPath));
+    const fileIds = await retrying('recording the files', () => recordFiles(db, files));
+    if (marker?.status === 'done') {
+      await retrying('building the indexes', () => finishIndexes(db, opt.fts));
+      progress.resumed = marker.rows;
+      return undefined;
+    }
+    const afterId = marker?.last_id ?? -1;
+    progress.resumed = marker?.rows ?? 0;
+    const describe = JSON.stringify({ files: files.map((f) => f.resolved), query: query ?? null });
+    const now = new Date().toISOString();
+    await retrying('recording the export', () =>
+      db
+        .prepare(
+          `INSERT INTO export_progress(source_key, source, last_id, rows, total, status, started, updated)
+           VALUES (?, ?, ?, ?, ?, 'running', ?, ?)
+           ON CONFLICT(source_key) DO UPDATE SET status = 'running', total = excluded.total, updated = excluded.updated`,
+        )
+        .run(sourceKey, describe, afterId, progress.resumed, total, now, now),
+    );
+    return { afterId, fileIds: Object.fromEntries(fileIds) };
+  });
+  if (setup === undefined) return { dbPath, rows: 0, inserted: 0, resumed: progress.resumed, total, batches: 0, sourceKey, upToDate: true };
+
+  // Phase 2 (native): the rows, one transaction per batch together with its marker update.
+  try {
+    const written = await inv.writeSqliteRows({
+      db: dbPath,
+      insertSql: INSERT_SQL,
+      markSql: markSql(sourceKey),
+      fileIds: setup.fileIds,
+      ...(query ? { query } : {}),
+      ...(setup.afterId >= 0 ? { afterId: setup.afterId } : {}),
+      batchSize: opt.batchSize,
+      queueSize: opt.queueSize,
+      fields: opt.fields,
+      retries: opt.retries,
+      retryDelayMs: opt.retryDelayMs,
+      busyTimeoutMs: opt.busyTimeoutMs,
+      cacheKb: CACHE_KB,
+      onBatch: (p) => options.onProgress?.({ ...progress, rows: p.rows, inserted: p.inserted, batches: p.batches }),
+      ...(signal ? { signal } : {}),
+    });
+    Object.assign(progress, { rows: written.rows, inserted: written.inserted, batches: written.batches });
+  } catch (error) {
+    throw fromSqlite(error, dbPath, 'exporting to SQLite');
+  }
+
+  // Phase 3 (better-sqlite3): mark the export done, build the indexes and the FTS table.
+  await withDb(dbPath, opt.busyTimeoutMs, (db) =>
+    retrying('finishing the export', () => {
+      db.transaction(() => {
+        db.prepare(`UPDATE export_progress SET status = 'done', updated = ? WHERE source_key = ?`).run(new Date().toISOString(), sourceKey);
+        setMeta(db, { updated: new Date().toISOString() });
+      }).immediate();
+      finishIndexes(db, opt.fts);
+    }),
+  );
+  return { dbPath, ...progress, sourceKey, upToDate: false };
+}
+
+/** Opens the export database with better-sqlite3 for `fn`, and always closes it. */
+async function withDb<T>(dbPath: string, busyTimeoutMs: number, fn: (db: Database.Database) => Promise<T>): Promise<T> {
   let db: Database.Database;
   try {
     db = new Database(dbPath);
   } catch (error) {
     throw fromSqlite(error, dbPath, 'opening the export database');
   }
-  const progress: ExportProgress = { rows: 0, inserted: 0, resumed: 0, total, batches: 0 };
   try {
-    db.pragma(`busy_timeout = ${Math.max(0, Math.floor(opt.busyTimeoutMs))}`);
-    await retrying('preparing the database', () => {
-      // A new file gets 16 KiB pages: a third fewer page writes and index-build steps than
-      // the 4 KiB default for rows of ~0.5-1 KB (no effect on an existing database).
-      db.pragma(`page_size = ${PAGE_SIZE}`);
-      db.pragma('journal_mode = WAL');
-      db.pragma('synchronous = NORMAL');
-      // Rows are appended in key order, so a small page cache costs little speed and keeps
-      // the writer's memory bounded (better-sqlite3's default is 16 MB).
-      db.pragma(`cache_size = -${CACHE_KB}`);
-    });
-    const marker = await retrying('preparing the database', () => prepare(db, opt.mode, opt.resume, sourceKey, dbPath));
-    const fileIds = await retrying('recording the files', () => recordFiles(db, files));
-    if (marker?.status === 'done') {
-      await retrying('building the indexes', () => finishIndexes(db, opt.fts));
-      return { dbPath, rows: 0, inserted: 0, resumed: marker.rows, total, batches: 0, sourceKey, upToDate: true };
-    }
-    const afterId = marker?.last_id ?? -1;
-    progress.resumed = marker?.rows ?? 0;
-    const describe = JSON.stringify({ files: files.map((f) => f.resolved), query: query ?? null });
-    const now = new Date().toISOString();
-    db.prepare(
-      `INSERT INTO export_progress(source_key, source, last_id, rows, total, status, started, updated)
-       VALUES (?, ?, ?, ?, ?, 'running', ?, ?)
-       ON CONFLICT(source_key) DO UPDATE SET status = 'running', total = excluded.total, updated = excluded.updated`,
-    ).run(sourceKey, describe, afterId, progress.resumed, total, now, now);
-
-    const insert = { many: db.prepare(insertSql(ROWS_PER_INSERT)), one: db.prepare(insertSql(1)) };
-    const mark = db.prepare(`UPDATE export_progress SET last_id = ?, rows = rows + ?, updated = ? WHERE source_key = ?`);
-    const writeBatch = db.transaction((batch: RowBatch) => {
-      const inserted = insertBatch(insert, batch, fileIds);
-      const last = batch.last;
-      if (last !== undefined) mark.run(last, batch.count, new Date().toISOString(), sourceKey);
-      return inserted;
-    });
-
-    // Pipeline: the reader fetches batch k+1 from the engine (off the main thread) while
-    // the writer commits batch k; the bounded queue holds back the reader when writes lag.
-    const queue = new BatchQueue<RowBatch>(opt.queueSize);
-    const reader = (async () => {
-      try {
-        // The queue, the batch being written and the one being fetched: distinct arrays each.
-        const recycle = opt.queueSize + 2;
-        for await (const batch of entryBatches(inv, query, afterId, opt.batchSize, opt.fields, recycle, signal)) {
-          await queue.push(batch);
-        }
-        queue.close();
-      } catch (error) {
-        queue.fail(error);
-      }
-    })();
-    try {
-      for (let batch = await queue.shift(); batch; batch = await queue.shift()) {
-        if (signal?.aborted) throw new CancelledError('the export was cancelled');
-        const b = batch;
-        const inserted = await retrying('writing a batch', () => writeBatch.immediate(b));
-        progress.rows += b.count;
-        progress.inserted += inserted;
-        progress.batches++;
-        options.onProgress?.({ ...progress });
-        // Let the engine's finished fetch (a libuv callback) reach the reader.
-        await new Promise<void>((r) => setImmediate(r));
-      }
-    } catch (error) {
-      queue.fail(error);
-      throw error;
-    } finally {
-      await reader;
-    }
-    await retrying('finishing the export', () => {
-      db.transaction(() => {
-        db.prepare(`UPDATE export_progress SET status = 'done', updated = ? WHERE source_key = ?`).run(new Date().toISOString(), sourceKey);
-        setMeta(db, { updated: new Date().toISOString() });
-      }).immediate();
-      finishIndexes(db, opt.fts);
-    });
-    return { dbPath, ...progress, sourceKey, upToDate: false };
+    db.pragma(`busy_timeout = ${Math.max(0, Math.floor(busyTimeoutMs))}`);
+    // Rows are appended in key order, so a small page cache costs little speed and keeps
+    // the memory bounded (better-sqlite3's default is 16 MB).
+    db.pragma(`cache_size = -${CACHE_KB}`);
+    return await fn(db);
   } catch (error) {
     throw fromSqlite(error, dbPath, 'exporting to SQLite');
   } finally {
@@ -294,59 +303,6 @@ function recordFiles(db: Database.Database, files: (FileStats & { resolved: stri
     }
   }).immediate();
   return ids;
-}
-
-/**
- * Inserts the rows of a batch, `ROWS_PER_INSERT` rows per statement, text decoded straight
- * from the batch's buffer (this is the hot loop); returns how many were new (the rest were
- * already there).
- */
-function insertBatch(insert: { many: Database.Statement; one: Database.Statement }, b: RowBatch, fileIds: Map<string, number>): number {
-  let inserted = 0;
-  const args: unknown[] = new Array<unknown>(NPARAMS * ROWS_PER_INSERT);
-  const single: unknown[] = new Array<unknown>(NPARAMS);
-  let lastPath = '';
-  let fileId = 0;
-  let r = 0;
-  const put = (row: number, out: unknown[], at: number): void => {
-    const path = b.path(row);
-    if (path !== lastPath) {
-      const id = fileIds.get(path);
-      if (id === undefined) throw new Error(`entry ${b.ids[row]} names a file that is not in the investigation: ${path}`);
-      fileId = id;
-      lastPath = path;
-    }
-    const severity = b.severity[row] as number;
-    out[at] = fileId;
-    out[at + 1] = path;
-    out[at + 2] = b.line[row];
-    out[at + 3] = b.offset[row];
-    out[at + 4] = b.timestampNs(row) ?? null;
-    out[at + 5] = b.text(row, C.time) ?? null;
-    out[at + 6] = severity;
-    out[at + 7] = levelName(severity);
-    out[at + 8] = b.text(row, C.levelText) ?? null;
-    out[at + 9] = b.text(row, C.message) ?? '';
-    out[at + 10] = b.text(row, C.thread) ?? null;
-    out[at + 11] = b.text(row, C.request) ?? null;
-    out[at + 12] = b.text(row, C.trace) ?? null;
-    out[at + 13] = b.text(row, C.span) ?? null;
-    out[at + 14] = b.text(row, C.parentSpan) ?? null;
-    out[at + 15] = b.text(row, C.service) ?? null;
-    out[at + 16] = b.text(row, C.component) ?? null;
-    out[at + 17] = b.text(row, C.raw) ?? '';
-    // '' marks "the fields object is the raw record" (see the schema): stored once.
-    out[at + 18] = b.fieldsInRaw(row) ? '' : (b.text(row, C.fields) ?? null);
-  };
-  for (; r + ROWS_PER_INSERT <= b.count; r += ROWS_PER_INSERT) {
-    for (let j = 0; j < ROWS_PER_INSERT; j++) put(r + j, args, j * NPARAMS);
-    inserted += insert.many.run(args).changes;
-  }
-  for (; r < b.count; r++) {
-    put(r, single, 0);
-    inserted += insert.one.run(single).changes;
-  }
-  return inserted;
 }
 
 /** Runs `fn`, retrying while the database is busy; each attempt is all-or-nothing. */

@@ -1,5 +1,4 @@
-export { exportToSqlite, type ExportOptions, type ExportProgress, type ExportResult, type ExportSource } from './export.js';
-export type { ExportQuery } from './entry-batches.js';
+export { exportToSqlite, type ExportOptions, type ExportProgress, type ExportQuery, type ExportResult, type ExportSource } from './export.js';
 export { openSqlite, type OpenSqliteOptions, type SqliteInvestigation } from './open-sqlite.js';
 export { dbToJsonl, type DbToJsonlOptions, type DbToJsonlResult } from './db-to-jsonl.js';
 export { sqlQuery, type SqlQueryOptions, type SqlQueryResult } from './sql-query.js';

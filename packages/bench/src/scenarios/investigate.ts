@@ -56,9 +56,23 @@ function op(
 export const investigateScenarios: Scenario[] = [
   op('investigate.ids', 'investigate', 'ids', 'every thread/request/trace/span/service id with counts', () => [{}]),
   op('investigate.follow-request', 'investigate', 'follow', 'follow the busiest request id', (p) => [need(p.request, 'request id'), { kind: 'request' }], '< 5 ms (1M)'),
-  op('investigate.follow-thread', 'investigate', 'follow', 'follow the busiest thread', (p) => [need(p.thread, 'thread'), { kind: 'thread' }]),
+  op('investigate.follow-thread', 'investigate', 'follow', 'follow the busiest thread (~21K records at 1M; summary and a page of 100)', (p) => [need(p.thread, 'thread'), { kind: 'thread' }], '< 5 ms (1M)'),
   op('investigate.follow-trace', 'investigate', 'follow', 'follow the busiest trace id', (p) => [need(p.trace, 'trace id'), { kind: 'trace' }]),
-  op('investigate.hierarchy-trace', 'investigate', 'hierarchy', 'span/thread tree of the busiest trace', (p) => [need(p.trace, 'trace id'), { kind: 'trace' }], '< 20 ms for 1K descendants (1M)'),
+  op('investigate.hierarchy-trace', 'investigate', 'hierarchy', 'span/thread tree of the busiest trace', (p) => [need(p.trace, 'trace id'), { kind: 'trace' }]),
+  {
+    name: 'investigate.hierarchy-1k',
+    suite: 'investigate',
+    title: "tree of a request with 1K descendants (the generator's first batch job: a root span and 1,000 child spans)",
+    target: '< 20 ms for 1K descendants (1M)',
+    setup: async (ctx) => {
+      const batch = ctx.data.truth?.batches?.find((b) => b.complete);
+      if (!batch) throw new SkipScenario('no complete batch job in the ground truth (the generator writes the first at 127,488 entries)');
+      const inv = await ctx.investigation('json');
+      const fn = method(inv, 'hierarchy');
+      const args = [batch.requestId, { kind: 'request' }];
+      return prepared<unknown>({ run: () => fn(...args), inputs: { op: 'hierarchy', args, parts: batch.parts }, describe: shape });
+    },
+  },
   op(
     'investigate.hierarchy-largest',
     'investigate',

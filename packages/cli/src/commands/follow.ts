@@ -17,8 +17,8 @@ export const followCommand: CommandDef = {
     ...QUERY_FLAGS,
     { name: 'id', type: 'string', group: 'command', valueName: 'value', required: true, description: 'the thread, request, trace, span or service id' },
     { name: 'kind', type: 'string', group: 'command', choices: KINDS, description: 'what the id is (default: the kind with the most entries)' },
-    { name: 'limit', short: 'n', type: 'integer', group: 'paging', min: 0, valueName: 'n', default: 100, description: 'entries materialized' },
-    { name: 'offset', type: 'integer', group: 'paging', min: 0, valueName: 'n', description: 'skip the first n entries' },
+    { name: 'limit', short: 'n', type: 'integer', group: 'paging', min: 0, valueName: 'n', default: 100, description: 'records returned (entries and their ids); the summary covers all' },
+    { name: 'offset', type: 'integer', group: 'paging', min: 0, valueName: 'n', description: 'skip the first n records (next page: the nextOffset of the last one)' },
     ALL_FIELDS_FLAG,
     ...OUTPUT_FLAGS,
   ],
@@ -43,7 +43,15 @@ export const followCommand: CommandDef = {
     );
     return {
       data: result,
-      summary: { id: result.id, kind: result.kind, total: result.total, returned: result.entries.length, outcome: result.outcome, errorCount: result.errorCount },
+      summary: {
+        id: result.id,
+        kind: result.kind,
+        total: result.total,
+        returned: result.entries.length,
+        ...(result.nextOffset !== null ? { nextOffset: result.nextOffset } : {}),
+        outcome: result.outcome,
+        errorCount: result.errorCount,
+      },
       found: result.total > 0,
     };
   },
@@ -60,6 +68,12 @@ export const followCommand: CommandDef = {
       ],
       ctx,
     );
-    return [head, '', renderEntries(r.entries ?? [], ctx)].join('\n');
+    const entries = r.entries ?? [];
+    const out = [head, '', renderEntries(entries, ctx)];
+    if (typeof r.nextOffset === 'number') {
+      const from = (r.offset ?? 0) + 1;
+      out.push('', c.dim(`showing ${formatCount(from)}-${formatCount(from + entries.length - 1)} of ${formatCount(r.total ?? 0)}; more: --offset ${r.nextOffset}`));
+    }
+    return out.join('\n');
   },
 };

@@ -31,6 +31,12 @@ pub enum Code {
     SourceChanged,
     /// The operation was cancelled (AbortSignal).
     Cancelled,
+    /// A SQLite database is locked by another connection (still, after the retries).
+    DbLocked,
+    /// A SQLite database cannot be written (read-only file or location).
+    DbReadOnly,
+    /// Any other SQLite failure (not a database, corrupt, disk full, bad statement...).
+    DbError,
     /// A bug: something that should not happen did.
     Internal,
 }
@@ -50,6 +56,9 @@ impl Code {
             Code::UnknownId => "UNKNOWN_ID",
             Code::SourceChanged => "SOURCE_CHANGED",
             Code::Cancelled => "CANCELLED",
+            Code::DbLocked => "DB_LOCKED",
+            Code::DbReadOnly => "DB_READ_ONLY",
+            Code::DbError => "DB_ERROR",
             Code::Internal => "INTERNAL",
         }
     }

@@ -15,6 +15,7 @@ pub mod schema;
 pub mod search;
 pub mod session;
 pub mod source;
+pub mod sqlite_sink;
 pub mod stats;
 pub mod templates;
 pub mod time;

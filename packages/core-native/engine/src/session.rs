@@ -290,6 +290,21 @@ impl Session {
         ops::rows::row_batch(&self.index, &q, &a, max_text, ctl)
     }
 
+    /// Writes the rows of a query scope into a SQLite database (`sqlite_sink`), calling
+    /// `on_batch` after each committed batch.
+    pub fn sqlite_sink(
+        &self,
+        json: &str,
+        ctl: &Control,
+        on_batch: impl FnMut(&crate::sqlite_sink::SinkProgress),
+    ) -> Result<crate::sqlite_sink::SinkProgress> {
+        self.index.check_sources()?;
+        let (query, a) =
+            search::split_args::<crate::sqlite_sink::SinkArgs>("sqliteSink", json, crate::sqlite_sink::SINK_KEYS)?;
+        let q = Compiled::new(query, &self.index)?;
+        crate::sqlite_sink::write(&self.index, &q, &a, ctl, on_batch)
+    }
+
     /// Runs a named operation. Unknown operations are an error, never a no-op.
     pub fn call(&self, op: &str, json: &str, ctl: &Control) -> Result<String> {
         self.index.check_sources()?;

@@ -2,10 +2,13 @@
 //! traces, incident ground truth), and that its output indexes as what it claims to be.
 
 use logsift_engine::generate::{
-    generate, generate_to_file, generate_to_vec, GenFormat, GenerateOptions, GenerateSummary, ROOT_CAUSE_MESSAGE,
+    generate, generate_to_file, generate_to_vec, GenFormat, GenerateOptions, GenerateSummary, BATCH_PARTS,
+    ROOT_CAUSE_MESSAGE,
 };
 use logsift_engine::index::{Index, FLAG_MULTILINE};
 use logsift_engine::indexer::{build, Control, OpenOptions};
+use logsift_engine::ops::hierarchy::{hierarchy, HierarchyArgs};
+use logsift_engine::ops::Cache;
 use logsift_engine::record::IdKind;
 use logsift_engine::source::Source;
 use logsift_engine::{level, Code};
@@ -55,6 +58,54 @@ fn same_seed_same_bytes_locked_across_machines() {
     // Locks the output format and the PRNG: if this changes, every generated file changes.
     // Update it only on purpose (and regenerate examples/sample/services.jsonl).
     assert_eq!(fnv1a(&a), 3_589_191_322_498_545_992, "fnv1a of 100K JSON entries, seed 42");
+    // Batch jobs start past 100K entries: shorter outputs are what they were before them.
+    assert!(sa.batches.is_empty());
+}
+
+#[test]
+fn batch_jobs_are_wide_trees_recorded_in_the_ground_truth() {
+    let (data, s) = gen(&opts(140_000));
+    assert_eq!(s.batches.len(), 1, "one batch block (31) in 140K entries");
+    let b = &s.batches[0];
+    assert_eq!((b.thread.as_str(), b.service.as_str()), ("batch-1", "inventory"));
+    assert_eq!((b.parts, b.entries, b.complete), (BATCH_PARTS, BATCH_PARTS + 2, true));
+    assert_eq!(b.first_entry, 31 * 4096 + 512);
+    let ix = index(data);
+    let first = b.first_entry as u32;
+    assert_eq!(ix.line(first) as u64, b.first_line);
+    assert!(ix.message(first).starts_with("reindex batch started"), "{}", ix.message(first));
+    assert_eq!(id(&ix, IdKind::Thread, first), b"batch-1");
+    assert_eq!(id(&ix, IdKind::Span, first), b.span_id.as_bytes());
+    // Every record of the request is the job's; parts name the root span as their parent.
+    let rid = ix.interner(IdKind::Request).get(b.request_id.as_bytes()).expect("batch request id");
+    let recs = ix.entries_with(IdKind::Request, rid);
+    assert_eq!(recs.len() as u64, b.entries);
+    let parts: Vec<u32> = recs.iter().copied().filter(|&e| !id(&ix, IdKind::Parent, e).is_empty()).collect();
+    assert_eq!(parts.len() as u64, b.parts);
+    for &e in &parts {
+        assert_eq!(id(&ix, IdKind::Parent, e), b.span_id.as_bytes());
+        assert_eq!(id(&ix, IdKind::Trace, e), b.trace_id.as_bytes());
+        assert!(id(&ix, IdKind::Thread, e).starts_with(b"batch-1.part-"));
+    }
+    let failed = parts.iter().filter(|&&e| ix.cols.level[e as usize] == level::ERROR).count() as u64;
+    assert_eq!(failed, b.failed_parts);
+    // The hierarchy of the request: its group node, the root span, a thousand explicit children.
+    let h = hierarchy(
+        &ix,
+        &Cache::default(),
+        &(0..ix.len() as u32).collect::<Vec<_>>(),
+        &HierarchyArgs { id: b.request_id.clone(), kind: Some("request".into()), ..Default::default() },
+    )
+    .unwrap();
+    assert_eq!(h.node_count as u64, BATCH_PARTS + 2);
+    assert_eq!(h.edges.explicit as u64, BATCH_PARTS);
+    assert_eq!(h.nodes[1].name, b.span_id);
+    assert_eq!(h.nodes[1].child_ids.len() as u64, BATCH_PARTS);
+    // Same job in every layout; an output that ends inside the job reports what it wrote.
+    let (_, t) = gen(&GenerateOptions { format: GenFormat::Text, ..opts(140_000) });
+    assert_eq!(t.batches, s.batches);
+    let (_, cut) = gen(&opts(b.first_entry + 10));
+    assert_eq!((cut.batches[0].entries, cut.batches[0].parts, cut.batches[0].complete), (4, 3, false));
 }
 
 #[test]

@@ -30,7 +30,9 @@ fn follow_orders_across_files_and_reports_outcome() {
     let r = follow(&ix, &all(&ix), &FollowArgs { id: "r1".into(), limit: Some(3), ..Default::default() }).unwrap();
     assert_eq!(r.kind, "request");
     // a: 0..5, b: 5..9. Time order: a0(0) b5(10) b6(20) b7(25) a1(30) a4(60)
-    assert_eq!(r.entry_ids, vec![0, 5, 6, 7, 1, 4]);
+    // Ids are paged like the entries; the summary covers all six records.
+    assert_eq!(r.entry_ids, vec![0, 5, 6]);
+    assert_eq!(r.next_offset, Some(3));
     assert_eq!(r.total, 6);
     assert_eq!(r.duration_ms, Some(60.0));
     assert_eq!(r.services, vec!["api", "db"]);
@@ -40,6 +42,13 @@ fn follow_orders_across_files_and_reports_outcome() {
     assert_eq!(r.entries.iter().map(|e| e.id).collect::<Vec<_>>(), vec![0, 5, 6]);
     let p2 = follow(&ix, &all(&ix), &FollowArgs { id: "r1".into(), offset: 4, ..Default::default() }).unwrap();
     assert_eq!(p2.entries.iter().map(|e| e.id).collect::<Vec<_>>(), vec![1, 4]);
+    assert_eq!(p2.entry_ids, vec![1, 4]);
+    assert_eq!((p2.next_offset, p2.error_count, p2.outcome), (None, 2, "error"));
+    let p3 = follow(&ix, &all(&ix), &FollowArgs { id: "r1".into(), offset: 3, limit: Some(3), ..Default::default() })
+        .unwrap();
+    assert_eq!((p3.entry_ids, p3.next_offset), (vec![7, 1, 4], None));
+    let past = follow(&ix, &all(&ix), &FollowArgs { id: "r1".into(), offset: 9, ..Default::default() }).unwrap();
+    assert_eq!((past.entry_ids.len(), past.next_offset, past.total), (0, None, 6));
     // A scope keeps only its entries.
     let s = follow(&ix, &[0, 1, 2], &FollowArgs { id: "r1".into(), ..Default::default() }).unwrap();
     assert_eq!(s.entry_ids, vec![0, 1]);

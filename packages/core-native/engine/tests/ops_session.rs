@@ -25,7 +25,12 @@ fn every_op_is_reachable_by_name() {
     let s = s();
     assert_eq!(call(&s, "ids", r#"{"kind":"thread"}"#)["kinds"][0]["total"], 2);
     let f = call(&s, "follow", r#"{"id":"r1","limit":1}"#);
-    assert_eq!(f["entryIds"], serde_json::json!([0, 1, 2, 3]));
+    assert_eq!(
+        (f["total"].as_u64(), f["entryIds"].clone(), f["nextOffset"].as_u64()),
+        (Some(4), serde_json::json!([0]), Some(1))
+    );
+    let f2 = call(&s, "follow", r#"{"id":"r1","offset":1,"limit":5}"#);
+    assert_eq!((f2["entryIds"].clone(), f2["nextOffset"].is_null()), (serde_json::json!([1, 2, 3]), true));
     assert_eq!(f["outcome"], "error");
     assert_eq!(f["firstError"]["message"], "failed took 7ms");
     assert_eq!(call(&s, "context", r#"{"file":"app.jsonl","line":2,"before":1,"after":0}"#)["before"][0]["id"], 0);

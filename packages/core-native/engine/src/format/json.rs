@@ -499,7 +499,7 @@ mod tests {
         out
     }
 
-    fn s<'a>(line: &'a str, span: Option<Span>) -> &'a str {
+    fn s(line: &str, span: Option<Span>) -> &str {
         std::str::from_utf8(span.unwrap().slice(line.as_bytes())).unwrap()
     }
 

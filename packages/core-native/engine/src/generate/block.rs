@@ -6,12 +6,14 @@
 //! as they do in a real service log. Requests still in flight at the end of a block are cut
 //! off there, like a log file that ends mid-traffic.
 
+use super::batch::{batch_of, batch_service, Batch, BatchStats};
+use super::layout::{header, trailer, Ids};
 use super::request::{Fail, IdSource, Phase, PlanCtx, RecKind, Request, Shape};
 use super::rng::{mix, Prob, Rng};
 use super::templates::{self as t, Lvl};
 use super::topology::Topology;
-use super::write::{put, put_hex, put_u64, Clock};
-use super::{GenFormat, GenerateOptions};
+use super::write::Clock;
+use super::GenerateOptions;
 
 /// Entries per block. Part of the output's definition: changing it changes every file.
 pub const BLOCK: u64 = 4096;
@@ -101,6 +103,8 @@ pub struct BlockOut {
     pub lines: u64,
     pub levels: [u64; 4],
     pub root: RootStats,
+    /// The batch job this block wrote, if any.
+    pub batch: Option<BatchStats>,
 }
 
 impl BlockOut {
@@ -110,6 +114,7 @@ impl BlockOut {
         self.lines = 0;
         self.levels = [0; 4];
         self.root = RootStats::default();
+        self.batch = None;
     }
 }
 
@@ -131,7 +136,32 @@ pub fn run(plan: &Plan, block: u64, out: &mut BlockOut) {
     let mut clock_ns = plan.opts.start_ns.saturating_add((first * MEAN_GAP_NS) as i64);
     let mut clock = Clock::default();
     out.buf.reserve(count as usize * 280);
+    let mut batch = batch_of(block).map(|n| {
+        let ids3 = ids.request();
+        Batch::new(seed, block, n, ids3, ids.span())
+    });
+    let batch_svc = plan.topo.services[batch_service(plan.topo.services.len())].name.as_bytes();
     for local in 0..count {
+        if let Some(job) = batch.as_mut().filter(|j| j.owns(local)) {
+            clock_ns += rng.below(2 * MEAN_GAP_NS) as i64;
+            let jittered = clock_ns + rng.below(1_000_000) as i64 - 500_000;
+            let ts = jittered.div_euclid(1_000_000) * 1_000_000;
+            let line = out.lines;
+            let lvl = job.emit(
+                &mut out.buf,
+                plan.opts.format,
+                &mut clock,
+                ts,
+                batch_svc,
+                || ids.span(),
+                |r| plan.draw_level(r),
+                line,
+                local,
+            );
+            out.lines += 1;
+            out.levels[lvl as usize] += 1;
+            continue;
+        }
         let req = &mut reqs[rng.below(ACTIVE) as usize];
         if req.done() {
             req.plan(&ctx, &mut rng, &mut ids, plan.phase(first + local));
@@ -144,6 +174,7 @@ pub fn run(plan: &Plan, block: u64, out: &mut BlockOut) {
         emit(plan, &ctx, &mut rng, &mut clock, req, ts, local, out);
     }
     out.entries = count;
+    out.batch = batch.map(|j| j.stats).filter(|s| s.records > 0);
 }
 
 #[allow(clippy::too_many_arguments)]
@@ -176,74 +207,15 @@ fn emit(
     let fmt = plan.opts.format;
     let b = &mut out.buf;
 
-    // Header.
-    match fmt {
-        GenFormat::Json => {
-            put(b, b"{\"time\":\"");
-            clock.rfc3339(b, ts);
-            put(b, b"\",\"level\":\"");
-            put(b, lvl.lower());
-            put(b, b"\",\"service\":\"");
-            put(b, svc.name.as_bytes());
-            put(b, b"\",\"thread\":\"");
-            put(b, s.thread());
-            put(b, b"\",\"request_id\":\"req-");
-            put_hex(b, req.rid, 12);
-            put(b, b"\",\"trace_id\":\"");
-            put_hex(b, req.trace_hi, 16);
-            put_hex(b, req.trace_lo, 16);
-            put(b, b"\",\"span_id\":\"");
-            put_hex(b, s.id, 16);
-            if s.parent != 0 {
-                put(b, b"\",\"parent_span_id\":\"");
-                put_hex(b, s.parent, 16);
-            }
-            put(b, b"\",\"msg\":\"");
-        }
-        GenFormat::Text => {
-            clock.log4j(b, ts);
-            b.push(b' ');
-            put(b, lvl.padded_upper());
-            put(b, b" [");
-            put(b, s.thread());
-            put(b, b"] ");
-            put(b, svc.name.as_bytes());
-            put(b, b" - req=req-");
-            put_hex(b, req.rid, 12);
-            put(b, b" trace=");
-            put_hex(b, req.trace_hi, 16);
-            put_hex(b, req.trace_lo, 16);
-            put(b, b" span=");
-            put_hex(b, s.id, 16);
-            if s.parent != 0 {
-                put(b, b" parent=");
-                put_hex(b, s.parent, 16);
-            }
-            b.push(b' ');
-        }
-        GenFormat::Logfmt => {
-            put(b, b"time=");
-            clock.rfc3339(b, ts);
-            put(b, b" level=");
-            put(b, lvl.lower());
-            put(b, b" service=");
-            put(b, svc.name.as_bytes());
-            put(b, b" thread=");
-            put(b, s.thread());
-            put(b, b" request_id=req-");
-            put_hex(b, req.rid, 12);
-            put(b, b" trace_id=");
-            put_hex(b, req.trace_hi, 16);
-            put_hex(b, req.trace_lo, 16);
-            put(b, b" span_id=");
-            put_hex(b, s.id, 16);
-            if s.parent != 0 {
-                put(b, b" parent_span_id=");
-                put_hex(b, s.parent, 16);
-            }
-            put(b, b" msg=\"");
-        }
-    }
+    header(
+        b,
+        fmt,
+        clock,
+        ts,
+        lvl,
+        svc.name.as_bytes(),
+        &Ids { thread: s.thread(), rid: req.rid, trace: (req.trace_hi, req.trace_lo), span: s.id, parent: s.parent },
+    );
 
     // Message.
     let mut fields = None;
@@ -274,30 +246,7 @@ fn emit(
         }
     }
 
-    // Trailer.
-    match fmt {
-        GenFormat::Json => {
-            b.push(b'"');
-            if let Some((dur, status)) = fields {
-                put(b, b",\"duration_ms\":");
-                put_u64(b, dur);
-                put(b, b",\"status\":");
-                put_u64(b, status);
-            }
-            put(b, b"}\n");
-        }
-        GenFormat::Text => b.push(b'\n'),
-        GenFormat::Logfmt => {
-            b.push(b'"');
-            if let Some((dur, status)) = fields {
-                put(b, b" duration_ms=");
-                put_u64(b, dur);
-                put(b, b" status=");
-                put_u64(b, status);
-            }
-            b.push(b'\n');
-        }
-    }
+    trailer(b, fmt, fields);
 
     let line = out.lines;
     out.lines += 1;

@@ -11,9 +11,13 @@
 //! per request, spans nesting with parent span ids, threads `worker-N.task-x.sub-K`), levels
 //! follow a fixed mix, and at 60% of the timeline `payments` starts failing with
 //! "database connection pool exhausted" while its callers log timeouts and 5xx responses for
-//! the same request ids.
+//! the same request ids. From entry 127,488 on, one block in 64 also carries a batch job
+//! (`batch.rs`): a root span with 1,000 child spans in one request, the wide tree that
+//! `hierarchy` is measured on.
 
+mod batch;
 mod block;
+mod layout;
 mod request;
 mod rng;
 mod templates;
@@ -29,6 +33,7 @@ use serde::{Deserialize, Serialize};
 use std::io::Write;
 use std::sync::atomic::Ordering;
 
+pub use batch::{BATCH_EVERY, BATCH_PARTS};
 pub use templates::ROOT_CAUSE_MESSAGE;
 pub use topology::MAX_SERVICES;
 
@@ -197,6 +202,31 @@ pub struct Incident {
     pub request_ids: Vec<String>,
 }
 
+/// Ground truth about one batch job (see `batch.rs`): a root span and its parts, the widest
+/// trees of the data, for `hierarchy` at scale.
+#[derive(Serialize, Debug, Clone, PartialEq, Eq)]
+#[serde(rename_all = "camelCase")]
+pub struct BatchJob {
+    /// Thread of the root span (`batch-1`); its parts run on `batch-1.part-0001`, ...
+    pub thread: String,
+    pub service: String,
+    pub request_id: String,
+    pub trace_id: String,
+    /// The root span; every part names it as its parent span.
+    pub span_id: String,
+    /// Parts written (child spans of the root, one record each).
+    pub parts: u64,
+    /// Parts logged at ERROR.
+    pub failed_parts: u64,
+    /// Records written (root start and end plus the parts).
+    pub entries: u64,
+    /// Whether the root's closing record was written (the output may end inside a job).
+    pub complete: bool,
+    /// 0-based entry number and 1-based line of the job's first record.
+    pub first_entry: u64,
+    pub first_line: u64,
+}
+
 /// What was generated.
 #[derive(Serialize, Debug, Clone, PartialEq, Eq)]
 #[serde(rename_all = "camelCase")]
@@ -210,6 +240,8 @@ pub struct GenerateSummary {
     pub levels: LevelCounts,
     /// `None` when incidents are off or the output is too short to reach one.
     pub incident: Option<Incident>,
+    /// Batch jobs, in output order (the first starts at entry 127,488; none in shorter runs).
+    pub batches: Vec<BatchJob>,
 }
 
 /// Folds block results into the summary, in block order.
@@ -222,10 +254,27 @@ struct Totals {
     first: Option<(u64, u64)>,
     min_ts: Option<i64>,
     ids: Vec<u64>,
+    batches: Vec<BatchJob>,
 }
 
 impl Totals {
-    fn add(&mut self, o: &BlockOut) {
+    fn add(&mut self, o: &BlockOut, plan: &Plan) {
+        if let Some(b) = &o.batch {
+            let svc = batch::batch_service(plan.topo.services.len());
+            self.batches.push(BatchJob {
+                thread: format!("batch-{}", b.number),
+                service: plan.topo.services[svc].name.clone(),
+                request_id: format!("req-{:012x}", b.rid),
+                trace_id: format!("{:016x}{:016x}", b.trace.0, b.trace.1),
+                span_id: format!("{:016x}", b.root_span),
+                parts: b.parts,
+                failed_parts: b.failed_parts,
+                entries: b.records,
+                complete: b.records == batch::BATCH_PARTS + 2,
+                first_entry: self.entries + b.first.0,
+                first_line: self.lines + b.first.1 + 1,
+            });
+        }
         let r = &o.root;
         if let (None, Some((e, l))) = (self.first, r.first) {
             self.first = Some((self.entries + e, self.lines + l));
@@ -281,6 +330,7 @@ impl Totals {
             bytes: self.bytes,
             levels: LevelCounts { debug, info, warn, error },
             incident,
+            batches: self.batches,
         }
     }
 }
@@ -309,6 +359,7 @@ pub fn generate_with<W: Write>(opts: &GenerateOptions, w: &mut W, ctl: &Control)
         first: None,
         min_ts: None,
         ids: Vec::new(),
+        batches: Vec::new(),
     };
     let io = |e: std::io::Error| Error::new(Code::Io, format!("cannot write generated logs: {e}"));
     let mut next = 0;
@@ -320,7 +371,7 @@ pub fn generate_with<W: Write>(opts: &GenerateOptions, w: &mut W, ctl: &Control)
         outs[..n].par_iter_mut().enumerate().for_each(|(i, o)| block::run(&plan, next + i as u64, o));
         for o in &outs[..n] {
             w.write_all(&o.buf).map_err(io)?;
-            totals.add(o);
+            totals.add(o, &plan);
         }
         ctl.done.store(totals.entries, Ordering::Relaxed);
         next += n as u64;

@@ -116,13 +116,13 @@ impl IdSource {
     }
 
     /// (request id (48 bits), trace id high, trace id low).
-    fn request(&mut self) -> (u64, u64, u64) {
+    pub fn request(&mut self) -> (u64, u64, u64) {
         let ord = (self.block << 24) | (self.requests & 0xFF_FFFF);
         self.requests += 1;
         (perm48(ord, self.key), mix(ord ^ self.key.rotate_left(17)), mix(ord ^ self.key.rotate_left(41)))
     }
 
-    fn span(&mut self) -> u64 {
+    pub fn span(&mut self) -> u64 {
         let ord = (self.block << 32) | (self.spans & 0xFFFF_FFFF);
         self.spans += 1;
         mix(ord ^ self.key.rotate_left(29))

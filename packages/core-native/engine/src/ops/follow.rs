@@ -1,11 +1,13 @@
 //! `follow ID`: every record of one thread / request / trace / span id, in time order across
 //! files, with its duration, the services it touched, its outcome and first error. Costs
-//! O(entries of that id): the posting list, a sort, and one page of materialized entries.
+//! O(entries of that id) for requests and traces (posting lists) plus a SIMD scan of the id
+//! column for threads and spans, a sort that is linear on records already nearly in time
+//! order, and one page of materialized entries (and entry ids).
 
-use super::{is_error, ms, page, resolve_id, restrict, text, time_order, ts_range, KindMatch};
+use super::{is_error, ms, page, resolve_id, restrict_owned, text, time_order, KindMatch};
 use crate::entry::Entry;
 use crate::error::{Code, Error, Result};
-use crate::index::Index;
+use crate::index::{Index, NO_TS};
 use crate::record::IdKind;
 use crate::time;
 use serde::{Deserialize, Serialize};
@@ -37,8 +39,12 @@ pub struct FollowResult {
     /// Every kind the id exists in (more than one: the id was ambiguous and `kind` was picked by
     /// most entries, ties in the order request, trace, span, thread).
     pub matched_kinds: Vec<KindMatch>,
+    /// Records of the id in scope; the summary below (times, services, threads, outcome, first
+    /// error) is over all of them, whatever the page.
     pub total: usize,
-    /// All entry ids, in time order.
+    /// Entry ids of the page `offset..offset+limit` of the records in time order (the ids of
+    /// `entries`). Paged like them: a busy thread has tens of thousands of records, and
+    /// returning every id made the answer cost more than finding it.
     pub entry_ids: Vec<u32>,
     pub first_ns: Option<i64>,
     pub last_ns: Option<i64>,
@@ -55,20 +61,25 @@ pub struct FollowResult {
     pub first_error: Option<Entry>,
     pub offset: usize,
     pub limit: usize,
-    /// The page `offset..offset+limit` of `entryIds`, materialized.
+    /// The `offset` of the next page; `None` on the last page.
+    pub next_offset: Option<usize>,
+    /// The page's entries, materialized (same order as `entryIds`).
     pub entries: Vec<Entry>,
 }
 
-/// Distinct names of an id kind over entries, in order of first appearance.
+/// Distinct names of an id kind over entries, in order of first appearance. Runs of one id
+/// (a thread followed through its own records) skip the set lookup.
 pub fn distinct_names(ix: &Index, kind: IdKind, entries: &[u32]) -> Vec<String> {
     let col = &ix.cols.ids[kind as usize];
     let mut set = rustc_hash::FxHashSet::default();
     let mut seen: Vec<u32> = Vec::new();
+    let mut prev = 0;
     for &e in entries {
         let id = col[e as usize];
-        if id != 0 && set.insert(id) {
+        if id != prev && id != 0 && set.insert(id) {
             seen.push(id);
         }
+        prev = id;
     }
     seen.iter().map(|&id| text(&ix.id_name(kind, id))).collect()
 }
@@ -79,11 +90,26 @@ pub fn follow(ix: &Index, scope: &[u32], args: &FollowArgs) -> Result<FollowResu
         return Err(Error::new(Code::InvalidOption, "limit must be at least 1"));
     }
     let (r, matched_kinds, all) = resolve_id(ix, &args.id, args.kind.as_deref())?;
-    let mut entries = restrict(ix, scope, &all);
+    let mut entries = restrict_owned(ix, scope, all);
     time_order(ix, &mut entries);
-    let range = ts_range(ix, entries.iter().copied());
-    let first_err = entries.iter().copied().find(|&e| is_error(ix.cols.level[e as usize]));
-    let error_count = entries.iter().filter(|&&e| is_error(ix.cols.level[e as usize])).count();
+    // One pass for the time range, the error count and the first error (entries are in time
+    // order, so the first error met is the earliest).
+    let (mut lo, mut hi) = (i64::MAX, i64::MIN);
+    let (mut error_count, mut first_err) = (0, None);
+    for &e in &entries {
+        let t = ix.cols.ts[e as usize];
+        if t != NO_TS {
+            lo = lo.min(t);
+            hi = hi.max(t);
+        }
+        if is_error(ix.cols.level[e as usize]) {
+            error_count += 1;
+            first_err.get_or_insert(e);
+        }
+    }
+    let range = (lo <= hi).then_some((lo, hi));
+    let ids = page(&entries, args.offset, limit);
+    let end = args.offset.saturating_add(ids.len());
     Ok(FollowResult {
         id: args.id.clone(),
         kind: r.kind.name(),
@@ -101,7 +127,8 @@ pub fn follow(ix: &Index, scope: &[u32], args: &FollowArgs) -> Result<FollowResu
         first_error: first_err.map(|e| ix.entry(e, args.fields)),
         offset: args.offset,
         limit,
-        entries: page(&entries, args.offset, limit).iter().map(|&e| ix.entry(e, args.fields)).collect(),
-        entry_ids: entries,
+        next_offset: (!ids.is_empty() && end < entries.len()).then_some(end),
+        entries: ids.iter().map(|&e| ix.entry(e, args.fields)).collect(),
+        entry_ids: ids.to_vec(),
     })
 }

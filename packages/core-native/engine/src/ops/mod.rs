@@ -100,6 +100,15 @@ pub fn restrict(ix: &Index, scope: &[u32], posting: &[u32]) -> Vec<u32> {
     }
 }
 
+/// `restrict` for an owned list (a column scan's result): the full scope keeps it as it is.
+pub fn restrict_owned(ix: &Index, scope: &[u32], entries: Cow<'_, [u32]>) -> Vec<u32> {
+    if scope.len() == ix.len() {
+        entries.into_owned()
+    } else {
+        restrict(ix, scope, &entries)
+    }
+}
+
 /// Sorts entries (given in entry order) into time order: by (timestamp, file, line). An entry
 /// without a timestamp takes the timestamp of the entry before it in the same file, so it
 /// stays where its file put it (e.g. right after the record it continues).
@@ -119,13 +128,39 @@ pub fn time_order(ix: &Index, entries: &mut [u32]) {
         }
         keyed.push((carry, e));
     }
-    if keyed.windows(2).all(|w| w[0] <= w[1]) {
-        return;
+    // Logs are nearly in time order (a few records a little late): an insertion sort is linear
+    // then (one compare per entry when already sorted). It gives up after a few moves per
+    // entry and the general sort finishes.
+    let budget = 4 * keyed.len() + 64;
+    if !insertion_sort_bounded(&mut keyed, budget) {
+        keyed.sort_unstable();
     }
-    keyed.sort_unstable();
     for (slot, (_, e)) in entries.iter_mut().zip(keyed) {
         *slot = e;
     }
+}
+
+/// Insertion sort that stops once it has moved more than `budget` elements (the slice is then
+/// still a permutation of its input, partly sorted). Returns whether it finished.
+fn insertion_sort_bounded<T: Ord + Copy>(v: &mut [T], budget: usize) -> bool {
+    let mut moves = 0;
+    for i in 1..v.len() {
+        let x = v[i];
+        if v[i - 1] <= x {
+            continue;
+        }
+        let mut j = i;
+        while j > 0 && v[j - 1] > x {
+            v[j] = v[j - 1];
+            j -= 1;
+        }
+        v[j] = x;
+        moves += i - j;
+        if moves > budget {
+            return false;
+        }
+    }
+    true
 }
 
 /// An id the user named, resolved to a kind.
@@ -280,4 +315,20 @@ pub fn page<T: Copy>(items: &[T], offset: usize, limit: usize) -> &[T] {
     let start = offset.min(items.len());
     let end = start.saturating_add(limit).min(items.len());
     &items[start..end]
+}
+
+#[cfg(test)]
+mod tests {
+    use super::insertion_sort_bounded;
+
+    #[test]
+    fn bounded_insertion_sort_sorts_or_gives_up() {
+        let mut near = vec![1, 2, 4, 3, 5, 7, 6, 8];
+        assert!(insertion_sort_bounded(&mut near, 10));
+        assert_eq!(near, [1, 2, 3, 4, 5, 6, 7, 8]);
+        let mut reversed: Vec<u32> = (0..100).rev().collect();
+        assert!(!insertion_sort_bounded(&mut reversed, 50));
+        reversed.sort_unstable();
+        assert_eq!(reversed, (0..100).collect::<Vec<_>>());
+    }
 }

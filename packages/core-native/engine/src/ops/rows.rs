@@ -56,7 +56,8 @@ pub const MAX_ROWS: usize = 100_000;
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub struct RowArgs {
     /// Entries after this id (the previous batch's `last`); from the start when absent.
-    pub after: Option<u32>,
+    /// (`afterId`, not `after`: that key is the query's time bound.)
+    pub after_id: Option<u32>,
     /// Rows wanted (1..=100000).
     pub limit: usize,
     /// Fill the `fields` column (all parsed fields as a JSON object).
@@ -64,7 +65,7 @@ pub struct RowArgs {
     pub fields: bool,
 }
 
-pub const ROW_KEYS: &[&str] = &["after", "limit", "fields"];
+pub const ROW_KEYS: &[&str] = &["afterId", "limit", "fields"];
 
 /// One batch of rows as columns (see the module doc for the text layout).
 #[derive(Debug, Default)]
@@ -169,7 +170,7 @@ pub fn row_batch(ix: &Index, q: &Compiled, args: &RowArgs, max_text: usize, ctl:
             Error::new(Code::InvalidOption, format!("limit must be 1..={MAX_ROWS}, got {}", args.limit)).at("limit")
         );
     }
-    let (ids, mut done) = search::next_page(ix, q, args.after, args.limit, ctl)?;
+    let (ids, mut done) = search::next_page(ix, q, args.after_id, args.limit, ctl)?;
     let n = ids.len();
     let mut b = RowBatch {
         ids: Vec::with_capacity(n),
@@ -317,7 +318,8 @@ mod tests {
         let mut out = Vec::new();
         let mut after = None;
         loop {
-            let b = row_batch(ix, &q, &RowArgs { after, limit, fields }, MAX_TEXT, &Control::default()).unwrap();
+            let b =
+                row_batch(ix, &q, &RowArgs { after_id: after, limit, fields }, MAX_TEXT, &Control::default()).unwrap();
             after = b.last();
             let done = b.done;
             out.push(b);
@@ -414,13 +416,14 @@ mod tests {
         assert_eq!(b.line, lines);
         assert_eq!(b.line, vec![1, 4, 6]);
         let q = Compiled::new(Query::default(), &ix).unwrap();
-        let err = row_batch(&ix, &q, &RowArgs { after: None, limit: 0, fields: false }, MAX_TEXT, &Control::default())
-            .unwrap_err();
+        let err =
+            row_batch(&ix, &q, &RowArgs { after_id: None, limit: 0, fields: false }, MAX_TEXT, &Control::default())
+                .unwrap_err();
         assert_eq!(err.code, Code::InvalidOption);
         let cancelled = Control::default();
         cancelled.cancel.store(true, std::sync::atomic::Ordering::Relaxed);
-        let err =
-            row_batch(&ix, &q, &RowArgs { after: None, limit: 10, fields: false }, MAX_TEXT, &cancelled).unwrap_err();
+        let err = row_batch(&ix, &q, &RowArgs { after_id: None, limit: 10, fields: false }, MAX_TEXT, &cancelled)
+            .unwrap_err();
         assert_eq!(err.code, Code::Cancelled);
     }
 
@@ -428,7 +431,7 @@ mod tests {
     fn a_text_budget_ends_the_batch_before_the_row_that_does_not_fit() {
         let ix = index_of("a.jsonl", JSON);
         let q = Compiled::new(Query::default(), &ix).unwrap();
-        let args = |after| RowArgs { after, limit: 10, fields: false };
+        let args = |after| RowArgs { after_id: after, limit: 10, fields: false };
         let whole = row_batch(&ix, &q, &args(None), MAX_TEXT, &Control::default()).unwrap();
         let first_row = whole.ends[NCOLS - 1] as usize;
         let b = row_batch(&ix, &q, &args(None), first_row + 1, &Control::default()).unwrap();
