@@ -103,6 +103,7 @@ pub fn build(sources: Vec<Source>, opts: &OpenOptions, ctl: &Control) -> Result<
         ids: Default::default(),
         line_marks: Vec::new(),
         postings: Default::default(),
+        ts_stats: Default::default(),
     };
     let mut lines = FileLines::default();
     for src in sources {
