@@ -43,6 +43,10 @@ pub struct Columns {
     /// Message range relative to the record start (see `FLAG_MSG_LONG`).
     pub msg_start: Vec<u16>,
     pub msg_len: Vec<u16>,
+    /// Trigram fingerprint of the message span (`crate::fingerprint`), letting a search skip
+    /// survivors without reading their message; `fingerprint::ALL` where the span is not what
+    /// a one-line message test examines (several lines, a long message, orphan records).
+    pub fp: Vec<u32>,
     pub ids: [Vec<u32>; 6],
 }
 
@@ -102,6 +106,7 @@ impl Columns {
             + self.flags.capacity()
             + self.msg_start.capacity() * 2
             + self.msg_len.capacity() * 2
+            + self.fp.capacity() * 4
             + self.ids.iter().map(|v| v.capacity() * 4).sum::<usize>()
     }
     pub fn reserve(&mut self, n: usize) {
@@ -111,6 +116,7 @@ impl Columns {
         self.flags.reserve(n);
         self.msg_start.reserve(n);
         self.msg_len.reserve(n);
+        self.fp.reserve(n);
         for v in &mut self.ids {
             v.reserve(n);
         }
@@ -123,6 +129,7 @@ impl Columns {
         self.flags.shrink_to_fit();
         self.msg_start.shrink_to_fit();
         self.msg_len.shrink_to_fit();
+        self.fp.shrink_to_fit();
         for v in &mut self.ids {
             v.shrink_to_fit();
         }

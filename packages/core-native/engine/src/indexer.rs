@@ -4,6 +4,7 @@
 //! order, and continuation lines at a chunk's start extend the previous chunk's last record.
 
 use crate::error::{Code, Error, Result};
+use crate::fingerprint;
 use crate::format::{self, otlp, Format, FormatKind, ParseCtx};
 use crate::index::{
     interner_slot, Columns, FileIndex, Index, Interner, FLAG_EMBEDDED, FLAG_MSG_ESCAPED, FLAG_MSG_LONG, FLAG_MULTILINE,
@@ -317,6 +318,7 @@ fn index_file(
         dst.flags.extend_from_slice(&src.flags);
         dst.msg_start.extend_from_slice(&src.msg_start);
         dst.msg_len.extend_from_slice(&src.msg_len);
+        dst.fp.extend_from_slice(&src.fp);
         line_base += out.newlines;
     }
     merge_ids(index, &outs, &orphan, opts.serial);
@@ -399,6 +401,7 @@ fn push_orphan(cols: &mut Columns, start: u64, first_line_len: usize) {
     cols.flags.push(FLAG_MULTILINE | long);
     cols.msg_start.push(ms);
     cols.msg_len.push(ml);
+    cols.fp.push(fingerprint::ALL);
     for v in &mut cols.ids {
         v.push(0);
     }
@@ -421,6 +424,7 @@ fn index_chunk(data: &[u8], start: usize, end: usize, fmt: &Format) -> ChunkOut 
     out.lines.reserve(approx);
     out.cols.msg_start.reserve(approx);
     out.cols.msg_len.reserve(approx);
+    out.cols.fp.reserve(approx);
     out.cols.offset_lo.reserve(approx);
     out.cols.ts.reserve(approx);
     // The high-cardinality kinds get a new id every few lines: size their tables up front
@@ -509,6 +513,13 @@ fn push_record(
     c.flags.push(if escaped { FLAG_MSG_ESCAPED } else { 0 } | long | year_less | flags);
     c.msg_start.push(ms);
     c.msg_len.push(ml);
+    // The bytes a one-line survivor test reads (a long message is tested another way).
+    let m0 = p.message.start as usize;
+    let fp = match line.get(m0..m0 + p.message.len as usize) {
+        Some(msg) if long == 0 => fingerprint::of(msg),
+        _ => fingerprint::ALL,
+    };
+    c.fp.push(fp);
     for kind in crate::record::ID_KINDS {
         let id = match (p.ids[kind as usize], service) {
             (Some(span), _) => out.ids[interner_slot(kind)].intern(span.slice(line)),

@@ -3,6 +3,7 @@
 
 pub mod entry;
 pub mod error;
+pub mod fingerprint;
 pub mod format;
 pub mod generate;
 pub mod index;

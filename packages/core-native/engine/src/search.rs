@@ -5,6 +5,7 @@
 
 use crate::entry::Entry;
 use crate::error::{Code, Error, Result};
+use crate::fingerprint;
 use crate::index::{Index, FLAG_MSG_LONG, FLAG_MULTILINE, NO_TS};
 use crate::indexer::Control;
 use crate::level;
@@ -285,6 +286,7 @@ impl Plan<'_> {
         let (ix, q) = (self.ix, self.q);
         let (data, cols) = (ix.files[file].source.data(), &ix.cols);
         let plain = q.conds.is_empty() && !q.raw;
+        let need = q.text.fingerprint();
         // Survivors are gathered a batch at a time by a tight column pass, their messages
         // located in a second tight pass, then tested in order with the message of survivor
         // j + AHEAD prefetched (its first and last byte: one cache line, or two when it
@@ -309,13 +311,19 @@ impl Plan<'_> {
             batch.clear();
             at = q.column_matches_into(ix, file, at, hi, &mut batch, BATCH);
             spans.clear();
-            spans.extend(batch.iter().map(|&e| {
+            spans.extend(batch.iter().filter_map(|&e| {
                 let i = e as usize;
                 let start = cols.offset(i) as usize;
                 if plain && cols.flags[i] & (FLAG_MULTILINE | FLAG_MSG_LONG) == 0 {
-                    Survivor { start: start + cols.msg_start[i] as usize, len: cols.msg_len[i] as u32, e }
+                    // A one-line message lacking a trigram of the terms cannot match: it is
+                    // dropped here, its message never read (most misses, for a rare term).
+                    fingerprint::may_match(cols.fp[i], need).then(|| Survivor {
+                        start: start + cols.msg_start[i] as usize,
+                        len: cols.msg_len[i] as u32,
+                        e,
+                    })
                 } else {
-                    Survivor { start, len: Survivor::OTHER, e }
+                    Some(Survivor { start, len: Survivor::OTHER, e })
                 }
             }));
             spans.iter().take(AHEAD).for_each(prefetch_span);

@@ -176,6 +176,7 @@ fn parallel_equals_serial_for_text() {
     let ranges = |ix: &Index| (0..ix.len() as u32).map(|e| ix.record_range(e)).collect::<Vec<_>>();
     assert_eq!(ranges(&par), ranges(&ser));
     assert_eq!(par.cols.msg_len, ser.cols.msg_len);
+    assert_eq!(par.cols.fp, ser.cols.fp);
     assert_eq!(par.cols.ts, ser.cols.ts);
     assert_eq!(par.cols.msg_start, ser.cols.msg_start);
 }

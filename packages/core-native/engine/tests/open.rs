@@ -13,7 +13,7 @@ fn index_bytes(data: &[u8], opts: &OpenOptions) -> Index {
 }
 
 /// Every column of every entry, ids both as numbers (identical numbering) and as names.
-type Row = (u64, usize, u32, i64, u8, u8, u16, u16, [u32; 6], [String; 6]);
+type Row = (u64, usize, u32, i64, u8, u8, u16, u16, u32, [u32; 6], [String; 6]);
 
 fn fingerprint(ix: &Index) -> Vec<Row> {
     (0..ix.len() as u32)
@@ -31,6 +31,7 @@ fn fingerprint(ix: &Index) -> Vec<Row> {
                 ix.cols.flags[i],
                 ix.cols.msg_start[i],
                 ix.cols.msg_len[i],
+                ix.cols.fp[i],
                 std::array::from_fn(|k| ix.cols.ids[k][i]),
                 ids,
             )

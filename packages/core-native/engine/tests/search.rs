@@ -1,7 +1,8 @@
 //! Search behaviour on two small files with known contents: every operator, ordering across
 //! files, pagination stability, context at file edges, aggregations, errors.
 
-use logsift_engine::index::Index;
+use logsift_engine::fingerprint;
+use logsift_engine::index::{Index, FLAG_MSG_LONG, FLAG_MULTILINE};
 use logsift_engine::indexer::{build, Control, OpenOptions};
 use logsift_engine::query::Query;
 use logsift_engine::search::{search, select, Order, PageOptions};
@@ -340,6 +341,24 @@ fn edge_cases(pad: usize) {
         r#"{"text":"e","minLevel":"error"}"#,
         r#"{"text":"timeout","raw":true,"minLevel":"warn"}"#,
         r#"{"text":"timeout","minLevel":"warn","where":"level=warn"}"#,
+        // The message fingerprint filter: absent, rare and short terms, several terms, OR
+        // groups with a short alternative, escaped messages, continuation lines.
+        r#"{"text":"zzz","minLevel":"warn"}"#,
+        r#"{"text":"outtime","minLevel":"info"}"#,
+        r#"{"text":"ti","minLevel":"warn"}"#,
+        r#"{"text":"TIM","minLevel":"warn","caseSensitive":true}"#,
+        r#"{"text":["timeout","reset"],"minLevel":"debug"}"#,
+        r#"{"text":["timeout","ou"],"minLevel":"warn"}"#,
+        r#"{"text":"timeout","any":["x t","-_"],"minLevel":"warn"}"#,
+        r#"{"any":["timeout","ut"],"minLevel":"warn"}"#,
+        r#"{"any":["PEER","mouse"],"minLevel":"info"}"#,
+        r#"{"text":"quoted","minLevel":"info"}"#,
+        r#"{"text":"\\\"quoted\\\"","minLevel":"info"}"#,
+        r#"{"text":"caf\\u00e9","minLevel":"debug"}"#,
+        r#"{"text":"caused by: read","minLevel":"info"}"#,
+        r#"{"text":"read timeout","minLevel":"warn"}"#,
+        r#"{"text":"step timeout","minLevel":"warn"}"#,
+        r#"{"text":"out of time","minLevel":"warn"}"#,
     ];
     for query in queries {
         let want = select(&ix, q(query), &Control::default()).unwrap();
@@ -352,6 +371,21 @@ fn edge_cases(pad: usize) {
             assert_eq!(got, want, "{query} ({order:?})");
         }
     }
+    // The fingerprint filter is exercised: it rejects some one-line messages for a rare term
+    // and lets through every one that holds it.
+    let need = fingerprint::of_term(b"timeout");
+    let one_line = |e: u32| ix.cols.flags[e as usize] & (FLAG_MULTILINE | FLAG_MSG_LONG) == 0;
+    let (mut rejected, mut kept) = (0, 0);
+    for e in (0..ix.len() as u32).filter(|&e| one_line(e)) {
+        let holds = ix.message_bytes(e).to_ascii_lowercase().windows(7).any(|w| w == b"timeout");
+        if fingerprint::may_match(ix.cols.fp[e as usize], need) {
+            kept += 1;
+        } else {
+            assert!(!holds, "entry {e} holds the term but its fingerprint rejects it");
+            rejected += 1;
+        }
+    }
+    assert!(rejected > 100 && kept > 100, "rejected {rejected}, kept {kept}");
     // The plain check itself, against the generator's text: a sanity check of the oracle.
     let plain: Vec<u32> = (0..ix.len() as u32)
         .filter(|&e| {

@@ -297,6 +297,9 @@ pub struct TextMatcher {
     groups: Vec<Finder>,
     exclude: Option<Finder>,
     regexes: Vec<regex::bytes::Regex>,
+    /// The fingerprint bits (`crate::fingerprint`) every matching text has: each group's
+    /// terms' shared bits (none for a group with a term under 3 bytes).
+    need: u32,
 }
 
 /// Compiles a regex, turning syntax errors into INVALID_REGEX with the position.
@@ -323,6 +326,7 @@ impl TextMatcher {
         case_sensitive: bool,
     ) -> Result<TextMatcher> {
         let mut groups = Vec::with_capacity(all.len());
+        let need = all.iter().fold(0, |need, g| need | crate::fingerprint::of_any(g));
         for g in all {
             if g.iter().any(String::is_empty) {
                 return Err(Error::new(Code::InvalidQuery, "empty search term"));
@@ -331,7 +335,7 @@ impl TextMatcher {
         }
         let exclude = if exclude.is_empty() { None } else { Some(Finder::new(exclude, case_sensitive)?) };
         let regexes = regexes.iter().map(|r| compile_regex(r)).collect::<Result<Vec<_>>>()?;
-        Ok(TextMatcher { groups, exclude, regexes })
+        Ok(TextMatcher { groups, exclude, regexes, need })
     }
 
     pub fn is_empty(&self) -> bool {
@@ -347,6 +351,11 @@ impl TextMatcher {
     /// an anchor occurrence inside a record's searched text is then a match by itself.
     pub fn anchor_only(&self) -> bool {
         self.groups.len() == 1 && self.exclude.is_none() && self.regexes.is_empty()
+    }
+
+    /// Fingerprint bits that every text `matches_one` accepts has (0: no constraint).
+    pub fn fingerprint(&self) -> u32 {
+        self.need
     }
 
     /// Whether a record whose searched text is the one slice `text` matches (the common case:
