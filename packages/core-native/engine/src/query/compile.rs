@@ -210,13 +210,7 @@ impl Compiled {
                 let levels = &ix.cols.level[lo as usize..hi as usize];
                 let range = level_range_of(mask);
                 for (c, chunk) in levels.chunks(64).enumerate() {
-                    let mut bits = match range {
-                        Some(r) if chunk.len() == 64 => level_bits_in_range(chunk, r),
-                        _ => chunk
-                            .iter()
-                            .enumerate()
-                            .fold(0u64, |b, (k, &l)| b | (((mask >> l.min(24)) & 1) as u64) << k),
-                    };
+                    let mut bits = level_bits(chunk, mask, range);
                     while bits != 0 {
                         let e = lo + (c * 64) as u32 + bits.trailing_zeros();
                         bits &= bits - 1;
@@ -253,16 +247,7 @@ impl Compiled {
         while s < hi && out.len() < want {
             let end = (s + 64).min(hi);
             let mut bits = match self.levels {
-                Some(mask) => {
-                    let chunk = &ix.cols.level[s as usize..end as usize];
-                    match range {
-                        Some(r) if chunk.len() == 64 => level_bits_in_range(chunk, r),
-                        _ => chunk
-                            .iter()
-                            .enumerate()
-                            .fold(0u64, |b, (k, &l)| b | (((mask >> l.min(24)) & 1) as u64) << k),
-                    }
-                }
+                Some(mask) => level_bits(&ix.cols.level[s as usize..end as usize], mask, range),
                 None => u64::MAX >> (64 - (end - s)),
             };
             while bits != 0 {
@@ -361,6 +346,17 @@ impl Compiled {
             out.sort_unstable();
         }
         Some(out)
+    }
+}
+
+/// Bit `k` set when `levels[k]` (at most 64) passes the level mask, without branches (a
+/// filter passing a third of the entries at random would mispredict a branch per entry);
+/// sixteen at a time when the mask is a range (`level_range_of(mask)`).
+#[inline]
+fn level_bits(levels: &[u8], mask: u32, range: Option<(u8, u8)>) -> u64 {
+    match range {
+        Some(r) if levels.len() == 64 => level_bits_in_range(levels, r),
+        _ => levels.iter().enumerate().fold(0u64, |b, (k, &l)| b | (((mask >> l.min(24)) & 1) as u64) << k),
     }
 }
 
