@@ -521,21 +521,26 @@ pub struct TsStats {
     pub missing: bool,
 }
 
+impl TsStats {
+    /// The range of a run of the time column (`NO_TS` values left out, but noted).
+    pub fn of(ts: &[i64]) -> TsStats {
+        let (mut lo, mut hi, mut missing) = (i64::MAX, i64::MIN, false);
+        for &t in ts {
+            if t == NO_TS {
+                missing = true;
+            } else {
+                lo = lo.min(t);
+                hi = hi.max(t);
+            }
+        }
+        TsStats { bounds: (lo <= hi).then_some((lo, hi)), missing }
+    }
+}
+
 impl Index {
     /// Timestamp range of all records, and whether any lacks one.
     pub fn ts_stats(&self) -> TsStats {
-        *self.ts_stats.get_or_init(|| {
-            let (mut lo, mut hi, mut missing) = (i64::MAX, i64::MIN, false);
-            for &t in &self.cols.ts {
-                if t == NO_TS {
-                    missing = true;
-                } else {
-                    lo = lo.min(t);
-                    hi = hi.max(t);
-                }
-            }
-            TsStats { bounds: (lo <= hi).then_some((lo, hi)), missing }
-        })
+        *self.ts_stats.get_or_init(|| TsStats::of(&self.cols.ts))
     }
 
     /// Earliest and latest timestamp of all records (`None` when none has one).

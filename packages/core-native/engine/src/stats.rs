@@ -1,6 +1,6 @@
 //! Summary statistics of an index: per file and in total.
 
-use crate::index::{Index, NO_TS};
+use crate::index::{Index, TsStats, NO_TS};
 use crate::level;
 use serde::Serialize;
 use std::collections::BTreeMap;
@@ -45,16 +45,9 @@ pub struct Stats {
 }
 
 fn range(ts: &[i64]) -> TimeRange {
-    let (mut lo, mut hi) = (i64::MAX, i64::MIN);
-    for &t in ts {
-        if t != NO_TS {
-            lo = lo.min(t);
-            hi = hi.max(t);
-        }
-    }
-    if lo > hi {
+    let Some((lo, hi)) = TsStats::of(ts).bounds else {
         return TimeRange::default();
-    }
+    };
     TimeRange {
         first_ns: Some(lo),
         last_ns: Some(hi),
