@@ -19,6 +19,7 @@ pub const ALL: u32 = u32::MAX;
 const K: u32 = 0x9E37_79B1;
 
 /// The fingerprint of `bytes`: one bit per distinct trigram hash; 0 for fewer than 3 bytes.
+/// Of a search term, these are the bits every record containing it has.
 /// A trigram's value is its three folded bytes little-endian (`b0 | b1 << 8 | b2 << 16`).
 /// This runs once per record at index time, so it reads 8 bytes at a time and hashes the six
 /// trigrams that start in them independently (no serial dependency from byte to byte: about
@@ -49,16 +50,10 @@ pub fn of(bytes: &[u8]) -> u32 {
     bits
 }
 
-/// The bits every record containing `term` has; 0 (no constraint) for a term of fewer than
-/// 3 bytes.
-pub fn of_term(term: &[u8]) -> u32 {
-    of(term)
-}
-
 /// The bits every record matching one of `alternatives` has: those all of them share; 0
 /// when one is shorter than 3 bytes (it constrains nothing).
 pub fn of_any<T: AsRef<[u8]>>(alternatives: &[T]) -> u32 {
-    let mut each = alternatives.iter().map(|t| of_term(t.as_ref()));
+    let mut each = alternatives.iter().map(|t| of(t.as_ref()));
     each.next().map_or(0, |first| each.fold(first, |acc, b| acc & b))
 }
 
@@ -77,12 +72,12 @@ mod tests {
         let text = b"Upstream TIMEOUT after 30s (conn=\"db-1\")";
         for a in 0..text.len() {
             for b in a..=text.len() {
-                assert!(may_match(of(text), of_term(&text[a..b])), "{:?}", &text[a..b]);
+                assert!(may_match(of(text), of(&text[a..b])), "{:?}", &text[a..b]);
                 let lower = text[a..b].to_ascii_lowercase();
-                assert!(may_match(of(text), of_term(&lower)));
+                assert!(may_match(of(text), of(&lower)));
             }
         }
-        assert!(may_match(of(text), of_term(b"Timeout")));
+        assert!(may_match(of(text), of(b"Timeout")));
     }
 
     #[test]
@@ -97,17 +92,17 @@ mod tests {
 
     #[test]
     fn short_terms_constrain_nothing_and_absent_terms_are_mostly_rejected() {
-        assert_eq!(of_term(b""), 0);
-        assert_eq!(of_term(b"ab"), 0);
-        assert_ne!(of_term(b"abc"), 0);
+        assert_eq!(of(b""), 0);
+        assert_eq!(of(b"ab"), 0);
+        assert_ne!(of(b"abc"), 0);
         assert_eq!(of(b"abc"), of(b"ABC"));
         assert_eq!(of_any(&["timeout", "ab"]), 0);
         assert_eq!(of_any::<&str>(&[]), 0);
-        assert_eq!(of_any(&["timeout"]), of_term(b"timeout"));
-        assert_eq!(of_any(&["timeout", "timed out"]) & !of_term(b"timeout"), 0);
+        assert_eq!(of_any(&["timeout"]), of(b"timeout"));
+        assert_eq!(of_any(&["timeout", "timed out"]) & !of(b"timeout"), 0);
         // A trigram absent from a short text: its bit is clear there.
         let text = b"GET /api/products/96702 started";
-        assert!(!may_match(of(text), of_term(b"timeout")));
-        assert!(may_match(of(text), of_term(b"PRODUCTS")));
+        assert!(!may_match(of(text), of(b"timeout")));
+        assert!(may_match(of(text), of(b"PRODUCTS")));
     }
 }

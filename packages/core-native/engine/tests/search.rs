@@ -373,7 +373,7 @@ fn edge_cases(pad: usize) {
     }
     // The fingerprint filter is exercised: it rejects some one-line messages for a rare term
     // and lets through every one that holds it.
-    let need = fingerprint::of_term(b"timeout");
+    let need = fingerprint::of(b"timeout");
     let one_line = |e: u32| ix.cols.flags[e as usize] & (FLAG_MULTILINE | FLAG_MSG_LONG) == 0;
     let (mut rejected, mut kept) = (0, 0);
     for e in (0..ix.len() as u32).filter(|&e| one_line(e)) {
