@@ -198,7 +198,8 @@ fn check_params(st: &Statement, want: usize, what: &str) -> Result<()> {
 
 /// Runs one batch write, again while the database is busy (each attempt all-or-nothing).
 fn with_retries(a: &SinkArgs, ctl: &Control, mut f: impl FnMut() -> rusqlite::Result<u64>) -> Result<u64> {
-    for attempt in 1..=a.retries {
+    let mut attempt = 1;
+    loop {
         match f() {
             Ok(n) => return Ok(n),
             Err(e) if is_busy(&e) && attempt < a.retries => {
@@ -206,13 +207,13 @@ fn with_retries(a: &SinkArgs, ctl: &Control, mut f: impl FnMut() -> rusqlite::Re
                     return Err(Error::new(Code::Cancelled, "the export was cancelled"));
                 }
                 std::thread::sleep(Duration::from_millis(a.retry_delay_ms.saturating_mul(1 << (attempt - 1).min(20))));
+                attempt += 1;
             }
             Err(e) => {
                 return Err(db_error(e, &a.db, &format!("writing a batch (attempt {attempt} of {})", a.retries)));
             }
         }
     }
-    unreachable!("retries >= 1")
 }
 
 /// One transaction: the batch's rows and the marker; rolled back whole on any failure.
