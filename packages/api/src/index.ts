@@ -33,7 +33,7 @@ export type {
 export type { Detection, FieldInfo, FileSchema, IdInfo, SchemaOptions } from './schema.js';
 export type { Template, TemplatesOptions, TemplatesResult } from './templates.js';
 export type { ScopeOptions } from './scope.js';
-export type { SqliteSinkOptions, SqliteSinkProgress } from './sqlite-sink.js';
+export { SQLITE_SINK_DEFAULTS, type SqliteSinkOptions, type SqliteSinkProgress } from './sqlite-sink.js';
 export type { IdKind, IdListItem, IdKindList, IdsOptions, IdsResult, KindMatch } from './ids.js';
 export type { FollowOptions, FollowResult } from './follow.js';
 export type { ContextOptions, ContextResult } from './context.js';

@@ -17,7 +17,7 @@ import type { IdsOptions, IdsResult } from './ids.js';
 import type { MetricsOptions, MetricsResult } from './metrics.js';
 import type { SampleOptions, SampleResult } from './sample.js';
 import type { TimelineOptions, TimelineResult } from './timeline.js';
-import type { SqliteSinkOptions, SqliteSinkProgress } from './sqlite-sink.js';
+import { SQLITE_SINK_DEFAULTS, type SqliteSinkOptions, type SqliteSinkProgress } from './sqlite-sink.js';
 import type { TriageOptions, TriageResult } from './triage.js';
 
 /** An open set of log sources, indexed. Every question about them is a method here. */
@@ -212,17 +212,7 @@ export class Investigation {
    */
   async writeSqliteRows(options: SqliteSinkOptions): Promise<SqliteSinkProgress> {
     const { query = {}, onBatch, signal, ...rest } = options;
-    const args = JSON.stringify({
-      batchSize: 5000,
-      queueSize: 2,
-      fields: false,
-      retries: 5,
-      retryDelayMs: 100,
-      busyTimeoutMs: 2000,
-      cacheKb: 4096,
-      ...query,
-      ...rest,
-    });
+    const args = JSON.stringify({ ...SQLITE_SINK_DEFAULTS, ...query, ...rest });
     const handle = this.#handle();
     // An exception must not escape into the native callback (it would end the process):
     // it is kept, the export is cancelled, and the error is rethrown here.

@@ -41,6 +41,17 @@ export interface SqliteSinkOptions {
   signal?: AbortSignal;
 }
 
+/** The defaults of `writeSqliteRows`' tuning options (exporters reuse them as their own). */
+export const SQLITE_SINK_DEFAULTS = {
+  batchSize: 5000,
+  queueSize: 2,
+  fields: false,
+  retries: 5,
+  retryDelayMs: 100,
+  busyTimeoutMs: 2000,
+  cacheKb: 4096,
+} as const;
+
 /** Committed so far by `writeSqliteRows`. */
 export interface SqliteSinkProgress {
   /** Rows handled (inserted, or already present under the table's unique key). */

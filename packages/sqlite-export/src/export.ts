@@ -3,7 +3,7 @@ import { statSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { resolve } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { CancelledError, UsageError, type FileStats, type Investigation, type Query } from '@logsift/api';
+import { CancelledError, SQLITE_SINK_DEFAULTS as SINK, UsageError, type FileStats, type Investigation, type Query } from '@logsift/api';
 import Database from 'better-sqlite3';
 import { fromSqlite, isBusy } from './errors.js';
 import { createTables, dropOwnTables, finishIndexes, getMeta, hasTable, SCHEMA_VERSION, setMeta } from './schema.js';
@@ -71,8 +71,8 @@ const OPTION_KEYS = new Set([
 /** Page size of a new export database, in bytes. */
 const PAGE_SIZE = 16_384;
 
-/** Page cache of the export connection, in KiB. */
-const CACHE_KB = 4096;
+/** Page cache of the export connections (ours and the native writer's), in KiB. */
+const CACHE_KB = SINK.cacheKb;
 
 const require = createRequire(import.meta.url);
 const VERSION = (require('../package.json') as { version: string }).version;
@@ -109,14 +109,14 @@ export async function exportToSqlite(source: ExportSource, dbPath: string, optio
   const query = 'investigation' in source ? source.query : undefined;
   const opt = {
     mode: options.mode ?? 'append',
-    batchSize: positiveInt(options.batchSize ?? 5000, 'batchSize'),
-    queueSize: positiveInt(options.queueSize ?? 2, 'queueSize'),
+    batchSize: positiveInt(options.batchSize ?? SINK.batchSize, 'batchSize'),
+    queueSize: positiveInt(options.queueSize ?? SINK.queueSize, 'queueSize'),
     fts: options.fts ?? true,
     fields: options.fields ?? true,
     resume: options.resume ?? true,
-    retries: positiveInt(options.retries ?? 5, 'retries'),
-    retryDelayMs: options.retryDelayMs ?? 100,
-    busyTimeoutMs: options.busyTimeoutMs ?? 2000,
+    retries: positiveInt(options.retries ?? SINK.retries, 'retries'),
+    retryDelayMs: options.retryDelayMs ?? SINK.retryDelayMs,
+    busyTimeoutMs: options.busyTimeoutMs ?? SINK.busyTimeoutMs,
   };
   if (opt.mode !== 'append' && opt.mode !== 'replace') {
     throw new UsageError('INVALID_OPTION', `mode must be 'append' or 'replace', got '${String(opt.mode)}'`, 'mode');
