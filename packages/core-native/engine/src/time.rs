@@ -499,19 +499,41 @@ pub fn parse_ts_year(b: &[u8], shape: TsShape, tz: i64, year: i64) -> Option<(i6
                 8 => (v as i64 / 10_000, v / 100 % 100, v % 100),
                 _ => return None,
             };
-            if !matches!(b.get(l), Some(b' ') | Some(b'T')) {
-                return None;
-            }
-            let (t, tl) = digit_run(b, l + 1, 6);
-            if tl != 6 || is_digit_at(b, l + 7) {
-                return None;
-            }
-            let (h, mi, s) = (t / 10_000, t / 100 % 100, t % 100);
+            // `20240102 030405`, `20240102T030405Z`, or with a dashed clock time
+            // `20171223-22:15:29:606` (HealthApp; its milliseconds follow a colon).
+            let ((h, mi, s), mut i) = match b.get(l) {
+                Some(b' ' | b'T') => {
+                    let (t, tl) = digit_run(b, l + 1, 6);
+                    if tl != 6 || is_digit_at(b, l + 7) {
+                        return None;
+                    }
+                    ((t / 10_000, t / 100 % 100, t % 100), l + 7)
+                }
+                Some(b'-') if l == 8 => {
+                    let (h, hl) = digit_run(b, l + 1, 2);
+                    let (mi, ml) = digit_run(b, l + 4, 2);
+                    let (s, sl) = digit_run(b, l + 7, 2);
+                    if hl != 2 || ml != 2 || sl != 2 || b.get(l + 3) != Some(&b':') || b.get(l + 6) != Some(&b':') {
+                        return None;
+                    }
+                    ((h, mi, s), l + 9)
+                }
+                _ => return None,
+            };
             if h > 23 || mi > 59 || s > 60 {
                 return None;
             }
-            let mut i = l + 7;
-            let (nanos, used) = fraction(b, i);
+            let (nanos, used) = match fraction(b, i) {
+                // Milliseconds, not a fraction: HealthApp writes them unpadded (`:96` = 96 ms).
+                (_, 0) if b.get(i) == Some(&b':') && b.get(i + 1).is_some_and(u8::is_ascii_digit) => {
+                    let (ms, ml) = digit_run(b, i + 1, 3);
+                    if is_digit_at(b, i + 1 + ml) {
+                        return None;
+                    }
+                    (ms * 1_000_000, 1 + ml)
+                }
+                f => f,
+            };
             i += used;
             let mut offset = tz;
             if let Some((off, zl)) = zone_after(b, i) {
@@ -755,6 +777,8 @@ mod tests {
             ),
             ("081109 203615 148 INFO", Compact, ns(2008, 11, 9, 20, 36, 15, 0), 13),
             ("20240102T030405Z x", Compact, ns(2024, 1, 2, 3, 4, 5, 0), 16),
+            ("20171223-22:15:29:606|Step_LSC|1", Compact, ns(2017, 12, 23, 22, 15, 29, 606_000_000), 21),
+            ("20171223-22:15:35:96|Step_LSC|1", Compact, ns(2017, 12, 23, 22, 15, 35, 96_000_000), 20),
             ("Jun 14 15:16:01 combo", MonthDay, ns(2005, 6, 14, 15, 16, 1, 0), 15),
             ("Jun  4 15:16:01 combo", MonthDay, ns(2005, 6, 4, 15, 16, 1, 0), 15),
             ("Sun Dec 04 04:47:44 2005] x", Ctime, ns(2005, 12, 4, 4, 47, 44, 0), 24),

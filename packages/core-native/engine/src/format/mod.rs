@@ -322,6 +322,14 @@ mod tests {
             FormatKind::Glog
         );
         assert_eq!(kind_of(&["2024-01-02 03:04:05 INFO a", "  at x", "2024-01-02 03:04:06 WARN b"]), FormatKind::Text);
+        // log4j's ` - ` after an ISO stamp is not a syslog host.
+        assert_eq!(
+            kind_of(&[
+                "2015-07-29 17:41:44,747 - INFO  [main:A@1] - up",
+                "2015-07-29 17:41:45,001 - WARN  [main:B@2] - slow"
+            ]),
+            FormatKind::Text
+        );
         assert_eq!(kind_of(&["hello", "world", "again"]), FormatKind::Raw);
         assert_eq!(kind_of(&["", "  "]), FormatKind::Raw);
     }

@@ -63,8 +63,9 @@ fn parse_3164(line: &[u8], ctx: &ParseCtx, out: &mut Parsed) -> Option<Bsd> {
     let first = &line[i..e];
     let is_tag = first.ends_with(b":");
     if !is_tag {
-        // A level word where the host belongs means a plain-text log, not syslog.
-        if level::from_word(first).is_some() {
+        // A level word where the host belongs means a plain-text log, not syslog; so does a
+        // lone separator (`2015-07-29 17:41:44,747 - INFO ...`, log4j's ` - `).
+        if level::from_word(first).is_some() || !first.iter().any(u8::is_ascii_alphanumeric) {
             return None;
         }
         host = Some(Span::new(i, e));

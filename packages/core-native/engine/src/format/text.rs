@@ -54,8 +54,15 @@ pub enum Delim {
     Tab,
     /// `name | `
     Pipe,
-    /// `name:message` with no space (Python's `basicConfig`: `WARNING:root:message`).
+    /// `name:message` or `name|message` with no space (Python's `basicConfig`:
+    /// `WARNING:root:message`; HealthApp: `Step_LSC|30002312|message`).
     Tight,
+    /// A name set off by whitespace alone: padded into a column (`CBS    Loaded ...`, two or
+    /// more blanks) or a dotted logger name (`nova.compute.manager [req-1] ...`).
+    Space,
+    /// Any word: learned only as the word right before a level found further into the
+    /// header (`... RAS KERNEL INFO message`), never tried on its own.
+    Word,
 }
 
 /// One token of a header layout.
@@ -75,8 +82,11 @@ pub enum Step {
     Component(Delim),
     /// A lone separator: `-`, `--`, `---`, `|`, `:`.
     Sep(u8),
-    /// A word before the timestamp that means nothing to the index (`1:M` in Redis logs).
+    /// A word that means nothing to the index: before the timestamp (`1:M` in Redis logs),
+    /// or between it and a level or tag found further on.
     Skip,
+    /// A syslog-style tag `name[pid]:` (`crond(pam_unix)[2915]:`): component and pid.
+    Tag,
 }
 
 /// What was learned about a file's header layout from a sample of its lines.
@@ -217,9 +227,27 @@ fn run_step(line: &[u8], i: usize, step: Step, ctx: &ParseCtx, out: &mut Parsed)
                 return None;
             }
             out.ts = ns;
+            // `2016-09-28 04:30:30, Info ...` (Windows CBS): the comma closes the stamp.
+            if line.get(end) == Some(&b',') && matches!(line.get(end + 1), Some(b' ' | b'\t')) {
+                return Some(end + 1);
+            }
             Some(end)
         }
-        Step::Skip => word_end(line, i, 32),
+        Step::Skip => word_end(line, i, MAX_WORD),
+        Step::Tag => {
+            let e = word_end(line, i, MAX_WORD)?;
+            let w = &line[i..e];
+            let open = w.strip_suffix(b"]:")?.iter().rposition(|&c| c == b'[')?;
+            let digits = &w[open + 1..w.len() - 2];
+            if open == 0 || digits.is_empty() || !digits.iter().all(u8::is_ascii_digit) {
+                return None;
+            }
+            if out.component.is_none() {
+                out.component = Some(Span::new(i, i + open));
+            }
+            out.pid = Some(Span::new(i + open + 1, e - 2));
+            Some(e)
+        }
         Step::Close => (line.get(i) == Some(&b']')).then_some(i + 1),
         Step::Level(LevelStyle::Bare) => {
             let e = alpha_end(line, i);
@@ -295,8 +323,21 @@ fn run_step(line: &[u8], i: usize, step: Step, ctx: &ParseCtx, out: &mut Parsed)
             if line.get(i) != Some(&b'[') {
                 return None;
             }
+            // Balanced: `[QuorumPeer[myid=1]/0:0:0:0:0:0:0:0:2181:FastLeaderElection@774]`.
             let lim = line.len().min(i + 200);
-            let close = memchr::memchr(b']', &line[i + 1..lim])? + i + 1;
+            let mut depth = 0usize;
+            let close = (i + 1..lim).find(|&j| match line[j] {
+                b'[' => {
+                    depth += 1;
+                    false
+                }
+                b']' if depth == 0 => true,
+                b']' => {
+                    depth -= 1;
+                    false
+                }
+                _ => false,
+            })?;
             let mut s = i + 1;
             let mut e = close;
             while s < e && line[s] == b' ' {
@@ -313,7 +354,8 @@ fn run_step(line: &[u8], i: usize, step: Step, ctx: &ParseCtx, out: &mut Parsed)
             while e < line.len() && line[e] == c && e - i < 3 {
                 e += 1;
             }
-            (e > i && is_ws_or_end(line, e)).then_some(e)
+            // `|` may also separate without blanks (`stamp|name|message`).
+            (e > i && (is_ws_or_end(line, e) || c == b'|')).then_some(e)
         }
         Step::Component(delim) => component(line, i, delim, out),
     }
@@ -396,8 +438,13 @@ fn component(line: &[u8], i: usize, delim: Delim, out: &mut Parsed) -> Option<us
         while e < line.len() && (line[e].is_ascii_alphanumeric() || matches!(line[e], b'_' | b'.' | b'$' | b'-')) {
             e += 1;
         }
-        if e == i || line.get(e) != Some(&b':') || is_ws_or_end(line, e + 1) {
-            return None;
+        // `name: message` is the Colon style; `host:5070` (digits up to a blank) is a port.
+        let after = line.get(e + 1..).unwrap_or_default();
+        let port = after.iter().take_while(|c| c.is_ascii_digit()).count();
+        match line.get(e) {
+            Some(b':') if is_ws_or_end(line, e + 1) || (port > 0 && is_ws_or_end(after, port)) => return None,
+            Some(b':' | b'|') if e > i => {}
+            _ => return None,
         }
         if out.component.is_none() {
             out.component = Some(Span::new(i, e));
@@ -429,6 +476,18 @@ fn component(line: &[u8], i: usize, delim: Delim, out: &mut Parsed) -> Option<us
         }
         Delim::Tab => (line.get(e) == Some(&b'\t')).then_some((e, e + 1))?,
         Delim::Pipe => line.get(e..)?.starts_with(b" | ").then_some((e, e + 2))?,
+        Delim::Space => {
+            let padded = line.get(e..e + 2) == Some(b"  ") || line.get(e) == Some(&b'\t');
+            let name = &line[i..e];
+            let dotted = name.contains(&b'.')
+                && name[0].is_ascii_alphabetic()
+                && name.iter().all(|&c| c.is_ascii_alphanumeric() || matches!(c, b'_' | b'.' | b'$' | b'-'));
+            if !(padded || dotted && line.get(e) == Some(&b' ')) || name.ends_with(b":") {
+                return None;
+            }
+            (e, e)
+        }
+        Delim::Word => (e, e),
         Delim::Tight => return None,
     };
     if out.component.is_none() {
@@ -463,7 +522,7 @@ pub fn parse(line: &[u8], layout: &Layout, ctx: &ParseCtx, out: &mut Parsed) -> 
 
 /// The order in which `learn` tries token kinds at a position (the first that matches wins).
 /// The level styles come first: `classify` checks `[..4]` for "is this word a level".
-const CANDIDATES: [Step; 19] = [
+const CANDIDATES: [Step; 21] = [
     Step::Level(LevelStyle::Letter),
     Step::Level(LevelStyle::Bracket),
     Step::Level(LevelStyle::Bare),
@@ -478,12 +537,53 @@ const CANDIDATES: [Step; 19] = [
     Step::Sep(b'-'),
     Step::Sep(b'|'),
     Step::Sep(b':'),
+    Step::Tag,
     Step::Component(Delim::Colon),
     Step::Component(Delim::Dash),
     Step::Component(Delim::Pipe),
     Step::Component(Delim::Tab),
     Step::Component(Delim::Tight),
+    Step::Component(Delim::Space),
 ];
+
+/// Longest word `Skip` steps over (`nova-api.log.1.2017-05-16_13:53:08`, a file name).
+const MAX_WORD: usize = 64;
+
+/// How far into a header a level word is looked for (`- 1117838570 2005.06.03 R02-M1-N0
+/// 2005-06-03-15.42.50.675872 R02-M1-N0 RAS KERNEL INFO message`, BGL).
+const LEVEL_LOOKAHEAD: usize = 8;
+
+/// A header part found further on, past words that mean nothing to the index.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Anchor {
+    /// An upper-case level word (upper case only: a lower-case `error` further on is
+    /// message text far more often).
+    Level,
+    /// A syslog tag `name[pid]:` (`- 1131566461 2005.11.09 dn228 Nov 9 12:01:01 dn228/dn228
+    /// crond[2916]: message`, Thunderbird).
+    Tag,
+}
+
+/// The ends of the words before an anchor within `LEVEL_LOOKAHEAD` words of `i`.
+fn words_before_anchor(line: &[u8], mut i: usize) -> Option<(Vec<usize>, Anchor)> {
+    let mut ends = Vec::new();
+    let mut scratch = Parsed::default();
+    while ends.len() < LEVEL_LOOKAHEAD {
+        let e = word_end(line, i, MAX_WORD)?;
+        let w = &line[i..e];
+        if !ends.is_empty() {
+            if w.len() >= 3 && w.iter().all(u8::is_ascii_uppercase) && level::from_word(w).is_some() {
+                return Some((ends, Anchor::Level));
+            }
+            if run_step(line, i, Step::Tag, &ParseCtx::default(), &mut scratch).is_some() {
+                return Some((ends, Anchor::Tag));
+            }
+        }
+        ends.push(e);
+        i = skip_ws(line, e);
+    }
+    None
+}
 
 const MAX_STEPS: usize = 10;
 
@@ -516,7 +616,7 @@ fn classify(line: &[u8], shape: Option<TsShape>, ctx: &ParseCtx, steps: &mut Vec
         if found.is_none() && !ts_seen && steps.len() < 2 {
             // A word that is not a level, followed by the timestamp: a prefix to skip.
             let level_here = CANDIDATES[..4].iter().any(|&st| run_step(line, i, st, ctx, &mut scratch).is_some());
-            if let (false, Some(e), Some(shape)) = (level_here, word_end(line, i, 32), shape) {
+            if let (false, Some(e), Some(shape)) = (level_here, word_end(line, i, MAX_WORD), shape) {
                 let j = skip_ws(line, e);
                 let ts_next = [false, true]
                     .iter()
@@ -528,6 +628,20 @@ fn classify(line: &[u8], shape: Option<TsShape>, ctx: &ParseCtx, steps: &mut Vec
         }
         if found.is_none() {
             found = CANDIDATES.iter().find_map(|&st| run_step(line, i, st, ctx, &mut scratch).map(|e| (st, e)));
+        }
+        if found.is_none() && ts_seen {
+            // Words that mean nothing to the index, then a level or a tag: skip them; before
+            // a level, the last one (the word the level follows) is read as the component.
+            if let Some((ends, anchor)) =
+                words_before_anchor(line, i).filter(|(w, _)| steps.len() + w.len() < MAX_STEPS)
+            {
+                for (k, &e) in ends.iter().enumerate() {
+                    let last = k + 1 == ends.len();
+                    steps.push(if last && anchor == Anchor::Level { Step::Component(Delim::Word) } else { Step::Skip });
+                    i = skip_ws(line, e);
+                }
+                continue;
+            }
         }
         let Some((st, e)) = found else { break };
         steps.push(st);
@@ -554,7 +668,7 @@ fn learn_shape(lines: &[&[u8]], ctx: &ParseCtx) -> Option<TsShape> {
                 let first_end = if l.first() == Some(&b'[') {
                     l.iter().take(12).position(|&c| c == b']').map(|p| p + 1)
                 } else {
-                    l.iter().take(12).position(|&c| c == b' ')
+                    l.iter().take(MAX_WORD + 1).position(|&c| c == b' ')
                 };
                 if let Some(sp) = first_end {
                     let p = skip_ws(l, sp);
@@ -1118,6 +1232,144 @@ mod tests {
                 thread: Some("main"),
                 pid: None,
                 msg: "Started",
+            },
+        );
+    }
+
+    #[test]
+    fn log4j_dash_separated_with_a_nested_thread_bracket() {
+        check(
+            &[
+                "2015-07-29 17:41:44,747 - INFO  [Peer[id=1]/0.0.0.0:2181:Election@774] - Notification time out: 3200",
+                "2015-07-29 19:04:12,394 - WARN  [Worker:1885:Manager$Sender@688] - Send worker leaving thread",
+            ],
+            Want {
+                ts: ns(2015, 7, 29, 17, 41, 44, 747_000_000),
+                level: level::INFO,
+                comp: None,
+                thread: Some("Peer[id=1]/0.0.0.0:2181:Election@774"),
+                pid: None,
+                msg: "Notification time out: 3200",
+            },
+        );
+    }
+
+    #[test]
+    fn comma_after_the_stamp_and_a_padded_component_column() {
+        check(
+            &[
+                "2016-09-28 04:30:30, Info                  CBS    Loaded Servicing Stack v6.1 with Core: C:\\x.dll",
+                "2016-09-28 04:30:31, Warning               CSI    00000001@2016/9/27:20:30:31.455 Wcp init",
+            ],
+            Want {
+                ts: ns(2016, 9, 28, 4, 30, 30, 0),
+                level: level::INFO,
+                comp: Some("CBS"),
+                thread: None,
+                pid: None,
+                msg: "Loaded Servicing Stack v6.1 with Core: C:\\x.dll",
+            },
+        );
+    }
+
+    #[test]
+    fn words_between_the_stamp_and_a_level_or_tag_are_skipped() {
+        // The last word before the level is its component (`RAS KERNEL INFO`).
+        check(
+            &[
+                "- 1117838570 2005.06.03 R02-M1-N0 2005-06-03-15.42.50.675872 R02-M1-N0 RAS KERNEL INFO cache parity error corrected",
+                "- 1117838573 2005.06.03 R03-M0-N1 2005-06-03-15.42.53.276129 R03-M0-N1 RAS APP FATAL ciod: failed to read message",
+            ],
+            Want {
+                ts: ns(2005, 6, 3, 22, 42, 50, 0),
+                level: level::INFO,
+                comp: Some("KERNEL"),
+                thread: None,
+                pid: None,
+                msg: "cache parity error corrected",
+            },
+        );
+        // A syslog tag further on ends the header.
+        check(
+            &[
+                "- 1131566461 2005.11.09 dn228 Nov 9 12:01:01 dn228/dn228 crond(pam_unix)[2915]: session closed for user root",
+                "- 1131566462 2005.11.09 dn261 Nov 9 12:01:02 dn261/dn261 crond[2916]: (root) CMD (run-parts)",
+            ],
+            Want {
+                ts: ns(2005, 11, 9, 20, 1, 1, 0),
+                level: 0,
+                comp: Some("crond(pam_unix)"),
+                thread: None,
+                pid: Some("2915"),
+                msg: "session closed for user root",
+            },
+        );
+    }
+
+    #[test]
+    fn pipe_separated_header_with_a_dashed_compact_stamp() {
+        let lines = [
+            "20171223-22:15:29:606|Step_LSC|30002312|onStandStepChanged 3579",
+            "20171223-22:15:35:96|Step_SPUtils|30002312| getTodayTotalDetailSteps = 15##7015",
+            "20171223-22:15:41:1|Step_ExtSDM|30002312|calculateCaloriesWithCache totalCalories=126989",
+        ];
+        check(
+            &lines,
+            Want {
+                ts: ns(2017, 12, 23, 22, 15, 29, 606_000_000),
+                level: 0,
+                comp: Some("Step_LSC"),
+                thread: None,
+                pid: None,
+                msg: "onStandStepChanged 3579",
+            },
+        );
+        // Unpadded milliseconds, and a message that starts with a blank after its `|`.
+        check(
+            &[lines[1], lines[0], lines[2]],
+            Want {
+                ts: ns(2017, 12, 23, 22, 15, 35, 96_000_000),
+                level: 0,
+                comp: Some("Step_SPUtils"),
+                thread: None,
+                pid: None,
+                msg: "getTodayTotalDetailSteps = 15##7015",
+            },
+        );
+    }
+
+    #[test]
+    fn long_prefix_word_pid_level_and_a_dotted_logger() {
+        check(
+            &[
+                "nova-api.log.1.2017-05-16_13:53:08 2017-05-16 00:00:00.008 25746 INFO nova.osapi_compute.wsgi.server [req-38101a0b 113d - - -] 10.11.10.1 \"GET /v2/servers HTTP/1.1\" status: 200",
+                "nova-api.log.1.2017-05-16_13:53:08 2017-05-16 00:00:01.551 25746 WARNING nova.compute.manager [req-9bc36dd9 113d - - -] instance sync",
+            ],
+            Want {
+                ts: ns(2017, 5, 16, 0, 0, 0, 8_000_000),
+                level: level::INFO,
+                comp: Some("nova.osapi_compute.wsgi.server"),
+                thread: Some("req-38101a0b 113d - - -"),
+                pid: Some("25746"),
+                msg: "10.11.10.1 \"GET /v2/servers HTTP/1.1\" status: 200",
+            },
+        );
+    }
+
+    #[test]
+    fn a_host_and_port_opening_the_message_is_not_a_component() {
+        check(
+            &[
+                "[10.30 16:49:06] chrome.exe - proxy.example.edu:5070 open through proxy proxy.example.edu:5070 HTTPS",
+                "[10.30 16:49:07] chrome.exe - proxy.example.edu:5070 close, 0 bytes sent, lifetime 00:01",
+            ],
+            Want {
+                ts: ns(2024, 10, 30, 16, 49, 6, 0),
+                level: 0,
+                comp: Some("chrome.exe"),
+                thread: None,
+                pid: None,
+                msg: "proxy.example.edu:5070 open through proxy proxy.example.edu:5070 HTTPS",
             },
         );
     }
