@@ -330,6 +330,12 @@ mod tests {
             ]),
             FormatKind::Text
         );
+        // rsyslog's RFC 3339 stamps have a `T`; with a blank it is a text layout (PostgreSQL).
+        assert_eq!(
+            kind_of(&["2024-01-02 03:04:05.678 UTC [1] LOG:  ready", "2024-01-02 03:04:06.000 UTC [2] ERROR:  bad"]),
+            FormatKind::Text
+        );
+        assert_eq!(kind_of(&["2024-01-02T03:04:05.678+00:00 web1 app[1]: ready"]), FormatKind::Syslog);
         assert_eq!(kind_of(&["hello", "world", "again"]), FormatKind::Raw);
         assert_eq!(kind_of(&["", "  "]), FormatKind::Raw);
     }

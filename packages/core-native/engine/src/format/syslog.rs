@@ -49,8 +49,12 @@ fn parse_3164(line: &[u8], ctx: &ParseCtx, out: &mut Parsed) -> Option<Bsd> {
         None => (None, 0),
     };
     let rest = &line[i..];
-    let (ns, used, year_less) = time::parse_ts_year(rest, TsShape::MonthDay, ctx.tz_offset, ctx.year)
-        .or_else(|| time::parse_ts_year(rest, ISO, ctx.tz_offset, ctx.year))?;
+    // rsyslog's RFC 3339 stamps always have their `T`; `2024-01-02 03:04:05 UTC [1] LOG: x`
+    // (PostgreSQL) or `2015-07-29 17:41:44,747 - INFO` (log4j) are plain-text layouts.
+    let (ns, used, year_less) =
+        time::parse_ts_year(rest, TsShape::MonthDay, ctx.tz_offset, ctx.year).or_else(|| {
+            (rest.get(10) == Some(&b'T')).then(|| time::parse_ts_year(rest, ISO, ctx.tz_offset, ctx.year))?
+        })?;
     out.ts = Some(ns);
     out.year_less = year_less;
     i += used;

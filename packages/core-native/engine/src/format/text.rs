@@ -87,6 +87,8 @@ pub enum Step {
     Skip,
     /// A syslog-style tag `name[pid]:` (`crond(pam_unix)[2915]:`): component and pid.
     Tag,
+    /// The stream and line tag of the Kubernetes CRI log format (`stdout F`, `stderr P`).
+    Stream,
 }
 
 /// What was learned about a file's header layout from a sample of its lines.
@@ -227,13 +229,21 @@ fn run_step(line: &[u8], i: usize, step: Step, ctx: &ParseCtx, out: &mut Parsed)
                 return None;
             }
             out.ts = ns;
-            // `2016-09-28 04:30:30, Info ...` (Windows CBS): the comma closes the stamp.
-            if line.get(end) == Some(&b',') && matches!(line.get(end + 1), Some(b' ' | b'\t')) {
+            // `2016-09-28 04:30:30, Info ...` (Windows CBS), `[2024-01-02 03:04:05,678: INFO/Main]`
+            // (Celery): the comma or colon closes the stamp.
+            if matches!(line.get(end), Some(b',' | b':')) && matches!(line.get(end + 1), Some(b' ' | b'\t')) {
                 return Some(end + 1);
             }
             Some(end)
         }
         Step::Skip => word_end(line, i, MAX_WORD),
+        Step::Stream => {
+            let r = line.get(i..)?;
+            let tagged = (r.starts_with(b"stdout ") || r.starts_with(b"stderr "))
+                && matches!(r.get(7), Some(b'F' | b'P'))
+                && is_ws_or_end(r, 8);
+            tagged.then_some(i + 8)
+        }
         Step::Tag => {
             let e = word_end(line, i, MAX_WORD)?;
             let w = &line[i..e];
@@ -251,10 +261,22 @@ fn run_step(line: &[u8], i: usize, step: Step, ctx: &ParseCtx, out: &mut Parsed)
         Step::Close => (line.get(i) == Some(&b']')).then_some(i + 1),
         Step::Level(LevelStyle::Bare) => {
             let e = alpha_end(line, i);
-            if e - i < 3 || !matches!(line.get(e), None | Some(b' ' | b'\t' | b':' | b']' | b',')) {
+            if e - i < 3 || !matches!(line.get(e), None | Some(b' ' | b'\t' | b':' | b']' | b',' | b'/')) {
                 return None;
             }
-            set_level(line, i, e, out).then(|| if line.get(e) == Some(&b':') { e + 1 } else { e })
+            if !set_level(line, i, e, out) {
+                return None;
+            }
+            match line.get(e) {
+                Some(b':') => Some(e + 1),
+                // `INFO/MainProcess]` (Celery): the process name is the thread.
+                Some(b'/') => {
+                    let n = e + 1 + line[e + 1..].iter().take(200).position(|&c| c == b']' || c == b' ')?;
+                    out.set_id(IdKind::Thread, Span::new(e + 1, n));
+                    Some(n)
+                }
+                _ => Some(e),
+            }
         }
         Step::Level(LevelStyle::Bracket) => {
             let close = match line.get(i)? {
@@ -490,6 +512,10 @@ fn component(line: &[u8], i: usize, delim: Delim, out: &mut Parsed) -> Option<us
         Delim::Word => (e, e),
         Delim::Tight => return None,
     };
+    // `ERROR:` where most lines have a tag (`LOG:`, `STATEMENT:`) is still the level.
+    if out.level == 0 && set_level(line, i, name_end, out) {
+        return Some(end);
+    }
     if out.component.is_none() {
         out.component = Some(Span::new(i, name_end));
     }
@@ -522,7 +548,7 @@ pub fn parse(line: &[u8], layout: &Layout, ctx: &ParseCtx, out: &mut Parsed) -> 
 
 /// The order in which `learn` tries token kinds at a position (the first that matches wins).
 /// The level styles come first: `classify` checks `[..4]` for "is this word a level".
-const CANDIDATES: [Step; 21] = [
+const CANDIDATES: [Step; 22] = [
     Step::Level(LevelStyle::Letter),
     Step::Level(LevelStyle::Bracket),
     Step::Level(LevelStyle::Bare),
@@ -533,6 +559,7 @@ const CANDIDATES: [Step; 21] = [
     Step::Pid(PidStyle::Hash),
     Step::Pid(PidStyle::Bare),
     Step::Level(LevelStyle::Letter1),
+    Step::Stream,
     Step::Thread,
     Step::Sep(b'-'),
     Step::Sep(b'|'),
@@ -1370,6 +1397,65 @@ mod tests {
                 thread: None,
                 pid: None,
                 msg: "proxy.example.edu:5070 open through proxy proxy.example.edu:5070 HTTPS",
+            },
+        );
+    }
+
+    #[test]
+    fn a_level_word_in_the_component_column_is_the_level() {
+        // PostgreSQL: most lines carry a tag (`LOG:`, `STATEMENT:`), an error carries `ERROR:`.
+        let lines = [
+            "2024-01-02 03:04:06.001 UTC [456] STATEMENT:  select * from foo;",
+            "2024-01-02 03:04:05.678 UTC [123] DETAIL:  database system is ready",
+            "2024-01-02 03:04:05.900 UTC [123] HINT:  try again",
+            "2024-01-02 03:04:05.950 UTC [123] CONTEXT:  while loading",
+            "2024-01-02 03:04:06.001 UTC [456] ERROR:  relation \"foo\" does not exist",
+        ];
+        check(
+            &[lines[4], lines[0], lines[1], lines[2], lines[3]],
+            Want {
+                ts: ns(2024, 1, 2, 3, 4, 6, 1_000_000),
+                level: level::ERROR,
+                comp: None,
+                thread: None,
+                pid: Some("456"),
+                msg: "relation \"foo\" does not exist",
+            },
+        );
+    }
+
+    #[test]
+    fn kubernetes_cri_stream_tags() {
+        check(
+            &[
+                "2023-10-06T00:17:09.669794202Z stdout F Starting server on :8080",
+                "2023-10-06T00:17:10.100000000Z stderr P error: connection",
+            ],
+            Want {
+                ts: ns(2023, 10, 6, 0, 17, 9, 669_794_202),
+                level: 0,
+                comp: None,
+                thread: None,
+                pid: None,
+                msg: "Starting server on :8080",
+            },
+        );
+    }
+
+    #[test]
+    fn celery_level_and_process_inside_the_stamp_bracket() {
+        check(
+            &[
+                "[2024-01-02 03:04:07,000: ERROR/ForkPoolWorker-1] Task t[abc] raised unexpected: ValueError()",
+                "[2024-01-02 03:04:05,678: INFO/MainProcess] Connected to redis://localhost:6379/0",
+            ],
+            Want {
+                ts: ns(2024, 1, 2, 3, 4, 7, 0),
+                level: level::ERROR,
+                comp: None,
+                thread: Some("ForkPoolWorker-1"),
+                pid: None,
+                msg: "Task t[abc] raised unexpected: ValueError()",
             },
         );
     }
