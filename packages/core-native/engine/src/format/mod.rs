@@ -269,6 +269,10 @@ pub fn detect(sample: &[&[u8]], ctx: ParseCtx) -> Format {
         // JSON is scored on JSON lines only, not on its plain-text fallback.
         f.confidence = if kind == FormatKind::Json {
             text::share_of(&lines, |l, out| json::parse(l, &ctx, out))
+        } else if kind == FormatKind::Syslog {
+            // A syslog line names its sender (`app[pid]:`) or has a `<PRI>`; a stamp and a
+            // word alone (`2023-10-06T00:17:09Z stdout F message`, CRI) are no evidence.
+            text::share_of(&lines, |l, out| f.parse(l, out) && (out.component.is_some() || out.level_text.is_some()))
         } else {
             text::share_of(&lines, |l, out| f.parse(l, out))
         };
@@ -336,6 +340,10 @@ mod tests {
             FormatKind::Text
         );
         assert_eq!(kind_of(&["2024-01-02T03:04:05.678+00:00 web1 app[1]: ready"]), FormatKind::Syslog);
+        assert_eq!(
+            kind_of(&["2023-10-06T00:17:09.669794202Z stdout F up", "2023-10-06T00:17:10.000000000Z stderr F down"]),
+            FormatKind::Text
+        );
         assert_eq!(kind_of(&["hello", "world", "again"]), FormatKind::Raw);
         assert_eq!(kind_of(&["", "  "]), FormatKind::Raw);
     }
