@@ -65,7 +65,7 @@ export async function dbToJsonl(
   try {
     let chunk = '';
     for (const row of stmt.iterate() as IterableIterator<Record<string, unknown>>) {
-      chunk += JSON.stringify(reader.toRecord(row), jsonReplacer) + '\n';
+      chunk += reader.toLine(row) + '\n';
       rows++;
       if (chunk.length >= CHUNK) {
         bytes += Buffer.byteLength(chunk);
@@ -99,12 +99,6 @@ function destroyed(stream: Writable): Promise<void> {
     stream.on('error', () => undefined);
     stream.destroy();
   });
-}
-
-/** BigInts (64-bit integer columns) become numbers when exact, strings otherwise. */
-function jsonReplacer(_key: string, value: unknown): unknown {
-  if (typeof value === 'bigint') return Number.isSafeInteger(Number(value)) ? Number(value) : value.toString();
-  return value;
 }
 
 async function write(stream: Writable, chunk: string, failed: () => unknown): Promise<void> {

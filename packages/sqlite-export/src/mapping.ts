@@ -67,13 +67,18 @@ function bad(message: string, location?: string): SqliteExportError {
   return new SqliteExportError('INVALID_MAPPING', message, location);
 }
 
-/** One table row as a JSON-lines log record with logsift's field names. */
-export type RowToRecord = (row: Record<string, unknown>) => Record<string, unknown>;
-
 /** A mapping checked against the database: the SELECT to run and the row converter. */
 export interface CompiledMapping {
   sql: string;
-  toRecord: RowToRecord;
+  /** One row as a JSON-lines log record with logsift's field names (no newline). */
+  toLine: (row: Record<string, unknown>) => string;
+}
+
+/** A record as one JSON line; BigInts (64-bit integer columns) become numbers when exact, strings otherwise. */
+export function recordLine(record: Record<string, unknown>): string {
+  return JSON.stringify(record, (_key, value: unknown) =>
+    typeof value === 'bigint' ? (Number.isSafeInteger(Number(value)) ? Number(value) : value.toString()) : value,
+  );
 }
 
 /** The columns of a table, or an INVALID_MAPPING error when it is not there. */
@@ -160,10 +165,10 @@ export function compileMapping(db: Database.Database, mapping: SqliteMapping): C
   const order = mapping.orderBy === undefined ? '' : ` ORDER BY ${quoteIdent(need(mapping.orderBy, 'orderBy'))}`;
   return {
     sql: `SELECT * FROM ${quoteIdent(mapping.table)}${order}`,
-    toRecord: (row) => {
+    toLine: (row) => {
       const out: Record<string, unknown> = {};
       for (const step of steps) step(row, out);
-      return out;
+      return recordLine(out);
     },
   };
 }

@@ -2,7 +2,7 @@ import { existsSync } from 'node:fs';
 import { InputError } from '@logsift/api';
 import Database from 'better-sqlite3';
 import { fromSqlite, SqliteExportError } from './errors.js';
-import { compileMapping, mergeJson, type CompiledMapping, type SqliteMapping } from './mapping.js';
+import { compileMapping, mergeJson, recordLine, type CompiledMapping, type SqliteMapping } from './mapping.js';
 import { hasTable, getMeta } from './schema.js';
 
 /** Opens a database read-only; a missing file is ENOENT, anything else a typed SQLite error. */
@@ -45,24 +45,29 @@ const ID_COLUMNS = [
 ] as const;
 
 /**
- * Rows of our own `entries` table back as JSON-lines records. The level is written as the
- * original word when it is one (so `levelText` survives) and as the canonical name otherwise
- * (numeric or single-letter levels would not be re-read as the same level).
+ * Rows of our own `entries` table back as JSON-lines records. A row exported from a one-line
+ * JSON record (`fields_json = ''`: its fields are the raw line) is written back as that very
+ * line: re-read, it gives the same entry as the original file did, and nothing is parsed or
+ * re-serialized here. Other rows become a record: the level is written as the original word
+ * when it is one (so `levelText` survives) and as the canonical name otherwise (numeric or
+ * single-letter levels would not be re-read as the same level).
  */
 function ownExport(): CompiledMapping {
   return {
-    sql: 'SELECT time, severity, level, level_text, message, thread, request, trace, span, parent_span, service, component, fields FROM entries ORDER BY id',
-    toRecord: (row) => {
+    sql: `SELECT fields_json = '' AS whole, raw, time, severity, level, level_text, message, thread, request, trace, span, parent_span,
+            service, component, fields_json FROM entries ORDER BY id`,
+    toLine: (row) => {
+      if (row.whole === 1n) return row.raw as string;
       const out: Record<string, unknown> = {};
       if (row.time !== null) out.time = row.time;
-      if ((row.severity as number) > 0) {
+      if ((row.severity as bigint) > 0n) {
         const text = row.level_text as string | null;
         out.level = text !== null && /^[A-Za-z]{3,}$/.test(text) ? text : row.level;
       }
       out.msg = row.message;
       for (const [col, field] of ID_COLUMNS) if (row[col] !== null) out[field] = row[col];
-      mergeJson(row.fields, 'fields', out);
-      return out;
+      mergeJson(row.fields_json, 'fields', out);
+      return recordLine(out);
     },
   };
 }
