@@ -1062,7 +1062,8 @@ mod tests {
         check(
             &[
                 "[10.30 16:49:06] chrome.exe - proxy.cse.cuhk.edu.hk:5070 open through proxy",
-                "[10.30 16:49:07] x.exe - y",
+                // Every line opening with a host:port must not make it a component column.
+                "[10.30 16:49:07] x.exe - proxy.cse.cuhk.edu.hk:5070 close, 0 bytes sent, lifetime 00:01",
             ],
             Want {
                 ts: ns(2024, 10, 30, 16, 49, 6, 0),
@@ -1379,24 +1380,6 @@ mod tests {
                 thread: Some("req-38101a0b 113d - - -"),
                 pid: Some("25746"),
                 msg: "10.11.10.1 \"GET /v2/servers HTTP/1.1\" status: 200",
-            },
-        );
-    }
-
-    #[test]
-    fn a_host_and_port_opening_the_message_is_not_a_component() {
-        check(
-            &[
-                "[10.30 16:49:06] chrome.exe - proxy.example.edu:5070 open through proxy proxy.example.edu:5070 HTTPS",
-                "[10.30 16:49:07] chrome.exe - proxy.example.edu:5070 close, 0 bytes sent, lifetime 00:01",
-            ],
-            Want {
-                ts: ns(2024, 10, 30, 16, 49, 6, 0),
-                level: 0,
-                comp: Some("chrome.exe"),
-                thread: None,
-                pid: None,
-                msg: "proxy.example.edu:5070 open through proxy proxy.example.edu:5070 HTTPS",
             },
         );
     }
