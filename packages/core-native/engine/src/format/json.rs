@@ -410,7 +410,68 @@ pub fn parse(line: &[u8], ctx: &ParseCtx, out: &mut Parsed) -> bool {
             _ => {}
         }
     });
-    ok.is_some()
+    if ok.is_none() {
+        return false;
+    }
+    trim_escaped_newlines(line, out);
+    if out.level == 0 {
+        level_from_message_header(line, out);
+    }
+    true
+}
+
+/// Drops the escaped line ends a message string ends with (`"log":"...\n"`, Docker's
+/// json-file driver): they are the line break of the text the record wraps, not content.
+fn trim_escaped_newlines(line: &[u8], out: &mut Parsed) {
+    let (s, mut e) = (out.message.start as usize, out.message.start as usize + out.message.len as usize);
+    while e >= s + 2 && line[e - 2] == b'\\' && matches!(line[e - 1], b'n' | b'r') {
+        // `\\n` is an escaped backslash and an `n`: only an odd run of backslashes escapes.
+        let run = line[s..e - 1].iter().rev().take_while(|&&c| c == b'\\').count();
+        if run % 2 == 0 {
+            break;
+        }
+        e -= 2;
+    }
+    out.message = Span::new(s, e);
+}
+
+/// A record without a level field whose message is a text log line (`"log":"2024-01-02
+/// 03:04:05 ERROR boom"`, Docker and other wrappers): the level of that line's header. Only
+/// an upper-case level word counts, first or after header-like tokens (with a digit, or in
+/// brackets), within the first four tokens: `User ERROR count` stays without a level.
+fn level_from_message_header(line: &[u8], out: &mut Parsed) {
+    let (s, e) = (out.message.start as usize, out.message.start as usize + out.message.len as usize);
+    let head = &line[s..e.min(s + 96)];
+    let mut i = 0;
+    for _ in 0..4 {
+        while i < head.len() && head[i] == b' ' {
+            i += 1;
+        }
+        let start = i;
+        while i < head.len() && head[i] != b' ' {
+            i += 1;
+        }
+        if start == i {
+            return;
+        }
+        let tok = &head[start..i];
+        let (ws, we) = match (tok.first(), tok.last()) {
+            (Some(b'['), Some(b']')) => (1, tok.len() - 1),
+            (_, Some(b':')) => (0, tok.len() - 1),
+            _ => (0, tok.len()),
+        };
+        let word = &tok[ws.min(we)..we];
+        if word.len() >= 3 && word.iter().all(u8::is_ascii_uppercase) {
+            if let Some(sev) = level::from_word(word) {
+                out.level = sev;
+                out.level_text = Some(Span::new(s + start + ws, s + start + we));
+            }
+            return;
+        }
+        if !(tok.iter().any(u8::is_ascii_digit) || tok.first() == Some(&b'[')) {
+            return;
+        }
+    }
 }
 
 /// Walks an object at `i` (pointing at `{`), calling `visit(role, prio, value_start, value_end)`
@@ -513,6 +574,23 @@ mod tests {
         assert!(r.message_escaped);
         assert_eq!(unescape(r.message.slice(l.as_bytes())), "boom \"x\"");
         assert_eq!(s(l, r.ids[IdKind::Request as usize]), "r-1");
+    }
+
+    #[test]
+    fn docker_json_file_wrapping_a_text_line() {
+        let l = r#"{"log":"2024-01-02 03:04:05 ERROR something broke\n","stream":"stderr","time":"2024-01-02T03:04:05.123456789Z"}"#;
+        let r = p(l);
+        assert_eq!(s(l, Some(r.message)), "2024-01-02 03:04:05 ERROR something broke");
+        assert_eq!((r.level, s(l, r.level_text)), (level::ERROR, "ERROR"));
+        let l = r#"{"log":"[main] WARN: low disk\r\n","time":"2024-01-02T03:04:05Z"}"#;
+        assert_eq!((p(l).level, s(l, Some(p(l).message))), (level::WARN, "[main] WARN: low disk"));
+        // A level word inside the text, not in a header position, is not a level; an escaped
+        // backslash followed by `n` is content.
+        let l = r#"{"msg":"User ERROR count is 3 C:\\n","time":"2024-01-02T03:04:05Z"}"#;
+        assert_eq!((p(l).level, s(l, Some(p(l).message))), (0, r"User ERROR count is 3 C:\\n"));
+        // A level field wins over the text.
+        let l = r#"{"level":"info","msg":"12:00:00 ERROR x"}"#;
+        assert_eq!(p(l).level, level::INFO);
     }
 
     #[test]

@@ -297,8 +297,16 @@ fn run_step(line: &[u8], i: usize, step: Step, ctx: &ParseCtx, out: &mut Parsed)
                 we = alpha_end(line, ws);
             }
             let after = skip_ws(line, we);
-            if line.get(after) != Some(&close) || !set_level(line, ws, we, out) {
+            if line.get(after) != Some(&close) {
                 return None;
+            }
+            if !set_level(line, ws, we, out) {
+                // `[System]`: MySQL 8's own notices; a level word only inside brackets.
+                if !line[ws..we].eq_ignore_ascii_case(b"system") {
+                    return None;
+                }
+                out.level = level::INFO;
+                out.level_text = Some(Span::new(ws, we));
             }
             if out.component.is_none() {
                 out.component = module.filter(|m| m.len > 0);
@@ -1441,5 +1449,19 @@ mod tests {
                 msg: "Task t[abc] raised unexpected: ValueError()",
             },
         );
+    }
+
+    #[test]
+    fn mysql_bracketed_levels_including_system() {
+        let lines = [
+            "2024-01-02T03:04:05.123456Z 0 [System] [MY-010116] [Server] /usr/sbin/mysqld (mysqld 8.0.35) starting",
+            "2024-01-02T03:04:06.123456Z 0 [Warning] [MY-010068] [Server] CA certificate ca.pem is self signed.",
+            "2024-01-02T03:04:08.123456Z 8 [ERROR] [MY-010584] [Repl] Slave I/O: error connecting to master",
+        ];
+        let (layout, out, l) = parts(&lines);
+        assert_eq!(out.level, level::INFO, "{layout:?}");
+        assert_eq!(s(&l, Some(out.message)), Some("/usr/sbin/mysqld (mysqld 8.0.35) starting"));
+        let (_, out, _) = parts(&[lines[2], lines[0], lines[1]]);
+        assert_eq!(out.level, level::ERROR);
     }
 }
