@@ -39,6 +39,22 @@ pub fn from_word(word: &[u8]) -> Option<u8> {
     })
 }
 
+/// A level word written in upper case (`ERROR`, `WARN`), the only spelling trusted where a
+/// level is looked for inside text rather than at a known place (a lower-case `error` there
+/// is message text far more often).
+pub fn from_upper_word(word: &[u8]) -> Option<u8> {
+    if word.len() < 3 || !word.iter().all(u8::is_ascii_uppercase) {
+        return None;
+    }
+    from_word(word)
+}
+
+/// A level word inside brackets: every `from_word` word, and `System` (MySQL 8 writes
+/// `[System]` for its own notices; bare, the word is message text far more often).
+pub fn from_bracket_word(word: &[u8]) -> Option<u8> {
+    from_word(word).or_else(|| word.eq_ignore_ascii_case(b"system").then_some(INFO))
+}
+
 /// pino/bunyan numeric levels (10 trace ... 60 fatal).
 pub fn from_pino(n: f64) -> Option<u8> {
     Some(match n as i64 {

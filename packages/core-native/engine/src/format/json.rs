@@ -4,7 +4,7 @@
 //! object (and a few nested levels), matches keys against an alias table, and records the
 //! byte spans of the values it needs. Everything else is parsed lazily with serde_json.
 
-use crate::format::ParseCtx;
+use crate::format::{text, ParseCtx};
 use crate::level;
 use crate::record::{IdKind, Parsed, Span};
 use crate::time;
@@ -442,35 +442,24 @@ fn trim_escaped_newlines(line: &[u8], out: &mut Parsed) {
 fn level_from_message_header(line: &[u8], out: &mut Parsed) {
     let (s, e) = (out.message.start as usize, out.message.start as usize + out.message.len as usize);
     let head = &line[s..e.min(s + 96)];
-    let mut i = 0;
+    let mut start = text::skip_ws(head, 0);
     for _ in 0..4 {
-        while i < head.len() && head[i] == b' ' {
-            i += 1;
-        }
-        let start = i;
-        while i < head.len() && head[i] != b' ' {
-            i += 1;
-        }
-        if start == i {
-            return;
-        }
-        let tok = &head[start..i];
+        let Some(end) = text::word_end(head, start, head.len()) else { return };
+        let tok = &head[start..end];
         let (ws, we) = match (tok.first(), tok.last()) {
             (Some(b'['), Some(b']')) => (1, tok.len() - 1),
             (_, Some(b':')) => (0, tok.len() - 1),
             _ => (0, tok.len()),
         };
-        let word = &tok[ws.min(we)..we];
-        if word.len() >= 3 && word.iter().all(u8::is_ascii_uppercase) {
-            if let Some(sev) = level::from_word(word) {
-                out.level = sev;
-                out.level_text = Some(Span::new(s + start + ws, s + start + we));
-            }
+        if let Some(sev) = level::from_upper_word(&tok[ws.min(we)..we]) {
+            out.level = sev;
+            out.level_text = Some(Span::new(s + start + ws, s + start + we));
             return;
         }
         if !(tok.iter().any(u8::is_ascii_digit) || tok.first() == Some(&b'[')) {
             return;
         }
+        start = text::skip_ws(head, end);
     }
 }
 

@@ -137,7 +137,7 @@ impl Layout {
 }
 
 #[inline]
-fn skip_ws(line: &[u8], mut i: usize) -> usize {
+pub(crate) fn skip_ws(line: &[u8], mut i: usize) -> usize {
     while i < line.len() && (line[i] == b' ' || line[i] == b'\t') {
         i += 1;
     }
@@ -151,7 +151,7 @@ fn is_ws_or_end(line: &[u8], i: usize) -> bool {
 
 /// End of the run of non-whitespace bytes starting at `i` (at most `max` bytes long).
 #[inline]
-fn word_end(line: &[u8], i: usize, max: usize) -> Option<usize> {
+pub(crate) fn word_end(line: &[u8], i: usize, max: usize) -> Option<usize> {
     let lim = line.len().min(i + max + 1);
     let mut j = i;
     while j < lim && line[j] != b' ' && line[j] != b'\t' {
@@ -179,7 +179,11 @@ fn digit_end(line: &[u8], i: usize) -> usize {
 }
 
 fn set_level(line: &[u8], s: usize, e: usize, out: &mut Parsed) -> bool {
-    match level::from_word(&line[s..e]) {
+    set_level_by(line, s, e, out, level::from_word)
+}
+
+fn set_level_by(line: &[u8], s: usize, e: usize, out: &mut Parsed, word: fn(&[u8]) -> Option<u8>) -> bool {
+    match word(&line[s..e]) {
         Some(sev) => {
             out.level = sev;
             out.level_text = Some(Span::new(s, e));
@@ -297,16 +301,8 @@ fn run_step(line: &[u8], i: usize, step: Step, ctx: &ParseCtx, out: &mut Parsed)
                 we = alpha_end(line, ws);
             }
             let after = skip_ws(line, we);
-            if line.get(after) != Some(&close) {
+            if line.get(after) != Some(&close) || !set_level_by(line, ws, we, out, level::from_bracket_word) {
                 return None;
-            }
-            if !set_level(line, ws, we, out) {
-                // `[System]`: MySQL 8's own notices; a level word only inside brackets.
-                if !line[ws..we].eq_ignore_ascii_case(b"system") {
-                    return None;
-                }
-                out.level = level::INFO;
-                out.level_text = Some(Span::new(ws, we));
             }
             if out.component.is_none() {
                 out.component = module.filter(|m| m.len > 0);
@@ -591,8 +587,7 @@ const LEVEL_LOOKAHEAD: usize = 8;
 /// A header part found further on, past words that mean nothing to the index.
 #[derive(Clone, Copy, PartialEq, Eq)]
 enum Anchor {
-    /// An upper-case level word (upper case only: a lower-case `error` further on is
-    /// message text far more often).
+    /// An upper-case level word (`level::from_upper_word`).
     Level,
     /// A syslog tag `name[pid]:` (`- 1131566461 2005.11.09 dn228 Nov 9 12:01:01 dn228/dn228
     /// crond[2916]: message`, Thunderbird).
@@ -607,7 +602,7 @@ fn words_before_anchor(line: &[u8], mut i: usize) -> Option<(Vec<usize>, Anchor)
         let e = word_end(line, i, MAX_WORD)?;
         let w = &line[i..e];
         if !ends.is_empty() {
-            if w.len() >= 3 && w.iter().all(u8::is_ascii_uppercase) && level::from_word(w).is_some() {
+            if level::from_upper_word(w).is_some() {
                 return Some((ends, Anchor::Level));
             }
             if run_step(line, i, Step::Tag, &ParseCtx::default(), &mut scratch).is_some() {
