@@ -18,32 +18,28 @@ pub struct Ids<'a> {
     pub parent: u64,
 }
 
+/// How a key-value layout writes its keys: JSON (`{"time":"…","level":"…",…,"msg":"`) and
+/// logfmt (`time=… level=… … msg="`) carry the same keys in the same order.
+struct Kv {
+    /// Before the first key.
+    first: &'static [u8],
+    /// Before every other key (closing the previous value).
+    next: &'static [u8],
+    /// Between a key and its value.
+    eq: &'static [u8],
+    /// Opens the message string after `msg` and `eq`.
+    quote: &'static [u8],
+}
+
+const JSON: Kv = Kv { first: b"{\"", next: b"\",\"", eq: b"\":\"", quote: b"" };
+const LOGFMT: Kv = Kv { first: b"", next: b" ", eq: b"=", quote: b"\"" };
+
 /// Everything up to the message (JSON and logfmt leave the message string open).
 #[inline]
 pub fn header(b: &mut Vec<u8>, fmt: GenFormat, clock: &mut Clock, ts: i64, lvl: Lvl, service: &[u8], ids: &Ids) {
-    match fmt {
-        GenFormat::Json => {
-            put(b, b"{\"time\":\"");
-            clock.rfc3339(b, ts);
-            put(b, b"\",\"level\":\"");
-            put(b, lvl.lower());
-            put(b, b"\",\"service\":\"");
-            put(b, service);
-            put(b, b"\",\"thread\":\"");
-            put(b, ids.thread);
-            put(b, b"\",\"request_id\":\"req-");
-            put_hex(b, ids.rid, 12);
-            put(b, b"\",\"trace_id\":\"");
-            put_hex(b, ids.trace.0, 16);
-            put_hex(b, ids.trace.1, 16);
-            put(b, b"\",\"span_id\":\"");
-            put_hex(b, ids.span, 16);
-            if ids.parent != 0 {
-                put(b, b"\",\"parent_span_id\":\"");
-                put_hex(b, ids.parent, 16);
-            }
-            put(b, b"\",\"msg\":\"");
-        }
+    let kv = match fmt {
+        GenFormat::Json => &JSON,
+        GenFormat::Logfmt => &LOGFMT,
         GenFormat::Text => {
             clock.log4j(b, ts);
             b.push(b' ');
@@ -64,30 +60,38 @@ pub fn header(b: &mut Vec<u8>, fmt: GenFormat, clock: &mut Clock, ts: i64, lvl: 
                 put_hex(b, ids.parent, 16);
             }
             b.push(b' ');
+            return;
         }
-        GenFormat::Logfmt => {
-            put(b, b"time=");
-            clock.rfc3339(b, ts);
-            put(b, b" level=");
-            put(b, lvl.lower());
-            put(b, b" service=");
-            put(b, service);
-            put(b, b" thread=");
-            put(b, ids.thread);
-            put(b, b" request_id=req-");
-            put_hex(b, ids.rid, 12);
-            put(b, b" trace_id=");
-            put_hex(b, ids.trace.0, 16);
-            put_hex(b, ids.trace.1, 16);
-            put(b, b" span_id=");
-            put_hex(b, ids.span, 16);
-            if ids.parent != 0 {
-                put(b, b" parent_span_id=");
-                put_hex(b, ids.parent, 16);
-            }
-            put(b, b" msg=\"");
-        }
+    };
+    put(b, kv.first);
+    put(b, b"time");
+    put(b, kv.eq);
+    clock.rfc3339(b, ts);
+    let key = |b: &mut Vec<u8>, name: &[u8]| {
+        put(b, kv.next);
+        put(b, name);
+        put(b, kv.eq);
+    };
+    key(b, b"level");
+    put(b, lvl.lower());
+    key(b, b"service");
+    put(b, service);
+    key(b, b"thread");
+    put(b, ids.thread);
+    key(b, b"request_id");
+    put(b, b"req-");
+    put_hex(b, ids.rid, 12);
+    key(b, b"trace_id");
+    put_hex(b, ids.trace.0, 16);
+    put_hex(b, ids.trace.1, 16);
+    key(b, b"span_id");
+    put_hex(b, ids.span, 16);
+    if ids.parent != 0 {
+        key(b, b"parent_span_id");
+        put_hex(b, ids.parent, 16);
     }
+    key(b, b"msg");
+    put(b, kv.quote);
 }
 
 /// Closes the message and writes `(duration_ms, status)` when given, then the newline.
