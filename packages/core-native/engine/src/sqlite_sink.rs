@@ -345,6 +345,11 @@ mod tests {
         }
     }
 
+    /// The one integer a `SELECT count(*) ...` returns.
+    fn count(db: &str, sql: &str) -> i64 {
+        Connection::open(db).unwrap().query_row(sql, [], |r| r.get(0)).unwrap()
+    }
+
     fn scope(ix: &Index, q: Query) -> Compiled {
         Compiled::new(q, ix).unwrap()
     }
@@ -415,9 +420,7 @@ mod tests {
         // Again from id 99: 20 rows handled, none new (unique key file_id + offset).
         let p = write(&ix, &q, &args(&db, Some(99), 50), &Control::default(), |_| {}).unwrap();
         assert_eq!((p.rows, p.inserted), (20, 0));
-        let n: i64 =
-            Connection::open(&db).unwrap().query_row("SELECT count(*) FROM entries", [], |r| r.get(0)).unwrap();
-        assert_eq!(n, 120);
+        assert_eq!(count(&db, "SELECT count(*) FROM entries"), 120);
     }
 
     #[test]
@@ -426,11 +429,7 @@ mod tests {
         let q = Query { min_level: Some("error".into()), ..Query::default() };
         let p = write(&ix, &scope(&ix, q), &args(&db, None, 10), &Control::default(), |_| {}).unwrap();
         assert_eq!(p.rows, 15);
-        let other: i64 = Connection::open(&db)
-            .unwrap()
-            .query_row("SELECT count(*) FROM entries WHERE level <> 'ERROR'", [], |r| r.get(0))
-            .unwrap();
-        assert_eq!(other, 0);
+        assert_eq!(count(&db, "SELECT count(*) FROM entries WHERE level <> 'ERROR'"), 0);
     }
 
     #[test]
@@ -444,9 +443,7 @@ mod tests {
         })
         .unwrap_err();
         assert_eq!(e.code, Code::Cancelled);
-        let n: i64 =
-            Connection::open(&db).unwrap().query_row("SELECT count(*) FROM entries", [], |r| r.get(0)).unwrap();
-        assert_eq!(n, 200);
+        assert_eq!(count(&db, "SELECT count(*) FROM entries"), 200);
     }
 
     #[test]
