@@ -349,21 +349,25 @@ fn run_step(line: &[u8], i: usize, step: Step, ctx: &ParseCtx, out: &mut Parsed)
             if line.get(i) != Some(&b'[') {
                 return None;
             }
-            // Balanced: `[QuorumPeer[myid=1]/0:0:0:0:0:0:0:0:2181:FastLeaderElection@774]`.
             let lim = line.len().min(i + 200);
-            let mut depth = 0usize;
-            let close = (i + 1..lim).find(|&j| match line[j] {
-                b'[' => {
-                    depth += 1;
-                    false
-                }
-                b']' if depth == 0 => true,
-                b']' => {
-                    depth -= 1;
-                    false
-                }
-                _ => false,
-            })?;
+            let mut close = memchr::memchr(b']', &line[i + 1..lim])? + i + 1;
+            if memchr::memchr(b'[', &line[i + 1..close]).is_some() {
+                // Nested (`[QuorumPeer[myid=1]/0:0:0:0:0:0:0:0:2181:FastLeaderElection@774]`):
+                // the bracket that balances; the plain case above stays one memchr.
+                let mut depth = 0usize;
+                close = (i + 1..lim).find(|&j| match line[j] {
+                    b'[' => {
+                        depth += 1;
+                        false
+                    }
+                    b']' if depth == 0 => true,
+                    b']' => {
+                        depth -= 1;
+                        false
+                    }
+                    _ => false,
+                })?;
+            }
             let mut s = i + 1;
             let mut e = close;
             while s < e && line[s] == b' ' {
