@@ -18,8 +18,9 @@ pub struct Ids<'a> {
     pub parent: u64,
 }
 
-/// How a key-value layout writes its keys: JSON (`{"time":"…","level":"…",…,"msg":"`) and
-/// logfmt (`time=… level=… … msg="`) carry the same keys in the same order.
+/// How a layout writes keys: JSON (`{"time":"…","level":"…",…,"msg":"`) and logfmt
+/// (`time=… level=… … msg="`) carry the same keys in the same order; text writes its ids the
+/// same way under short names (`req=… trace=… span=…`).
 struct Kv {
     /// Before the first key.
     first: &'static [u8],
@@ -29,10 +30,38 @@ struct Kv {
     eq: &'static [u8],
     /// Opens the message string after `msg` and `eq`.
     quote: &'static [u8],
+    /// Names of the request, trace, span and parent span ids.
+    ids: [&'static [u8]; 4],
 }
 
-const JSON: Kv = Kv { first: b"{\"", next: b"\",\"", eq: b"\":\"", quote: b"" };
-const LOGFMT: Kv = Kv { first: b"", next: b" ", eq: b"=", quote: b"\"" };
+const LONG_IDS: [&[u8]; 4] = [b"request_id", b"trace_id", b"span_id", b"parent_span_id"];
+const JSON: Kv = Kv { first: b"{\"", next: b"\",\"", eq: b"\":\"", quote: b"", ids: LONG_IDS };
+const LOGFMT: Kv = Kv { first: b"", next: b" ", eq: b"=", quote: b"\"", ids: LONG_IDS };
+const TEXT_IDS: Kv = Kv { first: b"", next: b" ", eq: b"=", quote: b"", ids: [b"req", b"trace", b"span", b"parent"] };
+
+impl Kv {
+    fn key(&self, b: &mut Vec<u8>, name: &[u8]) {
+        put(b, self.next);
+        put(b, name);
+        put(b, self.eq);
+    }
+
+    /// The request, trace, span and (unless a root) parent span ids, each after its key.
+    fn ids(&self, b: &mut Vec<u8>, ids: &Ids) {
+        self.key(b, self.ids[0]);
+        put(b, b"req-");
+        put_hex(b, ids.rid, 12);
+        self.key(b, self.ids[1]);
+        put_hex(b, ids.trace.0, 16);
+        put_hex(b, ids.trace.1, 16);
+        self.key(b, self.ids[2]);
+        put_hex(b, ids.span, 16);
+        if ids.parent != 0 {
+            self.key(b, self.ids[3]);
+            put_hex(b, ids.parent, 16);
+        }
+    }
+}
 
 /// Everything up to the message (JSON and logfmt leave the message string open).
 #[inline]
@@ -48,17 +77,8 @@ pub fn header(b: &mut Vec<u8>, fmt: GenFormat, clock: &mut Clock, ts: i64, lvl: 
             put(b, ids.thread);
             put(b, b"] ");
             put(b, service);
-            put(b, b" - req=req-");
-            put_hex(b, ids.rid, 12);
-            put(b, b" trace=");
-            put_hex(b, ids.trace.0, 16);
-            put_hex(b, ids.trace.1, 16);
-            put(b, b" span=");
-            put_hex(b, ids.span, 16);
-            if ids.parent != 0 {
-                put(b, b" parent=");
-                put_hex(b, ids.parent, 16);
-            }
+            put(b, b" -");
+            TEXT_IDS.ids(b, ids);
             b.push(b' ');
             return;
         }
@@ -67,30 +87,14 @@ pub fn header(b: &mut Vec<u8>, fmt: GenFormat, clock: &mut Clock, ts: i64, lvl: 
     put(b, b"time");
     put(b, kv.eq);
     clock.rfc3339(b, ts);
-    let key = |b: &mut Vec<u8>, name: &[u8]| {
-        put(b, kv.next);
-        put(b, name);
-        put(b, kv.eq);
-    };
-    key(b, b"level");
+    kv.key(b, b"level");
     put(b, lvl.lower());
-    key(b, b"service");
+    kv.key(b, b"service");
     put(b, service);
-    key(b, b"thread");
+    kv.key(b, b"thread");
     put(b, ids.thread);
-    key(b, b"request_id");
-    put(b, b"req-");
-    put_hex(b, ids.rid, 12);
-    key(b, b"trace_id");
-    put_hex(b, ids.trace.0, 16);
-    put_hex(b, ids.trace.1, 16);
-    key(b, b"span_id");
-    put_hex(b, ids.span, 16);
-    if ids.parent != 0 {
-        key(b, b"parent_span_id");
-        put_hex(b, ids.parent, 16);
-    }
-    key(b, b"msg");
+    kv.ids(b, ids);
+    kv.key(b, b"msg");
     put(b, kv.quote);
 }
 
