@@ -178,11 +178,13 @@ fn digit_end(line: &[u8], i: usize) -> usize {
     j
 }
 
+#[inline]
 fn set_level(line: &[u8], s: usize, e: usize, out: &mut Parsed) -> bool {
     set_level_by(line, s, e, out, level::from_word)
 }
 
-fn set_level_by(line: &[u8], s: usize, e: usize, out: &mut Parsed, word: fn(&[u8]) -> Option<u8>) -> bool {
+#[inline]
+fn set_level_by(line: &[u8], s: usize, e: usize, out: &mut Parsed, word: impl Fn(&[u8]) -> Option<u8>) -> bool {
     match word(&line[s..e]) {
         Some(sev) => {
             out.level = sev;
