@@ -2,6 +2,7 @@
 //! lists, and the sources the rows point into. Entries of all files share one global
 //! numbering (file after file), so an entry is a `u32`.
 
+use crate::bytes::bytes_eq;
 use crate::error::Result;
 use crate::format::Format;
 use crate::record::IdKind;
@@ -179,41 +180,6 @@ fn hash_bytes(s: &[u8]) -> u64 {
     let mut h = FxHasher::default();
     s.hash(&mut h);
     h.finish()
-}
-
-/// Equality of two short byte strings without a `memcmp` call: ids and JSON keys are mostly
-/// 4 to 32 bytes, where the call and its dispatch cost more than the compare.
-#[inline(always)]
-pub fn bytes_eq(a: &[u8], b: &[u8]) -> bool {
-    let n = a.len();
-    if n != b.len() {
-        return false;
-    }
-    let word = |s: &[u8], i: usize| {
-        let mut w = [0u8; 8];
-        w.copy_from_slice(&s[i..i + 8]);
-        u64::from_le_bytes(w)
-    };
-    if n >= 8 {
-        let mut i = 0;
-        while i + 8 < n {
-            if word(a, i) != word(b, i) {
-                return false;
-            }
-            i += 8;
-        }
-        // The last word, overlapping the previous one when n is not a multiple of 8.
-        return word(a, n - 8) == word(b, n - 8);
-    }
-    if n >= 4 {
-        let half = |s: &[u8], i: usize| {
-            let mut w = [0u8; 4];
-            w.copy_from_slice(&s[i..i + 4]);
-            u32::from_le_bytes(w)
-        };
-        return half(a, 0) == half(b, 0) && half(a, n - 4) == half(b, n - 4);
-    }
-    a.iter().zip(b).all(|(x, y)| x == y)
 }
 
 /// String `id` of an arena (`ends[0]` is 0, the empty string).
@@ -821,20 +787,6 @@ mod tests {
         let ids = names.iter().map(|n| i.intern(n.as_bytes())).collect();
         i.seal();
         (i, ids)
-    }
-
-    #[test]
-    fn short_byte_equality() {
-        let s = b"0123456789abcdefghijklmnopqrstuvwxyz";
-        for n in 0..s.len() {
-            assert!(bytes_eq(&s[..n], &s[..n]));
-            for i in 0..n {
-                let mut t = s[..n].to_vec();
-                t[i] ^= 1;
-                assert!(!bytes_eq(&s[..n], &t), "n={n} i={i}");
-            }
-            assert!(!bytes_eq(&s[..n], &s[..n + 1]));
-        }
     }
 
     #[test]

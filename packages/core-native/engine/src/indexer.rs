@@ -3,6 +3,7 @@
 //! The merge makes the result identical to a serial build: ids are re-interned in chunk
 //! order, and continuation lines at a chunk's start extend the previous chunk's last record.
 
+use crate::bytes::ansi_len;
 use crate::error::{Code, Error, Result};
 use crate::fingerprint;
 use crate::format::{self, otlp, Format, FormatKind, ParseCtx};
@@ -570,21 +571,5 @@ impl AnsiClean {
             out.pid = out.pid.map(map);
         }
         ok
-    }
-}
-
-/// Length of the escape sequence at the start of `b` (CSI `ESC [ ... final`, or ESC + one).
-pub(crate) fn ansi_len(b: &[u8]) -> usize {
-    if b.get(1) == Some(&b'[') {
-        let mut j = 2;
-        while j < b.len() {
-            if (0x40..=0x7e).contains(&b[j]) {
-                return j + 1;
-            }
-            j += 1;
-        }
-        b.len()
-    } else {
-        2.min(b.len())
     }
 }

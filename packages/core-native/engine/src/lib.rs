@@ -1,6 +1,7 @@
 //! logsift engine: parses log files into a compact columnar index and answers questions
 //! about them. A plain Rust library; `@logsift/core-native` is a thin napi shell over it.
 
+pub mod bytes;
 pub mod entry;
 pub mod error;
 pub mod fingerprint;

@@ -75,7 +75,7 @@ impl AliasTable {
             if i == 0 {
                 return None;
             }
-            if crate::index::bytes_eq(ALIASES[i - 1], k) {
+            if crate::bytes::bytes_eq(ALIASES[i - 1], k) {
                 return Some(self.roles[i - 1]);
             }
             h = (h + 1) % ALIAS_SLOTS;

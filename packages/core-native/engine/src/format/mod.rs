@@ -230,7 +230,7 @@ fn clean_sample(sample: &[&[u8]]) -> Vec<Vec<u8>> {
             let mut i = 0;
             while i < l.len() {
                 if l[i] == 0x1b {
-                    i += crate::indexer::ansi_len(&l[i..]);
+                    i += crate::bytes::ansi_len(&l[i..]);
                 } else {
                     out.push(l[i]);
                     i += 1;

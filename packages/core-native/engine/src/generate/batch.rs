@@ -30,7 +30,7 @@ const BATCH_STRIDE: u64 = 3;
 const BATCH_RECORDS: u64 = BATCH_PARTS + 2;
 const BATCH_SERVICE: usize = 3;
 
-const _: () = assert!(BATCH_START + BATCH_STRIDE * BATCH_RECORDS <= super::block::BLOCK);
+const _: () = assert!(BATCH_START + BATCH_STRIDE * BATCH_RECORDS <= super::BLOCK);
 
 /// The batch job number (1-based) that block `block` carries, if any.
 pub fn batch_of(block: u64) -> Option<u64> {

@@ -13,10 +13,8 @@ use super::rng::{mix, Prob, Rng};
 use super::templates::{self as t, Lvl};
 use super::topology::Topology;
 use super::write::Clock;
-use super::GenerateOptions;
+use super::{GenerateOptions, BLOCK};
 
-/// Entries per block. Part of the output's definition: changing it changes every file.
-pub const BLOCK: u64 = 4096;
 /// Requests in flight at once.
 const ACTIVE: u64 = 6;
 /// Mean gap between consecutive records.

@@ -76,8 +76,11 @@ impl GenFormat {
 
 /// 2024-01-15T08:00:00Z: a fixed default so that output does not depend on the clock.
 pub const DEFAULT_START_NS: i64 = 1_705_305_600 * time::NS_PER_SEC;
+/// Entries per block (the unit of parallel generation; request traffic and batch jobs both
+/// live inside one). Part of the output's definition: changing it changes every file.
+pub const BLOCK: u64 = 4096;
 /// Block numbers must fit the id derivation (24 bits): about 68 billion entries.
-pub const MAX_ENTRIES: u64 = block::BLOCK << 24;
+pub const MAX_ENTRIES: u64 = BLOCK << 24;
 /// `generate_to_vec` (and the JS `generate()` that returns a string) is for small outputs.
 pub const MAX_IN_MEMORY_ENTRIES: u64 = 1_000_000;
 
