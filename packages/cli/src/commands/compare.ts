@@ -17,6 +17,7 @@ export const compareCommand: CommandDef = {
     ...OUTPUT_FLAGS,
   ],
   examples: [{ cmd: 'logsift compare logs/ --a req-ok-1 --b req-failed-7', what: 'what the failing request did differently' }],
+  use: 'Use to see what a failing request did differently from a good one.',
   uses: ['open', 'Investigation.compare'],
   run: async (ctx) => {
     const inv = await ctx.open();

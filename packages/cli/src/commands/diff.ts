@@ -9,12 +9,13 @@ export const diffCommand: CommandDef = {
   args: [SOURCES_ARG],
   flags: [
     ...SOURCE_FLAGS,
-    { name: 'a', type: 'string', group: 'command', valueName: 'q', required: true, description: "baseline scope as a compact query ('before:2024-01-15T08:00:03Z')" },
-    { name: 'b', type: 'string', group: 'command', valueName: 'q', required: true, description: "scope compared with it ('after:2024-01-15T08:00:03Z')" },
+    { name: 'a', type: 'string', group: 'command', valueName: 'q', required: true, description: "baseline scope, a compact query (before:T)" },
+    { name: 'b', type: 'string', group: 'command', valueName: 'q', required: true, description: "scope compared with it (after:T)" },
     { name: 'top', type: 'integer', group: 'command', min: 1, valueName: 'n', default: 10, description: 'templates listed per category' },
     ...OUTPUT_FLAGS,
   ],
   examples: [{ cmd: "logsift diff logs/ --a 'before:2024-01-15T08:00:03Z' --b 'after:2024-01-15T08:00:03Z'", what: 'what changed at 08:00:03' }],
+  use: 'Use for what changed between two periods (before/after a deploy).',
   uses: ['open', 'Investigation.diff'],
   run: async (ctx) => {
     const inv = await ctx.open();

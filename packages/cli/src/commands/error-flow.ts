@@ -11,16 +11,17 @@ export const errorFlowCommand: CommandDef = {
   flags: [
     ...SOURCE_FLAGS,
     ...QUERY_FLAGS,
-    { name: 'id', type: 'string', group: 'command', valueName: 'value', description: 'a request / trace / span / thread id (tree mode); without it, the whole input' },
-    { name: 'kind', type: 'string', group: 'command', choices: ['request', 'trace', 'span', 'thread'], description: 'what the id is (default: detected)' },
+    { name: 'id', type: 'string', group: 'command', valueName: 'value', description: "an id: its tree's error chain (default: all, by service)" },
+    { name: 'kind', type: 'string', group: 'command', choices: ['request', 'trace', 'span', 'thread'], description: 'id kind (default: detected)' },
     { name: 'depth', type: 'integer', group: 'command', min: 0, valueName: 'n', description: 'deepest tree level kept' },
-    { name: 'bucket-ms', type: 'integer', group: 'command', min: 1, valueName: 'ms', description: 'bucket size without --id (default: automatic)' },
+    { name: 'bucket-ms', type: 'integer', group: 'command', min: 1, valueName: 'ms', description: 'bucket without --id (default: auto)' },
     ...OUTPUT_FLAGS,
   ],
   examples: [
     { cmd: 'logsift error-flow logs/', what: 'errors by service over time' },
     { cmd: 'logsift error-flow logs/ --id 7f3a9c', what: 'the chain that led to the first error of one request' },
   ],
+  use: 'Use to find where errors started: across services, or the chain in one id\'s tree.',
   uses: ['open', 'Investigation.errorFlow'],
   run: async (ctx) => {
     const inv = await ctx.open();

@@ -11,12 +11,13 @@ export const metricsCommand: CommandDef = {
   flags: [
     ...SOURCE_FLAGS,
     ...QUERY_FLAGS,
-    { name: 'field', type: 'list', group: 'command', valueName: 'names', description: 'fields (default: every duration a record states, in ms)' },
-    { name: 'bucket-ms', type: 'integer', group: 'command', min: 1, valueName: 'ms', description: 'bucket size (default: at most 60 buckets)' },
-    { name: 'z-threshold', type: 'integer', group: 'command', min: 1, valueName: 'z', description: '|robust z| above which a bucket is an anomaly (default 3.5)' },
+    { name: 'field', type: 'list', group: 'command', valueName: 'names', description: 'fields (default: every stated duration, ms)' },
+    { name: 'bucket-ms', type: 'integer', group: 'command', min: 1, valueName: 'ms', description: 'bucket (default: ≤ 60 buckets)' },
+    { name: 'z-threshold', type: 'integer', group: 'command', min: 1, valueName: 'z', description: 'anomaly when |robust z| exceeds this (default 3.5)' },
     ...OUTPUT_FLAGS,
   ],
   examples: [{ cmd: 'logsift metrics app.jsonl --field duration_ms --bucket-ms 60000', what: 'latency per minute, anomalies flagged' }],
+  use: 'Use for latency (or any number) over time: percentiles per bucket, anomalies.',
   uses: ['open', 'Investigation.metrics'],
   run: async (ctx) => {
     const inv = await ctx.open();

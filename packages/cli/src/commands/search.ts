@@ -39,6 +39,7 @@ export const searchCommand: CommandDef = {
     { cmd: 'logsift search logs/ --level error --tail 20', what: 'the last 20 errors' },
     { cmd: 'logsift search logs/ -q timeout --cursor <nextCursor>', what: 'the next page' },
   ],
+  use: 'Use to read the entries behind a question: exact total and one page of hits.',
   uses: ['open', 'Investigation.search'],
   run: async (ctx) => {
     const inv = await ctx.open();

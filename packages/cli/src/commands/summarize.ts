@@ -15,6 +15,7 @@ export const summarizeCommand: CommandDef = {
     ...OUTPUT_FLAGS,
   ],
   examples: [{ cmd: 'logsift summarize logs/ --max-bytes 8000', what: 'everything important in 8 KB' }],
+  use: 'Use for one compact digest (stats, triage, top templates) in a single call.',
   uses: ['open', 'Investigation.stats', 'Investigation.triage', 'Investigation.templates'],
   run: async (ctx) => {
     const inv = await ctx.open();

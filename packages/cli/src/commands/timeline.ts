@@ -12,14 +12,15 @@ export const timelineCommand: CommandDef = {
   flags: [
     ...SOURCE_FLAGS,
     ...QUERY_FLAGS,
-    { name: 'id', type: 'string', group: 'command', valueName: 'value', description: 'a request / trace / thread id (default: the whole input)' },
-    { name: 'kind', type: 'string', group: 'command', choices: ['thread', 'request', 'trace', 'span', 'service'], description: 'what the id is (default: detected)' },
-    { name: 'gap-ms', type: 'integer', group: 'command', min: 0, valueName: 'ms', description: 'report gaps longer than this (default 1000)' },
+    { name: 'id', type: 'string', group: 'command', valueName: 'value', description: 'an id (default: the whole input)' },
+    { name: 'kind', type: 'string', group: 'command', choices: ['thread', 'request', 'trace', 'span', 'service'], description: 'id kind (default: detected)' },
+    { name: 'gap-ms', type: 'integer', group: 'command', min: 0, valueName: 'ms', description: 'gaps longer than this (default 1000)' },
     { name: 'limit', short: 'n', type: 'integer', group: 'paging', min: 0, valueName: 'n', default: 200, description: 'at most n steps' },
     { name: 'offset', type: 'integer', group: 'paging', min: 0, valueName: 'n', description: 'skip the first n steps' },
     ...OUTPUT_FLAGS,
   ],
   examples: [{ cmd: 'logsift timeline logs/ --id 7f3a9c --gap-ms 500', what: 'one request step by step, gaps over 500 ms marked' }],
+  use: 'Use for one request or the whole scope step by step in time, with gaps.',
   uses: ['open', 'Investigation.timeline'],
   run: async (ctx) => {
     const inv = await ctx.open();

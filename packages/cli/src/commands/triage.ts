@@ -13,13 +13,14 @@ export const triageCommand: CommandDef = {
     ...SOURCE_FLAGS,
     ...QUERY_FLAGS,
     { name: 'top', type: 'integer', group: 'command', min: 1, valueName: 'n', default: 5, description: 'items per top list' },
-    { name: 'bucket-ms', type: 'integer', group: 'command', min: 1, valueName: 'ms', description: 'trend bucket size (default: at most 24 buckets)' },
+    { name: 'bucket-ms', type: 'integer', group: 'command', min: 1, valueName: 'ms', description: 'trend bucket (default: ≤ 24 buckets)' },
     ...OUTPUT_FLAGS,
   ],
   examples: [
     { cmd: 'logsift triage logs/', what: 'where to start' },
     { cmd: 'logsift triage examples/sample --top 10', what: 'longer top lists' },
   ],
+  use: 'Use first when something is wrong: error rate, top errors, affected services, next steps.',
   uses: ['open', 'Investigation.triage'],
   run: async (ctx) => {
     const inv = await ctx.open();
