@@ -13,7 +13,7 @@ export function commandsCommand(all: () => CommandDef[]): CommandDef {
     name: 'commands',
     summary: 'Describe every command, argument and flag (types, defaults) as JSON, for agents.',
     args: [],
-    flags: OUTPUT_FLAGS.filter((f) => ['json', 'text', 'pretty', 'no-color'].includes(f.name)),
+    flags: OUTPUT_FLAGS,
     examples: [
       { cmd: 'logsift commands --json', what: 'the machine-readable description' },
       { cmd: "logsift commands --json | jq '.commands[].name'", what: 'just the names' },
