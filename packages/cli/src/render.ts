@@ -109,20 +109,6 @@ export function clip(s: string, width: number): string {
   return one.length > width ? `${one.slice(0, Math.max(0, width - 1))}…` : one;
 }
 
-/** A compact, generic rendering of any JSON value (for data without a dedicated view). */
-export function generic(value: unknown, ctx: RenderContext, indent = ''): string {
-  const c = colors(ctx);
-  if (value === null || typeof value !== 'object') return `${indent}${String(value)}`;
-  if (Array.isArray(value)) {
-    return value.map((v) => (v !== null && typeof v === 'object' ? `${indent}-\n${generic(v, ctx, `${indent}  `)}` : `${indent}- ${String(v)}`)).join('\n');
-  }
-  return Object.entries(value as Record<string, unknown>)
-    .map(([k, v]) =>
-      v !== null && typeof v === 'object' ? `${indent}${c.bold(k)}\n${generic(v, ctx, `${indent}  `)}` : `${indent}${c.dim(k)}  ${String(v)}`,
-    )
-    .join('\n');
-}
-
 const BARS = '▁▂▃▄▅▆▇█';
 
 /** Values as a sparkline, one bar per value, scaled to the largest (0 and missing are blank). */
@@ -169,4 +155,22 @@ export function visibleWidth(s: string): number {
 /** Pads a (possibly coloured) string to `width` visible columns. */
 export function padVisible(s: string, width: number): string {
   return s + ' '.repeat(Math.max(0, width - visibleWidth(s)));
+}
+
+/**
+ * Two things side by side: a label column and one column each, the rows whose values differ
+ * in bold (so what changed stands out).
+ */
+export function sideBySide(heads: [string, string], rows: [string, string, string][], ctx: RenderContext): string {
+  const c = colors(ctx);
+  const w = Math.max(20, Math.floor((ctx.width - 16) / 2));
+  const cut = (s: string): string => (visibleWidth(s) > w ? `${stripVTControlCharacters(s).slice(0, w - 1)}…` : s);
+  return table(
+    ['', heads[0], heads[1]],
+    rows.map(([label, a, b]) => {
+      const differ = stripVTControlCharacters(a) !== stripVTControlCharacters(b);
+      return [c.dim(label), differ ? c.bold(cut(a)) : cut(a), differ ? c.bold(cut(b)) : cut(b)];
+    }),
+    ctx,
+  );
 }

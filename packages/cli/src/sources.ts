@@ -80,3 +80,9 @@ export function sourceWords(args: string[], options: Options): string {
   }
   return words.join(' ');
 }
+
+/** The api's suggested commands (`logsift follow <sources> --id X`) with the real sources, ready to paste. */
+export function withSources(commands: string[], args: string[], options: Options): string[] {
+  const words = sourceWords(args, options);
+  return commands.map((cmd) => cmd.split('<sources>').join(words));
+}
