@@ -100,3 +100,27 @@ export function describeCommands(defs: CommandDef[]): Record<string, unknown> {
     })),
   };
 }
+
+export interface SharedParameter {
+  key: string;
+  type: string;
+  description: string;
+  /** Accepted by every tool without being listed in its schema. */
+  common: boolean;
+}
+
+const TYPE_WORDS: Record<FlagDef['type'], string> = { string: 'string', integer: 'integer', boolean: 'boolean', 'string[]': 'array of strings', list: 'array of strings' };
+
+/** The parameters brief schemas list without a description, each once (first definition wins), for the MCP instructions. */
+export function sharedParameters(defs: CommandDef[]): SharedParameter[] {
+  const seen = new Map<string, SharedParameter>();
+  for (const d of defs) {
+    const sources = d.args.find((a) => a.name === 'sources');
+    if (sources && !seen.has('sources')) seen.set('sources', { key: 'sources', type: 'array of strings', description: sources.description, common: false });
+    for (const f of toolFlags(d)) {
+      const key = optionKey(f);
+      if (SHARED_GROUPS.has(f.group) && !seen.has(key)) seen.set(key, { key, type: TYPE_WORDS[f.type], description: f.description, common: f.common === true });
+    }
+  }
+  return [...seen.values()];
+}

@@ -37,9 +37,12 @@ describe('logsift mcp', () => {
       properties: { sources: { type: 'array' }, db: { type: 'string' }, query: { type: 'string' }, limit: { type: 'integer' }, aggregate: { type: 'array', description: expect.any(String) } },
     });
     expect(search?.inputSchema.properties?.['query']).not.toHaveProperty('description');
-    expect(search?.description).toMatch(/^Use /);
-    for (const t of tools) expect(t.outputSchema, t.name).toMatchObject({ type: 'object', required: ['ok'] });
-    expect(client.getInstructions()).toContain('maxBytes');
+    for (const t of tools) {
+      expect(t.description, t.name).toMatch(/^Use /);
+      expect(t.outputSchema, t.name).toMatchObject({ type: 'object', required: ['ok'] });
+    }
+    // What the schemas leave out, the instructions say once.
+    for (const p of ['*maxBytes (integer)', '*dbMapping (string)', '*format (string)', 'query (string)', 'sources (array of strings)']) expect(client.getInstructions()).toContain(p);
   });
 
   it(`keeps tools/list within ${TOOLS_LIST_BUDGET} bytes`, async () => {
@@ -77,6 +80,11 @@ describe('logsift mcp', () => {
     const bad = await client.callTool({ name: 'schema', arguments: { sources: [sample], sample: 'ten' } });
     expect(bad.isError).toBe(true);
     expect(JSON.parse((bad.content as { text: string }[])[0]?.text ?? '{}')).toMatchObject({ ok: false, error: { code: 'USAGE', location: 'sample' } });
+  });
+
+  it('refuses stdin as a source: it is the protocol channel', async () => {
+    const r = await client.callTool({ name: 'stats', arguments: { sources: ['-'] } });
+    expect(r.structuredContent).toMatchObject({ ok: false, error: { code: 'USAGE', location: 'sources' } });
   });
 
   it('honours maxBytes', async () => {

@@ -1,4 +1,4 @@
-import { inputSchema, toolFlags } from './describe.js';
+import { inputSchema, sharedParameters, toolFlags } from './describe.js';
 import { CliError, describeError, EXIT, type Envelope } from './envelope.js';
 import { execute } from './execute.js';
 import { LineTransport } from './mcp-stdio.js';
@@ -9,17 +9,20 @@ import { VERSION } from './version.js';
 export const MCP_DEFAULT_MAX_BYTES = 65_536;
 
 /**
- * What every tool shares, said once here (the server's instructions) instead of in each
- * tool's schema: the tool schemas list these parameters with their types only.
+ * What every tool shares, said once (the server's instructions) instead of in each tool's
+ * schema, generated from the same flag definitions: a new shared flag is described here
+ * without a word written for it.
  */
-export const MCP_INSTRUCTIONS = `logsift investigates log files. Start with triage (or summarize), then narrow down with search, count, follow, hierarchy, error-flow.
-Parameters every tool shares (each tool's schema lists the main ones by type only; the others marked * are accepted by every tool without being listed):
-- sources: log files, directories or globs (.gz/.zst too); lists (sources, include, fields) are arrays of strings. Or db: a SQLite file (a logsift export, or any table with *dbMapping, a JSON mapping string); not both.
-- *format: force a format (json, logfmt, syslog, syslog5424, access, apache-error, glog, text, raw, or regex:<pattern with named groups>); *timezone: zone for timestamps without one (default UTC); *include: globs files in directories must match.
-- query: the compact query: words and "phrases" (all must occur), a OR b, -word, /regex/i, level>=warn, level:error,fatal, service:x, thread:t, request:r, trace:t, span:s, field conditions (status>=500, user.id=42, has:field), after:/before: (RFC 3339 or -15m), last:1h, file:name.
-- limit, offset, cursor (a result's nextCursor), tail, order (oldest|newest|file): paging; context, beforeContext, afterContext: entries around each match.
-- *maxBytes: bound on the result (default ${MCP_DEFAULT_MAX_BYTES}); the largest list is cut and truncated says so. *fields: keep only these entry fields (id,time,level,message,fields.NAME); *compact: short entry keys.
-Every result is the logsift envelope {ok, command, inputs, data, summary, truncated, error, elapsedMs}, as structuredContent and as JSON text; an error has error.code, message and hint.`;
+export function mcpInstructions(tools: CommandDef[]): string {
+  return [
+    'logsift investigates log files. Start with triage (or summarize), then narrow down with search, count, follow, hierarchy, error-flow.',
+    "Parameters the tools share, described here once (each tool's schema gives their types; * marks those every tool accepts without listing them):",
+    ...sharedParameters(tools).map((p) => `- ${p.common ? '*' : ''}${p.key} (${p.type}): ${p.description}`),
+    'Sources are paths on the server\'s machine; stdin (-) is the MCP channel and is refused. Flags named --x-y in descriptions are the parameters xY here.',
+    'query is the compact query: words and "phrases" (all must occur), a OR b, -word, /regex/i, level>=warn, level:error,fatal, service:x, thread:t, request:r, trace:t, span:s, field conditions (status>=500, user.id=42, has:field), after:/before: (RFC 3339 or -15m), last:1h, file:name.',
+    `Every result is the logsift envelope {ok, command, inputs, data, summary, truncated, error, elapsedMs} as structuredContent and as JSON text, at most maxBytes (default ${MCP_DEFAULT_MAX_BYTES}) bytes: the largest list is cut and truncated says so. An error has error.code, message and hint.`,
+  ].join('\n');
+}
 
 /** The output schema of every tool: the envelope (the data's shape is per command; see the CLI README). */
 export const ENVELOPE_SCHEMA = { type: 'object', properties: { ok: { type: 'boolean' } }, required: ['ok'] } as const;
@@ -43,6 +46,8 @@ export function toolInputs(def: CommandDef, input: Record<string, unknown>): { a
     if (argNames.has(key)) {
       const list = typeof value === 'string' ? [value] : value;
       if (!Array.isArray(list) || !list.every((v) => typeof v === 'string')) throw typeError(key, 'an array of strings');
+      // The server's stdin carries JSON-RPC: reading logs from it would eat the protocol.
+      if (key === 'sources' && list.includes('-')) throw new CliError('USAGE', "stdin ('-') is the MCP channel, not a log source", 'pass file paths', key);
       byArg.set(key, list as string[]);
       continue;
     }
@@ -117,7 +122,7 @@ export async function serveMcp(tools: CommandDef[]): Promise<void> {
     import('@modelcontextprotocol/sdk/server/index.js'),
     import('@modelcontextprotocol/sdk/types.js'),
   ]);
-  const server = new Server({ name: 'logsift', version: VERSION }, { capabilities: { tools: {} }, instructions: MCP_INSTRUCTIONS });
+  const server = new Server({ name: 'logsift', version: VERSION }, { capabilities: { tools: {} }, instructions: mcpInstructions(tools) });
   server.setRequestHandler(ListToolsRequestSchema, () => ({ tools: tools.map(toolDescriptor) }));
   server.setRequestHandler(CallToolRequestSchema, async (request, extra) => {
     const { envelope, text, isError } = await callTool(tools, request.params.name, request.params.arguments ?? {}, extra.signal);
