@@ -128,7 +128,7 @@ export const SOURCES_ARG = {
 /** The id of a tree (hierarchy, bottlenecks) and its kind. */
 export const TREE_ID_FLAGS: FlagDef[] = [
   { name: 'id', type: 'string', group: 'command', valueName: 'value', required: true, description: 'the trace, request, span or thread id' },
-  { name: 'kind', type: 'string', group: 'command', choices: ['request', 'trace', 'span', 'thread'], description: 'what the id is (default: detected)' },
+  { name: 'kind', type: 'string', group: 'command', choices: ['request', 'trace', 'span', 'thread'], description: 'id kind (default: detected)' },
 ];
 
 /** `--kind` as an api option, when given. */

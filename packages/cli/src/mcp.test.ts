@@ -39,7 +39,7 @@ describe('logsift mcp', () => {
     expect(search?.inputSchema.properties?.['query']).not.toHaveProperty('description');
     for (const t of tools) {
       expect(t.description, t.name).toMatch(/^Use /);
-      expect(t.outputSchema, t.name).toMatchObject({ type: 'object', required: ['ok'] });
+      expect(t.outputSchema, t.name).toMatchObject({ type: 'object', required: ['ok', 'command'] });
     }
     // What the schemas leave out, the instructions say once.
     for (const p of ['*maxBytes (integer)', '*dbMapping (string)', '*format (string)', 'query (string)', 'sources (array of strings)']) expect(client.getInstructions()).toContain(p);

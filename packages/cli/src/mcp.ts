@@ -24,8 +24,11 @@ export function mcpInstructions(tools: CommandDef[]): string {
   ].join('\n');
 }
 
-/** The output schema of every tool: the envelope (the data's shape is per command; see the CLI README). */
-export const ENVELOPE_SCHEMA = { type: 'object', properties: { ok: { type: 'boolean' } }, required: ['ok'] } as const;
+/**
+ * The output schema of every tool: the envelope, whose keys the instructions list (the data's
+ * shape is per command; see the CLI README). Kept to its bones: it is repeated in every tool.
+ */
+export const ENVELOPE_SCHEMA = { type: 'object', required: ['ok', 'command'] } as const;
 
 /** The tools/list entry of a command: when to use it, its parameters, the envelope it returns. */
 export function toolDescriptor(def: CommandDef): { name: string; description: string; inputSchema: { type: 'object' }; outputSchema: typeof ENVELOPE_SCHEMA } {
