@@ -51,7 +51,7 @@ export class CliError extends Error {
   }
 }
 
-const USAGE_CODES = new Set(['INVALID_OPTION', 'INVALID_QUERY', 'INVALID_REGEX', 'INVALID_TIME', 'UNKNOWN_ID', 'USAGE', 'SQL_NOT_READ_ONLY', 'INVALID_MAPPING']);
+const USAGE_CODES = new Set(['INVALID_OPTION', 'INVALID_QUERY', 'INVALID_REGEX', 'INVALID_TIME', 'UNKNOWN_ID', 'USAGE', 'SQL_NOT_READ_ONLY', 'INVALID_MAPPING', 'MISSING_DEPENDENCY']);
 const INPUT_CODES = new Set(['ENOENT', 'NO_INPUT', 'BINARY_INPUT', 'DECOMPRESS_ERROR', 'SOURCE_CHANGED']);
 
 /** Exit code for an error: bad usage or input → 2, anything else (I/O, internal) → 3. */

@@ -5,7 +5,7 @@ import { execute } from './execute.js';
 import { formatJson, outputMode, useColor } from './output.js';
 import { colors, loadTableLib } from './render.js';
 import { allCommands } from './registry.js';
-import type { CommandDef, FlagDef, Options, RenderContext } from './spec.js';
+import { printsEnvelope, type CommandDef, type FlagDef, type Options, type RenderContext } from './spec.js';
 import { VERSION } from './version.js';
 
 const GROUPS: Record<FlagDef['group'], string> = {
@@ -124,7 +124,7 @@ export async function run(argv: string[]): Promise<number> {
       // One action argument per declared positional (a variadic one is an array).
       const args = actionArgs.slice(0, def.args.length).flatMap((a) => (a === undefined ? [] : Array.isArray(a) ? (a as string[]) : [String(a)]));
       const options = command.opts<Options>();
-      if (def.envelope === false) {
+      if (!printsEnvelope(def, options)) {
         // Streaming commands print their own output; only an error becomes an envelope.
         const { envelope, exitCode: code } = await execute(def, args, options, {
           pretty: false,
