@@ -89,6 +89,8 @@ pub fn open_paths(inputs: &[String], opts: &OpenOptions, ctl: &Control) -> Resul
         let path = f.path.to_string_lossy().into_owned();
         let opened = Source::open(&path, &opts.limits).and_then(|src| {
             if source::looks_binary(src.data()) {
+                // Zeros read from a file truncated meanwhile look binary: say what happened.
+                src.check_readable()?;
                 Err(Error::new(Code::BinaryInput, format!("{path} looks like binary data, not a log")).at(&path))
             } else {
                 Ok(src)
