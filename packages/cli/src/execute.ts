@@ -29,6 +29,7 @@ function openOptions(options: Options): OpenOptions {
   if (typeof options['format'] === 'string') o.format = options['format'];
   if (typeof options['timezone'] === 'string') o.timezone = options['timezone'];
   if (Array.isArray(options['include']) && options['include'].length > 0) o.include = options['include'];
+  if (typeof options['maxDecompressedBytes'] === 'number') o.maxDecompressedBytes = options['maxDecompressedBytes'];
   return o;
 }
 
