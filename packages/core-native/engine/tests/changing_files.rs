@@ -87,12 +87,15 @@ fn some_request(s: &Session) -> String {
         .unwrap_or_else(|| "req-none".into())
 }
 
+/// An index of one version of the file built from memory, and its answers by op index.
+type Reference = (Session, HashMap<usize, Result<String, Code>>);
+
 /// The child: open, run every op, verify, re-open after SOURCE_CHANGED, until `stop` exists.
 fn child(dir: &Path) {
     let file = dir.join("churn.jsonl").to_string_lossy().into_owned();
     let mut streams: HashMap<u64, Vec<u8>> = HashMap::new();
     // (stream, length) → an index of that version built from memory; its answers per op.
-    let mut refs: HashMap<(u64, usize), (Session, HashMap<usize, Result<String, Code>>)> = HashMap::new();
+    let mut refs: HashMap<(u64, usize), Reference> = HashMap::new();
     let (mut ok, mut changed, mut opens) = (0u64, 0u64, 0u64);
     while !dir.join("stop").exists() {
         let before = read_state(dir);
