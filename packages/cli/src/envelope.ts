@@ -27,12 +27,20 @@ export interface ErrorInfo {
 }
 
 /** The one JSON envelope every command prints. */
+export interface SkippedEntry {
+  path: string;
+  code: string;
+  reason: string;
+}
+
 export interface Envelope {
   ok: boolean;
   command: string;
   inputs: { args: string[]; options: Record<string, unknown> };
   data?: unknown;
   summary?: Record<string, unknown>;
+  /** Files a directory walk found but could not read (symlink loop, unreadable, vanished, binary). */
+  skipped?: SkippedEntry[];
   truncated: Truncation | false;
   error?: ErrorInfo;
   elapsedMs: number;
