@@ -10,7 +10,7 @@
 //! streams that were current around its `open` (the parent names the current stream in a
 //! side file before it starts writing it).
 
-use logsift_engine::generate::{generate_to_vec, GenerateOptions};
+mod common;
 use logsift_engine::indexer::Control;
 use logsift_engine::session::{OpenRequest, Session};
 use logsift_engine::Code;
@@ -26,8 +26,7 @@ const ENTRIES: u64 = 3000;
 
 /// Stream `k` of the family: what the file holds after the `k`-th rewrite.
 fn stream(k: u64) -> Vec<u8> {
-    let opts = GenerateOptions { seed: 1000 + k, entries: ENTRIES, ..Default::default() };
-    generate_to_vec(&opts).unwrap().0
+    common::generated(1000 + k, ENTRIES)
 }
 
 /// A small deterministic PRNG (xorshift64*), so a failing run can be replayed by seed.
@@ -163,9 +162,7 @@ fn write_at(path: &Path, at: u64, bytes: &[u8]) {
 
 #[test]
 fn a_file_changing_under_queries_never_crashes() {
-    let dir = std::env::temp_dir().join(format!("logsift-churn-{}", std::process::id()));
-    let _ = std::fs::remove_dir_all(&dir);
-    std::fs::create_dir_all(&dir).unwrap();
+    let dir = common::temp_dir("churn");
     let path: PathBuf = dir.join("churn.jsonl");
     let mut k = 0u64;
     let mut data = stream(k);

@@ -2,23 +2,13 @@
 //! member and zstd frame is read; binary content and a size limit are refused with typed
 //! errors.
 
-use logsift_engine::generate::{generate_to_vec, GenerateOptions};
+mod common;
+use common::{generated as logs, temp_dir};
 use logsift_engine::indexer::{open_paths, Control, OpenOptions};
 use logsift_engine::source::{Bytes, ReadLimits, Source};
 use logsift_engine::Code;
 use std::io::Write;
-use std::path::{Path, PathBuf};
-
-fn dir(name: &str) -> PathBuf {
-    let d = std::env::temp_dir().join(format!("logsift-compressed-{name}-{}", std::process::id()));
-    let _ = std::fs::remove_dir_all(&d);
-    std::fs::create_dir_all(&d).unwrap();
-    d
-}
-
-fn logs(seed: u64, entries: u64) -> Vec<u8> {
-    generate_to_vec(&GenerateOptions { seed, entries, ..Default::default() }).unwrap().0
-}
+use std::path::Path;
 
 fn gzip(data: &[u8]) -> Vec<u8> {
     let mut e = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::fast());
@@ -37,7 +27,7 @@ fn entries(path: &Path, opts: &OpenOptions) -> logsift_engine::Result<usize> {
 
 #[test]
 fn every_gzip_member_and_every_zstd_frame_is_read() {
-    let d = dir("members");
+    let d = temp_dir("compressed-members");
     let (a, b) = (logs(1, 700), logs(2, 300));
     let whole = [a.clone(), b.clone()].concat();
     let plain = d.join("plain.jsonl");
@@ -62,7 +52,7 @@ fn every_gzip_member_and_every_zstd_frame_is_read() {
 
 #[test]
 fn the_decompressed_size_limit_is_a_typed_error() {
-    let d = dir("limit");
+    let d = temp_dir("compressed-limit");
     let data = logs(3, 5000);
     let gz = d.join("big.jsonl.gz");
     std::fs::write(&gz, gzip(&data)).unwrap();
@@ -79,7 +69,7 @@ fn the_decompressed_size_limit_is_a_typed_error() {
 
 #[test]
 fn binary_and_broken_archives_are_refused_when_named_and_skipped_in_a_directory() {
-    let d = dir("binary");
+    let d = temp_dir("compressed-binary");
     std::fs::write(d.join("zeros.gz"), gzip(&vec![0u8; 8 << 20])).unwrap();
     let mut broken = gzip(&logs(4, 2000));
     broken.truncate(broken.len() / 2);

@@ -2,22 +2,12 @@
 //! files deleted while the walk runs. Like ripgrep, an entry found by the walk that cannot
 //! be read is skipped and listed in `skipped`; a file the user named is a typed error.
 
-use logsift_engine::generate::{generate_to_vec, GenerateOptions};
+mod common;
+use common::{generated as logs, temp_dir};
 use logsift_engine::indexer::{open_paths, Control, OpenOptions, Skipped};
 use logsift_engine::Code;
 use std::os::unix::fs::PermissionsExt;
-use std::path::{Path, PathBuf};
-
-fn dir(name: &str) -> PathBuf {
-    let d = std::env::temp_dir().join(format!("logsift-faults-{name}-{}", std::process::id()));
-    let _ = std::fs::remove_dir_all(&d);
-    std::fs::create_dir_all(&d).unwrap();
-    d
-}
-
-fn logs(seed: u64, entries: u64) -> Vec<u8> {
-    generate_to_vec(&GenerateOptions { seed, entries, ..Default::default() }).unwrap().0
-}
+use std::path::Path;
 
 fn open(path: &Path) -> logsift_engine::Result<(usize, Vec<Skipped>)> {
     let (ix, skipped) =
@@ -31,7 +21,7 @@ fn name(s: &Skipped, root: &Path) -> String {
 
 #[test]
 fn a_symlink_loop_is_skipped_and_listed() {
-    let d = dir("loop");
+    let d = temp_dir("faults-loop");
     std::fs::create_dir_all(d.join("sub")).unwrap();
     std::fs::write(d.join("a.jsonl"), logs(1, 50)).unwrap();
     std::fs::write(d.join("sub/b.jsonl"), logs(2, 30)).unwrap();
@@ -92,7 +82,7 @@ fn drop_dac_capabilities() {
 
 #[test]
 fn an_unreadable_file_in_a_directory_is_skipped_and_a_named_one_is_an_error() {
-    let d = dir("perm");
+    let d = temp_dir("faults-perm");
     std::fs::create_dir_all(d.join("locked")).unwrap();
     std::fs::write(d.join("a.jsonl"), logs(1, 40)).unwrap();
     std::fs::write(d.join("secret.jsonl"), logs(2, 10)).unwrap();
@@ -116,7 +106,7 @@ fn an_unreadable_file_in_a_directory_is_skipped_and_a_named_one_is_an_error() {
 
 #[test]
 fn a_dangling_symlink_is_skipped_and_listed() {
-    let d = dir("dangling");
+    let d = temp_dir("faults-dangling");
     std::fs::write(d.join("a.jsonl"), logs(1, 20)).unwrap();
     std::os::unix::fs::symlink("gone.jsonl", d.join("b.jsonl")).unwrap();
     let (n, skipped) = open(&d).unwrap();
@@ -130,7 +120,7 @@ fn a_dangling_symlink_is_skipped_and_listed() {
 
 #[test]
 fn files_deleted_during_the_walk_are_skipped_or_never_seen() {
-    let d = dir("deleted");
+    let d = temp_dir("faults-deleted");
     const FILES: u64 = 200;
     for i in 0..FILES {
         std::fs::write(d.join(format!("f{i:03}.jsonl")), logs(i, 5)).unwrap();
