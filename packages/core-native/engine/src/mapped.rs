@@ -149,6 +149,9 @@ extern "C" fn on_sigbus(sig: libc::c_int, info: *mut libc::siginfo_t, ctx: *mut 
         if end == 0 || addr < start || addr >= end {
             continue;
         }
+        // Counted first: a thread that reads the zero pages below (this one or another) and
+        // then checks the count must find it set.
+        s.faults.fetch_add(1, Ordering::SeqCst);
         let page = PAGE.load(Ordering::Relaxed);
         let from = addr & !(page - 1);
         // Zeros from the faulting page to the end of the range: everything past the new end
@@ -166,7 +169,6 @@ extern "C" fn on_sigbus(sig: libc::c_int, info: *mut libc::siginfo_t, ctx: *mut 
             )
         };
         if res != libc::MAP_FAILED {
-            s.faults.fetch_add(1, Ordering::SeqCst);
             return;
         }
         break;
