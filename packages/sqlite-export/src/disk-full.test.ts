@@ -3,25 +3,12 @@ import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { open } from '@logsift/api';
-import Database from 'better-sqlite3';
 import { describe, expect, it } from 'vitest';
 import { exportToSqlite } from './index.js';
-import { writeJsonLog } from './test-logs.js';
+import { inspectExport as inspect, writeJsonLog } from './test-logs.js';
 
 const child = join(import.meta.dirname, 'disk-full-child.fixture.mjs');
 const dist = join(import.meta.dirname, '..', 'dist', 'index.js');
-
-function inspect(dbPath: string): { integrity: string; rows: number; marker: number } {
-  const db = new Database(dbPath);
-  try {
-    const integrity = (db.pragma('integrity_check') as { integrity_check: string }[])[0]!.integrity_check;
-    const rows = (db.prepare('SELECT count(*) AS n FROM entries').get() as { n: number }).n;
-    const marker = (db.prepare('SELECT coalesce(sum(rows), 0) AS n FROM export_progress').get() as { n: number }).n;
-    return { integrity, rows, marker };
-  } finally {
-    db.close();
-  }
-}
 
 describe('disk full during an export', () => {
   it('fails with a typed error, leaves a consistent database, and the next run resumes', async () => {
@@ -44,8 +31,10 @@ describe('disk full during an export', () => {
 
     const s = inspect(dbPath);
     expect(s.integrity).toBe('ok');
-    // Only whole committed batches, and the progress marker agrees with them.
+    // Only whole committed batches, a prefix of the input, and the progress marker agrees.
     expect(s.rows % batchSize).toBe(0);
+    expect(s.maxLine).toBe(s.rows);
+    expect(s.distinct).toBe(s.rows);
     expect(s.marker).toBe(s.rows);
     expect(s.rows).toBeLessThan(total);
 
@@ -53,7 +42,7 @@ describe('disk full during an export', () => {
     const result = await exportToSqlite(inv, dbPath, { batchSize });
     inv.close();
     expect(result.resumed).toBe(s.rows);
-    expect(inspect(dbPath)).toEqual({ integrity: 'ok', rows: total, marker: total });
+    expect(inspect(dbPath)).toEqual({ integrity: 'ok', rows: total, maxLine: total, distinct: total, marker: total });
     rmSync(dir, { recursive: true, force: true });
   }, 120_000);
 });
