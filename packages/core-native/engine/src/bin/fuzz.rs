@@ -20,6 +20,7 @@ use std::time::{Duration, Instant};
 const USAGE: &str = "usage: fuzz [--minutes N | --seconds N] [--target T[,T...]] [--seed S] [--out DIR]
             [--timeout-ms N] [--seeds DIR]...
        fuzz --replay FILE... [--target T]
+       fuzz --minimize FILE [--target T]   (writes FILE.min: a smaller input, same failure)
 The time is shared evenly by the targets (default: all). Findings go to DIR/<target>/
 (default ./fuzz-findings), a summary to DIR/summary.json.
 Targets: detect json logfmt syslog access text glog otlp custom indexer query time";
@@ -32,6 +33,7 @@ struct Args {
     timeout: Duration,
     seed_dirs: Vec<PathBuf>,
     replay: Vec<PathBuf>,
+    minimize: bool,
     worker: Option<PathBuf>,
 }
 
@@ -44,6 +46,7 @@ fn parse_args() -> Result<Args, String> {
         timeout: Duration::from_secs(5),
         seed_dirs: Vec::new(),
         replay: Vec::new(),
+        minimize: false,
         worker: None,
     };
     let mut it = std::env::args().skip(1);
@@ -67,6 +70,7 @@ fn parse_args() -> Result<Args, String> {
                     .collect::<Result<_, _>>()?;
             }
             "--replay" => {}
+            "--minimize" => a.minimize = true,
             "-h" | "--help" => return Err(String::new()),
             s if s.starts_with('-') => return Err(format!("unknown option {s}")),
             s => a.replay.push(s.into()),
@@ -91,6 +95,9 @@ fn main() -> ExitCode {
     };
     if let Some(state) = &args.worker {
         return worker(&args, state);
+    }
+    if args.minimize {
+        return minimize(&args);
     }
     if !args.replay.is_empty() {
         return replay(&args);
@@ -371,6 +378,67 @@ fn fuzz_target(args: &Args, target: Target, budget: Duration) -> std::io::Result
 }
 
 // ---- Replay: run saved inputs once, in this process. ----
+
+/// The target of a saved input: `--target`, else the name of its directory (as saved).
+fn target_of(args: &Args, path: &Path) -> Target {
+    let dir_target = path.parent().and_then(|d| d.file_name()).and_then(|n| Target::from_name(&n.to_string_lossy()));
+    if args.targets.len() == 1 {
+        args.targets[0]
+    } else {
+        dir_target.unwrap_or(args.targets[0])
+    }
+}
+
+/// The failure's message without numbers (they change as the input shrinks).
+fn failure_of(target: Target, data: &[u8]) -> Option<String> {
+    match exec(target, data, &mut Features::default()) {
+        Verdict::Ok => None,
+        Verdict::Invariant(m) | Verdict::Panic(m) => Some(m.chars().filter(|c| !c.is_ascii_digit()).collect()),
+    }
+}
+
+/// Shrinks a failing input: drops ever smaller ranges (whole lines first, then bytes) while
+/// the same failure remains.
+fn minimize(args: &Args) -> ExitCode {
+    let Some(path) = args.replay.first() else {
+        eprintln!("fuzz: --minimize needs a file");
+        return ExitCode::from(2);
+    };
+    let target = target_of(args, path);
+    let mut data = match std::fs::read(path) {
+        Ok(d) => d,
+        Err(e) => {
+            eprintln!("{}: {e}", path.display());
+            return ExitCode::from(3);
+        }
+    };
+    let Some(want) = failure_of(target, &data) else {
+        eprintln!("fuzz: {} does not fail on target {}", path.display(), target.name());
+        return ExitCode::from(1);
+    };
+    let start = data.len();
+    let mut step = data.len() / 2;
+    while step > 0 {
+        let mut i = 0;
+        while i < data.len() {
+            let mut cand = data.clone();
+            cand.drain(i..(i + step).min(data.len()));
+            if failure_of(target, &cand).as_ref() == Some(&want) {
+                data = cand;
+            } else {
+                i += step;
+            }
+        }
+        step /= 2;
+    }
+    let out = path.with_extension("min");
+    if let Err(e) = std::fs::write(&out, &data) {
+        eprintln!("{}: {e}", out.display());
+        return ExitCode::from(3);
+    }
+    println!("{} -> {} bytes: {} ({want})", start, data.len(), out.display());
+    ExitCode::SUCCESS
+}
 
 fn replay(args: &Args) -> ExitCode {
     let mut failed = 0;
