@@ -230,6 +230,19 @@ fn children_cpu_seconds() -> f64 {
     t(ru.ru_utime) + t(ru.ru_stime)
 }
 
+/// CPU time (user + system) a process has used, from `/proc/<pid>/stat`.
+fn cpu_of(pid: u32) -> Option<Duration> {
+    let stat = std::fs::read_to_string(format!("/proc/{pid}/stat")).ok()?;
+    // Fields after the command name (which may hold blanks, inside parentheses): utime and
+    // stime are the 12th and 13th.
+    let rest = &stat[stat.rfind(')')? + 2..];
+    let mut f = rest.split(' ').skip(11);
+    let ticks: u64 = f.next()?.parse::<u64>().ok()? + f.next()?.parse::<u64>().ok()?;
+    // SAFETY: sysconf has no preconditions.
+    let hz = unsafe { libc::sysconf(libc::_SC_CLK_TCK) }.max(1) as u64;
+    Some(Duration::from_millis(ticks * 1000 / hz))
+}
+
 fn supervise(args: &Args) -> ExitCode {
     if let Err(e) = std::fs::create_dir_all(&args.out) {
         eprintln!("fuzz: {}: {e}", args.out.display());
@@ -255,17 +268,17 @@ fn supervise(args: &Args) -> ExitCode {
         }
     }
     println!(
-        "{:<10} {:>8} {:>10} {:>8} {:>7} {:>8} {:>8} {:>8} {:>6} {:>6}",
-        "target", "cpu-min", "execs", "exec/s", "corpus", "features", "failures", "distinct", "crash", "hang"
+        "{:<10} {:>8} {:>10} {:>10} {:>7} {:>8} {:>8} {:>8} {:>6} {:>6}",
+        "target", "cpu-min", "execs", "exec/cpu-s", "corpus", "features", "failures", "distinct", "crash", "hang"
     );
     let mut json = Vec::new();
     for (t, r) in &rows {
         println!(
-            "{:<10} {:>8.2} {:>10} {:>8.0} {:>7} {:>8} {:>8} {:>8} {:>6} {:>6}",
+            "{:<10} {:>8.2} {:>10} {:>10.0} {:>7} {:>8} {:>8} {:>8} {:>6} {:>6}",
             t.name(),
             r.cpu / 60.0,
             r.execs,
-            r.execs as f64 / r.wall.max(1e-9),
+            r.execs as f64 / r.cpu.max(1e-9),
             r.corpus,
             r.features,
             r.failures,
@@ -317,20 +330,29 @@ fn fuzz_target(args: &Args, target: Target, budget: Duration) -> std::io::Result
             .stderr(std::fs::File::create(&stderr_path)?)
             .spawn()?;
         let (mut last_seq, mut since, mut last_print) = (u64::MAX, Instant::now(), Instant::now());
+        let mut cpu_since = Duration::ZERO;
+        // A hang is judged on the child's CPU time (a busy machine slows it down, which is no
+        // hang); a child stuck without using CPU (a deadlock) is caught by wall time.
+        let wall_limit = (args.timeout * 10).max(Duration::from_secs(60));
         let status = loop {
             std::thread::sleep(Duration::from_millis(50));
             if let Some(s) = child.try_wait()? {
                 break Some(s);
             }
             let seq = st.get(SEQ);
+            let cpu = cpu_of(child.id()).unwrap_or_default();
             if seq != last_seq || st.get(IN_EXEC) == 0 {
-                (last_seq, since) = (seq, Instant::now());
-            } else if since.elapsed() >= args.timeout {
+                (last_seq, since, cpu_since) = (seq, Instant::now(), cpu);
+            } else if cpu.saturating_sub(cpu_since) >= args.timeout || since.elapsed() >= wall_limit {
                 child.kill()?;
                 child.wait()?;
                 let input = st.input();
-                let msg =
-                    format!("hang: no progress for {} ms on a {}-byte input", args.timeout.as_millis(), input.len());
+                let msg = format!(
+                    "hang: one input ran {} ms of CPU ({} s wall) on a {}-byte input",
+                    cpu.saturating_sub(cpu_since).as_millis(),
+                    since.elapsed().as_secs(),
+                    input.len()
+                );
                 let path = campaign::save(&args.out, target, "hang", &input, &msg)?;
                 eprintln!("fuzz: {}: {msg}: {}", target.name(), path.display());
                 tot.hangs += 1;

@@ -85,19 +85,22 @@ fn presence(p: &Parsed) -> u64 {
     bits
 }
 
+/// A value's JSON kind, as a bit.
+fn value_kind(v: &Value) -> u64 {
+    match v {
+        Value::Null => 1,
+        Value::Bool(_) => 2,
+        Value::Number(n) if n.is_f64() => 4,
+        Value::Number(_) => 8,
+        Value::String(_) => 16,
+        Value::Array(_) => 32,
+        Value::Object(_) => 64,
+    }
+}
+
 /// The kinds of values among a record's fields, as bits.
 fn value_kinds(m: &Map<String, Value>) -> u64 {
-    m.values().fold(0, |acc, v| {
-        acc | match v {
-            Value::Null => 1,
-            Value::Bool(_) => 2,
-            Value::Number(n) if n.is_f64() => 4,
-            Value::Number(_) => 8,
-            Value::String(_) => 16,
-            Value::Array(_) => 32,
-            Value::Object(_) => 64,
-        }
-    })
+    m.values().fold(0, |acc, v| acc | value_kind(v))
 }
 
 /// Parses every line with `fmt` (hot path and lazy fields), then the input as one
@@ -114,6 +117,13 @@ fn parse_lines(tag: u64, fmt: &Format, data: &[u8], feats: &mut Features) -> Che
         let fields = fmt.fields(line);
         feats.add(&[tag, kind, starts as u64, presence(&out), out.level as u64, bucket(out.message.len as usize)]);
         feats.add(&[tag, kind, 1 << 20, bucket(fields.len()), value_kinds(&fields)]);
+        // Formats whose field names are the parser's own (not the input's) report which
+        // fields a line had: a cheap picture of the branches it took.
+        if !matches!(fmt.kind, FormatKind::Json | FormatKind::Logfmt | FormatKind::Custom) {
+            for (k, v) in &fields {
+                feats.add(&[tag, kind, 3 << 20, super::hash(k.as_bytes()), value_kind(v)]);
+            }
+        }
     }
     let whole = fmt.fields(data);
     feats.add(&[tag, kind, 2 << 20, bucket(whole.len()), value_kinds(&whole)]);
