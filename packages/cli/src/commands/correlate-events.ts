@@ -26,12 +26,12 @@ export const correlateEventsCommand: CommandDef = {
   flags: [
     ...SOURCE_FLAGS,
     ...QUERY_FLAGS,
-    { name: 'entry', type: 'integer', group: 'command', min: 0, valueName: 'id', description: 'anchor: an entry id' },
-    { name: 'at', type: 'string', group: 'command', valueName: 'file:line', description: 'anchor: the record at FILE:LINE' },
-    { name: 'time', type: 'string', group: 'command', valueName: 'time', description: 'anchor: a time (RFC 3339, or -10m from the end)' },
-    { name: 'trigger', type: 'string', group: 'command', valueName: 'q', description: 'anchor: the first entry this query matches' },
-    { name: 'window', type: 'string', group: 'command', valueName: 'span', default: '30s', description: 'look this long before and after the anchor' },
-    { name: 'baseline', type: 'string', group: 'command', valueName: 'span', description: 'compare with this long before the window (default: all of it)' },
+    { name: 'entry', type: 'integer', group: 'command', min: 0, valueName: 'id', description: 'an entry id' },
+    { name: 'at', type: 'string', group: 'command', cliOnly: true, valueName: 'file:line', description: 'anchor: the record at FILE:LINE (on a terminal; tools give entry ids)' },
+    { name: 'time', type: 'string', group: 'command', valueName: 'time', description: 'RFC 3339 or -10m' },
+    { name: 'trigger', type: 'string', group: 'command', valueName: 'q', description: 'first match of a query' },
+    { name: 'window', type: 'string', group: 'command', valueName: 'span', default: '30s', description: '± span around it' },
+    { name: 'baseline', type: 'string', group: 'command', cliOnly: true, valueName: 'span', description: 'span before the window (default: all)' },
     { name: 'limit', short: 'n', type: 'integer', group: 'paging', min: 1, valueName: 'n', default: 20, description: 'at most n templates' },
     ...OUTPUT_FLAGS,
   ],
@@ -39,7 +39,7 @@ export const correlateEventsCommand: CommandDef = {
     { cmd: "logsift correlate-events logs/ --trigger 'service:gateway level>=error' --window 1m", what: 'what was unusual around the first gateway error' },
     { cmd: 'logsift correlate-events logs/ --at logs/app.log:1020', what: 'around one line of a file' },
   ],
-  use: 'Use to find what else happened around one error or moment, across services.',
+  use: 'Use to see what else happened around an entry, line, time or first match, in all services.',
   uses: ['open', 'Investigation.correlateEvents'],
   run: async (ctx) => {
     const o = ctx.options;
@@ -87,7 +87,7 @@ export const correlateEventsCommand: CommandDef = {
       e.services.map((s) => s.name).slice(0, 2).join(','),
       clip(e.pattern, Math.max(30, ctx.width - 60)),
     ]);
-    out.push('', table(['surprise', 'window/base', 'rate', 'first', 'services', 'template'], rows, ctx));
+    out.push('', table(['surprise', 'window/base', 'rate', 'first at', 'services', 'template'], rows, ctx));
     if (r.truncated) out.push(c.dim(`(top ${rows.length} of ${r.templates ?? '?'} templates; -n for more)`));
     return out.join('\n');
   },

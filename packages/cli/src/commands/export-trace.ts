@@ -14,9 +14,9 @@ export const exportTraceCommand: CommandDef = {
     ...SOURCE_FLAGS,
     ...QUERY_FLAGS,
     ...TREE_ID_FLAGS,
-    { name: 'to', type: 'string', group: 'command', choices: ['otlp', 'jaeger', 'zipkin'], required: true, description: 'trace format' },
-    { name: 'max-events', type: 'integer', group: 'command', min: 0, valueName: 'n', default: 100, description: 'records attached to each span as events' },
-    outFlag('file.json', 'write the trace document here (the envelope then says what was written)'),
+    { name: 'to', type: 'string', group: 'command', choices: ['otlp', 'jaeger', 'zipkin'], required: true, description: 'format' },
+    { name: 'max-events', type: 'integer', group: 'command', cliOnly: true, min: 0, valueName: 'n', default: 100, description: 'records per span' },
+    outFlag('file.json', 'file to write'),
     ...OUTPUT_FLAGS,
   ],
   examples: [
@@ -24,7 +24,7 @@ export const exportTraceCommand: CommandDef = {
     { cmd: 'logsift export-trace logs/ --id req-42 --to otlp -o trace.json', what: "POST it to a collector's /v1/traces" },
   ],
   writesFile: true,
-  use: 'Use to view one trace or request in Jaeger, Zipkin or an OpenTelemetry backend.',
+  use: 'Use to open one trace in Jaeger, Zipkin or an OTLP tool.',
   uses: ['open', 'Investigation.exportTrace'],
   run: async (ctx) => {
     const inv = await ctx.open();

@@ -13,18 +13,18 @@ export const verifyPatternCommand: CommandDef = {
   flags: [
     ...SOURCE_FLAGS,
     ...QUERY_FLAGS,
-    { name: 'pattern', short: 'p', type: 'string', group: 'command', valueName: 're', required: true, description: 'Rust regex, with named groups (?<name>...)' },
-    { name: 'raw', type: 'boolean', group: 'command', description: 'match the whole raw record, not the message' },
-    { name: 'top', type: 'integer', group: 'command', min: 1, valueName: 'n', default: 10, description: 'values listed per group' },
-    { name: 'bucket-ms', type: 'integer', group: 'command', min: 1, valueName: 'ms', description: 'histogram bucket (default: at most 60 buckets)' },
-    { name: 'examples', type: 'integer', group: 'command', min: 0, valueName: 'n', default: 3, description: 'matching entries shown' },
+    { name: 'pattern', short: 'p', type: 'string', group: 'command', valueName: 're', required: true, description: 'regex with named groups' },
+    { name: 'raw', type: 'boolean', group: 'command', description: 'match raw records' },
+    { name: 'top', type: 'integer', group: 'command', min: 1, valueName: 'n', default: 10, description: 'values per group' },
+    { name: 'bucket-ms', type: 'integer', group: 'command', cliOnly: true, min: 1, valueName: 'ms', description: 'histogram bucket' },
+    { name: 'examples', type: 'integer', group: 'command', cliOnly: true, min: 0, valueName: 'n', default: 3, description: 'entries shown' },
     ...OUTPUT_FLAGS,
   ],
   examples: [
     { cmd: "logsift verify-pattern app.log -p 'timeout after (?<ms>\\d+)ms on pool (?<pool>\\w+)'", what: 'how often, which pools, since when' },
     { cmd: "logsift verify-pattern logs/ -q level>=error -p 'user=(?<user>\\d+)' --top 5", what: 'the users behind the errors' },
   ],
-  use: 'Use to check a hypothesis with a regex: how often it matches, its values, when.',
+  use: 'Use to test a regex hypothesis: how often, which values, when.',
   uses: ['open', 'Investigation.verifyPattern'],
   run: async (ctx) => {
     const inv = await ctx.open();
