@@ -249,3 +249,50 @@ fn export_trace_of_a_generated_request_keeps_every_span_and_parent() {
     assert!(services.contains(&"payments") && services.contains(&"gateway"));
     assert!(spans.iter().any(|s| s["tags"].get("error").is_some()));
 }
+
+#[path = "support/loghub.rs"]
+mod loghub_support;
+
+/// On real logs (loghub's OpenSSH and HDFS samples): verify-pattern counts and splits exactly
+/// what the same regex finds in the ground truth's `Content` column (the message of each line).
+#[test]
+fn verify_pattern_on_loghub_matches_the_ground_truth_messages() {
+    let Some(dir) = loghub_support::corpus_dir() else {
+        eprintln!("loghub corpus not found beside the repository; skipping");
+        return;
+    };
+    for (system, pattern, group) in [
+        ("OpenSSH", r"Failed password for (invalid user )?(?P<user>\S+) from (?P<ip>[\d.]+)", "user"),
+        ("HDFS", r"blk_(?P<blk>-?\d+)", "blk"),
+    ] {
+        let log = dir.join(system).join(format!("{system}_2k.log"));
+        let csv = std::fs::read_to_string(dir.join(system).join(format!("{system}_2k.log_structured.csv"))).unwrap();
+        let rows = loghub_support::read_csv(&csv);
+        let content = rows[0].iter().position(|h| h == "Content").unwrap();
+        let re = regex::Regex::new(pattern).unwrap();
+        let mut want: std::collections::HashMap<String, u64> = Default::default();
+        let mut matched = 0u64;
+        for row in &rows[1..] {
+            if let Some(c) = re.captures(&row[content]) {
+                matched += 1;
+                *want.entry(c[group].to_string()).or_default() += 1;
+            }
+        }
+        assert!(matched > 100, "{system}: the ground truth has matches");
+        let data = std::fs::read(&log).unwrap();
+        let ix = build(
+            vec![Source::from_bytes(&log.to_string_lossy(), data).unwrap()],
+            &OpenOptions::default(),
+            &Control::default(),
+        )
+        .unwrap();
+        let s = session(ix);
+        let r = call(&s, "verifyPattern", json!({ "pattern": pattern, "top": 1000 }));
+        assert_eq!(r["matches"], matched, "{system}");
+        let g = r["values"].as_array().unwrap().iter().find(|g| g["name"] == group).unwrap();
+        assert_eq!(g["distinct"], want.len(), "{system}");
+        for v in g["top"].as_array().unwrap().iter().take(20) {
+            assert_eq!(v["count"], want[v["value"].as_str().unwrap()], "{system} {}", v["value"]);
+        }
+    }
+}
