@@ -1,8 +1,10 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { generateToFile, type GenerateSummary } from '@logsift/api';
+import { Client } from '@modelcontextprotocol/sdk/client/index.js';
+import { StdioClientTransport } from '@modelcontextprotocol/sdk/client/stdio.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { logsift, sample, tempFiles } from './test-support.js';
+import { bin, logsift, sample, tempFiles } from './test-support.js';
 
 /** The JSON-lines service sample (requests, traces, spans across five services). */
 const services = join(sample, '..', 'services.jsonl');
@@ -96,5 +98,35 @@ describe('export-trace', () => {
     expect(logsift(['export-trace', services, '--id', 'req-02d435b0be7c']).code).toBe(2);
     expect(logsift(['export-trace', services, '--id', 'req-02d435b0be7c', '--to', 'xml']).code).toBe(2);
     expect(logsift(['export-trace', services, '--id', 'nope', '--to', 'otlp']).json).toMatchObject({ ok: false, error: { code: 'UNKNOWN_ID' } });
+  });
+});
+
+describe('the three tools over MCP (official SDK client)', () => {
+  const client = new Client({ name: 'logsift-agent-ops-test', version: '0.0.0' });
+  beforeAll(async () => {
+    await client.connect(new StdioClientTransport({ command: process.execPath, args: [bin, 'mcp'], stderr: 'pipe' }));
+  });
+  afterAll(async () => {
+    await client.close();
+  });
+
+  it('lists them with "Use ..." descriptions and their own parameters', async () => {
+    const { tools } = await client.listTools();
+    for (const name of ['verify-pattern', 'correlate-events', 'export-trace']) expect(tools.find((t) => t.name === name)?.description, name).toMatch(/^Use /);
+    expect(tools.find((t) => t.name === 'export-trace')?.inputSchema).toMatchObject({ required: ['id', 'to'], properties: { to: { enum: ['otlp', 'jaeger', 'zipkin'] } } });
+  });
+
+  it('answers verify-pattern, correlate-events and export-trace with the envelope', async () => {
+    const v = await client.callTool({ name: 'verify-pattern', arguments: { sources: [services], pattern: '(?<method>GET|POST) /api/' } });
+    expect(v.structuredContent).toMatchObject({ ok: true, data: { matches: 656, groups: ['method'] } });
+    const at = truth.incident?.firstTime ?? '';
+    const c = await client.callTool({ name: 'correlate-events', arguments: { sources: [generated], trigger: `service:gateway level>=error after:${at}`, limit: 3 } });
+    const events = (c.structuredContent as { data: { events: { pattern: string }[] } }).data.events;
+    expect(events[0]?.pattern).toContain(truth.incident?.rootCauseMessage);
+    const t = await client.callTool({ name: 'export-trace', arguments: { sources: [services], id: 'req-02d435b0be7c', to: 'otlp' } });
+    expect(t.structuredContent).toMatchObject({ ok: true, data: { spanCount: 5, document: { resourceSpans: expect.any(Array) } } });
+    const bad = await client.callTool({ name: 'verify-pattern', arguments: { sources: [services], pattern: '(?<x>\\w{1000}){1000}' } });
+    expect(bad.isError).toBe(true);
+    expect(bad.structuredContent).toMatchObject({ ok: false, error: { code: 'REGEX_TOO_LARGE' } });
   });
 });
