@@ -122,6 +122,11 @@ fn correlate_ranks_the_root_cause_first_around_the_first_gateway_error() {
         .unwrap()
         .iter()
         .all(|e| !e["pattern"].as_str().unwrap().contains(ROOT_CAUSE_MESSAGE)));
+    // Scoped by the query model: only gateway's templates are counted.
+    let gw = call(&s, "correlateEvents", json!({ "entry": anchor["id"], "query": { "service": "gateway" } }));
+    let only_gateway = |e: &Value| e["services"].as_array().unwrap().iter().all(|x| x["name"] == "gateway");
+    assert!(gw["events"].as_array().unwrap().iter().all(only_gateway));
+    assert!(gw["window"]["entries"].as_u64() < r["window"]["entries"].as_u64());
 }
 
 #[test]
@@ -223,6 +228,11 @@ fn export_trace_writes_the_hierarchy_in_each_format() {
     assert_eq!(charge["annotations"].as_array().unwrap().len(), 1);
     assert_eq!(z["droppedEvents"], 3);
 
+    // verify-pattern over the raw records sees the JSON keys; over the messages it does not.
+    let svc = r#""service":"(?P<svc>[a-z]+)""#;
+    let raw = call(&s, "verifyPattern", json!({ "pattern": svc, "raw": true }));
+    assert_eq!((&raw["matches"], &raw["values"][0]["distinct"]), (&json!(6), &json!(2)));
+    assert_eq!(call(&s, "verifyPattern", json!({ "pattern": svc }))["matches"], 0);
     assert_eq!(err(&s, "exportTrace", json!({ "id": id, "format": "xml" })).code, Code::InvalidOption);
     assert_eq!(err(&s, "exportTrace", json!({ "id": "nope", "format": "otlp" })).code, Code::UnknownId);
 }
