@@ -9,9 +9,9 @@
 //! DFA's cache by `PATTERN_DFA_LIMIT` (past it the regex crate falls back to a slower engine,
 //! still linear).
 //!
-//! The scan runs in parallel over chunks of the scope; an entry is first tested with the
-//! regex's fast `is_match` (a DFA, no capture bookkeeping), and only matching entries pay for
-//! the capture groups.
+//! The scan runs in parallel over chunks of the scope. The regex crate finds a match with its
+//! lazy DFA and runs the capture engine on the matched span only, so entries that do not match
+//! cost one DFA pass.
 
 use super::{bucket_ns, is_error, ts_range};
 use crate::entry::Entry;
@@ -186,15 +186,15 @@ pub fn verify_pattern(
             let mut locs = re.capture_locations();
             for &e in chunk {
                 let t = text(ix, e, args.raw);
-                if !re.is_match(&t) {
+                // With groups, one capture search (a DFA finds the match, the capture engine
+                // runs on its span only); without, the cheaper yes/no test.
+                let hit = if named.is_empty() { re.is_match(&t) } else { re.captures_read(&mut locs, &t).is_some() };
+                if !hit {
                     continue;
                 }
                 p.matched.push(e);
                 if is_error(ix.cols.level[e as usize]) {
                     p.errors += 1;
-                }
-                if named.is_empty() || re.captures_read(&mut locs, &t).is_none() {
-                    continue;
                 }
                 for (g, (ci, _)) in named.iter().enumerate() {
                     let Some((a, b)) = locs.get(*ci) else { continue };
