@@ -32,6 +32,7 @@ function canonical(e: Envelope): Envelope {
     inputs: e.inputs,
     ...(e.data !== undefined ? { data: e.data } : {}),
     ...(e.summary ? { summary: e.summary } : {}),
+    ...(e.skipped ? { skipped: e.skipped } : {}),
     truncated: e.truncated,
     ...(e.error ? { error: e.error } : {}),
     elapsedMs: e.elapsedMs,
@@ -68,6 +69,8 @@ export async function execute(def: CommandDef, args: string[], options: Options,
     const result = await def.run(ctx);
     envelope.data = projectEntries(result.data, fields, options['compact'] === true);
     if (result.summary) envelope.summary = result.summary;
+    const skipped = opened.flatMap((inv) => inv.skipped()).map(({ path, code, reason }) => ({ path, code, reason }));
+    if (skipped.length > 0) envelope.skipped = skipped;
     exitCode = result.found ? EXIT.found : EXIT.nothing;
   } catch (error) {
     const err = describeError(error);

@@ -57,6 +57,16 @@ export const SOURCE_FLAGS: FlagDef[] = [
   },
   { name: 'timezone', type: 'string', group: 'source', common: true, valueName: 'zone', open: 'timezone', db: true, description: 'zone for timestamps written without one: UTC or +02:00', default: 'UTC' },
   { name: 'include', type: 'string[]', group: 'source', common: true, valueName: 'glob', open: 'include', description: 'files found in directories must match this glob (repeatable)' },
+  {
+    name: 'max-decompressed-bytes',
+    type: 'integer',
+    group: 'source',
+    common: true,
+    min: 0,
+    valueName: 'n',
+    open: 'maxDecompressedBytes',
+    description: 'refuse a .gz/.zst input that decompresses to more than n bytes (INPUT_TOO_LARGE)',
+  },
   { name: 'db', type: 'string', group: 'source', valueName: 'file.sqlite', db: true, description: 'read a SQLite database instead of files: a logsift export, or any table with --db-mapping' },
   {
     name: 'db-mapping',

@@ -58,6 +58,11 @@ function writeOut(chunk: string): Promise<void> {
   });
 }
 
+/** Files left out of a directory walk, on stderr as ripgrep does (JSON output has them in the envelope). */
+function printSkipped(envelope: Envelope): void {
+  for (const s of envelope.skipped ?? []) process.stderr.write(`logsift: skipped ${s.path}: ${s.reason} (${s.code})\n`);
+}
+
 /** Prints an envelope (JSON) or its text rendering, per the output mode. */
 async function print(def: CommandDef, envelope: Envelope, options: Options): Promise<void> {
   const mode = outputMode(options);
@@ -69,6 +74,7 @@ async function print(def: CommandDef, envelope: Envelope, options: Options): Pro
     process.stderr.write(textError(envelope.error, useColor(options, process.stderr)));
     return;
   }
+  printSkipped(envelope);
   await loadTableLib();
   const ctx: RenderContext = { color: useColor(options), options, width: process.stdout.columns ?? 120 };
   let out = def.text(envelope.data, ctx);
@@ -134,7 +140,8 @@ export async function run(argv: string[]): Promise<number> {
         });
         exitCode = code;
         if (!envelope.ok) await print(def, envelope, { ...options, json: options['text'] !== true });
-        else if (envelope.summary?.['truncated']) process.stderr.write(`${JSON.stringify({ truncated: envelope.summary['truncated'] })}\n`);
+        else printSkipped(envelope);
+        if (envelope.ok && envelope.summary?.['truncated']) process.stderr.write(`${JSON.stringify({ truncated: envelope.summary['truncated'] })}\n`);
         return;
       }
       const { envelope, exitCode: code } = await execute(def, args, options, {
