@@ -6,7 +6,7 @@
 use crate::bytes::ansi_len;
 use crate::error::{Code, Error, Result};
 use crate::fingerprint;
-use crate::format::{self, otlp, Format, FormatKind, ParseCtx};
+use crate::format::{self, continuation, otlp, Format, FormatKind, ParseCtx};
 use crate::index::{
     interner_slot, Columns, FileIndex, Index, Interner, FLAG_EMBEDDED, FLAG_MSG_ESCAPED, FLAG_MSG_LONG, FLAG_MULTILINE,
     FLAG_YEAR_LESS, LINE_MARK, NO_TS,
@@ -456,6 +456,12 @@ fn index_chunk(data: &[u8], start: usize, end: usize, fmt: &Format) -> ChunkOut 
                 fmt.parse(line, &mut parsed)
             };
             if is_record {
+                push_record(&mut out, pos, line, line_no, &parsed, fmt.kind, 0, None);
+                have_record = true;
+            } else if continuation::kind(line, &fmt.cont, &fmt.ctx) == continuation::Kind::Standalone {
+                // Not the file's header and no continuation shape: an entry of its own, so a
+                // record of another layout is never glued onto the one before it.
+                continuation::standalone(line, &fmt.ctx, &mut parsed);
                 push_record(&mut out, pos, line, line_no, &parsed, fmt.kind, 0, None);
                 have_record = true;
             } else if have_record {

@@ -6,6 +6,7 @@
 //! A line that does not start a record is a continuation of the previous one (stack traces).
 
 pub mod access;
+pub mod continuation;
 pub mod custom;
 pub mod glog;
 pub mod json;
@@ -113,6 +114,7 @@ impl Spec {
             Spec::Kind(k) => Format::new(*k, ctx),
         };
         f.confidence = text::share_of(&lines, |l, out| f.parse(l, out));
+        f.learn_continuation(&lines);
         f
     }
 }
@@ -145,13 +147,26 @@ pub struct Format {
     pub custom: Option<Arc<custom::Custom>>,
     /// The timestamp shape learned for a custom format's `timestamp` group.
     pub ts_shape: Option<TsShape>,
+    /// Which non-header lines continue a record (learned from the sample).
+    pub cont: continuation::Rule,
 }
 
 impl Format {
     pub fn new(kind: FormatKind, ctx: ParseCtx) -> Self {
         let layout =
             if kind == FormatKind::ApacheError { text::Layout::apache_error() } else { text::Layout::default() };
-        Format { kind, confidence: 1.0, text: layout, ctx, custom: None, ts_shape: None }
+        let mut cont = continuation::Rule::default();
+        if kind == FormatKind::Json {
+            cont.shapes |= continuation::JSON_LINES;
+        }
+        Format { kind, confidence: 1.0, text: layout, ctx, custom: None, ts_shape: None, cont }
+    }
+
+    /// Learns which of the sample's non-header lines continue a record.
+    fn learn_continuation(&mut self, lines: &[&[u8]]) {
+        let mut out = Parsed::default();
+        let rule = continuation::learn(lines, &self.ctx, |l| self.parse(l, &mut out));
+        self.cont = continuation::Rule { shapes: rule.shapes | (self.cont.shapes & continuation::JSON_LINES), ..rule };
     }
 
     /// Parses one line (no newline, CR stripped). Returns true when the line starts a
@@ -290,8 +305,10 @@ pub fn detect(sample: &[&[u8]], ctx: ParseCtx) -> Format {
     if hits < 1.5 && best.confidence < 0.5 {
         let mut raw = Format::new(FormatKind::Raw, ctx);
         raw.confidence = 0.0;
+        raw.cont = continuation::Rule { headers: 0.0, standalone: 1.0, ..raw.cont };
         return raw;
     }
+    best.learn_continuation(&lines);
     best
 }
 
