@@ -113,7 +113,7 @@ pub fn build(sources: Vec<Source>, opts: &OpenOptions, ctl: &Control) -> Result<
         let ctx = ParseCtx { tz_offset: opts.tz_offset, year: opts.year.unwrap_or_else(|| year_of(src.mtime_ns)) };
         let data = src.data();
         let body_start = if data.starts_with(b"\xEF\xBB\xBF") { 3 } else { 0 };
-        let sample = sample_lines(&data[body_start..], 200);
+        let sample = sample_spread(&data[body_start..]);
         let fmt = match &forced {
             Some(spec) => spec.build(&sample, ctx),
             None => format::detect(&sample, ctx),
@@ -212,6 +212,24 @@ fn year_of(mtime_ns: i64) -> i64 {
         return 1970;
     }
     crate::time::civil_from_days(mtime_ns / crate::time::NS_PER_SEC / 86_400).0
+}
+
+/// The sample a file's format and layout are learned from: its first 200 lines and 50 lines
+/// from each of four windows spread over the rest (a layout can change after a restart, and
+/// a head of start-up banners alone can mislead).
+pub fn sample_spread(data: &[u8]) -> Vec<&[u8]> {
+    let mut out = sample_lines(data, 200);
+    let head_end = out.last().map_or(0, |l| l.as_ptr() as usize - data.as_ptr() as usize + l.len());
+    if head_end >= data.len() {
+        return out;
+    }
+    for k in 1..=4 {
+        let at = head_end + (data.len() - head_end) * k / 5;
+        // Start at the next line: `at` is inside one.
+        let Some(nl) = memchr(b'\n', &data[at..]) else { break };
+        out.extend(sample_lines(&data[at + nl + 1..], 50));
+    }
+    out
 }
 
 /// Up to `n` non-empty lines from the start of the data (CR stripped).

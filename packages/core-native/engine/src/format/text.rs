@@ -240,6 +240,13 @@ fn run_step(line: &[u8], i: usize, step: Step, ctx: &ParseCtx, out: &mut Parsed)
             if matches!(line.get(end), Some(b',' | b':')) && matches!(line.get(end + 1), Some(b' ' | b'\t')) {
                 return Some(end + 1);
             }
+            // `2009-07-20 22:59:27,672:DEBUG:msg` (Python's `%(asctime)s:%(levelname)s:…`),
+            // `…05.123|INFO|main|msg`: a separator with no blank before the next field.
+            if matches!(line.get(end), Some(b',' | b':' | b'|' | b';'))
+                && line.get(end + 1).is_some_and(|c| c.is_ascii_alphabetic() || *c == b'[')
+            {
+                return Some(end + 1);
+            }
             Some(end)
         }
         Step::Skip => word_end(line, i, MAX_WORD),
@@ -267,14 +274,15 @@ fn run_step(line: &[u8], i: usize, step: Step, ctx: &ParseCtx, out: &mut Parsed)
         Step::Close => (line.get(i) == Some(&b']')).then_some(i + 1),
         Step::Level(LevelStyle::Bare) => {
             let e = alpha_end(line, i);
-            if e - i < 3 || !matches!(line.get(e), None | Some(b' ' | b'\t' | b':' | b']' | b',' | b'/')) {
+            if e - i < 3 || !matches!(line.get(e), None | Some(b' ' | b'\t' | b':' | b']' | b',' | b'/' | b'|')) {
                 return None;
             }
             if !set_level(line, i, e, out) {
                 return None;
             }
             match line.get(e) {
-                Some(b':') => Some(e + 1),
+                Some(b':' | b'|') => Some(e + 1),
+                Some(b',') if !line.get(e + 1).is_some_and(u8::is_ascii_digit) => Some(e + 1),
                 // `INFO/MainProcess]` (Celery): the process name is the thread.
                 Some(b'/') => {
                     let n = e + 1 + line[e + 1..].iter().take(200).position(|&c| c == b']' || c == b' ')?;
@@ -632,7 +640,7 @@ fn classify(line: &[u8], shape: Option<TsShape>, ctx: &ParseCtx, steps: &mut Vec
     let mut in_bracket = false;
     while steps.len() < MAX_STEPS && i < line.len() {
         let mut found = None;
-        if !ts_seen && steps.len() <= 2 {
+        if !ts_seen && steps.len() < STAMP_WORDS {
             if let Some(shape) = shape {
                 for bracket in [false, true] {
                     let st = Step::Ts { shape, bracket };
@@ -649,15 +657,27 @@ fn classify(line: &[u8], shape: Option<TsShape>, ctx: &ParseCtx, steps: &mut Vec
             found = Some((Step::Close, i + 1));
             in_bracket = false;
         }
-        if found.is_none() && !ts_seen && steps.len() < 2 {
-            // A word that is not a level, followed by the timestamp: a prefix to skip.
+        if found.is_none() && !ts_seen && steps.len() + 1 < STAMP_WORDS {
+            // A word that is not a level, with the timestamp among the next words: a prefix
+            // to skip (`1:M 02 Jan 2024 …`, `node-7 unix.hw state 1077804742 …`).
             let level_here = CANDIDATES[..4].iter().any(|&st| run_step(line, i, st, ctx, &mut scratch).is_some());
             if let (false, Some(e), Some(shape)) = (level_here, word_end(line, i, MAX_WORD), shape) {
-                let j = skip_ws(line, e);
-                let ts_next = [false, true]
-                    .iter()
-                    .any(|&bracket| run_step(line, j, Step::Ts { shape, bracket }, ctx, &mut scratch).is_some());
-                if ts_next {
+                let mut j = skip_ws(line, e);
+                let mut ts_ahead = false;
+                for _ in steps.len() + 1..STAMP_WORDS {
+                    if [false, true]
+                        .iter()
+                        .any(|&bracket| run_step(line, j, Step::Ts { shape, bracket }, ctx, &mut scratch).is_some())
+                    {
+                        ts_ahead = true;
+                        break;
+                    }
+                    match word_end(line, j, MAX_WORD) {
+                        Some(e) => j = skip_ws(line, e),
+                        None => break,
+                    }
+                }
+                if ts_ahead {
                     found = Some((Step::Skip, e));
                 }
             }
@@ -691,34 +711,27 @@ fn classify(line: &[u8], shape: Option<TsShape>, ctx: &ParseCtx, steps: &mut Vec
 /// The timestamp shape that reads the most sample lines (at the start, inside a leading
 /// `[`, or after a first short token such as a level); ties go to the earlier shape.
 fn learn_shape(lines: &[&[u8]], ctx: &ParseCtx) -> Option<TsShape> {
-    let mut best: Option<(TsShape, usize)> = None;
+    let starts: Vec<Vec<usize>> = lines.iter().map(|l| stamp_starts(l)).collect();
+    // Per shape: lines it reads and the sum of the word positions it reads them at. More
+    // lines win; then the earlier position (an epoch as the 2nd word before a syslog stamp
+    // as the 5th, Thunderbird); then the order of `TS_SHAPES`.
+    let mut best: Option<(TsShape, usize, usize)> = None;
     for &shape in time::TS_SHAPES.iter() {
-        let n = lines
-            .iter()
-            .filter(|l| {
-                let mut starts = [0usize, usize::MAX, usize::MAX];
-                if l.first() == Some(&b'[') {
-                    starts[1] = 1;
-                }
-                // After a first short token: `INFO `, `I, `, `[WARN ] `.
-                let first_end = if l.first() == Some(&b'[') {
-                    l.iter().take(12).position(|&c| c == b']').map(|p| p + 1)
-                } else {
-                    l.iter().take(MAX_WORD + 1).position(|&c| c == b' ')
-                };
-                if let Some(sp) = first_end {
-                    let p = skip_ws(l, sp);
-                    starts[2] = if l.get(p) == Some(&b'[') { p + 1 } else { p };
-                }
-                starts
-                    .iter()
-                    .any(|&s| l.get(s..).and_then(|r| time::parse_ts(r, shape, ctx.tz_offset, ctx.year)).is_some())
-            })
-            .count();
-        if n > 0 && best.is_none_or(|(_, b)| n > b) {
-            best = Some((shape, n));
+        let (mut n, mut pos_sum) = (0usize, 0usize);
+        for (l, st) in lines.iter().zip(&starts) {
+            let hit = st
+                .iter()
+                .position(|&s| l.get(s..).and_then(|r| time::parse_ts(r, shape, ctx.tz_offset, ctx.year)).is_some());
+            if let Some(p) = hit {
+                n += 1;
+                pos_sum += p;
+            }
+        }
+        if n > 0 && best.is_none_or(|(_, b, bp)| n > b || (n == b && pos_sum < bp)) {
+            best = Some((shape, n, pos_sum));
         }
     }
+    let mut best = best.map(|(s, n, _)| (s, n));
     if best.is_none() {
         // No dated stamp: a time of day alone still marks headers (logback's default).
         let n = lines
@@ -732,6 +745,35 @@ fn learn_shape(lines: &[&[u8]], ctx: &ParseCtx) -> Option<TsShape> {
         }
     }
     best.map(|(s, _)| s)
+}
+
+/// Words of a header before the timestamp that learning looks through (`LogId Node Component
+/// State Time …` has an epoch as its 5th word, HPC).
+const STAMP_WORDS: usize = 6;
+
+/// Where a stamp may start in a line, in word order: each of the first `STAMP_WORDS` words
+/// (inside a `[` that opens one too), and after a first bracketed token (`[WARN ] 2024-…`).
+fn stamp_starts(l: &[u8]) -> Vec<usize> {
+    let mut out = Vec::with_capacity(STAMP_WORDS + 2);
+    let mut i = 0;
+    for _ in 0..STAMP_WORDS {
+        if i >= l.len() {
+            break;
+        }
+        out.push(i);
+        if l[i] == b'[' {
+            out.push(i + 1);
+        }
+        let Some(e) = word_end(l, i, MAX_WORD) else { break };
+        i = skip_ws(l, e);
+    }
+    if l.first() == Some(&b'[') {
+        if let Some(p) = l.iter().take(12).position(|&c| c == b']') {
+            let p = skip_ws(l, p + 1);
+            out.push(if l.get(p) == Some(&b'[') { p + 1 } else { p });
+        }
+    }
+    out
 }
 
 /// Learns the layout from sample lines; returns it with the share of lines it parses.
