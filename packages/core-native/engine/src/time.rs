@@ -487,7 +487,14 @@ pub fn parse_ts_year(b: &[u8], shape: TsShape, tz: i64, year: i64) -> Option<(i6
                 _ => return None,
             };
             match b.get(i) {
-                Some(b' ') | Some(b'T') | Some(b'_') => i += 1,
+                // `2025-06-24  14:36:25` (apt's history.log pads with two blanks).
+                Some(b' ') => {
+                    i += 1;
+                    if b.get(i) == Some(&b' ') {
+                        i += 1;
+                    }
+                }
+                Some(b'T') | Some(b'_') => i += 1,
                 _ => return None,
             }
             finish(b, i, y, mo, d, tz)

@@ -8,6 +8,7 @@
 pub mod access;
 pub mod continuation;
 pub mod custom;
+pub mod describe;
 pub mod glog;
 pub mod json;
 pub mod logfmt;
@@ -115,6 +116,7 @@ impl Spec {
         };
         f.confidence = text::share_of(&lines, |l, out| f.parse(l, out));
         f.learn_continuation(&lines);
+        f.info = Some(Arc::new(describe::describe(&f, &lines)));
         f
     }
 }
@@ -149,6 +151,8 @@ pub struct Format {
     pub ts_shape: Option<TsShape>,
     /// Which non-header lines continue a record (learned from the sample).
     pub cont: continuation::Rule,
+    /// What was understood, for `detect` and `schema` (set when learned from a sample).
+    pub info: Option<Arc<describe::LayoutInfo>>,
 }
 
 impl Format {
@@ -159,7 +163,15 @@ impl Format {
         if kind == FormatKind::Json {
             cont.shapes |= continuation::JSON_LINES;
         }
-        Format { kind, confidence: 1.0, text: layout, ctx, custom: None, ts_shape: None, cont }
+        Format { kind, confidence: 1.0, text: layout, ctx, custom: None, ts_shape: None, cont, info: None }
+    }
+
+    /// The learned layout as `detect` shows it.
+    pub fn layout_info(&self) -> describe::LayoutInfo {
+        match &self.info {
+            Some(i) => (**i).clone(),
+            None => describe::describe(self, &[]),
+        }
     }
 
     /// Learns which of the sample's non-header lines continue a record.
@@ -306,9 +318,11 @@ pub fn detect(sample: &[&[u8]], ctx: ParseCtx) -> Format {
         let mut raw = Format::new(FormatKind::Raw, ctx);
         raw.confidence = 0.0;
         raw.cont = continuation::Rule { headers: 0.0, standalone: 1.0, ..raw.cont };
+        raw.info = Some(Arc::new(describe::describe(&raw, &lines)));
         return raw;
     }
     best.learn_continuation(&lines);
+    best.info = Some(Arc::new(describe::describe(&best, &lines)));
     best
 }
 

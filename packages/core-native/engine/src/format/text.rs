@@ -85,6 +85,10 @@ pub enum Step {
     /// A word that means nothing to the index: before the timestamp (`1:M` in Redis logs),
     /// or between it and a level or tag found further on.
     Skip,
+    /// A word before the timestamp that names the writer (`update-alternatives 2025-06-24
+    /// 14:36:53: run …`, `Start-Date: …`, a node name): the component when the header names
+    /// none further on. Any word matches, so a line with another word there still parses.
+    Name,
     /// A syslog-style tag `name[pid]:` (`crond(pam_unix)[2915]:`): component and pid.
     Tag,
     /// The stream and line tag of the Kubernetes CRI log format (`stdout F`, `stderr P`).
@@ -207,6 +211,11 @@ fn letter_level(c: u8) -> Option<u8> {
     })
 }
 
+/// `run_step` for describing a layout (outside the hot path).
+pub(crate) fn match_step(line: &[u8], i: usize, step: Step, ctx: &ParseCtx, out: &mut Parsed) -> Option<usize> {
+    run_step(line, i, step, ctx, out)
+}
+
 /// Matches one header token at `i`; fills `out` and returns the end of the token.
 #[inline]
 fn run_step(line: &[u8], i: usize, step: Step, ctx: &ParseCtx, out: &mut Parsed) -> Option<usize> {
@@ -250,6 +259,14 @@ fn run_step(line: &[u8], i: usize, step: Step, ctx: &ParseCtx, out: &mut Parsed)
             Some(end)
         }
         Step::Skip => word_end(line, i, MAX_WORD),
+        Step::Name => {
+            let e = word_end(line, i, MAX_WORD)?;
+            let end = if line[e - 1] == b':' { e - 1 } else { e };
+            if out.component.is_none() && is_name(&line[i..end]) {
+                out.component = Some(Span::new(i, end));
+            }
+            Some(e)
+        }
         Step::Stream => {
             let r = line.get(i..)?;
             let tagged = (r.starts_with(b"stdout ") || r.starts_with(b"stderr "))
@@ -591,6 +608,15 @@ const CANDIDATES: [Step; 22] = [
     Step::Component(Delim::Space),
 ];
 
+/// A program or node name: a letter, then letters, digits, `-`, `_`, `.` (`update-alternatives`,
+/// `node-246`); not a level word.
+fn is_name(w: &[u8]) -> bool {
+    w.len() >= 2
+        && w[0].is_ascii_alphabetic()
+        && w.iter().all(|&c| c.is_ascii_alphanumeric() || matches!(c, b'-' | b'_' | b'.'))
+        && level::from_word(w).is_none()
+}
+
 /// Longest word `Skip` steps over (`nova-api.log.1.2017-05-16_13:53:08`, a file name).
 const MAX_WORD: usize = 64;
 
@@ -678,7 +704,8 @@ fn classify(line: &[u8], shape: Option<TsShape>, ctx: &ParseCtx, steps: &mut Vec
                     }
                 }
                 if ts_ahead {
-                    found = Some((Step::Skip, e));
+                    let end = if line[e - 1] == b':' { e - 1 } else { e };
+                    found = Some((if is_name(&line[i..end]) { Step::Name } else { Step::Skip }, e));
                 }
             }
         }
