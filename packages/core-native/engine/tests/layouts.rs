@@ -258,8 +258,11 @@ fn cases() -> Vec<Case> {
                 "2024-03-04 05:06:08.000 UTC [4250] STATEMENT:  select * from t;",
                 "2024-03-04 05:06:09.000 UTC [4242] LOG:  checkpoint starting: time",
                 "2024-03-04 05:06:10.000 UTC [4242] LOG:  checkpoint complete",
+                "2024-03-04 05:06:11.000 UTC [4251] app@shop ERROR:  syntax error at or near \"selec\"",
+                "2024-03-04 05:06:11.000 UTC [4251] app@shop STATEMENT:  selec",
+                "\t1;",
             ],
-            entries: 5,
+            entries: 7,
             ts: ns(2024, 3, 4, 5, 6, 7, 890),
             level: level::INFO,
             component: None,
@@ -320,6 +323,16 @@ fn every_layout_family() {
         }
     }
     assert!(failures.is_empty(), "{}", failures.join("\n"));
+}
+
+#[test]
+fn postgres_user_at_db_before_the_level() {
+    let c = cases().into_iter().find(|c| c.name.starts_with("PostgreSQL")).unwrap();
+    let ix = index(&(c.lines.join("\n") + "\n"));
+    let e = ix.entry(5, false);
+    assert_eq!((e.severity, e.message.as_str()), (level::ERROR, "syntax error at or near \"selec\""));
+    assert_eq!(ix.line(6), 7);
+    assert!(ix.raw(6).ends_with(b"selec\n\t1;"));
 }
 
 #[test]

@@ -570,6 +570,7 @@ pub fn parse(line: &[u8], layout: &Layout, ctx: &ParseCtx, out: &mut Parsed) -> 
         match run_step(line, i, step, ctx, out) {
             Some(end) => i = skip_ws(line, end),
             None if k < layout.anchor => return false,
+            None if step == Step::Level(LevelStyle::Bare) => i = level_after_a_word(line, i, ctx, out).unwrap_or(i),
             None => {}
         }
     }
@@ -579,6 +580,17 @@ pub fn parse(line: &[u8], layout: &Layout, ctx: &ParseCtx, out: &mut Parsed) -> 
     }
     out.message = Span::new(i, end);
     true
+}
+
+/// An upper-case level one word further on, where the layout's level is missing: the word is
+/// a field some lines have and most lack (PostgreSQL's `%u@%d`: `[15401] app@shop ERROR:  …`).
+/// Runs only when the level step failed, so the common line never pays for it.
+fn level_after_a_word(line: &[u8], i: usize, ctx: &ParseCtx, out: &mut Parsed) -> Option<usize> {
+    let j = skip_ws(line, word_end(line, i, MAX_WORD)?);
+    let e = alpha_end(line, j);
+    level::from_upper_word(&line[j..e])?;
+    let end = run_step(line, j, Step::Level(LevelStyle::Bare), ctx, out)?;
+    Some(skip_ws(line, end))
 }
 
 /// The order in which `learn` tries token kinds at a position (the first that matches wins).
@@ -829,7 +841,12 @@ pub fn learn(lines: &[&[u8]], ctx: &ParseCtx) -> (Layout, f64) {
             }
         }
         let Some(&(next, n)) = counts.iter().max_by_key(|(_, n)| *n) else { break };
-        if n * 4 < matching.len() * 3 || n * 2 < total || steps.len() >= MAX_STEPS {
+        // Through the stamp, three lines in four must agree; after it the steps are optional
+        // (a line without one still parses), so a majority suffices (PostgreSQL: `LOG:` and
+        // `ERROR:` on most lines, `STATEMENT:` or `app@shop ERROR:` on others).
+        let stamped = steps.iter().any(|s| matches!(s, Step::Ts { .. }));
+        let agree = if stamped { n * 2 > matching.len() } else { n * 4 >= matching.len() * 3 };
+        if !agree || n * 2 < total || steps.len() >= MAX_STEPS {
             break;
         }
         steps.push(next);
