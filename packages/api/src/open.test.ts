@@ -36,7 +36,10 @@ describe('open', () => {
     const schema = await inv.schema({ sample: 10 });
     expect(schema[0]?.ids).toEqual([{ kind: 'request', records: 2, distinct: 1 }]);
     expect(schema[0]?.fields.map((f) => f.name).sort()).toEqual(['level', 'msg', 'reqId', 'time']);
-    expect(await inv.detect()).toEqual([{ path: file, format: 'json', confidence: 1, entries: 2 }]);
+    const [detected] = await inv.detect();
+    expect(detected).toMatchObject({ path: file, format: 'json', confidence: 1, entries: 2 });
+    expect(detected?.layout).toMatchObject({ fields: [], confidence: 1, note: null, continuation: { headers: 1, standalone: 0 } });
+    expect(detected?.layout.summary).toMatch(/^json: JSON lines/);
     const [, second] = await inv.entries([0, 1]);
     expect(second).toMatchObject({ level: 'ERROR', severity: 17, message: 'boom', request: 'r1', time: '2023-11-14T22:13:21.000Z' });
   });

@@ -22,8 +22,8 @@ use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 pub struct OpenOptions {
     /// Force a format by name instead of detecting it.
     pub format: Option<String>,
-    /// Seconds east of UTC for timestamps without a zone.
-    pub tz_offset: i64,
+    /// The zone of timestamps written without one.
+    pub tz: crate::time::Tz,
     /// Year for timestamps that have none; default: each file's modification year.
     pub year: Option<i64>,
     /// Globs a directory walk keeps (file name or path).
@@ -36,7 +36,14 @@ pub struct OpenOptions {
 
 impl Default for OpenOptions {
     fn default() -> Self {
-        OpenOptions { format: None, tz_offset: 0, year: None, include: Vec::new(), chunk_size: 4 << 20, serial: false }
+        OpenOptions {
+            format: None,
+            tz: crate::time::Tz::Fixed(0),
+            year: None,
+            include: Vec::new(),
+            chunk_size: 4 << 20,
+            serial: false,
+        }
     }
 }
 
@@ -110,7 +117,7 @@ pub fn build(sources: Vec<Source>, opts: &OpenOptions, ctl: &Control) -> Result<
     let mut lines = FileLines::default();
     for src in sources {
         ctl.check()?;
-        let ctx = ParseCtx { tz_offset: opts.tz_offset, year: opts.year.unwrap_or_else(|| year_of(src.mtime_ns)) };
+        let ctx = ParseCtx { tz: opts.tz, year: opts.year.unwrap_or_else(|| year_of(src.mtime_ns)) };
         let data = src.data();
         let body_start = if data.starts_with(b"\xEF\xBB\xBF") { 3 } else { 0 };
         let sample = sample_spread(&data[body_start..]);

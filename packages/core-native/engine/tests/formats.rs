@@ -158,6 +158,27 @@ fn timezone_applies_to_zone_less_stamps_only() {
 }
 
 #[test]
+fn an_iana_timezone_follows_daylight_saving_in_every_format() {
+    // A year of local-time logs: winter and summer stamps get different offsets.
+    let text =
+        b"2024-01-15 12:00:00 INFO winter\n2024-07-01 12:00:00 INFO summer\n2024-07-01 12:00:00+00:00 INFO zoned\n";
+    let ix = index(text, &opts_json(r#"{"timezone":"Europe/Berlin"}"#));
+    assert_eq!(ix.ts(0), civil_to_ns(2024, 1, 15, 11, 0, 0, 0));
+    assert_eq!(ix.ts(1), civil_to_ns(2024, 7, 1, 10, 0, 0, 0));
+    assert_eq!(ix.ts(2), civil_to_ns(2024, 7, 1, 12, 0, 0, 0));
+    let syslog = b"Jan 15 12:00:00 host app[1]: winter\nJul  1 12:00:00 host app[1]: summer\n";
+    let ix = index(syslog, &opts_json(r#"{"timezone":"America/New_York","year":2024}"#));
+    assert_eq!(ix.ts(0), civil_to_ns(2024, 1, 15, 17, 0, 0, 0));
+    assert_eq!(ix.ts(1), civil_to_ns(2024, 7, 1, 16, 0, 0, 0));
+    let json = br#"{"time":"2024-07-01T12:00:00","level":"info","msg":"summer"}
+"#;
+    let ix = index(json, &opts_json(r#"{"timezone":"Europe/Berlin"}"#));
+    assert_eq!(ix.ts(0), civil_to_ns(2024, 7, 1, 10, 0, 0, 0));
+    let e = OpenRequest::from_json(&["x".into()], r#"{"timezone":"Europe/Atlantis"}"#).err().unwrap();
+    assert_eq!(e.code, Code::InvalidOption);
+}
+
+#[test]
 fn parallel_equals_serial_for_text() {
     let mut data = Vec::new();
     for i in 0..5000 {
@@ -222,7 +243,7 @@ mod no_panic {
     proptest! {
         #[test]
         fn parsers_never_panic(lines in prop::collection::vec(line(), 1..8)) {
-            let ctx = ParseCtx { tz_offset: 3600, year: 2024 };
+            let ctx = ParseCtx { tz: logsift_engine::time::Tz::Fixed(3600), year: 2024 };
             let sample: Vec<&[u8]> = lines.iter().map(Vec::as_slice).collect();
             let mut formats = vec![detect(&sample, ctx)];
             for name in ["json", "logfmt", "syslog", "syslog5424", "access", "apache-error", "glog", "text", "raw"] {

@@ -351,7 +351,7 @@ fn family(f: usize, n: usize, seed: u64) -> Vec<Vec<String>> {
         .map(|i| {
             let s = (i as u64 * 7 + seed) % 60;
             let lvl = ["INFO", "WARN", "ERROR"][(i + seed as usize) % 3];
-            let body = (i as u64 + seed) % 4 == 0;
+            let body = (i as u64 + seed).is_multiple_of(4);
             let mut rec = vec![match f {
                 0 => format!("2024-03-04 05:06:{s:02},123 {lvl} [main] a.B: event {i}"),
                 1 => format!("Mar  4 05:06:{s:02} host app[{i}]: event {i}"),

@@ -156,7 +156,7 @@ fn stamp_in_head(line: &[u8], ctx: &ParseCtx) -> Option<i64> {
             s += line[s..].iter().take(5).position(|&c| c == b'>').map_or(0, |p| p + 1);
         }
         if line.get(s).is_some_and(|c| c.is_ascii_alphanumeric()) {
-            if let Some((ns, _)) = time::parse_any_shape(&line[s..], ctx.tz_offset, ctx.year) {
+            if let Some((ns, _)) = time::parse_any_shape(&line[s..], ctx.tz, ctx.year) {
                 return Some(ns);
             }
         }
@@ -227,7 +227,7 @@ mod tests {
     use super::*;
 
     fn ctx() -> ParseCtx {
-        ParseCtx { tz_offset: 0, year: 2024 }
+        ParseCtx { tz: crate::time::Tz::Fixed(0), year: 2024 }
     }
 
     #[test]

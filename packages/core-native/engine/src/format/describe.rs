@@ -45,7 +45,8 @@ pub struct LayoutInfo {
     /// Separators seen between header fields: `blank`, `tab`, `:`, `|`, `,`, `-`, `[]`.
     pub separators: Vec<String>,
     pub continuation: ContinuationInfo,
-    /// Share of sampled lines read as records of this format (the format's confidence).
+    /// Share of sampled lines the layout explains: lines that start a record, and lines that
+    /// continue one by the continuation rule.
     pub confidence: f64,
     /// Set when the evidence is weak: what the engine did about it.
     pub note: Option<String>,
@@ -209,7 +210,9 @@ pub fn describe(fmt: &Format, lines: &[&[u8]]) -> LayoutInfo {
     if fmt.kind == FormatKind::Raw {
         continuation.shapes.clear();
     }
-    let confidence = round3(fmt.confidence);
+    // How much of the sample the layout explains: records it starts and lines it continues.
+    let confidence =
+        if fmt.kind == FormatKind::Raw { 0.0 } else { round3((fmt.cont.headers + fmt.cont.continued).min(1.0)) };
     let note = if fmt.kind == FormatKind::Raw {
         Some("no header layout reads the sample: one entry per line".to_string())
     } else if fmt.cont.standalone >= 0.05 {

@@ -377,9 +377,9 @@ pub fn parse(line: &[u8], ctx: &ParseCtx, out: &mut Parsed) -> bool {
             Role::Time if prio < prio_time => {
                 let ns = if is_str {
                     // RFC 3339 directly on the bytes (the common case), else every other shape.
-                    match time::parse_iso(content, ctx.tz_offset) {
+                    match time::parse_iso(content, ctx.tz) {
                         Some((ns, used)) if used == content.len() => Some(ns),
-                        _ => std::str::from_utf8(content).ok().and_then(|s| time::parse_any(s, ctx.tz_offset)),
+                        _ => std::str::from_utf8(content).ok().and_then(|s| time::parse_any(s, ctx.tz)),
                     }
                 } else {
                     std::str::from_utf8(content).ok().and_then(time::epoch_from_str)

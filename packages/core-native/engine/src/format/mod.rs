@@ -124,15 +124,15 @@ impl Spec {
 /// Settings that parsers need beyond the line itself.
 #[derive(Clone, Copy, Debug)]
 pub struct ParseCtx {
-    /// Seconds east of UTC applied to timestamps that carry no zone.
-    pub tz_offset: i64,
+    /// The zone applied to timestamps that carry none.
+    pub tz: crate::time::Tz,
     /// Year assumed for timestamps without one (syslog `Jun 14 15:16:01`).
     pub year: i64,
 }
 
 impl Default for ParseCtx {
     fn default() -> Self {
-        ParseCtx { tz_offset: 0, year: 1970 }
+        ParseCtx { tz: crate::time::Tz::Fixed(0), year: 1970 }
     }
 }
 
@@ -332,7 +332,7 @@ mod tests {
 
     fn kind_of(lines: &[&str]) -> FormatKind {
         let sample: Vec<&[u8]> = lines.iter().map(|l| l.as_bytes()).collect();
-        detect(&sample, ParseCtx { tz_offset: 0, year: 2024 }).kind
+        detect(&sample, ParseCtx { tz: crate::time::Tz::Fixed(0), year: 2024 }).kind
     }
 
     #[test]

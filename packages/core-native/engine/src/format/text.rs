@@ -233,7 +233,7 @@ fn run_step(line: &[u8], i: usize, step: Step, ctx: &ParseCtx, out: &mut Parsed)
             let (ns, used) = match shape {
                 TsShape::TimeOnly => (None, time::time_only(rest)?),
                 _ => {
-                    let (ns, u, year_less) = time::parse_ts_year(rest, shape, ctx.tz_offset, ctx.year)?;
+                    let (ns, u, year_less) = time::parse_ts_year(rest, shape, ctx.tz, ctx.year)?;
                     out.year_less = year_less;
                     (Some(ns), u)
                 }
@@ -758,9 +758,8 @@ fn learn_shape(lines: &[&[u8]], ctx: &ParseCtx) -> Option<TsShape> {
     for &shape in time::TS_SHAPES.iter() {
         let (mut n, mut pos_sum) = (0usize, 0usize);
         for (l, st) in lines.iter().zip(&starts) {
-            let hit = st
-                .iter()
-                .position(|&s| l.get(s..).and_then(|r| time::parse_ts(r, shape, ctx.tz_offset, ctx.year)).is_some());
+            let hit =
+                st.iter().position(|&s| l.get(s..).and_then(|r| time::parse_ts(r, shape, ctx.tz, ctx.year)).is_some());
             if let Some(p) = hit {
                 n += 1;
                 pos_sum += p;
@@ -949,7 +948,7 @@ mod tests {
     use super::*;
 
     pub(crate) fn ctx() -> ParseCtx {
-        ParseCtx { tz_offset: 0, year: 2024 }
+        ParseCtx { tz: crate::time::Tz::Fixed(0), year: 2024 }
     }
 
     /// Learns a layout from `lines`, then parses `lines[0]` and returns the parts as text.
