@@ -203,7 +203,7 @@ fn parallel_equals_serial_for_text() {
 }
 
 mod no_panic {
-    use logsift_engine::format::{detect, text, FormatKind, ParseCtx, Spec};
+    use logsift_engine::format::{continuation, detect, text, FormatKind, ParseCtx, Spec};
     use logsift_engine::record::Parsed;
     use proptest::prelude::*;
 
@@ -251,6 +251,15 @@ mod no_panic {
             }
             formats.push(Spec::parse(r"regex:^(?P<timestamp>\S+) (?P<level>\w+)? ?(?P<message>.*)$").unwrap().build(&sample, ctx));
             let _ = text::learn(&sample, &ctx);
+            // Record-start decisions and stand-alone entries, on any bytes.
+            let rule = continuation::learn(&sample, &ctx, |l| l.first() == Some(&b'2'));
+            for l in &sample {
+                let _ = continuation::kind(l, &rule, &ctx);
+                continuation::standalone(l, &ctx, &mut Parsed::default());
+            }
+            for f in &formats {
+                let _ = f.layout_info();
+            }
             let mut out = Parsed::default();
             for f in &formats {
                 for l in &sample {

@@ -205,7 +205,7 @@ pub fn standalone(line: &[u8], ctx: &ParseCtx, out: &mut Parsed) {
         let w = w.strip_prefix(b"[").unwrap_or(w);
         let w = w.strip_suffix(b":").or_else(|| w.strip_suffix(b"]")).unwrap_or(w);
         if let Some(sev) = level::from_upper_word(w) {
-            let s = i + usize::from(line[i] == b'[');
+            let s = i + usize::from(line.get(i) == Some(&b'['));
             out.level = sev;
             out.level_text = Some(Span::new(s, s + w.len()));
             break;

@@ -3,7 +3,9 @@
 //!
 //! Each format is a module with `parse(line, ctx, out) -> bool` ("does this line start a
 //! record, and what are its columns") and `fields(record, ctx)` (all fields, slow path).
-//! A line that does not start a record is a continuation of the previous one (stack traces).
+//! A line that does not start a record continues the previous one only when it has a
+//! continuation shape (`continuation`: indented, stack trace, markup the sample shows);
+//! otherwise it is an entry of its own. `describe` tells what was learned (`detect`).
 
 pub mod access;
 pub mod continuation;

@@ -1,5 +1,5 @@
 //! Plain-text application logs: a header made of a timestamp and any of level, pid, thread,
-//! component/logger, then the message. Lines without a header continue the previous record.
+//! component/logger, then the message. Lines without a header are left to `continuation`.
 //!
 //! One general model instead of a regex per product: a line's header is a sequence of typed
 //! tokens ([`Step`]). `learn` tokenizes a sample of lines, picks the timestamp shape that
