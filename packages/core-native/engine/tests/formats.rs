@@ -252,7 +252,7 @@ mod no_panic {
             formats.push(Spec::parse(r"regex:^(?P<timestamp>\S+) (?P<level>\w+)? ?(?P<message>.*)$").unwrap().build(&sample, ctx));
             let _ = text::learn(&sample, &ctx);
             // Record-start decisions and stand-alone entries, on any bytes.
-            let rule = continuation::learn(&sample, &ctx, |l| l.first() == Some(&b'2'));
+            let rule = continuation::learn(&sample, &ctx, continuation::ALWAYS, |l| l.first() == Some(&b'2'));
             for l in &sample {
                 let _ = continuation::kind(l, &rule, &ctx);
                 continuation::standalone(l, &ctx, &mut Parsed::default());

@@ -342,6 +342,11 @@ fn a_cut_json_line_stays_an_entry_in_place() {
     assert_eq!(ix.len(), 3);
     assert_eq!((ix.line(1), ix.line(2)), (2, 3));
     assert_eq!(ix.raw(1), c.lines[1].as_bytes());
+    // What was read before the cut is kept: its time and level (the message is the raw line).
+    let cut = ix.entry(1, false);
+    assert_eq!((cut.timestamp_ns, cut.severity), (ns(2024, 3, 4, 5, 6, 8, 0), level::ERROR));
+    assert_eq!(cut.message, c.lines[1]);
+    assert!(ix.files[0].format.layout_info().continuation.standalone > 0.3);
     assert_eq!(ix.entry(2, false).message, "restarted");
 }
 

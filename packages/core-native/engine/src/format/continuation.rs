@@ -97,29 +97,21 @@ fn is_trace(line: &[u8]) -> bool {
 /// Learns the rule from the sample: `is_header` tells which lines start a record by the
 /// file's format. Markup continues records when the sample has markup lines that are not
 /// records of their own (a one-line JSON record is a record, not a document body).
-pub fn learn(lines: &[&[u8]], ctx: &ParseCtx, mut is_header: impl FnMut(&[u8]) -> bool) -> Rule {
-    let mut headers = 0usize;
-    let mut shapes = ALWAYS;
-    let mut kinds: Vec<u8> = Vec::with_capacity(lines.len());
-    for l in lines {
-        if is_header(l) {
-            headers += 1;
-            kinds.push(u8::MAX);
-        } else {
-            let s = shape_of(l);
-            if s == MARKUP && standalone_record(l, ctx) {
-                kinds.push(0);
-            } else {
-                kinds.push(s);
-                shapes |= s;
-            }
-        }
-    }
+/// `base` holds the shapes the format brings (`ALWAYS`, and `JSON_LINES` for JSON).
+pub fn learn(lines: &[&[u8]], ctx: &ParseCtx, base: u8, mut is_header: impl FnMut(&[u8]) -> bool) -> Rule {
+    let json_lines = base & JSON_LINES != 0;
+    let others: Vec<&[u8]> = lines.iter().copied().filter(|l| !is_header(l)).collect();
+    let markup = others
+        .iter()
+        .any(|l| shape_of(l) == MARKUP && !(json_lines && l.first() == Some(&b'{')) && !standalone_record(l, ctx));
+    let mut rule = Rule { shapes: base | ALWAYS | if markup { MARKUP } else { 0 }, ..Rule::default() };
+    let headers = lines.len() - others.len();
+    let continued = others.iter().filter(|l| kind(l, &rule, ctx) == Kind::Continuation).count();
     let n = lines.len().max(1) as f64;
-    let continued =
-        kinds.iter().filter(|&&k| k != u8::MAX && k != 0 && classify(k, shapes) == Kind::Continuation).count();
-    let standalone = lines.len() - headers - continued;
-    Rule { shapes, headers: headers as f64 / n, continued: continued as f64 / n, standalone: standalone as f64 / n }
+    rule.headers = headers as f64 / n;
+    rule.continued = continued as f64 / n;
+    rule.standalone = (others.len() - continued) as f64 / n;
+    rule
 }
 
 #[inline]
@@ -190,13 +182,21 @@ pub fn kind(line: &[u8], rule: &Rule, ctx: &ParseCtx) -> Kind {
 /// first words are kept (a JSON record keeps what the JSON scanner found).
 pub fn standalone(line: &[u8], ctx: &ParseCtx, out: &mut Parsed) {
     out.reset();
-    if line.first() == Some(&b'{') && json::parse(line, ctx, out) {
-        if out.message.len == 0 {
-            out.message = Span::new(0, line.len());
+    if line.first() == Some(&b'{') {
+        let whole = json::parse(line, ctx, out);
+        if whole && out.message.len > 0 {
+            return;
         }
-        return;
+        // A record cut off mid-line keeps the time and level read before the cut; the rest
+        // of what the scanner found may point into a half-written value, so it is dropped.
+        let (ts, level, level_text) = (out.ts, out.level, out.level_text);
+        out.reset();
+        (out.ts, out.level, out.level_text) = (ts, level, level_text);
+        out.message = Span::new(0, line.len());
+        if out.ts.is_some() || out.level != 0 {
+            return;
+        }
     }
-    out.reset();
     out.ts = stamp_in_head(line, ctx);
     let mut i = 0;
     for _ in 0..HEAD_WORDS {
@@ -272,7 +272,7 @@ mod tests {
     #[test]
     fn learning_counts_the_sample() {
         let lines: Vec<&[u8]> = vec![b"H 1", b"<a>", b"</a>", b"H 2", b"other", b"\tat x"];
-        let rule = learn(&lines, &ctx(), |l| l.starts_with(b"H "));
+        let rule = learn(&lines, &ctx(), ALWAYS, |l| l.starts_with(b"H "));
         assert_eq!(rule.shapes, ALWAYS | MARKUP);
         assert!((rule.headers - 2.0 / 6.0).abs() < 1e-9);
         assert!((rule.continued - 3.0 / 6.0).abs() < 1e-9);

@@ -191,7 +191,17 @@ pub fn describe(fmt: &Format, lines: &[&[u8]]) -> LayoutInfo {
     let mut separators = Vec::new();
     if learned {
         let mut pos = 0;
+        let mut named = false;
         for (k, &step) in fmt.text.steps.iter().enumerate() {
+            // Only the first name before the stamp can be the component (`parse` keeps it).
+            let step = match step {
+                Step::Name if named => Step::Skip,
+                Step::Name => {
+                    named = true;
+                    step
+                }
+                s => s,
+            };
             if let Some((role, shape)) = step_field(step) {
                 fields.push(HeaderField { position: pos, role, shape, required: k < fmt.text.anchor });
                 pos += 1;
@@ -220,7 +230,7 @@ pub fn describe(fmt: &Format, lines: &[&[u8]]) -> LayoutInfo {
             "{:.0}% of sampled lines neither match the header nor look like a continuation: each is an entry of its own",
             fmt.cont.standalone * 100.0
         ))
-    } else if fmt.confidence < 0.5 {
+    } else if confidence < 0.5 {
         Some("weak evidence: fewer than half of the sampled lines match the layout".to_string())
     } else {
         None

@@ -179,8 +179,8 @@ impl Format {
     /// Learns which of the sample's non-header lines continue a record.
     fn learn_continuation(&mut self, lines: &[&[u8]]) {
         let mut out = Parsed::default();
-        let rule = continuation::learn(lines, &self.ctx, |l| self.parse(l, &mut out));
-        self.cont = continuation::Rule { shapes: rule.shapes | (self.cont.shapes & continuation::JSON_LINES), ..rule };
+        let base = self.cont.shapes;
+        self.cont = continuation::learn(lines, &self.ctx, base, |l| self.parse(l, &mut out));
     }
 
     /// Parses one line (no newline, CR stripped). Returns true when the line starts a
