@@ -2,6 +2,7 @@
 //! This is the single entry point the napi shell uses, so every capability is reachable
 //! the same way (`call("search", "{...}")`) and testable without Node.
 
+use crate::cache;
 use crate::error::{Code, Error, Result};
 use crate::index::Index;
 use crate::indexer::{self, Control, OpenOptions, Skipped};
@@ -27,11 +28,18 @@ pub struct OpenRequestJson {
     pub chunk_size: Option<usize>,
     #[serde(default)]
     pub serial: bool,
+    /// Use the persistent index cache (default true; see `crate::cache`).
+    pub cache: Option<bool>,
+    /// The cache directory (default: `cache::Config::from_env`).
+    pub cache_dir: Option<String>,
 }
 
+#[derive(Clone)]
 pub struct OpenRequest {
     pub inputs: Vec<String>,
     pub options: OpenOptions,
+    /// Where indexes are cached; None: not cached.
+    pub cache: Option<cache::Config>,
 }
 
 /// Parses `UTC`, `Z`, `+02:00`, `-0500`, `+2` into seconds east of UTC.
@@ -86,7 +94,12 @@ impl OpenRequest {
             options.chunk_size = c;
         }
         options.serial = j.serial;
-        Ok(OpenRequest { inputs: inputs.to_vec(), options })
+        let cache = match (j.cache.unwrap_or(true), j.cache_dir) {
+            (false, _) => None,
+            (true, Some(dir)) => Some(cache::Config::at(dir)),
+            (true, None) => cache::Config::from_env(),
+        };
+        Ok(OpenRequest { inputs: inputs.to_vec(), options, cache })
     }
 }
 
@@ -98,6 +111,8 @@ pub struct Session {
     templates: OnceLock<Templates>,
     /// Lazily built helpers of the investigation ops (sorted id names, the full scope).
     pub cache: ops::Cache,
+    /// How the index was opened (None: from bytes in memory), to re-check the files.
+    request: Option<OpenRequest>,
 }
 
 #[derive(Deserialize)]
@@ -199,14 +214,42 @@ pub fn identify(inputs: &[String], json: &str) -> Result<Vec<Identity>> {
 }
 
 impl Session {
+    /// Opens and indexes the request's inputs, through the index cache when it has one.
     pub fn open(req: OpenRequest, ctl: &Control) -> Result<Session> {
-        let (index, skipped) = indexer::open_paths(&req.inputs, &req.options, ctl)?;
-        Ok(Session::new(index, skipped))
+        let (sources, skipped) = indexer::open_inputs(&req.inputs, &req.options)?;
+        let index = match &req.cache {
+            Some(cfg) => cache::open_sources(sources, &req.options, cfg, ctl)?,
+            None => indexer::build(sources, &req.options, ctl)?,
+        };
+        let mut s = Session::new(index, skipped);
+        s.request = Some(req);
+        Ok(s)
     }
 
     /// A session over an index built elsewhere (tests, in-memory sources).
     pub fn new(index: Index, skipped: Vec<Skipped>) -> Session {
-        Session { index, skipped, templates: OnceLock::new(), cache: ops::Cache::default() }
+        Session { index, skipped, templates: OnceLock::new(), cache: ops::Cache::default(), request: None }
+    }
+
+    /// The session as of the files now: None when no indexed file changed (size, mtime,
+    /// inode); else a new session whose index is extended by what was appended (one file
+    /// that only grew) or built again (several files: unchanged ones come from the cache).
+    /// A long-lived process calls this before each operation instead of answering from a
+    /// stale index. Entry ids of the old session stay valid in the new one when the only
+    /// change is an append to the last (or only) file.
+    pub fn refreshed(&self, ctl: &Control) -> Result<Option<Session>> {
+        let Some(req) = &self.request else { return Ok(None) };
+        if !self.index.files.iter().any(|f| f.source.changed()) {
+            return Ok(None);
+        }
+        if self.index.files.len() == 1 {
+            if let Some(index) = cache::refresh_file(&self.index, &req.options, req.cache.as_ref(), ctl)? {
+                let mut s = Session::new(index, self.skipped.clone());
+                s.request = Some(req.clone());
+                return Ok(Some(s));
+            }
+        }
+        Session::open(req.clone(), ctl).map(Some)
     }
 
     /// Fails with UNKNOWN_ID on the first id that is not an entry.

@@ -32,8 +32,8 @@ pub struct Source {
     /// `gzip`, `zstd` or `None`.
     pub compression: Option<&'static str>,
     pub bytes: Bytes,
-    /// (device, inode) of a mapped file: a path that now names another inode was replaced,
-    /// and the old inode (still mapped) stays safe to read.
+    /// (device, inode) of a file: a path that now names another inode was replaced, and the
+    /// old inode (still mapped) stays safe to read. None for bytes given in memory.
     inode: Option<(u64, u64)>,
 }
 
@@ -53,6 +53,11 @@ impl Source {
         self.bytes.as_slice()
     }
 
+    /// (device, inode) of the file this source was opened from (None for in-memory bytes).
+    pub fn file_id(&self) -> Option<(u64, u64)> {
+        self.inode
+    }
+
     /// Opens a file: maps it, or decompresses it when its magic bytes say gzip or zstd.
     pub fn open(path: &str) -> Result<Source> {
         let file = File::open(path).map_err(|e| Error::io(path, &e))?;
@@ -69,7 +74,7 @@ impl Source {
                 mtime_ns,
                 compression: None,
                 bytes: Bytes::Owned(Vec::new()),
-                inode: None,
+                inode: inode_of(&meta),
             });
         }
         // SAFETY: the map is read-only. A file truncated by another process while mapped would
@@ -77,10 +82,15 @@ impl Source {
         let map = unsafe { Mmap::map(&file) }.map_err(|e| Error::io(path, &e))?;
         let compression = sniff_compression(&map);
         let (bytes, inode) = match compression {
-            Some(kind) => (Bytes::Owned(decompress(kind, &map, path)?), None),
+            Some(kind) => (Bytes::Owned(decompress(kind, &map, path)?), inode_of(&meta)),
             None => (Bytes::Mapped(map), inode_of(&meta)),
         };
         Ok(Source { path: path.into(), size, mtime_ns, compression, bytes, inode })
+    }
+
+    /// A source with no bytes, named `name`.
+    pub fn empty(name: &str) -> Source {
+        Source { path: name.into(), size: 0, mtime_ns: 0, compression: None, bytes: Bytes::Owned(Vec::new()), inode: None }
     }
 
     /// A source from bytes already in memory (stdin, tests, SQLite rows).
@@ -126,10 +136,14 @@ impl Source {
         }
     }
 
-    /// True when the file on disk no longer has the size and mtime it had when opened.
+    /// True when the file on disk no longer has the size, mtime and inode it had when
+    /// opened (always false for in-memory bytes).
     pub fn changed(&self) -> bool {
+        if self.inode.is_none() {
+            return false;
+        }
         match std::fs::metadata(&self.path) {
-            Ok(meta) => meta.len() != self.size || mtime_ns(&meta) != self.mtime_ns,
+            Ok(meta) => meta.len() != self.size || mtime_ns(&meta) != self.mtime_ns || inode_of(&meta) != self.inode,
             Err(_) => true,
         }
     }
