@@ -14,10 +14,14 @@ export interface ProcessResult {
  * Runs a command to completion without a shell. Stdout is drained (so a large output costs
  * what it costs the tool to write it) but only its head is kept.
  */
-export function runProcess(cmd: string, args: readonly string[], options: { keepBytes?: number; cwd?: string } = {}): Promise<ProcessResult> {
+export function runProcess(
+  cmd: string,
+  args: readonly string[],
+  options: { keepBytes?: number; cwd?: string; env?: NodeJS.ProcessEnv } = {},
+): Promise<ProcessResult> {
   const keep = options.keepBytes ?? 1 << 20;
   return new Promise((resolve, reject) => {
-    const child = spawn(cmd, args, { cwd: options.cwd, stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(cmd, args, { cwd: options.cwd, env: options.env ?? process.env, stdio: ['ignore', 'pipe', 'pipe'] });
     const out: Buffer[] = [];
     let kept = 0;
     let total = 0;

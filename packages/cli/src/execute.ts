@@ -29,6 +29,8 @@ function openOptions(options: Options): OpenOptions {
   if (typeof options['format'] === 'string') o.format = options['format'];
   if (typeof options['timezone'] === 'string') o.timezone = options['timezone'];
   if (Array.isArray(options['include']) && options['include'].length > 0) o.include = options['include'];
+  // commander stores `--no-cache` as `cache: false`.
+  if (options['cache'] === false) o.cache = false;
   return o;
 }
 

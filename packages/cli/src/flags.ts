@@ -36,6 +36,12 @@ export const SOURCE_FLAGS: FlagDef[] = [
   },
   { name: 'timezone', type: 'string', group: 'source', valueName: 'zone', description: 'zone for timestamps written without one: UTC or +02:00', default: 'UTC' },
   { name: 'include', type: 'string[]', group: 'source', valueName: 'glob', description: 'files found in directories must match this glob (repeatable)' },
+  {
+    name: 'no-cache',
+    type: 'boolean',
+    group: 'source',
+    description: 'build the index from the files and write nothing (default: reuse the persistent index cache, see `logsift cache`)',
+  },
   { name: 'db', type: 'string', group: 'source', valueName: 'file.sqlite', description: 'read a SQLite database instead of files: a logsift export, or any table with --db-mapping' },
   {
     name: 'db-mapping',

@@ -162,6 +162,12 @@ impl<T: Pod + PartialEq> PartialEq for Col<T> {
     }
 }
 
+impl<T: Pod + PartialEq> PartialEq<Vec<T>> for Col<T> {
+    fn eq(&self, other: &Vec<T>) -> bool {
+        **self == **other
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -206,8 +212,12 @@ mod tests {
     }
 
     fn tempfile() -> (String, std::fs::File) {
-        let p = std::env::temp_dir().join(format!("logsift-col-{}-{:?}", std::process::id(), std::thread::current().id()));
+        let p =
+            std::env::temp_dir().join(format!("logsift-col-{}-{:?}", std::process::id(), std::thread::current().id()));
         let path = p.to_string_lossy().into_owned();
-        (path.clone(), std::fs::OpenOptions::new().create(true).truncate(true).read(true).write(true).open(path).unwrap())
+        (
+            path.clone(),
+            std::fs::OpenOptions::new().create(true).truncate(true).read(true).write(true).open(path).unwrap(),
+        )
     }
 }

@@ -326,7 +326,9 @@ impl Interner {
         let id = self.count() as u32 - 1;
         let (bytes, ends, w) = (&self.bytes, &self.ends, self.hex_width);
         if let Some(table) = self.lookup.get_mut() {
-            table.insert_unique(hash_bytes(stored_in(bytes, ends, w, id)), id, |&i| hash_bytes(stored_in(bytes, ends, w, i)));
+            table.insert_unique(hash_bytes(stored_in(bytes, ends, w, id)), id, |&i| {
+                hash_bytes(stored_in(bytes, ends, w, i))
+            });
         }
         id
     }

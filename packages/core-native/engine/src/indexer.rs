@@ -9,8 +9,8 @@ use crate::error::{Code, Error, Result};
 use crate::fingerprint;
 use crate::format::{self, otlp, Format, FormatKind, ParseCtx};
 use crate::index::{
-    interner_slot, Cached, Columns, FileIndex, Index, Interner, FLAG_EMBEDDED, FLAG_MSG_ESCAPED, FLAG_MSG_LONG, FLAG_MULTILINE,
-    FLAG_YEAR_LESS, LINE_MARK, NO_TS,
+    interner_slot, Cached, Columns, FileIndex, Index, Interner, FLAG_EMBEDDED, FLAG_MSG_ESCAPED, FLAG_MSG_LONG,
+    FLAG_MULTILINE, FLAG_YEAR_LESS, LINE_MARK, NO_TS,
 };
 use crate::record::{IdKind, Parsed, Span};
 use crate::source::{self, Source};
@@ -132,7 +132,8 @@ pub fn build(sources: Vec<Source>, opts: &OpenOptions, ctl: &Control) -> Result<
         let (fmt, sample) = file_format(data, opts, forced.as_ref(), src.mtime_ns, None);
         let first = index.cols.len() as u32;
         lines.first = None;
-        let file_lines = index_file(data, sample.body_start, &fmt, opts, ctl, &mut index, &mut lines, (first as usize, 0))?;
+        let file_lines =
+            index_file(data, sample.body_start, &fmt, opts, ctl, &mut index, &mut lines, (first as usize, 0))?;
         let count = index.cols.len() as u32 - first;
         let rows = first as usize..index.cols.len();
         roll_years(&mut index.cols, rows, opts.year.is_none().then_some(src.mtime_ns));

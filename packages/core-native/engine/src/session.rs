@@ -115,6 +115,29 @@ pub struct Session {
     request: Option<OpenRequest>,
 }
 
+/// A session shared by a long-lived process (the napi shell, an MCP server, a watcher): each
+/// `current` re-checks the files and swaps in the refreshed session (`Session::refreshed`),
+/// so no call answers from an index older than the files. Calls already running keep the
+/// session they started with.
+pub struct LiveSession {
+    current: std::sync::Mutex<std::sync::Arc<Session>>,
+}
+
+impl LiveSession {
+    pub fn new(s: Session) -> LiveSession {
+        LiveSession { current: std::sync::Mutex::new(std::sync::Arc::new(s)) }
+    }
+
+    /// The session as of the files now (refreshed first when one changed).
+    pub fn current(&self, ctl: &Control) -> Result<std::sync::Arc<Session>> {
+        let mut cur = self.current.lock().unwrap_or_else(|p| p.into_inner());
+        if let Some(next) = cur.refreshed(ctl)? {
+            *cur = std::sync::Arc::new(next);
+        }
+        Ok(cur.clone())
+    }
+}
+
 #[derive(Deserialize)]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 struct TemplatesArgs {

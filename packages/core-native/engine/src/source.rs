@@ -90,7 +90,14 @@ impl Source {
 
     /// A source with no bytes, named `name`.
     pub fn empty(name: &str) -> Source {
-        Source { path: name.into(), size: 0, mtime_ns: 0, compression: None, bytes: Bytes::Owned(Vec::new()), inode: None }
+        Source {
+            path: name.into(),
+            size: 0,
+            mtime_ns: 0,
+            compression: None,
+            bytes: Bytes::Owned(Vec::new()),
+            inode: None,
+        }
     }
 
     /// A source from bytes already in memory (stdin, tests, SQLite rows).

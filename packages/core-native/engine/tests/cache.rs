@@ -41,7 +41,12 @@ fn call(s: &Session, op: &str, json: &str) -> serde_json::Value {
 
 /// Where each file's index came from (`stats.files[].cache`).
 fn origin(s: &Session) -> Vec<String> {
-    call(s, "stats", "{}")["files"].as_array().unwrap().iter().map(|f| f["cache"].as_str().unwrap().to_string()).collect()
+    call(s, "stats", "{}")["files"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| f["cache"].as_str().unwrap().to_string())
+        .collect()
 }
 
 /// Everything a caller can observe: stats (less the cache origin and heap size), every
@@ -58,7 +63,9 @@ fn digest_with(s: &Session, fields: bool) -> String {
     }
     let n = s.index.len() as u32;
     let ids: Vec<u32> = (0..n).collect();
-    let entries = s.call("entries", &serde_json::json!({ "ids": ids, "fields": fields }).to_string(), &Control::default()).unwrap();
+    let entries = s
+        .call("entries", &serde_json::json!({ "ids": ids, "fields": fields }).to_string(), &Control::default())
+        .unwrap();
     let kinds = call(s, "ids", r#"{"limit":100000}"#);
     let count = call(s, "count", r#"{"q":"timeout"}"#);
     let lines: Vec<u32> = (0..n).map(|e| s.index.line(e)).collect();
@@ -120,7 +127,8 @@ fn every_identity_change_misses() {
     assert_eq!(origin(&open(&p, &d)), ["built"]);
     assert_eq!(origin(&open(&p, &d)), ["hit"]);
     let mtime = std::fs::metadata(&p).unwrap().modified().unwrap();
-    let set_mtime = |t: std::time::SystemTime| std::fs::File::options().append(true).open(&p).unwrap().set_modified(t).unwrap();
+    let set_mtime =
+        |t: std::time::SystemTime| std::fs::File::options().append(true).open(&p).unwrap().set_modified(t).unwrap();
 
     // mtime alone.
     set_mtime(mtime + std::time::Duration::from_secs(5));
@@ -411,7 +419,14 @@ fn text_lines(from: usize, to: usize) -> String {
     let mut s = String::new();
     for i in from..to {
         let level = if i % 7 == 0 { "ERROR" } else { "INFO " };
-        s.push_str(&format!("2024-01-15 08:{:02}:{:02},{:03} {level} [worker-{}] app.Svc - request req-{} step {i}\n", (i / 60) % 60, i % 60, i % 1000, i % 4, i / 3));
+        s.push_str(&format!(
+            "2024-01-15 08:{:02}:{:02},{:03} {level} [worker-{}] app.Svc - request req-{} step {i}\n",
+            (i / 60) % 60,
+            i % 60,
+            i % 1000,
+            i % 4,
+            i / 3
+        ));
         if i % 7 == 0 {
             s.push_str("java.lang.IllegalStateException: boom\n\tat app.Svc.run(Svc.java:42)\n");
         }
@@ -436,12 +451,19 @@ fn an_append_is_indexed_for_its_new_bytes_and_matches_a_fresh_build() {
         assert_eq!(digest(&after), fresh(&p), "{name}");
         // Exactly the new entries, after the old ones (whose ids did not move).
         let old = serde_json::json!({ "ids": (0..n0).collect::<Vec<u32>>() }).to_string();
-        assert_eq!(after.call("entries", &old, &Control::default()).unwrap(), before.call("entries", &old, &Control::default()).unwrap());
-        let added = open_with(&{
-            let q = d.join("only-new.log");
-            std::fs::write(&q, &more).unwrap();
-            q
-        }, None, OpenOptions::default());
+        assert_eq!(
+            after.call("entries", &old, &Control::default()).unwrap(),
+            before.call("entries", &old, &Control::default()).unwrap()
+        );
+        let added = open_with(
+            &{
+                let q = d.join("only-new.log");
+                std::fs::write(&q, &more).unwrap();
+                q
+            },
+            None,
+            OpenOptions::default(),
+        );
         assert_eq!(after.index.len() - n0 as usize, added.index.len(), "{name}");
         // The extended index was written back: the next open maps it.
         assert_eq!(origin(&open(&p, &d)), ["hit"], "{name}");
@@ -491,7 +513,9 @@ fn a_record_continued_by_the_append_and_other_changes_are_right() {
 
     // Year-less syslog stamps are rolled over the whole file: re-indexed.
     let syslog = |from: usize, to: usize| -> String {
-        (from..to).map(|i| format!("Jan 15 08:{:02}:{:02} host app[{}]: line {i}\n", (i / 60) % 60, i % 60, 100 + i % 3)).collect()
+        (from..to)
+            .map(|i| format!("Jan 15 08:{:02}:{:02} host app[{}]: line {i}\n", (i / 60) % 60, i % 60, 100 + i % 3))
+            .collect()
     };
     std::fs::write(&p, syslog(0, 400)).unwrap();
     open(&p, &d);

@@ -323,8 +323,3 @@ pub fn open_sources(sources: Vec<Source>, opts: &OpenOptions, cfg: &Config, ctl:
     }
     Ok(indexer::concat(parts, opts.serial))
 }
-
-/// The cache directory and what it holds, for `logsift cache path`.
-pub fn path(cfg: &Config) -> &Path {
-    &cfg.dir
-}

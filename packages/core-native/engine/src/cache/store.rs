@@ -5,8 +5,8 @@ use super::layout;
 use crate::error::{Error, Result};
 use serde::Serialize;
 use std::io::Write;
-use std::sync::atomic::{AtomicU64, Ordering};
 use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::{Duration, SystemTime};
 
 const EXT: &str = "lsx";
@@ -15,7 +15,11 @@ const STALE_TMP: Duration = Duration::from_secs(600);
 
 /// Writes `name` in `dir` through a temporary file renamed over it, so a reader (or a
 /// process killed mid-write) never sees a partial file under the final name.
-pub fn write(dir: &Path, name: &str, fill: impl FnOnce(&mut std::io::BufWriter<std::fs::File>) -> std::io::Result<()>) -> std::io::Result<()> {
+pub fn write(
+    dir: &Path,
+    name: &str,
+    fill: impl FnOnce(&mut std::io::BufWriter<std::fs::File>) -> std::io::Result<()>,
+) -> std::io::Result<()> {
     std::fs::create_dir_all(dir)?;
     // Unique per process and write: concurrent writers never share a temporary file.
     static WRITES: AtomicU64 = AtomicU64::new(0);
