@@ -83,7 +83,7 @@ impl<T: Pod> std::ops::Deref for Col<T> {
 impl<T: Pod> std::ops::DerefMut for Col<T> {
     #[inline]
     fn deref_mut(&mut self) -> &mut [T] {
-        self.edit(|v| v.as_mut_ptr());
+        self.edit(0, |v| v.as_mut_ptr());
         // SAFETY: the storage is now an owned Vec of `len` elements; `ptr` is its buffer.
         unsafe { std::slice::from_raw_parts_mut(self.ptr as *mut T, self.len) }
     }
@@ -111,11 +111,15 @@ impl<T: Pod> Col<T> {
         matches!(self.store, Store::Mapped(_))
     }
 
-    /// Runs `f` on the owned Vec (copying a mapped column first), then refreshes the view.
+    /// Runs `f` on the owned Vec (copying a mapped column first, with room for `extra`
+    /// more values), then refreshes the view.
     #[inline]
-    fn edit<R>(&mut self, f: impl FnOnce(&mut Vec<T>) -> R) -> R {
+    fn edit<R>(&mut self, extra: usize, f: impl FnOnce(&mut Vec<T>) -> R) -> R {
         if let Store::Mapped(_) = self.store {
-            self.store = Store::Owned(self.to_vec());
+            let mut v = Vec::with_capacity(self.len + extra);
+            advise_huge(&v);
+            v.extend_from_slice(self);
+            self.store = Store::Owned(v);
         }
         let Store::Owned(v) = &mut self.store else { unreachable!("just made owned") };
         let r = f(v);
@@ -126,20 +130,21 @@ impl<T: Pod> Col<T> {
 
     #[inline]
     pub fn push(&mut self, value: T) {
-        self.edit(|v| v.push(value))
+        self.edit(1, |v| v.push(value))
     }
     pub fn extend_from_slice(&mut self, values: &[T]) {
-        self.edit(|v| v.extend_from_slice(values))
+        self.edit(values.len(), |v| v.extend_from_slice(values))
     }
     pub fn extend(&mut self, values: impl IntoIterator<Item = T>) {
-        self.edit(|v| v.extend(values))
+        let values = values.into_iter();
+        self.edit(values.size_hint().0, |v| v.extend(values))
     }
     pub fn reserve(&mut self, n: usize) {
-        self.edit(|v| v.reserve(n))
+        self.edit(n, |v| v.reserve(n))
     }
     pub fn shrink_to_fit(&mut self) {
         if !self.is_mapped() {
-            self.edit(|v| v.shrink_to_fit())
+            self.edit(0, |v| v.shrink_to_fit())
         }
     }
     /// Anonymous heap held (0 for a mapped column: its pages are file-backed).
@@ -153,6 +158,25 @@ impl<T: Pod> Col<T> {
     pub fn as_bytes(&self) -> &[u8] {
         // SAFETY: `T: Pod` has no padding, so its values are initialized bytes.
         unsafe { std::slice::from_raw_parts(self.ptr as *const u8, std::mem::size_of_val(&**self)) }
+    }
+}
+
+/// Asks for transparent huge pages for a large buffer about to be filled: copying a mapped
+/// column of a million entries into 4 KiB pages costs a page fault per page, which is most of
+/// the copy's time (and far more on a loaded machine).
+fn advise_huge<T>(v: &Vec<T>) {
+    #[cfg(target_os = "linux")]
+    {
+        const HUGE: usize = 2 << 20;
+        let bytes = v.capacity() * std::mem::size_of::<T>();
+        if bytes >= 2 * HUGE {
+            let start = (v.as_ptr() as usize).next_multiple_of(4096);
+            let len = (v.as_ptr() as usize + bytes - start) / 4096 * 4096;
+            // SAFETY: an advice on pages of our own allocation; it changes no contents.
+            unsafe {
+                libc::madvise(start as *mut libc::c_void, len, libc::MADV_HUGEPAGE);
+            }
+        }
     }
 }
 

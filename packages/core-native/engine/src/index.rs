@@ -121,17 +121,25 @@ impl Columns {
             + self.fp.capacity() * 4
             + self.ids.iter().map(|v| v.capacity() * 4).sum::<usize>()
     }
+    /// Makes room for `n` more rows. Columns mapped from a cache file are copied here
+    /// (extending a reopened index), in parallel: at 1M entries that is ~45 MB.
     pub fn reserve(&mut self, n: usize) {
-        self.offset_lo.reserve(n);
-        self.ts.reserve(n);
-        self.level.reserve(n);
-        self.flags.reserve(n);
-        self.msg_start.reserve(n);
-        self.msg_len.reserve(n);
-        self.fp.reserve(n);
-        for v in &mut self.ids {
-            v.reserve(n);
-        }
+        let Columns { offset_lo, offset_hi: _, ts, level, flags, msg_start, msg_len, fp, ids } = self;
+        let [i0, i1, i2, i3, i4, i5] = ids;
+        rayon::scope(|s| {
+            s.spawn(|_| offset_lo.reserve(n));
+            s.spawn(|_| ts.reserve(n));
+            s.spawn(|_| {
+                level.reserve(n);
+                flags.reserve(n);
+                msg_start.reserve(n);
+                msg_len.reserve(n);
+            });
+            s.spawn(|_| fp.reserve(n));
+            for v in [i0, i1, i2, i3, i4, i5] {
+                s.spawn(move |_| v.reserve(n));
+            }
+        });
     }
     pub fn shrink_to_fit(&mut self) {
         self.offset_lo.shrink_to_fit();
@@ -333,6 +341,75 @@ impl Interner {
         id
     }
 
+    /// Interns many names into a sealed interner (extending an index after an append),
+    /// giving new names ids in order, as interning them one by one would. Without the lookup
+    /// table (an index reopened from the cache has none, and building it for a million span
+    /// ids costs tens of milliseconds) the old names are scanned once against a small table
+    /// of the new ones instead.
+    pub fn intern_many_sealed<N: std::ops::Deref<Target = [u8]>>(&mut self, names: &[N]) -> Vec<u32> {
+        if self.lookup.get().is_some() || !self.sealed {
+            return names.iter().map(|n| self.intern(n)).collect();
+        }
+        let packable = |n: &[u8], w: usize| n.len() == 2 * w && pack_hex(n, &mut [0u8; HEX_MAX][..w]);
+        if self.hex_width > 0 && names.iter().any(|n| !n.is_empty() && !packable(n, self.hex_width)) {
+            self.unpack_hex();
+        }
+        let w = self.hex_width;
+        // The names as stored (packed when the interner is).
+        let keys: Vec<Vec<u8>> = names
+            .iter()
+            .map(|n| {
+                if w == 0 || n.is_empty() {
+                    return n.to_vec();
+                }
+                let mut k = vec![0u8; w];
+                pack_hex(n, &mut k);
+                k
+            })
+            .collect();
+        // Each distinct new key once, by its first position.
+        let mut small: HashTable<usize> = HashTable::with_capacity(keys.len());
+        for (i, k) in keys.iter().enumerate() {
+            if k.is_empty() {
+                continue;
+            }
+            let h = hash_bytes(k);
+            if small.find(h, |&j| keys[j] == *k).is_none() {
+                small.insert_unique(h, i, |&j| hash_bytes(&keys[j]));
+            }
+        }
+        let mut id_of = vec![0u32; keys.len()];
+        if !small.is_empty() {
+            for id in 1..self.count() as u32 {
+                let s = self.stored(id);
+                if let Some(&j) = small.find(hash_bytes(s), |&j| keys[j] == s) {
+                    id_of[j] = id;
+                }
+            }
+        }
+        let mut out = vec![0u32; keys.len()];
+        for (i, k) in keys.iter().enumerate() {
+            if k.is_empty() {
+                continue;
+            }
+            let Some(&j) = small.find(hash_bytes(k), |&j| keys[j] == *k) else { continue };
+            if id_of[j] == 0 {
+                self.bytes.extend_from_slice(k);
+                if w == 0 {
+                    self.ends.push(self.bytes.len() as u32);
+                }
+                id_of[j] = self.count() as u32 - 1;
+            }
+            out[i] = id_of[j];
+        }
+        out
+    }
+
+    /// Whether the build is over (`seal` ran).
+    pub fn is_sealed(&self) -> bool {
+        self.sealed
+    }
+
     /// Back from packed hex to the plain arena (a new id is not hex of the width).
     fn unpack_hex(&mut self) {
         if self.hex_width == 0 {
@@ -434,7 +511,7 @@ impl Interner {
     pub fn from_parts(bytes: Col<u8>, ends: Col<u32>, hex_width: usize) -> Option<Interner> {
         let ok = if hex_width == 0 {
             ends.first() == Some(&0)
-                && ends.windows(2).all(|w| w[0] <= w[1])
+                && ends.windows(2).fold(0u32, |bad, w| bad | u32::from(w[0] > w[1])) == 0
                 && ends.last().is_some_and(|&e| e as usize <= bytes.len())
         } else {
             ends.is_empty() && hex_width <= HEX_MAX && bytes.len().is_multiple_of(hex_width)
@@ -498,6 +575,41 @@ impl Postings {
         }
         Postings { starts: starts.into(), entries: entries.into() }
     }
+    /// These lists extended by the rows `first_row..` whose ids are `tail`, for `id_count`
+    /// ids (at least the old count): what `build` gives for the whole column, without
+    /// sorting the old rows again.
+    pub fn extended(&self, tail: &[u32], first_row: u32, id_count: usize) -> Postings {
+        let old_ids = self.starts.len().saturating_sub(1);
+        let mut added = vec![0u32; id_count + 1];
+        for &id in tail {
+            if id != 0 {
+                added[id as usize + 1] += 1;
+            }
+        }
+        for i in 1..added.len() {
+            added[i] += added[i - 1];
+        }
+        let old_start = |i: usize| if old_ids == 0 { 0 } else { self.starts[i.min(old_ids)] };
+        let starts: Vec<u32> = (0..=id_count).map(|i| old_start(i) + added[i]).collect();
+        let mut entries = vec![0u32; starts[id_count] as usize];
+        let mut fill = Vec::with_capacity(id_count);
+        for (i, &at) in starts[..id_count].iter().enumerate() {
+            let old =
+                if i < old_ids { &self.entries[self.starts[i] as usize..self.starts[i + 1] as usize] } else { &[] };
+            let at = at as usize;
+            entries[at..at + old.len()].copy_from_slice(old);
+            fill.push((at + old.len()) as u32);
+        }
+        for (r, &id) in tail.iter().enumerate() {
+            if id != 0 {
+                let slot = &mut fill[id as usize];
+                entries[*slot as usize] = first_row + r as u32;
+                *slot += 1;
+            }
+        }
+        Postings { starts: starts.into(), entries: entries.into() }
+    }
+
     pub fn of(&self, id: u32) -> &[u32] {
         let i = id as usize;
         match (self.starts.get(i), self.starts.get(i + 1)) {
@@ -748,6 +860,16 @@ impl Index {
             f.source.check_readable()?;
         }
         Ok(())
+    }
+
+    /// Extends the posting lists of `prev` (the same index before rows `first_row..` were
+    /// appended) to this index's rows.
+    pub fn extend_postings(&mut self, prev: &Index, first_row: usize) {
+        for kind in POSTING_KINDS {
+            let k = kind as usize;
+            let tail = &self.cols.ids[k][first_row..];
+            self.postings[k] = prev.postings[k].extended(tail, first_row as u32, self.ids[k].count());
+        }
     }
 
     /// Builds the posting lists (one per kind, in parallel unless `parallel` is false).

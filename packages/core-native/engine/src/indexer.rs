@@ -149,7 +149,7 @@ pub fn build(sources: Vec<Source>, opts: &OpenOptions, ctl: &Control) -> Result<
             cached: Cached::Off,
         });
     }
-    finish(&mut index, lines, opts.serial);
+    finish(&mut index, lines, opts.serial, true);
     Ok(index)
 }
 
@@ -234,7 +234,8 @@ pub fn extend(
         sample,
         cached: Cached::Off,
     });
-    finish(&mut index, lines, opts.serial);
+    index.extend_postings(prev, old_rows);
+    finish(&mut index, lines, opts.serial, false);
     Ok(Ok(index))
 }
 
@@ -300,12 +301,13 @@ pub fn concat(parts: Vec<Index>, serial: bool) -> Index {
             index.files.push(f);
         }
     }
-    finish(&mut index, FileLines { marks, first: None }, serial);
+    finish(&mut index, FileLines { marks, first: None }, serial, true);
     index
 }
 
-/// The end of every build: line marks stored, columns trimmed, ids sealed, postings built.
-fn finish(index: &mut Index, lines: FileLines, serial: bool) {
+/// The end of every build: line marks stored, columns trimmed, ids sealed, postings built
+/// (unless already extended).
+fn finish(index: &mut Index, lines: FileLines, serial: bool, postings: bool) {
     index.line_marks = lines.marks.into();
     index.cols.shrink_to_fit();
     if serial {
@@ -313,7 +315,9 @@ fn finish(index: &mut Index, lines: FileLines, serial: bool) {
     } else {
         index.ids.par_iter_mut().for_each(Interner::seal);
     }
-    index.build_postings(!serial);
+    if postings {
+        index.build_postings(!serial);
+    }
     release_free_memory();
 }
 
@@ -448,6 +452,7 @@ fn chunk_bounds(data: &[u8], start: usize, chunk: usize) -> Vec<(usize, usize)> 
     out
 }
 
+#[allow(clippy::too_many_arguments)]
 fn index_file(
     data: &[u8],
     body_start: usize,
@@ -552,11 +557,22 @@ fn merge_ids(index: &mut Index, outs: &[ChunkOut], orphan: &[bool], serial: bool
     let merge = |(slot, global, cols): &mut MergeJob| {
         let distinct: usize = outs.iter().map(|o| o.ids[*slot].count()).sum();
         global.reserve(distinct);
+        // Extending a sealed index: all new names at once (see `intern_many_sealed`).
+        let sealed_ids = global.is_sealed().then(|| {
+            let names: Vec<_> =
+                outs.iter().flat_map(|o| (0..o.ids[*slot].count() as u32).map(|id| o.ids[*slot].name(id))).collect();
+            global.intern_many_sealed(&names)
+        });
         let mut remap = Vec::new();
+        let mut at = 0;
         for (c, out) in outs.iter().enumerate() {
             let local = &out.ids[*slot];
             remap.clear();
-            remap.extend((0..local.count() as u32).map(|id| global.intern(&local.name(id))));
+            match &sealed_ids {
+                Some(ids) => remap.extend_from_slice(&ids[at..at + local.count()]),
+                None => remap.extend((0..local.count() as u32).map(|id| global.intern(&local.name(id)))),
+            }
+            at += local.count();
             for (kind, col) in cols.iter_mut() {
                 if orphan[c] {
                     col.push(0);

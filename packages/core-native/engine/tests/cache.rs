@@ -202,7 +202,8 @@ fn a_damaged_or_foreign_cache_file_is_rebuilt_never_trusted() {
     open(&p, &d);
     let file = cache_files(&d).pop().unwrap();
     let good = std::fs::read(&file).unwrap();
-    let damages: Vec<(&str, Box<dyn Fn()>)> = vec![
+    type Damage<'a> = (&'a str, Box<dyn Fn() + 'a>);
+    let damages: Vec<Damage> = vec![
         ("truncated to half", Box::new(|| std::fs::write(&file, &good[..good.len() / 2]).unwrap())),
         ("truncated by one byte", Box::new(|| std::fs::write(&file, &good[..good.len() - 1]).unwrap())),
         ("empty", Box::new(|| std::fs::write(&file, b"").unwrap())),
@@ -465,8 +466,17 @@ fn an_append_is_indexed_for_its_new_bytes_and_matches_a_fresh_build() {
             OpenOptions::default(),
         );
         assert_eq!(after.index.len() - n0 as usize, added.index.len(), "{name}");
-        // The extended index was written back: the next open maps it.
+        // The extended index was written back (the append is over 1/16 of the file): the
+        // next open maps it.
         assert_eq!(origin(&open(&p, &d)), ["hit"], "{name}");
+        // A small append is not written back: each open extends the stored index again.
+        append(
+            &p,
+            &more[..more.len() / 8 / 64 * 64].rsplitn(2, |&b| b == b'\n').nth(1).map(|b| [b, b"\n"].concat()).unwrap(),
+        );
+        let s = open(&p, &d);
+        assert_eq!((origin(&s), digest(&s)), (vec!["extended".to_string()], fresh(&p)), "{name}");
+        assert_eq!(origin(&open(&p, &d)), ["extended"], "{name}");
         std::fs::remove_dir_all(&d).unwrap();
     }
 }
@@ -485,9 +495,14 @@ fn a_record_continued_by_the_append_and_other_changes_are_right() {
     assert_eq!(origin(&s), ["extended"]);
     assert_eq!(digest(&s), fresh(&p));
 
-    // A partial last line (no newline yet): it may continue, so the file is re-indexed.
+    // A partial last line (no newline yet): it may continue, so the file is re-indexed. (The
+    // cache is dropped first: it still holds `base`, the small append above was not written
+    // back, and `base` followed by the completed line is a valid extension of it.)
+    for c in cache_files(&d) {
+        std::fs::remove_file(c).unwrap();
+    }
     std::fs::write(&p, format!("{base}2024-01-15 09:00:00,000 INFO  [worker-1] app.Svc - half")).unwrap();
-    open(&p, &d);
+    assert_eq!(origin(&open(&p, &d)), ["built"]);
     append(&p, b" a line\n");
     let s = open(&p, &d);
     assert_eq!(origin(&s), ["built"]);

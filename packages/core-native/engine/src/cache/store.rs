@@ -114,7 +114,7 @@ pub struct CacheEntry {
 /// The cache files, most recently used first.
 pub fn list(dir: &Path) -> Vec<CacheEntry> {
     let mut files = cache_files(dir);
-    files.sort_by(|a, b| b.used.cmp(&a.used));
+    files.sort_by_key(|f| std::cmp::Reverse(f.used));
     files
         .into_iter()
         .map(|f| {
