@@ -1,4 +1,3 @@
-import { spawn } from 'node:child_process';
 import { appendFileSync, copyFileSync, existsSync, mkdirSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { loadavg } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
@@ -9,7 +8,7 @@ import { Command } from 'commander';
 import { positiveInt } from './int-arg.js';
 import { findCliBin } from './runner.js';
 import { DEFAULT_SEED } from './scales.js';
-import { runProcess, which } from './spawn-process.js';
+import { runMarkedChild, runProcess, which } from './spawn-process.js';
 
 const median = (xs: number[]): number => {
   const s = [...xs].sort((a, b) => a - b);
@@ -28,20 +27,7 @@ async function timed(cmd: string, args: string[], env: NodeJS.ProcessEnv): Promi
 }
 
 function child<T>(args: string[], env: NodeJS.ProcessEnv): Promise<T> {
-  const script = join(dirname(fileURLToPath(import.meta.url)), 'cache-child.js');
-  return new Promise((res, rej) => {
-    const p = spawn(process.execPath, ['--expose-gc', script, ...args], { stdio: ['ignore', 'pipe', 'pipe'], env });
-    let out = '';
-    let err = '';
-    p.stdout.on('data', (d: Buffer) => (out += d.toString()));
-    p.stderr.on('data', (d: Buffer) => (err += d.toString()));
-    p.on('error', rej);
-    p.on('close', (code) => {
-      const line = out.split('\n').find((l) => l.startsWith('CACHE_RESULT '));
-      if (line) res(JSON.parse(line.slice('CACHE_RESULT '.length)) as T);
-      else rej(new Error(`cache-child exited ${code}: ${err.slice(-800)}`));
-    });
-  });
+  return runMarkedChild<T>(join(dirname(fileURLToPath(import.meta.url)), 'cache-child.js'), args, 'CACHE_RESULT', env);
 }
 
 function cacheBytes(dir: string): number {
@@ -127,12 +113,12 @@ export function cacheCommand(): Command {
       copyFileSync(file, grown);
       await timed(process.execPath, countArgs(grown), env);
       const more = generate({ entries: flags.append, format: 'json', seed: DEFAULT_SEED + 1 });
-      const appendRounds: { after: number; warm: number; cache: string }[] = [];
+      const appendRounds: { after: number; warm: number }[] = [];
       for (let r = 0; r < Math.min(flags.runs, 5); r++) {
         appendFileSync(grown, more);
         const after = await timed(process.execPath, countArgs(grown), env);
         const w = await timed(process.execPath, countArgs(grown), env);
-        appendRounds.push({ after: after.ms, warm: w.ms, cache: '' });
+        appendRounds.push({ after: after.ms, warm: w.ms });
       }
       const extraMs = median(appendRounds.map((a) => a.after - a.warm));
       log(`append ${flags.append} lines then count: +${ms(extraMs)} over a warm call (target <= 30 ms), median of ${appendRounds.length}`);

@@ -41,6 +41,27 @@ export function runProcess(
   });
 }
 
+/**
+ * Runs `node --expose-gc SCRIPT ...args` and resolves to the JSON its stdout prints after
+ * `marker` on a line of its own (the child's one result); rejects with the stderr tail when
+ * there is none.
+ */
+export function runMarkedChild<T>(script: string, args: readonly string[], marker: string, env: NodeJS.ProcessEnv = process.env): Promise<T> {
+  return new Promise((res, rej) => {
+    const p = spawn(process.execPath, ['--expose-gc', script, ...args], { stdio: ['ignore', 'pipe', 'pipe'], env });
+    let out = '';
+    let err = '';
+    p.stdout.on('data', (d: Buffer) => (out += d.toString()));
+    p.stderr.on('data', (d: Buffer) => (err += d.toString()));
+    p.on('error', rej);
+    p.on('close', (code) => {
+      const line = out.split('\n').find((l) => l.startsWith(`${marker} `));
+      if (line) res(JSON.parse(line.slice(marker.length + 1)) as T);
+      else rej(new Error(`${script} exited ${code}: ${err.slice(-800)}`));
+    });
+  });
+}
+
 /** Full path of an executable on PATH, or undefined. */
 export function which(name: string): string | undefined {
   for (const dir of (process.env['PATH'] ?? '').split(delimiter)) {

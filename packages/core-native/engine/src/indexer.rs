@@ -268,16 +268,7 @@ pub fn concat(parts: Vec<Index>, serial: bool) -> Index {
         dst.fp.extend_from_slice(&src.fp);
     }
     // Ids: the same slots as the build's merge, each file's sealed interner in file order.
-    let [c_thread, c_request, c_trace, c_span, c_parent, c_service] = &mut index.cols.ids;
-    let [i_thread, i_request, i_trace, i_span, _, i_service] = &mut index.ids;
-    let mut jobs: Vec<MergeJob> = vec![
-        (IdKind::Span as usize, i_span, vec![(IdKind::Span as usize, c_span), (IdKind::Parent as usize, c_parent)]),
-        (IdKind::Request as usize, i_request, vec![(IdKind::Request as usize, c_request)]),
-        (IdKind::Trace as usize, i_trace, vec![(IdKind::Trace as usize, c_trace)]),
-        (IdKind::Thread as usize, i_thread, vec![(IdKind::Thread as usize, c_thread)]),
-        (IdKind::Service as usize, i_service, vec![(IdKind::Service as usize, c_service)]),
-    ];
-    let merge = |(slot, global, cols): &mut MergeJob| {
+    run_merge_jobs(merge_jobs(&mut index), serial, |(slot, global, cols): &mut MergeJob| {
         let mut remap = Vec::new();
         for part in &parts {
             let local = &part.ids[*slot];
@@ -287,12 +278,7 @@ pub fn concat(parts: Vec<Index>, serial: bool) -> Index {
                 col.extend(part.cols.ids[*kind].iter().map(|&id| remap[id as usize]));
             }
         }
-    };
-    if serial {
-        jobs.iter_mut().for_each(merge);
-    } else {
-        jobs.par_iter_mut().for_each(merge);
-    }
+    });
     let mut first = 0;
     for part in parts {
         for mut f in part.files {
@@ -545,16 +531,7 @@ type MergeJob<'a> = (usize, &'a mut Interner, Vec<(usize, &'a mut Col<u32>)>);
 /// merged in parallel (thread, request, trace, span + parent, service) and the ids come out
 /// exactly as a serial build numbers them.
 fn merge_ids(index: &mut Index, outs: &[ChunkOut], orphan: &[bool], serial: bool) {
-    let [c_thread, c_request, c_trace, c_span, c_parent, c_service] = &mut index.cols.ids;
-    let [i_thread, i_request, i_trace, i_span, _, i_service] = &mut index.ids;
-    let mut jobs: Vec<MergeJob> = vec![
-        (IdKind::Span as usize, i_span, vec![(IdKind::Span as usize, c_span), (IdKind::Parent as usize, c_parent)]),
-        (IdKind::Request as usize, i_request, vec![(IdKind::Request as usize, c_request)]),
-        (IdKind::Trace as usize, i_trace, vec![(IdKind::Trace as usize, c_trace)]),
-        (IdKind::Thread as usize, i_thread, vec![(IdKind::Thread as usize, c_thread)]),
-        (IdKind::Service as usize, i_service, vec![(IdKind::Service as usize, c_service)]),
-    ];
-    let merge = |(slot, global, cols): &mut MergeJob| {
+    run_merge_jobs(merge_jobs(index), serial, |(slot, global, cols): &mut MergeJob| {
         let distinct: usize = outs.iter().map(|o| o.ids[*slot].count()).sum();
         global.reserve(distinct);
         // Extending a sealed index: all new names at once (see `intern_many_sealed`).
@@ -580,7 +557,24 @@ fn merge_ids(index: &mut Index, outs: &[ChunkOut], orphan: &[bool], serial: bool
                 col.extend(out.cols.ids[*kind].iter().map(|&id| remap[id as usize]));
             }
         }
-    };
+    });
+}
+
+/// One merge job per interner slot, with the id columns that hold its ids.
+fn merge_jobs(index: &mut Index) -> Vec<MergeJob<'_>> {
+    let [c_thread, c_request, c_trace, c_span, c_parent, c_service] = &mut index.cols.ids;
+    let [i_thread, i_request, i_trace, i_span, _, i_service] = &mut index.ids;
+    vec![
+        (IdKind::Span as usize, i_span, vec![(IdKind::Span as usize, c_span), (IdKind::Parent as usize, c_parent)]),
+        (IdKind::Request as usize, i_request, vec![(IdKind::Request as usize, c_request)]),
+        (IdKind::Trace as usize, i_trace, vec![(IdKind::Trace as usize, c_trace)]),
+        (IdKind::Thread as usize, i_thread, vec![(IdKind::Thread as usize, c_thread)]),
+        (IdKind::Service as usize, i_service, vec![(IdKind::Service as usize, c_service)]),
+    ]
+}
+
+/// Runs the merge jobs, each slot in parallel unless `serial`.
+fn run_merge_jobs(mut jobs: Vec<MergeJob>, serial: bool, merge: impl Fn(&mut MergeJob) + Sync + Send) {
     if serial {
         jobs.iter_mut().for_each(merge);
     } else {
