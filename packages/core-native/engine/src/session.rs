@@ -265,6 +265,11 @@ impl Session {
         if !self.index.files.iter().any(|f| f.source.changed()) {
             return Ok(None);
         }
+        // A file deleted since (not replaced): its mapping still holds the bytes indexed, and
+        // there is nothing newer to index; keep answering from it.
+        if self.index.files.iter().any(|f| f.source.file_id().is_some() && std::fs::metadata(&f.source.path).is_err()) {
+            return Ok(None);
+        }
         if self.index.files.len() == 1 {
             if let Some(index) = cache::refresh_file(&self.index, &req.options, req.cache.as_ref(), ctl)? {
                 let mut s = Session::new(index, self.skipped.clone());

@@ -560,6 +560,11 @@ fn a_long_lived_session_extends_its_index_on_append() {
         let s3 = s2.refreshed(&Control::default()).unwrap().expect("changed");
         assert_eq!(s3.index.len(), 500);
         assert_eq!(digest(&s3), fresh(&p));
+        // Deleted: nothing newer to index; the session keeps answering from its mapping.
+        let want = digest(&s3);
+        std::fs::remove_file(&p).unwrap();
+        assert!(s3.refreshed(&Control::default()).unwrap().is_none());
+        assert_eq!(digest(&s3), want);
         std::fs::remove_dir_all(&d).unwrap();
     }
 }
