@@ -110,6 +110,16 @@ impl Columns {
         }
         self.offset_lo.extend_from_slice(&other.offset_lo);
     }
+    /// Appends `other`'s rows, all columns but the ids (which need re-interning).
+    pub fn extend_rows(&mut self, other: &Columns) {
+        self.extend_offsets(other);
+        self.ts.extend_from_slice(&other.ts);
+        self.level.extend_from_slice(&other.level);
+        self.flags.extend_from_slice(&other.flags);
+        self.msg_start.extend_from_slice(&other.msg_start);
+        self.msg_len.extend_from_slice(&other.msg_len);
+        self.fp.extend_from_slice(&other.fp);
+    }
     pub fn heap_bytes(&self) -> usize {
         self.offset_lo.capacity() * 4
             + self.offset_hi.capacity() * 8

@@ -258,14 +258,7 @@ pub fn concat(parts: Vec<Index>, serial: bool) -> Index {
         for g in (base.next_multiple_of(LINE_MARK as usize)..base + part.len()).step_by(LINE_MARK as usize) {
             marks.push(part.line((g - base) as u32));
         }
-        let (dst, src) = (&mut index.cols, &part.cols);
-        dst.extend_offsets(src);
-        dst.ts.extend_from_slice(&src.ts);
-        dst.level.extend_from_slice(&src.level);
-        dst.flags.extend_from_slice(&src.flags);
-        dst.msg_start.extend_from_slice(&src.msg_start);
-        dst.msg_len.extend_from_slice(&src.msg_len);
-        dst.fp.extend_from_slice(&src.fp);
+        index.cols.extend_rows(&part.cols);
     }
     // Ids: the same slots as the build's merge, each file's sealed interner in file order.
     run_merge_jobs(merge_jobs(&mut index), serial, |(slot, global, cols): &mut MergeJob| {
@@ -486,14 +479,7 @@ fn index_file(
         for (r, &l) in out.lines.iter().enumerate() {
             lines.note(base + r, clamp_u32(l as u64 + line_base));
         }
-        let (dst, src) = (&mut index.cols, &out.cols);
-        dst.extend_offsets(src);
-        dst.ts.extend_from_slice(&src.ts);
-        dst.level.extend_from_slice(&src.level);
-        dst.flags.extend_from_slice(&src.flags);
-        dst.msg_start.extend_from_slice(&src.msg_start);
-        dst.msg_len.extend_from_slice(&src.msg_len);
-        dst.fp.extend_from_slice(&src.fp);
+        index.cols.extend_rows(&out.cols);
         line_base += out.newlines;
     }
     merge_ids(index, &outs, &orphan, opts.serial);
