@@ -37,6 +37,8 @@ export interface NativeModule {
   open(inputs: string[], optionsJson: string, token: NativeToken): Promise<NativeInvestigation>;
   openBytes(name: string, data: Buffer, optionsJson: string, token: NativeToken): Promise<NativeInvestigation>;
   identify(inputs: string[], optionsJson: string): string;
+  cacheList(dir?: string | null): string;
+  cacheClear(dir?: string | null): string;
   generate(optionsJson: string): string;
   generateToFile(path: string, optionsJson: string, token: NativeToken): Promise<string>;
 }

@@ -33,16 +33,25 @@ export interface OpenOptions extends TaskControl {
    */
   maxDecompressedBytes?: number;
   /**
-   * Reuse the index of an earlier `open` of the same unchanged files (path, size, mtime) and
-   * options. Default true.
+   * Reuse indexes: in this process, the index of an earlier `open` of the same unchanged
+   * files (path, size, mtime) and options; across processes, the persistent index cache (one
+   * file per source in `cacheDir`, mapped back in milliseconds; a file that only grew is
+   * indexed for its new bytes only). Default true; false builds from the files and writes
+   * nothing.
    */
   cache?: boolean;
+  /**
+   * Directory of the persistent index cache. Default `$LOGSIFT_CACHE_DIR`, else
+   * `$XDG_CACHE_HOME/logsift`, else `~/.cache/logsift`; bounded by
+   * `$LOGSIFT_CACHE_MAX_BYTES` (default 2 GiB, least recently used files removed first).
+   */
+  cacheDir?: string;
   /** Bytes to read instead of a path (how `-` / stdin is opened); `sources` names them. */
   data?: Buffer;
 }
 
-const NATIVE_KEYS = ['format', 'timezone', 'year', 'include', 'chunkSize', 'serial', 'maxDecompressedBytes'] as const;
-const OPTION_KEYS = new Set<string>([...NATIVE_KEYS, 'signal', 'onProgress', 'cache', 'data']);
+const NATIVE_KEYS = ['format', 'timezone', 'year', 'include', 'chunkSize', 'serial', 'maxDecompressedBytes', 'cache', 'cacheDir'] as const;
+const OPTION_KEYS = new Set<string>([...NATIVE_KEYS, 'signal', 'onProgress', 'data']);
 
 /** Reads all of stdin (for the `-` source). */
 async function readStdin(): Promise<Buffer> {
@@ -79,8 +88,8 @@ export async function open(sources: string | readonly string[], options: OpenOpt
   let key: string | undefined;
   if (useCache) {
     const files = JSON.parse(callNativeSync(() => native().identify(list, optionsJson))) as FileIdentity[];
-    const { format, timezone, year, maxDecompressedBytes } = options;
-    key = cacheKey(files, { format, timezone, year, maxDecompressedBytes });
+    const { format, timezone, year, maxDecompressedBytes, cacheDir } = options;
+    key = cacheKey(files, { format, timezone, year, maxDecompressedBytes, cacheDir });
     const hit = cachedIndex(key);
     if (hit) return new Investigation(hit, list);
   }

@@ -23,6 +23,12 @@ export interface FileStats {
   timeRange: TimeRange;
   levels: Partial<Record<LevelName, number>>;
   withoutTimestamp: number;
+  /**
+   * Where the file's index came from: `built` (and written to the persistent cache), `hit`
+   * (mapped from the cache), `extended` (the cached or open index of the file before an
+   * append, extended by the new bytes), `off` (not cached: `cache: false`, stdin).
+   */
+  cache: 'built' | 'hit' | 'extended' | 'off';
 }
 
 export interface Stats {

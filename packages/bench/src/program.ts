@@ -1,6 +1,7 @@
 import { LogsiftError, UsageError } from '@logsift/api';
 import { Command, CommanderError } from 'commander';
 import { Unavailable } from './api-surface.js';
+import { cacheCommand } from './cache-command.js';
 import { compareCommand } from './compare-command.js';
 import { generateCommand } from './generate-command.js';
 import { runCommand } from './run-command.js';
@@ -17,7 +18,8 @@ export function buildProgram(): Command {
     .addCommand(generateCommand())
     .addCommand(runCommand())
     .addCommand(compareCommand())
-    .addCommand(sqliteSizesCommand());
+    .addCommand(sqliteSizesCommand())
+    .addCommand(cacheCommand());
 }
 
 /** Runs `logsift-bench` with `argv` (without node and script); resolves to the exit code. */

@@ -14,10 +14,14 @@ export interface ProcessResult {
  * Runs a command to completion without a shell. Stdout is drained (so a large output costs
  * what it costs the tool to write it) but only its head is kept.
  */
-export function runProcess(cmd: string, args: readonly string[], options: { keepBytes?: number; cwd?: string } = {}): Promise<ProcessResult> {
+export function runProcess(
+  cmd: string,
+  args: readonly string[],
+  options: { keepBytes?: number; cwd?: string; env?: NodeJS.ProcessEnv } = {},
+): Promise<ProcessResult> {
   const keep = options.keepBytes ?? 1 << 20;
   return new Promise((resolve, reject) => {
-    const child = spawn(cmd, args, { cwd: options.cwd, stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(cmd, args, { cwd: options.cwd, env: options.env ?? process.env, stdio: ['ignore', 'pipe', 'pipe'] });
     const out: Buffer[] = [];
     let kept = 0;
     let total = 0;
@@ -34,6 +38,27 @@ export function runProcess(cmd: string, args: readonly string[], options: { keep
     });
     child.on('error', reject);
     child.on('close', (code) => resolve({ code, stdout: Buffer.concat(out).toString('utf8'), stdoutBytes: total, stderr }));
+  });
+}
+
+/**
+ * Runs `node --expose-gc SCRIPT ...args` and resolves to the JSON its stdout prints after
+ * `marker` on a line of its own (the child's one result); rejects with the stderr tail when
+ * there is none.
+ */
+export function runMarkedChild<T>(script: string, args: readonly string[], marker: string, env: NodeJS.ProcessEnv = process.env): Promise<T> {
+  return new Promise((res, rej) => {
+    const p = spawn(process.execPath, ['--expose-gc', script, ...args], { stdio: ['ignore', 'pipe', 'pipe'], env });
+    let out = '';
+    let err = '';
+    p.stdout.on('data', (d: Buffer) => (out += d.toString()));
+    p.stderr.on('data', (d: Buffer) => (err += d.toString()));
+    p.on('error', rej);
+    p.on('close', (code) => {
+      const line = out.split('\n').find((l) => l.startsWith(`${marker} `));
+      if (line) res(JSON.parse(line.slice(marker.length + 1)) as T);
+      else rej(new Error(`${script} exited ${code}: ${err.slice(-800)}`));
+    });
   });
 }
 

@@ -1,4 +1,3 @@
-import { spawn } from 'node:child_process';
 import { existsSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -6,6 +5,7 @@ import { generateToFile } from '@logsift/api';
 import { Command, InvalidArgumentError } from 'commander';
 import { positiveInt } from './int-arg.js';
 import { DEFAULT_SEED } from './scales.js';
+import { runMarkedChild } from './spawn-process.js';
 import type { SizeResult } from './sqlite-sizes-child.js';
 
 const MB = (b: number): string => `${(b / 2 ** 20).toFixed(1)} MB`;
@@ -17,20 +17,7 @@ function sizes(v: string): number[] {
 }
 
 function runChild(args: string[]): Promise<SizeResult> {
-  const child = join(dirname(fileURLToPath(import.meta.url)), 'sqlite-sizes-child.js');
-  return new Promise((res, rej) => {
-    const p = spawn(process.execPath, ['--expose-gc', child, ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
-    let out = '';
-    let err = '';
-    p.stdout.on('data', (d: Buffer) => (out += d.toString()));
-    p.stderr.on('data', (d: Buffer) => (err += d.toString()));
-    p.on('error', rej);
-    p.on('close', (code) => {
-      const line = out.split('\n').find((l) => l.startsWith('SIZE_RESULT '));
-      if (line) res(JSON.parse(line.slice('SIZE_RESULT '.length)) as SizeResult);
-      else rej(new Error(`child exited ${code}: ${err.slice(-800)}`));
-    });
-  });
+  return runMarkedChild<SizeResult>(join(dirname(fileURLToPath(import.meta.url)), 'sqlite-sizes-child.js'), args, 'SIZE_RESULT');
 }
 
 function removeDb(path: string): void {

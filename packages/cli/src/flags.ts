@@ -67,6 +67,14 @@ export const SOURCE_FLAGS: FlagDef[] = [
     open: 'maxDecompressedBytes',
     description: 'refuse a .gz/.zst input that decompresses to more than n bytes (INPUT_TOO_LARGE)',
   },
+  {
+    name: 'no-cache',
+    type: 'boolean',
+    group: 'source',
+    common: true,
+    open: 'cache',
+    description: 'build the index from the files and write nothing (default: reuse the persistent index cache, see `logsift cache`)',
+  },
   { name: 'db', type: 'string', group: 'source', valueName: 'file.sqlite', db: true, description: 'read a SQLite database instead of files: a logsift export, or any table with --db-mapping' },
   {
     name: 'db-mapping',

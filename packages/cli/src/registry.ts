@@ -1,4 +1,5 @@
 import { bottlenecksCommand } from './commands/bottlenecks.js';
+import { cacheCommand } from './commands/cache.js';
 import { commandsCommand } from './commands/commands.js';
 import { compareCommand } from './commands/compare.js';
 import { contextCommand } from './commands/context.js';
@@ -56,6 +57,7 @@ export const COMMANDS: CommandDef[] = [
   exportCommand,
   sqlCommand,
   dbToJsonlCommand,
+  cacheCommand,
 ];
 
 /**

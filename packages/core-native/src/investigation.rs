@@ -4,18 +4,20 @@
 
 use crate::cancel::CancelToken;
 use crate::error::guard;
-use logsift_engine::session::Session;
+use logsift_engine::session::LiveSession;
 use napi::bindgen_prelude::*;
 use napi_derive::napi;
 use std::sync::Arc;
 
 #[napi]
 pub struct NativeInvestigation {
-    pub(crate) session: Arc<Session>,
+    /// Re-checks the files before each call: an appended file is extended, a changed one
+    /// re-indexed (see `LiveSession`).
+    pub(crate) session: Arc<LiveSession>,
 }
 
 pub struct CallTask {
-    session: Arc<Session>,
+    session: Arc<LiveSession>,
     op: String,
     args_json: String,
     token: Arc<logsift_engine::indexer::Control>,
@@ -26,7 +28,7 @@ impl Task for CallTask {
     type JsValue = String;
 
     fn compute(&mut self) -> Result<Self::Output> {
-        guard(|| self.session.call(&self.op, &self.args_json, &self.token))
+        guard(|| self.session.current(&self.token)?.call(&self.op, &self.args_json, &self.token))
     }
 
     fn resolve(&mut self, _env: Env, output: Self::Output) -> Result<Self::JsValue> {
@@ -46,6 +48,6 @@ impl NativeInvestigation {
     #[napi]
     pub fn call_sync(&self, op: String, args_json: String) -> Result<String> {
         let control = logsift_engine::indexer::Control::default();
-        guard(|| self.session.call(&op, &args_json, &control))
+        guard(|| self.session.current(&control)?.call(&op, &args_json, &control))
     }
 }

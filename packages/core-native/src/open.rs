@@ -4,7 +4,7 @@ use crate::cancel::CancelToken;
 use crate::error::guard;
 use crate::investigation::NativeInvestigation;
 use logsift_engine::indexer::Control;
-use logsift_engine::session::{self, OpenRequest, Session};
+use logsift_engine::session::{self, LiveSession, OpenRequest, Session};
 use napi::bindgen_prelude::*;
 use napi_derive::napi;
 use std::sync::Arc;
@@ -36,7 +36,7 @@ impl Task for OpenTask {
     }
 
     fn resolve(&mut self, _env: Env, output: Self::Output) -> Result<Self::JsValue> {
-        Ok(NativeInvestigation { session: Arc::new(output) })
+        Ok(NativeInvestigation { session: Arc::new(LiveSession::new(output)) })
     }
 }
 
@@ -61,5 +61,43 @@ pub fn identify(inputs: Vec<String>, options_json: String) -> Result<String> {
         let ids = session::identify(&inputs, &options_json)?;
         serde_json::to_string(&ids)
             .map_err(|e| logsift_engine::Error::new(logsift_engine::Code::Internal, e.to_string()))
+    })
+}
+
+/// The index cache directory (`dir`, else from the environment: `LOGSIFT_CACHE_DIR`,
+/// `XDG_CACHE_HOME`, `HOME`), and its size bound.
+fn cache_config(dir: Option<String>) -> logsift_engine::Result<logsift_engine::cache::Config> {
+    match dir {
+        Some(d) => Ok(logsift_engine::cache::Config::at(d)),
+        None => logsift_engine::cache::Config::from_env().ok_or_else(|| {
+            logsift_engine::Error::new(
+                logsift_engine::Code::InvalidOption,
+                "no cache directory: set LOGSIFT_CACHE_DIR, XDG_CACHE_HOME or HOME",
+            )
+        }),
+    }
+}
+
+fn json(v: &serde_json::Value) -> logsift_engine::Result<String> {
+    serde_json::to_string(v).map_err(|e| logsift_engine::Error::new(logsift_engine::Code::Internal, e.to_string()))
+}
+
+/// The index cache: `{dir, maxBytes, files: [...]}` (JSON), most recently used first.
+#[napi]
+pub fn cache_list(dir: Option<String>) -> Result<String> {
+    guard(|| {
+        let cfg = cache_config(dir)?;
+        let files = logsift_engine::cache::list(&cfg.dir);
+        json(&serde_json::json!({ "dir": cfg.dir, "maxBytes": cfg.max_bytes, "files": files }))
+    })
+}
+
+/// Removes every cached index: `{dir, removed, bytes}` (JSON).
+#[napi]
+pub fn cache_clear(dir: Option<String>) -> Result<String> {
+    guard(|| {
+        let cfg = cache_config(dir)?;
+        let (removed, bytes) = logsift_engine::cache::clear(&cfg.dir)?;
+        json(&serde_json::json!({ "dir": cfg.dir, "removed": removed, "bytes": bytes }))
     })
 }

@@ -8,7 +8,7 @@ use crate::cancel::CancelToken;
 use crate::error::guard;
 use crate::investigation::NativeInvestigation;
 use logsift_engine::ops::rows::RowBatch;
-use logsift_engine::session::Session;
+use logsift_engine::session::LiveSession;
 use napi::bindgen_prelude::*;
 use napi_derive::napi;
 use std::sync::Arc;
@@ -52,7 +52,7 @@ pub struct NativeRowBuffers {
 }
 
 pub struct RowsTask {
-    session: Arc<Session>,
+    session: Arc<LiveSession>,
     args_json: String,
     token: Arc<logsift_engine::indexer::Control>,
     into: Option<NativeRowBuffers>,
@@ -78,7 +78,7 @@ impl Task for RowsTask {
 
     fn compute(&mut self) -> Result<Self::Output> {
         let max_text = self.into.as_ref().map_or(usize::MAX, |i| i.text.len());
-        let b = guard(|| self.session.rows(&self.args_json, max_text, &self.token))?;
+        let b = guard(|| self.session.current(&self.token)?.rows(&self.args_json, max_text, &self.token))?;
         if let Some(into) = self.into.as_mut() {
             // SAFETY: the JS side hands these arrays over for the duration of the call and
             // does not touch them until it resolves (`@logsift/api` RowBatches).

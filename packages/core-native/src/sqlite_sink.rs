@@ -6,7 +6,7 @@
 use crate::cancel::CancelToken;
 use crate::error::guard;
 use crate::investigation::NativeInvestigation;
-use logsift_engine::session::Session;
+use logsift_engine::session::LiveSession;
 use napi::bindgen_prelude::*;
 use napi::threadsafe_function::{ThreadsafeFunction, ThreadsafeFunctionCallMode};
 use napi_derive::napi;
@@ -17,7 +17,7 @@ use std::sync::Arc;
 type OnBatch = ThreadsafeFunction<String, (), String, Status, false>;
 
 pub struct SqliteSinkTask {
-    session: Arc<Session>,
+    session: Arc<LiveSession>,
     args_json: String,
     token: Arc<logsift_engine::indexer::Control>,
     on_batch: Arc<OnBatch>,
@@ -30,7 +30,7 @@ impl Task for SqliteSinkTask {
     fn compute(&mut self) -> Result<Self::Output> {
         let on_batch = self.on_batch.clone();
         guard(|| {
-            let done = self.session.sqlite_sink(&self.args_json, &self.token, |p| {
+            let done = self.session.current(&self.token)?.sqlite_sink(&self.args_json, &self.token, |p| {
                 let Ok(json) = serde_json::to_string(p) else { return };
                 let (tx, rx) = channel::<()>();
                 let status =

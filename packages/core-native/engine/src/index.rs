@@ -3,6 +3,7 @@
 //! numbering (file after file), so an entry is a `u32`.
 
 use crate::bytes::bytes_eq;
+use crate::col::{Col, Pod};
 use crate::error::Result;
 use crate::format::Format;
 use crate::record::IdKind;
@@ -26,32 +27,42 @@ pub const FLAG_EMBEDDED: u8 = 16;
 pub const FLAG_YEAR_LESS: u8 = 8;
 
 /// Column storage. Ids are interned per kind; 0 means "absent".
-#[derive(Default)]
+#[derive(Default, Clone)]
 pub struct Columns {
     /// Low 32 bits of the byte offset of the record in its file's data (read it with
     /// `offset(row)`). A record runs to the next record's offset (or the end of the file),
     /// less trailing blank lines: no length column needed.
-    pub offset_lo: Vec<u32>,
+    pub offset_lo: Col<u32>,
     /// The high bits of the offsets, as runs: from row `.0` on (until the next run), the high
     /// word is `.1`; 0 before the first run. Empty unless a file is larger than 4 GiB, so the
     /// offset costs 4 bytes per entry instead of 8.
-    pub offset_hi: Vec<(u32, u32)>,
+    pub offset_hi: Col<HiRun>,
     /// UTC nanoseconds; `i64::MIN` when the record has none.
-    pub ts: Vec<i64>,
+    pub ts: Col<i64>,
     /// OpenTelemetry severity number (0 = none).
-    pub level: Vec<u8>,
-    pub flags: Vec<u8>,
+    pub level: Col<u8>,
+    pub flags: Col<u8>,
     /// Message range relative to the record start (see `FLAG_MSG_LONG`).
-    pub msg_start: Vec<u16>,
-    pub msg_len: Vec<u16>,
+    pub msg_start: Col<u16>,
+    pub msg_len: Col<u16>,
     /// Trigram fingerprint of the message span (`crate::fingerprint`), letting a search skip
     /// survivors without reading their message; `fingerprint::ALL` where the span is not what
     /// a one-line message test examines (several lines, a long message, orphan records).
-    pub fp: Vec<u32>,
-    pub ids: [Vec<u32>; 6],
+    pub fp: Col<u32>,
+    pub ids: [Col<u32>; 6],
 }
 
 pub const NO_TS: i64 = i64::MIN;
+
+/// A run of the offsets' high word: from row `row` on, the high word is `hi`.
+#[repr(C)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct HiRun {
+    pub row: u32,
+    pub hi: u32,
+}
+// SAFETY: two u32 in a repr(C) struct: no padding, every bit pattern valid.
+unsafe impl Pod for HiRun {}
 
 impl Columns {
     pub fn len(&self) -> usize {
@@ -67,20 +78,20 @@ impl Columns {
         if self.offset_hi.is_empty() {
             return lo;
         }
-        let run = self.offset_hi.partition_point(|&(r, _)| r as usize <= row);
-        let hi = if run == 0 { 0 } else { self.offset_hi[run - 1].1 };
+        let run = self.offset_hi.partition_point(|r| r.row as usize <= row);
+        let hi = if run == 0 { 0 } else { self.offset_hi[run - 1].hi };
         (hi as u64) << 32 | lo
     }
     /// The high word in effect after the last row.
     fn last_hi(&self) -> u32 {
-        self.offset_hi.last().map_or(0, |r| r.1)
+        self.offset_hi.last().map_or(0, |r| r.hi)
     }
     /// Appends the offset of a new row (call before pushing the row's other columns).
     #[inline]
     pub fn push_offset(&mut self, offset: u64) {
         let hi = (offset >> 32) as u32;
         if hi != self.last_hi() {
-            self.offset_hi.push((self.offset_lo.len() as u32, hi));
+            self.offset_hi.push(HiRun { row: self.offset_lo.len() as u32, hi });
         }
         self.offset_lo.push(offset as u32);
     }
@@ -91,13 +102,23 @@ impl Columns {
         }
         let base = self.offset_lo.len() as u32;
         // `other`'s rows use high word 0 until its first run.
-        let implicit = other.offset_hi.first().is_none_or(|r| r.0 > 0).then_some((0, 0));
-        for (r, h) in implicit.into_iter().chain(other.offset_hi.iter().copied()) {
-            if h != self.last_hi() {
-                self.offset_hi.push((base + r, h));
+        let implicit = other.offset_hi.first().is_none_or(|r| r.row > 0).then_some(HiRun { row: 0, hi: 0 });
+        for r in implicit.into_iter().chain(other.offset_hi.iter().copied()) {
+            if r.hi != self.last_hi() {
+                self.offset_hi.push(HiRun { row: base + r.row, hi: r.hi });
             }
         }
         self.offset_lo.extend_from_slice(&other.offset_lo);
+    }
+    /// Appends `other`'s rows, all columns but the ids (which need re-interning).
+    pub fn extend_rows(&mut self, other: &Columns) {
+        self.extend_offsets(other);
+        self.ts.extend_from_slice(&other.ts);
+        self.level.extend_from_slice(&other.level);
+        self.flags.extend_from_slice(&other.flags);
+        self.msg_start.extend_from_slice(&other.msg_start);
+        self.msg_len.extend_from_slice(&other.msg_len);
+        self.fp.extend_from_slice(&other.fp);
     }
     pub fn heap_bytes(&self) -> usize {
         self.offset_lo.capacity() * 4
@@ -110,17 +131,25 @@ impl Columns {
             + self.fp.capacity() * 4
             + self.ids.iter().map(|v| v.capacity() * 4).sum::<usize>()
     }
+    /// Makes room for `n` more rows. Columns mapped from a cache file are copied here
+    /// (extending a reopened index), in parallel: at 1M entries that is ~45 MB.
     pub fn reserve(&mut self, n: usize) {
-        self.offset_lo.reserve(n);
-        self.ts.reserve(n);
-        self.level.reserve(n);
-        self.flags.reserve(n);
-        self.msg_start.reserve(n);
-        self.msg_len.reserve(n);
-        self.fp.reserve(n);
-        for v in &mut self.ids {
-            v.reserve(n);
-        }
+        let Columns { offset_lo, offset_hi: _, ts, level, flags, msg_start, msg_len, fp, ids } = self;
+        let [i0, i1, i2, i3, i4, i5] = ids;
+        rayon::scope(|s| {
+            s.spawn(|_| offset_lo.reserve(n));
+            s.spawn(|_| ts.reserve(n));
+            s.spawn(|_| {
+                level.reserve(n);
+                flags.reserve(n);
+                msg_start.reserve(n);
+                msg_len.reserve(n);
+            });
+            s.spawn(|_| fp.reserve(n));
+            for v in [i0, i1, i2, i3, i4, i5] {
+                s.spawn(move |_| v.reserve(n));
+            }
+        });
     }
     pub fn shrink_to_fit(&mut self) {
         self.offset_lo.shrink_to_fit();
@@ -148,11 +177,12 @@ impl Columns {
 /// - when every id is lowercase hex of one even length (W3C trace ids: 32 digits, span ids:
 ///   16), the ids are packed two digits a byte at a fixed width: half the bytes, and no
 ///   `ends` array. `name` decodes them again (into a buffer on the stack).
+#[derive(Clone)]
 pub struct Interner {
-    bytes: Vec<u8>,
+    bytes: Col<u8>,
     /// `ends[id]` is the end of string `id` in `bytes`; it starts where `id - 1` ends.
     /// Empty when the ids are packed hex.
-    ends: Vec<u32>,
+    ends: Col<u32>,
     /// Bytes per id when packed as hex (0: the plain arena).
     hex_width: usize,
     /// The build-time table (empty once sealed).
@@ -165,8 +195,8 @@ pub struct Interner {
 impl Default for Interner {
     fn default() -> Self {
         Interner {
-            bytes: Vec::new(),
-            ends: vec![0],
+            bytes: Col::default(),
+            ends: vec![0].into(),
             hex_width: 0,
             table: HashTable::new(),
             sealed: false,
@@ -186,6 +216,15 @@ fn hash_bytes(s: &[u8]) -> u64 {
 #[inline]
 fn arena_name<'a>(bytes: &'a [u8], ends: &[u32], id: u32) -> &'a [u8] {
     &bytes[ends[id as usize - 1] as usize..ends[id as usize] as usize]
+}
+
+/// The bytes stored for `id` in an arena (`w == 0`) or a packed hex table of width `w`.
+#[inline]
+fn stored_in<'a>(bytes: &'a [u8], ends: &[u32], w: usize, id: u32) -> &'a [u8] {
+    match w {
+        0 => arena_name(bytes, ends, id),
+        w => &bytes[(id as usize - 1) * w..id as usize * w],
+    }
 }
 
 /// Longest id packed as hex, in bytes (64 hex digits).
@@ -271,7 +310,9 @@ impl Interner {
         if s.is_empty() {
             return 0;
         }
-        debug_assert!(!self.sealed, "interning into a sealed interner");
+        if self.sealed {
+            return self.intern_sealed(s);
+        }
         let h = hash_bytes(s);
         let (bytes, ends) = (&self.bytes, &self.ends);
         if let Some(&id) = self.table.find(h, |&id| bytes_eq(arena_name(bytes, ends, id), s)) {
@@ -284,8 +325,125 @@ impl Interner {
         self.table.insert_unique(h, id, |&id| hash_bytes(arena_name(bytes, ends, id)));
         id
     }
+    /// Interning after `seal` (extending an index after an append): the lookup table finds
+    /// existing names; a new one is appended, packed when it fits the packed hex width, and
+    /// the packing is undone when it does not.
+    fn intern_sealed(&mut self, s: &[u8]) -> u32 {
+        if let Some(id) = self.get(s) {
+            return id;
+        }
+        let w = self.hex_width;
+        let mut packed = [0u8; HEX_MAX];
+        if w > 0 && s.len() == 2 * w && pack_hex(s, &mut packed[..w]) {
+            self.bytes.extend_from_slice(&packed[..w]);
+        } else {
+            self.unpack_hex();
+            self.bytes.extend_from_slice(s);
+            self.ends.push(self.bytes.len() as u32);
+        }
+        let id = self.count() as u32 - 1;
+        let (bytes, ends, w) = (&self.bytes, &self.ends, self.hex_width);
+        if let Some(table) = self.lookup.get_mut() {
+            table.insert_unique(hash_bytes(stored_in(bytes, ends, w, id)), id, |&i| {
+                hash_bytes(stored_in(bytes, ends, w, i))
+            });
+        }
+        id
+    }
+
+    /// Interns many names into a sealed interner (extending an index after an append),
+    /// giving new names ids in order, as interning them one by one would. Without the lookup
+    /// table (an index reopened from the cache has none, and building it for a million span
+    /// ids costs tens of milliseconds) the old names are scanned once against a small table
+    /// of the new ones instead.
+    pub fn intern_many_sealed<N: std::ops::Deref<Target = [u8]>>(&mut self, names: &[N]) -> Vec<u32> {
+        if self.lookup.get().is_some() || !self.sealed {
+            return names.iter().map(|n| self.intern(n)).collect();
+        }
+        let packable = |n: &[u8], w: usize| n.len() == 2 * w && pack_hex(n, &mut [0u8; HEX_MAX][..w]);
+        if self.hex_width > 0 && names.iter().any(|n| !n.is_empty() && !packable(n, self.hex_width)) {
+            self.unpack_hex();
+        }
+        let w = self.hex_width;
+        // The names as stored (packed when the interner is).
+        let keys: Vec<Vec<u8>> = names
+            .iter()
+            .map(|n| {
+                if w == 0 || n.is_empty() {
+                    return n.to_vec();
+                }
+                let mut k = vec![0u8; w];
+                pack_hex(n, &mut k);
+                k
+            })
+            .collect();
+        // Each distinct new key once, by its first position.
+        let mut small: HashTable<usize> = HashTable::with_capacity(keys.len());
+        for (i, k) in keys.iter().enumerate() {
+            if k.is_empty() {
+                continue;
+            }
+            let h = hash_bytes(k);
+            if small.find(h, |&j| keys[j] == *k).is_none() {
+                small.insert_unique(h, i, |&j| hash_bytes(&keys[j]));
+            }
+        }
+        let mut id_of = vec![0u32; keys.len()];
+        if !small.is_empty() {
+            for id in 1..self.count() as u32 {
+                let s = self.stored(id);
+                if let Some(&j) = small.find(hash_bytes(s), |&j| keys[j] == s) {
+                    id_of[j] = id;
+                }
+            }
+        }
+        let mut out = vec![0u32; keys.len()];
+        for (i, k) in keys.iter().enumerate() {
+            if k.is_empty() {
+                continue;
+            }
+            let Some(&j) = small.find(hash_bytes(k), |&j| keys[j] == *k) else { continue };
+            if id_of[j] == 0 {
+                self.bytes.extend_from_slice(k);
+                if w == 0 {
+                    self.ends.push(self.bytes.len() as u32);
+                }
+                id_of[j] = self.count() as u32 - 1;
+            }
+            out[i] = id_of[j];
+        }
+        out
+    }
+
+    /// Whether the build is over (`seal` ran).
+    pub fn is_sealed(&self) -> bool {
+        self.sealed
+    }
+
+    /// Back from packed hex to the plain arena (a new id is not hex of the width).
+    fn unpack_hex(&mut self) {
+        if self.hex_width == 0 {
+            return;
+        }
+        let n = self.count();
+        let mut bytes = Vec::with_capacity(self.bytes.len() * 2);
+        let mut ends = Vec::with_capacity(n);
+        ends.push(0);
+        for id in 1..n as u32 {
+            bytes.extend_from_slice(&self.name(id));
+            ends.push(bytes.len() as u32);
+        }
+        self.bytes = bytes.into();
+        self.ends = ends.into();
+        self.hex_width = 0;
+        self.lookup = OnceLock::new();
+    }
+
     /// Makes room for `n` more distinct strings (an upper bound is fine: `seal` trims).
     pub fn reserve(&mut self, n: usize) {
+        if self.sealed {
+            return;
+        }
         self.ends.reserve(n);
         let (bytes, ends) = (&self.bytes, &self.ends);
         self.table.reserve(n, |&id| hash_bytes(arena_name(bytes, ends, id)));
@@ -314,10 +472,7 @@ impl Interner {
     /// The bytes stored for id (packed when hex); id in 1..count.
     #[inline]
     fn stored(&self, id: u32) -> &[u8] {
-        match self.hex_width {
-            0 => arena_name(&self.bytes, &self.ends, id),
-            w => &self.bytes[(id as usize - 1) * w..id as usize * w],
-        }
+        stored_in(&self.bytes, &self.ends, self.hex_width, id)
     }
     fn build_table(&self) -> HashTable<u32> {
         let n = self.count();
@@ -355,6 +510,25 @@ impl Interner {
         let lookup = self.lookup.get().map_or(0, HashTable::capacity);
         self.bytes.capacity() + self.ends.capacity() * 4 + (self.table.capacity() + lookup) * 5
     }
+    /// The stored arena, its ends and the packed hex width (to write the interner to a cache
+    /// file). Only meaningful once sealed.
+    pub fn parts(&self) -> (&Col<u8>, &Col<u32>, usize) {
+        (&self.bytes, &self.ends, self.hex_width)
+    }
+
+    /// A sealed interner over stored parts (read back from a cache file); None when they do
+    /// not form one (ends not starting at 0, decreasing or past the arena, a bad hex width).
+    pub fn from_parts(bytes: Col<u8>, ends: Col<u32>, hex_width: usize) -> Option<Interner> {
+        let ok = if hex_width == 0 {
+            ends.first() == Some(&0)
+                && ends.windows(2).fold(0u32, |bad, w| bad | u32::from(w[0] > w[1])) == 0
+                && ends.last().is_some_and(|&e| e as usize <= bytes.len())
+        } else {
+            ends.is_empty() && hex_width <= HEX_MAX && bytes.len().is_multiple_of(hex_width)
+        };
+        ok.then(|| Interner { bytes, ends, hex_width, table: HashTable::new(), sealed: true, lookup: OnceLock::new() })
+    }
+
     /// Ends the build: drops the build-time table, packs hex ids, trims (see the type's doc).
     pub fn seal(&mut self) {
         self.table = HashTable::new();
@@ -366,9 +540,10 @@ impl Interner {
             && self.ends.iter().enumerate().all(|(i, &e)| e as usize == i * width);
         if uniform {
             if let Some(packed) = pack_all_hex(&self.bytes) {
-                self.bytes = packed;
-                self.ends = Vec::new();
+                self.bytes = packed.into();
+                self.ends = Col::default();
                 self.hex_width = width / 2;
+                self.lookup = OnceLock::new();
             }
         }
         self.bytes.shrink_to_fit();
@@ -378,10 +553,10 @@ impl Interner {
 
 /// Posting lists in CSR form: the entries of id `i` are `entries[starts[i]..starts[i+1]]`,
 /// in entry order.
-#[derive(Default)]
+#[derive(Default, Clone)]
 pub struct Postings {
-    pub starts: Vec<u32>,
-    pub entries: Vec<u32>,
+    pub starts: Col<u32>,
+    pub entries: Col<u32>,
 }
 
 impl Postings {
@@ -408,8 +583,43 @@ impl Postings {
                 *slot += 1;
             }
         }
-        Postings { starts, entries }
+        Postings { starts: starts.into(), entries: entries.into() }
     }
+    /// These lists extended by the rows `first_row..` whose ids are `tail`, for `id_count`
+    /// ids (at least the old count): what `build` gives for the whole column, without
+    /// sorting the old rows again.
+    pub fn extended(&self, tail: &[u32], first_row: u32, id_count: usize) -> Postings {
+        let old_ids = self.starts.len().saturating_sub(1);
+        let mut added = vec![0u32; id_count + 1];
+        for &id in tail {
+            if id != 0 {
+                added[id as usize + 1] += 1;
+            }
+        }
+        for i in 1..added.len() {
+            added[i] += added[i - 1];
+        }
+        let old_start = |i: usize| if old_ids == 0 { 0 } else { self.starts[i.min(old_ids)] };
+        let starts: Vec<u32> = (0..=id_count).map(|i| old_start(i) + added[i]).collect();
+        let mut entries = vec![0u32; starts[id_count] as usize];
+        let mut fill = Vec::with_capacity(id_count);
+        for (i, &at) in starts[..id_count].iter().enumerate() {
+            let old =
+                if i < old_ids { &self.entries[self.starts[i] as usize..self.starts[i + 1] as usize] } else { &[] };
+            let at = at as usize;
+            entries[at..at + old.len()].copy_from_slice(old);
+            fill.push((at + old.len()) as u32);
+        }
+        for (r, &id) in tail.iter().enumerate() {
+            if id != 0 {
+                let slot = &mut fill[id as usize];
+                entries[*slot as usize] = first_row + r as u32;
+                *slot += 1;
+            }
+        }
+        Postings { starts: starts.into(), entries: entries.into() }
+    }
+
     pub fn of(&self, id: u32) -> &[u32] {
         let i = id as usize;
         match (self.starts.get(i), self.starts.get(i + 1)) {
@@ -439,6 +649,30 @@ pub fn interner_slot(kind: IdKind) -> usize {
 /// and saves 4 bytes per entry.
 pub const LINE_MARK: u32 = 64;
 
+/// Where a file's index came from (reported by `stats`).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Cached {
+    /// Built, and not cached (caching off, or bytes given in memory).
+    Off,
+    /// Built and written to the cache.
+    Built,
+    /// Mapped from the cache.
+    Hit,
+    /// The cached index of a shorter version of the file, extended by the appended bytes.
+    Extended,
+}
+
+impl Cached {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Cached::Off => "off",
+            Cached::Built => "built",
+            Cached::Hit => "hit",
+            Cached::Extended => "extended",
+        }
+    }
+}
+
 /// One indexed input.
 pub struct FileIndex {
     pub source: Source,
@@ -450,6 +684,9 @@ pub struct FileIndex {
     pub lines: u64,
     /// 1-based line of the file's first record.
     pub first_line: u32,
+    /// How much of the file the format detection read.
+    pub sample: crate::indexer::Sample,
+    pub cached: Cached,
 }
 
 impl FileIndex {
@@ -466,7 +703,7 @@ pub struct Index {
     /// slot stays empty), so a parent id equals its span's id: use `interner(kind)`.
     pub ids: [Interner; 6],
     /// Line of every `LINE_MARK`-th entry (global numbering).
-    pub line_marks: Vec<u32>,
+    pub line_marks: Col<u32>,
     /// Posting lists for the selective kinds only (request, trace): following a request or a
     /// trace costs O(its entries). Low-cardinality kinds (thread, service) and spans are
     /// answered by scanning their u32 column, which is faster than a list at that size and
@@ -645,6 +882,16 @@ impl Index {
         Ok(())
     }
 
+    /// Extends the posting lists of `prev` (the same index before rows `first_row..` were
+    /// appended) to this index's rows.
+    pub fn extend_postings(&mut self, prev: &Index, first_row: usize) {
+        for kind in POSTING_KINDS {
+            let k = kind as usize;
+            let tail = &self.cols.ids[k][first_row..];
+            self.postings[k] = prev.postings[k].extended(tail, first_row as u32, self.ids[k].count());
+        }
+    }
+
     /// Builds the posting lists (one per kind, in parallel unless `parallel` is false).
     pub fn build_postings(&mut self, parallel: bool) {
         let build = |kind: &IdKind| Postings::build(&self.cols.ids[*kind as usize], self.ids[*kind as usize].count());
@@ -783,7 +1030,8 @@ mod tests {
         let want = [5, 100, G4 + 3, G4 + 9, G4 + 20, 2 * G4, 3 * G4 + 1, 0, 7];
         let got: Vec<u64> = (0..all.len()).map(|r| all.offset(r)).collect();
         assert_eq!(got, want);
-        assert_eq!(all.offset_hi, vec![(2, 1), (5, 2), (6, 3), (7, 0)]);
+        let runs: Vec<(u32, u32)> = all.offset_hi.iter().map(|r| (r.row, r.hi)).collect();
+        assert_eq!(runs, vec![(2, 1), (5, 2), (6, 3), (7, 0)]);
         // Small files need no runs at all.
         let mut small = Columns::default();
         small.extend_offsets(&c);

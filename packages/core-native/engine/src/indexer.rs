@@ -4,12 +4,13 @@
 //! order, and continuation lines at a chunk's start extend the previous chunk's last record.
 
 use crate::bytes::ansi_len;
+use crate::col::Col;
 use crate::error::{Code, Error, Result};
 use crate::fingerprint;
 use crate::format::{self, continuation, otlp, Format, FormatKind, ParseCtx};
 use crate::index::{
-    interner_slot, Columns, FileIndex, Index, Interner, FLAG_EMBEDDED, FLAG_MSG_ESCAPED, FLAG_MSG_LONG, FLAG_MULTILINE,
-    FLAG_YEAR_LESS, LINE_MARK, NO_TS,
+    interner_slot, Cached, Columns, FileIndex, Index, Interner, FLAG_EMBEDDED, FLAG_MSG_ESCAPED, FLAG_MSG_LONG,
+    FLAG_MULTILINE, FLAG_YEAR_LESS, LINE_MARK, NO_TS,
 };
 use crate::record::{IdKind, Parsed, Span};
 use crate::source::{self, Source};
@@ -59,7 +60,7 @@ pub struct Control {
 }
 
 impl Control {
-    fn check(&self) -> Result<()> {
+    pub fn check(&self) -> Result<()> {
         if self.cancel.load(Ordering::Relaxed) {
             Err(Error::new(Code::Cancelled, "open was cancelled"))
         } else {
@@ -77,8 +78,25 @@ fn skippable(code: Code) -> bool {
     matches!(code, Code::NotFound | Code::PermissionDenied | Code::Io | Code::BinaryInput | Code::Decompress)
 }
 
+/// Where the format sample of a file stopped: `end` bytes read (from the data's start), and
+/// whether that was the end of the data (then more data could change the detection).
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct Sample {
+    /// 3 after a UTF-8 byte order mark, else 0.
+    pub body_start: usize,
+    pub end: usize,
+    pub reached_end: bool,
+}
+
 /// Expands and opens paths (files, directories, globs), then indexes them.
 pub fn open_paths(inputs: &[String], opts: &OpenOptions, ctl: &Control) -> Result<(Index, Vec<Skipped>)> {
+    let (sources, skipped) = open_inputs(inputs, opts, ctl)?;
+    Ok((build(sources, opts, ctl)?, skipped))
+}
+
+/// Expands paths (files, directories, globs) and opens the files to index; binary files
+/// found in directories are skipped (named explicitly, they are an error).
+pub fn open_inputs(inputs: &[String], opts: &OpenOptions, ctl: &Control) -> Result<(Vec<Source>, Vec<Skipped>)> {
     if inputs.is_empty() {
         return Err(Error::new(Code::NoInput, "no input given"));
     }
@@ -110,7 +128,7 @@ pub fn open_paths(inputs: &[String], opts: &OpenOptions, ctl: &Control) -> Resul
         return Err(Error::new(Code::NoInput, format!("no log files found in {what}")).at(what));
     }
     skipped.sort_by(|a, b| a.path.cmp(&b.path));
-    Ok((build(sources, opts, ctl)?, skipped))
+    Ok((sources, skipped))
 }
 
 /// Indexes already opened sources.
@@ -121,40 +139,181 @@ pub fn build(sources: Vec<Source>, opts: &OpenOptions, ctl: &Control) -> Result<
         files: Vec::with_capacity(sources.len()),
         cols: Columns::default(),
         ids: Default::default(),
-        line_marks: Vec::new(),
+        line_marks: Default::default(),
         postings: Default::default(),
         ts_stats: Default::default(),
     };
     let mut lines = FileLines::default();
     for src in sources {
         ctl.check()?;
-        let ctx = ParseCtx { tz: opts.tz, year: opts.year.unwrap_or_else(|| year_of(src.mtime_ns)) };
         let data = src.data();
-        let body_start = if data.starts_with(b"\xEF\xBB\xBF") { 3 } else { 0 };
-        let sample = sample_spread(&data[body_start..]);
-        let fmt = match &forced {
-            Some(spec) => spec.build(&sample, ctx),
-            None => format::detect(&sample, ctx),
-        };
+        let (fmt, sample) = file_format(data, opts, forced.as_ref(), src.mtime_ns, None);
         let first = index.cols.len() as u32;
         lines.first = None;
-        let file_lines = index_file(data, body_start, &fmt, opts, ctl, &mut index, &mut lines)?;
+        let file_lines =
+            index_file(data, sample.body_start, &fmt, opts, ctl, &mut index, &mut lines, (first as usize, 0))?;
         let count = index.cols.len() as u32 - first;
         let rows = first as usize..index.cols.len();
         roll_years(&mut index.cols, rows, opts.year.is_none().then_some(src.mtime_ns));
         let first_line = lines.first.unwrap_or(1);
-        index.files.push(FileIndex { source: src, format: fmt, first, count, lines: file_lines, first_line });
+        index.files.push(FileIndex {
+            source: src,
+            format: fmt,
+            first,
+            count,
+            lines: file_lines,
+            first_line,
+            sample,
+            cached: Cached::Off,
+        });
     }
-    index.line_marks = lines.marks;
+    finish(&mut index, lines, opts.serial, true);
+    Ok(index)
+}
+
+/// The format of one file's data: forced by the options or detected on a sample spread over
+/// it (`sample_spread`). `upto` limits the sample to the bytes a stored `Sample` says it was
+/// drawn from: reopening a cached index, or extending it after an append, must find the same
+/// format and layout as the build did (an append does not re-learn the layout).
+pub fn file_format(
+    data: &[u8],
+    opts: &OpenOptions,
+    forced: Option<&format::Spec>,
+    mtime_ns: i64,
+    upto: Option<usize>,
+) -> (Format, Sample) {
+    let ctx = ParseCtx { tz: opts.tz, year: opts.year.unwrap_or_else(|| year_of(mtime_ns)) };
+    let body_start = if data.starts_with(b"\xEF\xBB\xBF") { 3 } else { 0 };
+    let end = upto.unwrap_or(data.len()).clamp(body_start, data.len());
+    let (lines, head_end) = sample_spread_to(&data[body_start..end]);
+    let sample = Sample { body_start, end, reached_end: body_start + head_end >= data.len() };
+    let fmt = match forced {
+        Some(spec) => spec.build(&lines, ctx),
+        None => format::detect(&lines, ctx),
+    };
+    (fmt, sample)
+}
+
+/// Extends a one-file index whose file has grown: `src` maps the file again, and its first
+/// `old` bytes are those `prev` indexed (the caller checked that; `prev`'s own source is not
+/// read). Only the new bytes are
+/// parsed; the result is what a full build of `src` gives. None when the file cannot be
+/// extended that way and must be re-indexed: its old data did not end with a complete line
+/// (the last line may continue), its format sample read the whole old file (more lines could
+/// change the detection), or year-less timestamps (their years are rolled over the whole file).
+pub fn extend(
+    prev: &Index,
+    old: usize,
+    src: Source,
+    opts: &OpenOptions,
+    ctl: &Control,
+) -> Result<std::result::Result<Index, Source>> {
+    let [pf] = &prev.files[..] else { return Ok(Err(src)) };
+    let data = src.data();
+    let appendable = pf.count > 0
+        && prev.len() == pf.count as usize
+        && old > 0
+        && src.compression.is_none()
+        && pf.source.compression.is_none()
+        && data.len() > old
+        && data.get(old - 1) == Some(&b'\n')
+        && !pf.sample.reached_end
+        && !prev.cols.flags.iter().any(|f| f & FLAG_YEAR_LESS != 0);
+    if !appendable {
+        return Ok(Err(src));
+    }
+    let forced = opts.format.as_deref().map(format::Spec::parse).transpose()?;
+    let (fmt, sample) = file_format(data, opts, forced.as_ref(), src.mtime_ns, Some(pf.sample.end));
+    ctl.total.store((data.len() - old) as u64, Ordering::Relaxed);
+    let mut index = Index {
+        files: Vec::with_capacity(1),
+        cols: prev.cols.clone(),
+        ids: prev.ids.clone(),
+        line_marks: Default::default(),
+        postings: Default::default(),
+        ts_stats: Default::default(),
+    };
+    let mut lines = FileLines { marks: prev.line_marks.to_vec(), first: Some(pf.first_line) };
+    let old_rows = index.cols.len();
+    let new_lines = index_file(data, old, &fmt, opts, ctl, &mut index, &mut lines, (0, pf.lines))?;
+    if index.cols.flags[old_rows..].iter().any(|f| f & FLAG_YEAR_LESS != 0) {
+        return Ok(Err(src));
+    }
+    let count = index.cols.len() as u32;
+    index.files.push(FileIndex {
+        source: src,
+        format: fmt,
+        first: 0,
+        count,
+        lines: new_lines,
+        first_line: pf.first_line,
+        sample,
+        cached: Cached::Off,
+    });
+    index.extend_postings(prev, old_rows);
+    finish(&mut index, lines, opts.serial, false);
+    Ok(Ok(index))
+}
+
+/// One index of several one-file indexes (file after file), as `build` would make of their
+/// sources: rows concatenated, ids re-interned in file order, line marks and postings redone.
+pub fn concat(parts: Vec<Index>, serial: bool) -> Index {
+    let mut index = Index {
+        files: Vec::with_capacity(parts.len()),
+        cols: Columns::default(),
+        ids: Default::default(),
+        line_marks: Default::default(),
+        postings: Default::default(),
+        ts_stats: Default::default(),
+    };
+    let rows: usize = parts.iter().map(Index::len).sum();
+    index.cols.reserve(rows);
+    let mut marks = Vec::with_capacity(rows / LINE_MARK as usize + 1);
+    for part in &parts {
+        let base = index.cols.len();
+        for g in (base.next_multiple_of(LINE_MARK as usize)..base + part.len()).step_by(LINE_MARK as usize) {
+            marks.push(part.line((g - base) as u32));
+        }
+        index.cols.extend_rows(&part.cols);
+    }
+    // Ids: the same slots as the build's merge, each file's sealed interner in file order.
+    run_merge_jobs(merge_jobs(&mut index), serial, |(slot, global, cols): &mut MergeJob| {
+        let mut remap = Vec::new();
+        for part in &parts {
+            let local = &part.ids[*slot];
+            remap.clear();
+            remap.extend((0..local.count() as u32).map(|id| global.intern(&local.name(id))));
+            for (kind, col) in cols.iter_mut() {
+                col.extend(part.cols.ids[*kind].iter().map(|&id| remap[id as usize]));
+            }
+        }
+    });
+    let mut first = 0;
+    for part in parts {
+        for mut f in part.files {
+            f.first = first;
+            first += f.count;
+            index.files.push(f);
+        }
+    }
+    finish(&mut index, FileLines { marks, first: None }, serial, true);
+    index
+}
+
+/// The end of every build: line marks stored, columns trimmed, ids sealed, postings built
+/// (unless already extended).
+fn finish(index: &mut Index, lines: FileLines, serial: bool, postings: bool) {
+    index.line_marks = lines.marks.into();
     index.cols.shrink_to_fit();
-    if opts.serial {
+    if serial {
         index.ids.iter_mut().for_each(Interner::seal);
     } else {
         index.ids.par_iter_mut().for_each(Interner::seal);
     }
-    index.build_postings(!opts.serial);
+    if postings {
+        index.build_postings(!serial);
+    }
     release_free_memory();
-    Ok(index)
 }
 
 /// Hands memory freed by the build's temporaries (per-chunk columns, local interners) back
@@ -236,10 +395,15 @@ fn year_of(mtime_ns: i64) -> i64 {
 /// from each of four windows spread over the rest (a layout can change after a restart, and
 /// a head of start-up banners alone can mislead).
 pub fn sample_spread(data: &[u8]) -> Vec<&[u8]> {
-    let mut out = sample_lines(data, 200);
-    let head_end = out.last().map_or(0, |l| l.as_ptr() as usize - data.as_ptr() as usize + l.len());
+    sample_spread_to(data).0
+}
+
+/// `sample_spread`, and where its head (the first 200 lines) stopped: when that is the end of
+/// the data, more data could change what is learned.
+fn sample_spread_to(data: &[u8]) -> (Vec<&[u8]>, usize) {
+    let (mut out, head_end) = sample_lines_to(data, 200);
     if head_end >= data.len() {
-        return out;
+        return (out, head_end);
     }
     for k in 1..=4 {
         let at = head_end + (data.len() - head_end) * k / 5;
@@ -247,11 +411,16 @@ pub fn sample_spread(data: &[u8]) -> Vec<&[u8]> {
         let Some(nl) = memchr(b'\n', &data[at..]) else { break };
         out.extend(sample_lines(&data[at + nl + 1..], 50));
     }
-    out
+    (out, head_end)
 }
 
 /// Up to `n` non-empty lines from the start of the data (CR stripped).
 pub fn sample_lines(data: &[u8], n: usize) -> Vec<&[u8]> {
+    sample_lines_to(data, n).0
+}
+
+/// `sample_lines`, and where the sample stopped (the bytes it read).
+fn sample_lines_to(data: &[u8], n: usize) -> (Vec<&[u8]>, usize) {
     let mut out = Vec::with_capacity(n);
     let mut pos = 0;
     while pos < data.len() && out.len() < n && pos < (1 << 20) {
@@ -262,7 +431,7 @@ pub fn sample_lines(data: &[u8], n: usize) -> Vec<&[u8]> {
         }
         pos = end + 1;
     }
-    out
+    (out, pos.min(data.len()))
 }
 
 #[inline]
@@ -301,6 +470,7 @@ fn chunk_bounds(data: &[u8], start: usize, chunk: usize) -> Vec<(usize, usize)> 
     out
 }
 
+#[allow(clippy::too_many_arguments)]
 fn index_file(
     data: &[u8],
     body_start: usize,
@@ -309,6 +479,7 @@ fn index_file(
     ctl: &Control,
     index: &mut Index,
     lines: &mut FileLines,
+    (file_first, start_line): (usize, u64),
 ) -> Result<u64> {
     let bounds = chunk_bounds(data, body_start, opts.chunk_size.max(4096));
     let run = |&(s, e): &(usize, usize)| -> Result<ChunkOut> {
@@ -322,7 +493,6 @@ fn index_file(
     } else {
         bounds.par_iter().map(run).collect::<Result<_>>()?
     };
-    let file_first = index.cols.len();
     // Size the global tables once instead of growing them chunk by chunk.
     let rows: usize = outs.iter().map(|o| o.cols.len() + usize::from(o.leading)).sum();
     index.cols.reserve(rows);
@@ -330,7 +500,7 @@ fn index_file(
     // extends the previous record or, at the very start of the file, becomes an orphan record
     // of its own (its ids are all absent).
     let mut orphan = vec![false; outs.len()];
-    let mut line_base: u64 = 0;
+    let mut line_base: u64 = start_line;
     for (chunk_no, out) in outs.iter().enumerate() {
         if out.leading {
             if index.cols.len() > file_first {
@@ -349,14 +519,7 @@ fn index_file(
         for (r, &l) in out.lines.iter().enumerate() {
             lines.note(base + r, clamp_u32(l as u64 + line_base));
         }
-        let (dst, src) = (&mut index.cols, &out.cols);
-        dst.extend_offsets(src);
-        dst.ts.extend_from_slice(&src.ts);
-        dst.level.extend_from_slice(&src.level);
-        dst.flags.extend_from_slice(&src.flags);
-        dst.msg_start.extend_from_slice(&src.msg_start);
-        dst.msg_len.extend_from_slice(&src.msg_len);
-        dst.fp.extend_from_slice(&src.fp);
+        index.cols.extend_rows(&out.cols);
         line_base += out.newlines;
     }
     merge_ids(index, &outs, &orphan, opts.serial);
@@ -387,30 +550,32 @@ impl FileLines {
 
 /// One interner slot's merge: the slot, its global interner, and the id columns (by kind)
 /// that hold its ids.
-type MergeJob<'a> = (usize, &'a mut Interner, Vec<(usize, &'a mut Vec<u32>)>);
+type MergeJob<'a> = (usize, &'a mut Interner, Vec<(usize, &'a mut Col<u32>)>);
 
 /// Re-interns the chunks' local ids into the global interners and appends the id columns.
 /// Each interner slot depends only on its own chunks' ids, in chunk order, so the slots are
 /// merged in parallel (thread, request, trace, span + parent, service) and the ids come out
 /// exactly as a serial build numbers them.
 fn merge_ids(index: &mut Index, outs: &[ChunkOut], orphan: &[bool], serial: bool) {
-    let [c_thread, c_request, c_trace, c_span, c_parent, c_service] = &mut index.cols.ids;
-    let [i_thread, i_request, i_trace, i_span, _, i_service] = &mut index.ids;
-    let mut jobs: Vec<MergeJob> = vec![
-        (IdKind::Span as usize, i_span, vec![(IdKind::Span as usize, c_span), (IdKind::Parent as usize, c_parent)]),
-        (IdKind::Request as usize, i_request, vec![(IdKind::Request as usize, c_request)]),
-        (IdKind::Trace as usize, i_trace, vec![(IdKind::Trace as usize, c_trace)]),
-        (IdKind::Thread as usize, i_thread, vec![(IdKind::Thread as usize, c_thread)]),
-        (IdKind::Service as usize, i_service, vec![(IdKind::Service as usize, c_service)]),
-    ];
-    let merge = |(slot, global, cols): &mut MergeJob| {
+    run_merge_jobs(merge_jobs(index), serial, |(slot, global, cols): &mut MergeJob| {
         let distinct: usize = outs.iter().map(|o| o.ids[*slot].count()).sum();
         global.reserve(distinct);
+        // Extending a sealed index: all new names at once (see `intern_many_sealed`).
+        let sealed_ids = global.is_sealed().then(|| {
+            let names: Vec<_> =
+                outs.iter().flat_map(|o| (0..o.ids[*slot].count() as u32).map(|id| o.ids[*slot].name(id))).collect();
+            global.intern_many_sealed(&names)
+        });
         let mut remap = Vec::new();
+        let mut at = 0;
         for (c, out) in outs.iter().enumerate() {
             let local = &out.ids[*slot];
             remap.clear();
-            remap.extend((0..local.count() as u32).map(|id| global.intern(&local.name(id))));
+            match &sealed_ids {
+                Some(ids) => remap.extend_from_slice(&ids[at..at + local.count()]),
+                None => remap.extend((0..local.count() as u32).map(|id| global.intern(&local.name(id)))),
+            }
+            at += local.count();
             for (kind, col) in cols.iter_mut() {
                 if orphan[c] {
                     col.push(0);
@@ -418,7 +583,24 @@ fn merge_ids(index: &mut Index, outs: &[ChunkOut], orphan: &[bool], serial: bool
                 col.extend(out.cols.ids[*kind].iter().map(|&id| remap[id as usize]));
             }
         }
-    };
+    });
+}
+
+/// One merge job per interner slot, with the id columns that hold its ids.
+fn merge_jobs(index: &mut Index) -> Vec<MergeJob<'_>> {
+    let [c_thread, c_request, c_trace, c_span, c_parent, c_service] = &mut index.cols.ids;
+    let [i_thread, i_request, i_trace, i_span, _, i_service] = &mut index.ids;
+    vec![
+        (IdKind::Span as usize, i_span, vec![(IdKind::Span as usize, c_span), (IdKind::Parent as usize, c_parent)]),
+        (IdKind::Request as usize, i_request, vec![(IdKind::Request as usize, c_request)]),
+        (IdKind::Trace as usize, i_trace, vec![(IdKind::Trace as usize, c_trace)]),
+        (IdKind::Thread as usize, i_thread, vec![(IdKind::Thread as usize, c_thread)]),
+        (IdKind::Service as usize, i_service, vec![(IdKind::Service as usize, c_service)]),
+    ]
+}
+
+/// Runs the merge jobs, each slot in parallel unless `serial`.
+fn run_merge_jobs(mut jobs: Vec<MergeJob>, serial: bool, merge: impl Fn(&mut MergeJob) + Sync + Send) {
     if serial {
         jobs.iter_mut().for_each(merge);
     } else {

@@ -2,6 +2,8 @@
 //! about them. A plain Rust library; `@logsift/core-native` is a thin napi shell over it.
 
 pub mod bytes;
+pub mod cache;
+pub mod col;
 pub mod entry;
 pub mod error;
 pub mod fingerprint;

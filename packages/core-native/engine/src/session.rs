@@ -2,6 +2,7 @@
 //! This is the single entry point the napi shell uses, so every capability is reachable
 //! the same way (`call("search", "{...}")`) and testable without Node.
 
+use crate::cache;
 use crate::error::{Code, Error, Result};
 use crate::index::Index;
 use crate::indexer::{self, Control, OpenOptions, Skipped};
@@ -29,11 +30,18 @@ pub struct OpenRequestJson {
     pub serial: bool,
     /// Refuse a compressed input that decompresses to more than this many bytes.
     pub max_decompressed_bytes: Option<u64>,
+    /// Use the persistent index cache (default true; see `crate::cache`).
+    pub cache: Option<bool>,
+    /// The cache directory (default: `cache::Config::from_env`).
+    pub cache_dir: Option<String>,
 }
 
+#[derive(Clone)]
 pub struct OpenRequest {
     pub inputs: Vec<String>,
     pub options: OpenOptions,
+    /// Where indexes are cached; None: not cached.
+    pub cache: Option<cache::Config>,
 }
 
 /// Parses `UTC`, `Z`, `+02:00`, `-0500`, `+2` into seconds east of UTC.
@@ -112,7 +120,12 @@ impl OpenRequest {
         }
         options.serial = j.serial;
         options.limits.max_decompressed = j.max_decompressed_bytes;
-        Ok(OpenRequest { inputs: inputs.to_vec(), options })
+        let cache = match (j.cache.unwrap_or(true), j.cache_dir) {
+            (false, _) => None,
+            (true, Some(dir)) => Some(cache::Config::at(dir)),
+            (true, None) => cache::Config::from_env(),
+        };
+        Ok(OpenRequest { inputs: inputs.to_vec(), options, cache })
     }
 }
 
@@ -124,6 +137,31 @@ pub struct Session {
     templates: OnceLock<Templates>,
     /// Lazily built helpers of the investigation ops (sorted id names, the full scope).
     pub cache: ops::Cache,
+    /// How the index was opened (None: from bytes in memory), to re-check the files.
+    request: Option<OpenRequest>,
+}
+
+/// A session shared by a long-lived process (the napi shell, an MCP server, a watcher): each
+/// `current` re-checks the files and swaps in the refreshed session (`Session::refreshed`),
+/// so no call answers from an index older than the files. Calls already running keep the
+/// session they started with.
+pub struct LiveSession {
+    current: std::sync::Mutex<std::sync::Arc<Session>>,
+}
+
+impl LiveSession {
+    pub fn new(s: Session) -> LiveSession {
+        LiveSession { current: std::sync::Mutex::new(std::sync::Arc::new(s)) }
+    }
+
+    /// The session as of the files now (refreshed first when one changed).
+    pub fn current(&self, ctl: &Control) -> Result<std::sync::Arc<Session>> {
+        let mut cur = self.current.lock().unwrap_or_else(|p| p.into_inner());
+        if let Some(next) = cur.refreshed(ctl)? {
+            *cur = std::sync::Arc::new(next);
+        }
+        Ok(cur.clone())
+    }
 }
 
 #[derive(Deserialize)]
@@ -228,16 +266,49 @@ pub fn identify(inputs: &[String], json: &str) -> Result<Vec<Identity>> {
 }
 
 impl Session {
+    /// Opens and indexes the request's inputs, through the index cache when it has one.
     pub fn open(req: OpenRequest, ctl: &Control) -> Result<Session> {
-        let (index, skipped) = indexer::open_paths(&req.inputs, &req.options, ctl)?;
+        let (sources, skipped) = indexer::open_inputs(&req.inputs, &req.options, ctl)?;
+        let index = match &req.cache {
+            Some(cfg) => cache::open_sources(sources, &req.options, cfg, ctl)?,
+            None => indexer::build(sources, &req.options, ctl)?,
+        };
         // A file truncated or rewritten while it was being indexed: the index may hold zeros.
         index.check_sources()?;
-        Ok(Session::new(index, skipped))
+        let mut s = Session::new(index, skipped);
+        s.request = Some(req);
+        Ok(s)
     }
 
     /// A session over an index built elsewhere (tests, in-memory sources).
     pub fn new(index: Index, skipped: Vec<Skipped>) -> Session {
-        Session { index, skipped, templates: OnceLock::new(), cache: ops::Cache::default() }
+        Session { index, skipped, templates: OnceLock::new(), cache: ops::Cache::default(), request: None }
+    }
+
+    /// The session as of the files now: None when no indexed file changed (size, mtime,
+    /// inode); else a new session whose index is extended by what was appended (one file
+    /// that only grew) or built again (several files: unchanged ones come from the cache).
+    /// A long-lived process calls this before each operation instead of answering from a
+    /// stale index. Entry ids of the old session stay valid in the new one when the only
+    /// change is an append to the last (or only) file.
+    pub fn refreshed(&self, ctl: &Control) -> Result<Option<Session>> {
+        let Some(req) = &self.request else { return Ok(None) };
+        if !self.index.files.iter().any(|f| f.source.changed()) {
+            return Ok(None);
+        }
+        // A file deleted since (not replaced): its mapping still holds the bytes indexed, and
+        // there is nothing newer to index; keep answering from it.
+        if self.index.files.iter().any(|f| f.source.file_id().is_some() && std::fs::metadata(&f.source.path).is_err()) {
+            return Ok(None);
+        }
+        if self.index.files.len() == 1 {
+            if let Some(index) = cache::refresh_file(&self.index, &req.options, req.cache.as_ref(), ctl)? {
+                let mut s = Session::new(index, self.skipped.clone());
+                s.request = Some(req.clone());
+                return Ok(Some(s));
+            }
+        }
+        Session::open(req.clone(), ctl).map(Some)
     }
 
     /// Fails with UNKNOWN_ID on the first id that is not an entry.

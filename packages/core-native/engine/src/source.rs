@@ -50,8 +50,8 @@ pub struct Source {
     /// `gzip`, `zstd` or `None`.
     pub compression: Option<&'static str>,
     pub bytes: Bytes,
-    /// (device, inode) of a mapped file: a path that now names another inode was replaced,
-    /// and the old inode (still mapped) stays safe to read.
+    /// (device, inode) of a file: a path that now names another inode was replaced, and the
+    /// old inode (still mapped) stays safe to read. None for bytes given in memory.
     inode: Option<(u64, u64)>,
     /// The sampled bytes of a mapped file when it was opened (see `SAMPLES`).
     samples: Vec<u8>,
@@ -111,6 +111,11 @@ impl Source {
         }
     }
 
+    /// (device, inode) of the file this source was opened from (None for in-memory bytes).
+    pub fn file_id(&self) -> Option<(u64, u64)> {
+        self.inode
+    }
+
     /// Opens a file: maps it, or decompresses it when its magic bytes say gzip or zstd.
     pub fn open(path: &str, limits: &ReadLimits) -> Result<Source> {
         let mut file = File::open(path).map_err(|e| Error::io(path, &e))?;
@@ -120,14 +125,20 @@ impl Source {
         }
         let mtime_ns = mtime_ns(&meta);
         if meta.len() == 0 {
-            return Ok(Source::new(path, 0, mtime_ns, None, Bytes::Owned(Vec::new())));
+            let mut src = Source::new(path, 0, mtime_ns, None, Bytes::Owned(Vec::new()));
+            src.inode = inode_of(&meta);
+            return Ok(src);
         }
         let mut magic = [0u8; 4];
         let got = read_full(&mut file, &mut magic).map_err(|e| Error::io(path, &e))?;
         if let Some(kind) = sniff_compression(&magic[..got]) {
             let mut file = File::open(path).map_err(|e| Error::io(path, &e))?;
             let bytes = decompress(kind, &mut file, path, limits)?;
-            return Ok(Source::new(path, meta.len(), mtime_ns, Some(kind), bytes));
+            // The inode identifies the compressed file for the index cache and `changed()`;
+            // the decompressed bytes live in a temporary file no one else writes.
+            let mut src = Source::new(path, meta.len(), mtime_ns, Some(kind), bytes);
+            src.inode = inode_of(&meta);
+            return Ok(src);
         }
         let map = Mapping::map(&file, path)?;
         let mut src = Source::new(path, map.as_slice().len() as u64, mtime_ns, None, Bytes::Owned(Vec::new()));
@@ -135,6 +146,11 @@ impl Source {
         src.inode = inode_of(&meta);
         src.bytes = Bytes::Mapped(map);
         Ok(src)
+    }
+
+    /// A source with no bytes, named `name`.
+    pub fn empty(name: &str) -> Source {
+        Source::new(name, 0, 0, None, Bytes::Owned(Vec::new()))
     }
 
     /// A source from bytes already in memory (stdin, tests, SQLite rows).
@@ -200,10 +216,14 @@ impl Source {
         Ok(())
     }
 
-    /// True when the file on disk no longer has the size and mtime it had when opened.
+    /// True when the file on disk no longer has the size, mtime and inode it had when
+    /// opened (always false for in-memory bytes).
     pub fn changed(&self) -> bool {
+        if self.inode.is_none() {
+            return false;
+        }
         match std::fs::metadata(&self.path) {
-            Ok(meta) => meta.len() != self.size || mtime_ns(&meta) != self.mtime_ns,
+            Ok(meta) => meta.len() != self.size || mtime_ns(&meta) != self.mtime_ns || inode_of(&meta) != self.inode,
             Err(_) => true,
         }
     }

@@ -31,6 +31,9 @@ pub struct FileStats {
     pub levels: BTreeMap<&'static str, u64>,
     /// Entries that had no timestamp.
     pub without_timestamp: u64,
+    /// Where the index came from: `built` (and cached), `hit` (mapped from the cache),
+    /// `extended` (cached index extended by appended bytes), `off` (not cached).
+    pub cache: &'static str,
 }
 
 #[derive(Debug, Clone, Serialize, PartialEq)]
@@ -96,6 +99,7 @@ impl Index {
                 time_range: tr,
                 levels,
                 without_timestamp: self.cols.ts[r].iter().filter(|&&t| t == NO_TS).count() as u64,
+                cache: f.cached.as_str(),
             });
         }
         Stats {
