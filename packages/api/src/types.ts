@@ -1,4 +1,4 @@
-import type { LayoutInfo } from './schema.js';
+import type { LayoutInfo } from './layout.js';
 /** Canonical level names (OpenTelemetry severity ranges). */
 export type LevelName = 'TRACE' | 'DEBUG' | 'INFO' | 'WARN' | 'ERROR' | 'FATAL' | 'NONE';
 

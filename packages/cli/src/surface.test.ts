@@ -24,7 +24,7 @@ interface Command {
 }
 
 /** The commands that read no logs: they describe and serve the others. */
-const NO_SOURCES = new Set(['commands', 'mcp']);
+const NO_SOURCES = new Set(['commands', 'mcp', 'cache']);
 const OUTPUT = ['--json', '--text', '--pretty', '--no-color', '--max-bytes', '--fields', '--compact'];
 
 const described = logsift(['commands', '--json']);

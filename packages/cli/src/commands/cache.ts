@@ -13,7 +13,7 @@ export const cacheCommand: CommandDef = {
   description:
     'Every open writes the index of each file it built to the cache directory ($LOGSIFT_CACHE_DIR, else $XDG_CACHE_HOME/logsift, else ~/.cache/logsift; at most $LOGSIFT_CACHE_MAX_BYTES, default 2 GiB, least recently used first). The next open of the unchanged file maps it back in milliseconds; a file that only grew is indexed for its new bytes only. --no-cache on any command skips it.',
   args: [{ name: 'action', description: 'list (default), clear, or path', required: false }],
-  flags: OUTPUT_FLAGS.filter((f) => ['json', 'text', 'pretty', 'no-color'].includes(f.name)),
+  flags: OUTPUT_FLAGS,
   examples: [
     { cmd: 'logsift cache list', what: 'the cached indexes, most recently used first' },
     { cmd: 'logsift cache clear', what: 'remove them all' },
