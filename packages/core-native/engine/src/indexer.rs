@@ -95,10 +95,37 @@ pub fn open_paths(inputs: &[String], opts: &OpenOptions, ctl: &Control) -> Resul
     Ok((build(sources, opts, ctl)?, skipped))
 }
 
-/// Indexes already opened sources.
+/// Indexes already opened sources, detecting each file's format on a sample (or building the
+/// forced one).
 pub fn build(sources: Vec<Source>, opts: &OpenOptions, ctl: &Control) -> Result<Index> {
     let forced = opts.format.as_deref().map(format::Spec::parse).transpose()?;
-    ctl.total.store(sources.iter().map(|s| s.data().len() as u64).sum(), Ordering::Relaxed);
+    let with_formats =
+        sources.into_iter().map(|src| (format_of(src.data(), src.mtime_ns, forced.as_ref(), opts), src)).collect();
+    build_formatted(with_formats, opts, ctl)
+}
+
+/// The format of a file's data: the forced spec built on a sample, or the detected one.
+pub fn format_of(data: &[u8], mtime_ns: i64, forced: Option<&format::Spec>, opts: &OpenOptions) -> Format {
+    let ctx = ParseCtx { tz_offset: opts.tz_offset, year: opts.year.unwrap_or_else(|| year_of(mtime_ns)) };
+    let sample = sample_lines(&data[bom_len(data)..], 200);
+    match forced {
+        Some(spec) => spec.build(&sample, ctx),
+        None => format::detect(&sample, ctx),
+    }
+}
+
+fn bom_len(data: &[u8]) -> usize {
+    if data.starts_with(b"\xEF\xBB\xBF") {
+        3
+    } else {
+        0
+    }
+}
+
+/// Indexes sources whose formats are already known (a followed file keeps the format it was
+/// detected with at the start, see `crate::watch`).
+pub fn build_formatted(sources: Vec<(Format, Source)>, opts: &OpenOptions, ctl: &Control) -> Result<Index> {
+    ctl.total.store(sources.iter().map(|(_, s)| s.data().len() as u64).sum(), Ordering::Relaxed);
     let mut index = Index {
         files: Vec::with_capacity(sources.len()),
         cols: Columns::default(),
@@ -108,16 +135,10 @@ pub fn build(sources: Vec<Source>, opts: &OpenOptions, ctl: &Control) -> Result<
         ts_stats: Default::default(),
     };
     let mut lines = FileLines::default();
-    for src in sources {
+    for (fmt, src) in sources {
         ctl.check()?;
-        let ctx = ParseCtx { tz_offset: opts.tz_offset, year: opts.year.unwrap_or_else(|| year_of(src.mtime_ns)) };
         let data = src.data();
-        let body_start = if data.starts_with(b"\xEF\xBB\xBF") { 3 } else { 0 };
-        let sample = sample_lines(&data[body_start..], 200);
-        let fmt = match &forced {
-            Some(spec) => spec.build(&sample, ctx),
-            None => format::detect(&sample, ctx),
-        };
+        let body_start = bom_len(data);
         let first = index.cols.len() as u32;
         lines.first = None;
         let file_lines = index_file(data, body_start, &fmt, opts, ctl, &mut index, &mut lines)?;

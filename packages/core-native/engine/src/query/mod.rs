@@ -14,7 +14,7 @@ pub use compile::{Compiled, IdFilter};
 pub use fields::{lookup, Cond, Op};
 pub use parse::parse_query_string;
 pub use text::TextMatcher;
-pub use timespec::{parse_duration, parse_time_bound};
+pub use timespec::{now_ns, parse_duration, parse_time_bound};
 
 use serde::Deserialize;
 
