@@ -10,13 +10,15 @@
 //!
 //! Followed: files that grow; rotation by rename + create (the old inode is read to its end,
 //! and kept for `linger` in case its writer still appends, then the new file from its start);
-//! copytruncate and any file that shrinks (read again from its start); new files appearing
+//! copytruncate and any file that shrinks (read again from its start, after the rest of the
+//! copy that copytruncate made beside it, when there is one); new files appearing
 //! in a watched directory or matching a watched glob (from their start). Compressed files
 //! appearing in a directory (rotated `.gz`) are not followed. Changes are noticed through
 //! inotify (the `notify` crate) on the watched directories, with a periodic rescan as a
 //! fallback (and as the only means when notifications are unavailable).
 
 pub mod cursor;
+pub mod request;
 mod tailed;
 
 use crate::error::{Code, Error, Result};
@@ -219,12 +221,17 @@ impl Watch {
 
     /// Everything new right now, without waiting: the last complete record of each file is
     /// taken as complete; an unfinished last line stays for the next call (see `cursor`).
-    /// Stops after about `max` entries.
-    pub fn drain(&mut self, max: usize) -> Result<Vec<Hit>> {
+    /// Stops after about `max` entries (a read's worth more at most); true when more is
+    /// left to read.
+    pub fn drain(&mut self, max: usize) -> Result<(Vec<Hit>, bool)> {
         self.structure_changed = true;
         let mut out = Vec::new();
-        while self.scan(true, &mut out)? && out.len() < max {}
-        Ok(out)
+        loop {
+            let more = self.scan(true, &mut out)?;
+            if !more || out.len() >= max {
+                return Ok((out, more));
+            }
+        }
     }
 
     /// Where every followed file stands: resume with `Start::Cursor`.
@@ -286,6 +293,7 @@ impl Watch {
             let mut grew_more = false;
             match t.read()? {
                 Read::Shrank => {
+                    t.read_rotated_copy()?;
                     if let Some(b) = t.take_records(&self.opts.open, true, true)? {
                         emit(b, &self.model, self.opts.fields, &mut self.seq, &mut t.replay_from, out)?;
                     }

@@ -135,6 +135,50 @@ impl Tailed {
         Ok(buf[..n] == self.tail[..])
     }
 
+    /// After the file shrank: reads the rest of the copy that a copytruncate rotation made of
+    /// it (a file in the same directory, changed in the last 10 minutes, holding at the read
+    /// offset the same bytes as were read there), so that what was written between the last
+    /// read and the truncation is not lost. False when there is no such copy (then those
+    /// bytes are gone, as with any tool that follows a copytruncated file).
+    pub fn read_rotated_copy(&mut self) -> Result<bool> {
+        let end = self.read_offset();
+        if self.tail.is_empty() {
+            return Ok(false);
+        }
+        let dir = match self.path.parent() {
+            Some(d) if !d.as_os_str().is_empty() => d.to_path_buf(),
+            _ => PathBuf::from("."),
+        };
+        let Ok(list) = std::fs::read_dir(&dir) else { return Ok(false) };
+        let recent = std::time::SystemTime::now() - std::time::Duration::from_secs(600);
+        let mut best: Option<(std::time::SystemTime, File, u64)> = None;
+        for entry in list.flatten() {
+            let Ok(meta) = entry.metadata() else { continue };
+            let modified = meta.modified().unwrap_or(std::time::UNIX_EPOCH);
+            if !meta.is_file()
+                || meta.len() < end
+                || modified < recent
+                || crate::source::inode_of(&meta) == Some(self.id)
+            {
+                continue;
+            }
+            let Ok(file) = File::open(entry.path()) else { continue };
+            let mut buf = [0u8; TAIL_CHECK];
+            let at = end - self.tail.len() as u64;
+            if read_full(&file, &mut buf[..self.tail.len()], at).is_ok_and(|n| buf[..n] == self.tail[..])
+                && best.as_ref().is_none_or(|b| modified > b.0)
+            {
+                best = Some((modified, file, meta.len()));
+            }
+        }
+        let Some((_, copy, size)) = best else { return Ok(false) };
+        let old = self.pending.len();
+        self.pending.resize(old + (size - end) as usize, 0);
+        let got = read_full(&copy, &mut self.pending[old..], end).map_err(|e| Error::io(&self.name, &e))?;
+        self.pending.truncate(old + got);
+        Ok(true)
+    }
+
     /// Starts over from the beginning of the file (after it shrank).
     pub fn restart(&mut self) {
         self.start = 0;
