@@ -305,7 +305,9 @@ impl Watch {
             }
             let quiet = now.saturating_duration_since(t.grew_at) >= self.opts.settle;
             let gone = !t.present && now.saturating_duration_since(t.grew_at) >= self.opts.linger && !grew_more;
-            let flush = settle_all || quiet || gone;
+            // A file renamed away is taken as finished: the file that took its name continues
+            // it, and its records must not come before this one's last.
+            let flush = settle_all || quiet || !t.present;
             if let Some(b) = t.take_records(&self.opts.open, flush && !grew_more, gone)? {
                 emit(b, &self.model, self.opts.fields, &mut self.seq, &mut t.replay_from, out)?;
             }
