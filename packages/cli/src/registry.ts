@@ -20,9 +20,11 @@ import { searchCommand } from './commands/search.js';
 import { sqlCommand } from './commands/sql.js';
 import { statsCommand } from './commands/stats.js';
 import { summarizeCommand } from './commands/summarize.js';
+import { tailCommand } from './commands/tail.js';
 import { templatesCommand } from './commands/templates.js';
 import { timelineCommand } from './commands/timeline.js';
 import { triageCommand } from './commands/triage.js';
+import { watchCommand } from './commands/watch.js';
 import type { CommandDef } from './spec.js';
 
 /** Commands that work: their api exists on main and they are tested end to end. */
@@ -50,6 +52,8 @@ export const COMMANDS: CommandDef[] = [
   exportCommand,
   sqlCommand,
   dbToJsonlCommand,
+  watchCommand,
+  tailCommand,
 ];
 
 /** Every wired command, including the two that describe and serve the others. */

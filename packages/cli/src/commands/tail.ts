@@ -1,0 +1,56 @@
+import { tail, type TailResult } from '@logsift/api';
+import { CliError } from '../envelope.js';
+import { OUTPUT_FLAGS, SOURCES_ARG } from '../flags.js';
+import { colors, formatCount } from '../render.js';
+import { renderEntries, type EntryLike } from '../render-entries.js';
+import type { CommandDef } from '../spec.js';
+import { toWatchOptions, WATCH_FLAGS } from './watch.js';
+
+/**
+ * `logsift tail`: the matching entries written since a cursor, and the next cursor. The
+ * polling form of `watch`, for agents (an MCP tool): each call returns what is new.
+ */
+export const tailCommand: CommandDef = {
+  name: 'tail',
+  summary: 'What is new since a cursor: the matching entries written since the last call, and the cursor for the next one.',
+  description:
+    'One look at files being written: without --cursor it starts at their end (or --from-start / --last 5m) and returns the cursor; with the cursor of the previous call it returns the matching entries written since, each once, through rotation and new files. The cursor holds, per file, its inode and the first byte not yet returned (an unfinished last line waits for the next call).',
+  args: [{ ...SOURCES_ARG, description: 'log files, directories or globs', required: true }],
+  flags: [
+    ...WATCH_FLAGS,
+    { name: 'cursor', type: 'string', group: 'paging', valueName: 'token', description: 'the cursor of the previous tail call' },
+    { name: 'limit', short: 'n', type: 'integer', group: 'paging', min: 1, valueName: 'n', description: 'about n entries at most per call (more: true says there is more)', default: 1000 },
+    ...OUTPUT_FLAGS,
+  ],
+  examples: [
+    { cmd: "logsift tail app.log -q 'level>=error'", what: 'start: returns a cursor at the end' },
+    { cmd: "logsift tail app.log -q 'level>=error' --cursor <cursor>", what: 'the errors written since' },
+  ],
+  uses: ['tail'],
+  run: async (ctx) => {
+    if (ctx.args.includes('-')) throw new CliError('USAGE', 'stdin (-) cannot be tailed', 'name files, directories or globs');
+    const cursor = ctx.options['cursor'];
+    const limit = ctx.options['limit'];
+    const result = await tail(ctx.args, {
+      ...toWatchOptions(ctx.options),
+      ...(typeof cursor === 'string' ? { cursor } : {}),
+      ...(typeof limit === 'number' ? { limit } : {}),
+    });
+    return {
+      data: result,
+      summary: { returned: result.entries.length, more: result.more, cursor: result.cursor, ...(result.lost.length ? { lost: result.lost } : {}) },
+      found: result.entries.length > 0,
+    };
+  },
+  text: (raw, ctx) => {
+    const r = raw as Partial<TailResult>;
+    const c = colors(ctx);
+    const entries = (r.entries ?? []) as EntryLike[];
+    const out: string[] = [];
+    if (entries.length > 0) out.push(renderEntries(entries, ctx), '');
+    out.push(c.bold(`${formatCount(entries.length)} new entr${entries.length === 1 ? 'y' : 'ies'}${r.more ? ' (more: call again)' : ''}`));
+    if (r.lost?.length) out.push(c.yellow(`rotated away since the cursor: ${r.lost.join(', ')}`));
+    if (r.cursor) out.push(c.dim(`next: --cursor ${r.cursor}`));
+    return out.join('\n');
+  },
+};
