@@ -1,5 +1,5 @@
 import { spawn } from 'node:child_process';
-import { appendFileSync } from 'node:fs';
+import { appendFileSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { StdioClientTransport } from '@modelcontextprotocol/sdk/client/stdio.js';
@@ -51,6 +51,7 @@ describe('logsift tail (and the MCP tail tool)', () => {
     const start = logsift(['tail', log]);
     expect(start.code).toBe(1);
     const cursor = (start.json['data'] as { cursor: string }).cursor;
+    const line = readFileSync(log, 'utf8').split('\n').length;
     appendFileSync(log, '2024-05-01T00:00:03Z WARN [m] new one\n');
     const client = new Client({ name: 'logsift-test', version: '0.0.0' });
     await client.connect(new StdioClientTransport({ command: process.execPath, args: [bin, 'mcp'], stderr: 'pipe' }));
@@ -60,7 +61,7 @@ describe('logsift tail (and the MCP tail tool)', () => {
       expect(tools.map((t) => t.name)).not.toContain('watch');
       const result = await client.callTool({ name: 'tail', arguments: { sources: [log], cursor } });
       const envelope = JSON.parse((result.content as { text: string }[])[0]!.text) as { data: { entries: { message: string; line: number }[]; cursor: string } };
-      expect(envelope.data.entries.map((e) => [e.message, e.line])).toEqual([['new one', 4]]);
+      expect(envelope.data.entries.map((e) => [e.message, e.line])).toEqual([['new one', line]]);
       const again = await client.callTool({ name: 'tail', arguments: { sources: [log], cursor: envelope.data.cursor } });
       expect((JSON.parse((again.content as { text: string }[])[0]!.text) as { data: { entries: unknown[] } }).data.entries).toEqual([]);
     } finally {
