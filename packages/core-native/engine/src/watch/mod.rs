@@ -419,10 +419,10 @@ impl Watch {
             _ if from > 0 => tailed::count_lines(&file, from).map_err(|e| Error::io(&name, &e))?,
             _ => 0,
         };
-        let mut t = Tailed::new(name, f.path, id, file, from, lines);
+        let mut t = Tailed::new(name, f.path, id, file, from, lines, self.forced.clone(), source::mtime_ns(&meta));
         t.replay_from = replay;
         if from > 0 {
-            t.detect_format(&self.opts.open, self.forced.as_ref(), source::mtime_ns(&meta))?;
+            t.detect_format(&self.opts.open)?;
         }
         self.files.push(t);
         Ok(())

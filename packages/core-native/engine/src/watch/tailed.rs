@@ -4,7 +4,7 @@
 //! never mapped: a file being written or truncated under a mapping would fault.
 
 use crate::error::{Error, Result};
-use crate::format::Format;
+use crate::format::{Format, Spec};
 use crate::index::Index;
 use crate::indexer::{self, Control, OpenOptions};
 use crate::source::Source;
@@ -36,6 +36,10 @@ pub struct Tailed {
     tail: Vec<u8>,
     /// The format, detected once on the file's first lines and kept.
     format: Option<Format>,
+    /// The format the user forced, built on those lines instead of detecting one.
+    forced: Option<Spec>,
+    /// Modification time when first seen: the year of year-less timestamps.
+    mtime_ns: i64,
     /// When bytes last arrived (or the file was first seen).
     pub grew_at: Instant,
     /// Found at a watched path in the last scan; a file renamed away is still drained.
@@ -59,8 +63,20 @@ pub enum Read {
 impl Tailed {
     /// Starts following an open file at `start` (0, or its size to begin at the end), with
     /// the number of lines before that offset.
-    pub fn new(name: String, path: PathBuf, id: (u64, u64), file: File, start: u64, lines: u64) -> Tailed {
+    #[allow(clippy::too_many_arguments)]
+    pub fn new(
+        name: String,
+        path: PathBuf,
+        id: (u64, u64),
+        file: File,
+        start: u64,
+        lines: u64,
+        forced: Option<Spec>,
+        mtime_ns: i64,
+    ) -> Tailed {
         Tailed {
+            forced,
+            mtime_ns,
             name,
             path,
             id,
@@ -83,17 +99,12 @@ impl Tailed {
 
     /// Fixes the format from the file's head (call before the first read when the file has
     /// data before the start offset).
-    pub fn detect_format(
-        &mut self,
-        opts: &OpenOptions,
-        forced: Option<&crate::format::Spec>,
-        mtime_ns: i64,
-    ) -> Result<()> {
+    pub fn detect_format(&mut self, opts: &OpenOptions) -> Result<()> {
         let mut head = vec![0u8; (1 << 20).min(self.read_offset() as usize)];
         let n = read_full(&self.file, &mut head, 0).map_err(|e| Error::io(&self.name, &e))?;
         head.truncate(n);
         if memchr::memchr(b'\n', &head).is_some() {
-            self.format = Some(indexer::format_of(&head, mtime_ns, forced, opts));
+            self.format = Some(indexer::format_of(&head, self.mtime_ns, self.forced.as_ref(), opts));
         }
         Ok(())
     }
@@ -210,7 +221,7 @@ impl Tailed {
         let format = match &self.format {
             Some(f) => f.clone(),
             None => {
-                let f = indexer::format_of(&self.pending[..complete], 0, None, opts);
+                let f = indexer::format_of(&self.pending[..complete], self.mtime_ns, self.forced.as_ref(), opts);
                 self.format = Some(f.clone());
                 f
             }
@@ -241,6 +252,9 @@ impl Tailed {
         let src = Source::plain(&self.name, bytes.to_vec(), 0);
         let mut o = opts.clone();
         o.serial = bytes.len() < o.chunk_size;
+        // Year-less stamps take the format's year as it is: a batch's own years must not be
+        // counted back from a modification time it does not have.
+        o.year = Some(format.ctx.year);
         indexer::build_formatted(vec![(format, src)], &o, &Control::default())
     }
 }
