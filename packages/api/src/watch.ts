@@ -40,6 +40,11 @@ export interface TailOptions extends WatchOptions {
   cursor?: string;
   /** About this many entries at most per call (default 1000); `more` says when more is new. */
   limit?: number;
+  /**
+   * The entries' JSON stays within this many bytes (at least one entry is returned); the
+   * cursor then stands before the first entry left out, so none is skipped.
+   */
+  maxBytes?: number;
 }
 
 export interface TailResult {

@@ -31,10 +31,15 @@ export const tailCommand: CommandDef = {
     if (ctx.args.includes('-')) throw new CliError('USAGE', 'stdin (-) cannot be tailed', 'name files, directories or globs');
     const cursor = ctx.options['cursor'];
     const limit = ctx.options['limit'];
+    const maxBytes = ctx.options['maxBytes'];
     const result = await tail(ctx.args, {
       ...toWatchOptions(ctx.options),
       ...(typeof cursor === 'string' ? { cursor } : {}),
       ...(typeof limit === 'number' ? { limit } : {}),
+      // Entries that --max-bytes would cut must not be skipped by the cursor: the engine
+      // returns what fits in half the budget (the rest of the envelope takes the other half)
+      // and sets the cursor before the first entry left out.
+      ...(typeof maxBytes === 'number' ? { maxBytes: Math.floor(maxBytes / 2) } : {}),
     });
     return {
       data: result,

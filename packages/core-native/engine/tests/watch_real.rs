@@ -75,7 +75,7 @@ fn appended_in_pieces_equals_indexing_the_whole_file() {
             at += n;
             got.extend(w.poll(Duration::ZERO).unwrap());
         }
-        got.extend(w.drain(usize::MAX).unwrap().0);
+        got.extend(w.drain(usize::MAX).unwrap().hits);
         let (ix, _) = indexer::open_paths(std::slice::from_ref(&path), &open, &Control::default()).unwrap();
         let want: Vec<_> = (0..ix.len() as u32).map(|e| ix.entry(e, true)).collect();
         let got: Vec<_> = got.into_iter().map(|h| h.entry).collect();

@@ -108,6 +108,14 @@ impl Canceller {
     }
 }
 
+/// What `drain` found: the hits, the file (device, inode) each came from, and whether more
+/// was left to read.
+pub struct Drained {
+    pub hits: Vec<Hit>,
+    pub from: Vec<(u64, u64)>,
+    pub more: bool,
+}
+
 pub struct Watch {
     inputs: Vec<String>,
     opts: WatchOptions,
@@ -195,7 +203,7 @@ impl Watch {
                 return Err(Error::new(Code::Cancelled, "watch was cancelled"));
             }
             let mut out = Vec::new();
-            let more = self.scan(false, &mut out)?;
+            let more = self.scan(false, &mut out, &mut Vec::new())?;
             if !out.is_empty() {
                 return Ok(out);
             }
@@ -221,15 +229,14 @@ impl Watch {
 
     /// Everything new right now, without waiting: the last complete record of each file is
     /// taken as complete; an unfinished last line stays for the next call (see `cursor`).
-    /// Stops after about `max` entries (a read's worth more at most); true when more is
-    /// left to read.
-    pub fn drain(&mut self, max: usize) -> Result<(Vec<Hit>, bool)> {
+    /// Stops after about `max` entries (a read's worth more at most).
+    pub fn drain(&mut self, max: usize) -> Result<Drained> {
         self.structure_changed = true;
-        let mut out = Vec::new();
+        let (mut hits, mut from) = (Vec::new(), Vec::new());
         loop {
-            let more = self.scan(true, &mut out)?;
-            if !more || out.len() >= max {
-                return Ok((out, more));
+            let more = self.scan(true, &mut hits, &mut from)?;
+            if !more || hits.len() >= max {
+                return Ok(Drained { hits, from, more });
             }
         }
     }
@@ -274,7 +281,7 @@ impl Watch {
 
     /// Reads every followed file once and emits its complete records' matches. True when a
     /// file holds more than one read took.
-    fn scan(&mut self, settle_all: bool, out: &mut Vec<Hit>) -> Result<bool> {
+    fn scan(&mut self, settle_all: bool, out: &mut Vec<Hit>, from: &mut Vec<(u64, u64)>) -> Result<bool> {
         let now = Instant::now();
         if self.structure_changed || now >= self.next_rescan {
             self.discover()?;
@@ -296,6 +303,7 @@ impl Watch {
                     t.read_rotated_copy()?;
                     if let Some(b) = t.take_records(&self.opts.open, true, true)? {
                         emit(b, &self.model, self.opts.fields, &mut self.seq, &mut t.replay_from, out)?;
+                        from.resize(out.len(), t.id);
                     }
                     t.restart();
                     grew_more = true;
@@ -310,6 +318,7 @@ impl Watch {
             let flush = settle_all || quiet || !t.present;
             if let Some(b) = t.take_records(&self.opts.open, flush && !grew_more, gone)? {
                 emit(b, &self.model, self.opts.fields, &mut self.seq, &mut t.replay_from, out)?;
+                from.resize(out.len(), t.id);
             }
             if grew_more {
                 more = true;

@@ -14,7 +14,7 @@ use std::time::Duration;
 
 const OPEN_KEYS: &[&str] = &["format", "timezone", "year", "include"];
 const WATCH_KEYS: &[&str] =
-    &["fromStart", "last", "cursor", "fields", "settleMs", "rescanMs", "lingerMs", "polling", "limit"];
+    &["fromStart", "last", "cursor", "fields", "settleMs", "rescanMs", "lingerMs", "polling", "limit", "maxBytes"];
 
 #[derive(Deserialize, Default)]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
@@ -36,10 +36,20 @@ struct WatchArgs {
     polling: bool,
     /// `tail`: at most about this many entries per call (default 1000).
     limit: Option<usize>,
+    /// `tail`: the entries' JSON stays within this many bytes (at least one entry is
+    /// returned); the cursor then stands before the first entry left out.
+    max_bytes: Option<usize>,
 }
 
-/// Parses a watch request; also returns the `tail` limit.
-pub fn from_json(inputs: &[String], json: &str) -> Result<(WatchOptions, usize)> {
+/// What a `tail` call may return at most.
+#[derive(Debug, Clone, Copy)]
+pub struct TailBounds {
+    pub limit: usize,
+    pub max_bytes: Option<usize>,
+}
+
+/// Parses a watch request; also returns the `tail` bounds.
+pub fn from_json(inputs: &[String], json: &str) -> Result<(WatchOptions, TailBounds)> {
     let json = if json.trim().is_empty() { "{}" } else { json };
     let v: Value = serde_json::from_str(json)
         .map_err(|e| Error::new(Code::InvalidOption, format!("bad arguments for watch: {e}")).at("watch"))?;
@@ -82,7 +92,7 @@ pub fn from_json(inputs: &[String], json: &str) -> Result<(WatchOptions, usize)>
         linger: ms(w.linger_ms, d.linger),
         notify: !w.polling,
     };
-    Ok((opts, w.limit.unwrap_or(1000).max(1)))
+    Ok((opts, TailBounds { limit: w.limit.unwrap_or(1000).max(1), max_bytes: w.max_bytes }))
 }
 
 /// What `tail` returns: the matching entries new since the cursor, and the next cursor.
@@ -104,17 +114,46 @@ pub struct TailResult {
 /// One `tail` call: starts like a watch (at the end, the start, the last duration or a
 /// cursor), returns everything new now and the cursor to continue from.
 pub fn tail(inputs: &[String], json: &str) -> Result<TailResult> {
-    let (mut opts, limit) = from_json(inputs, json)?;
+    let (mut opts, bounds) = from_json(inputs, json)?;
     // One look now: no notifications to wait for.
     opts.notify = false;
     let mut w = Watch::new(inputs, opts)?;
-    let (entries, more) = w.drain(limit)?;
+    let mut d = w.drain(bounds.limit)?;
+    let mut cursor = w.cursor();
+    let keep = match bounds.max_bytes {
+        Some(budget) => within_bytes(&d.hits, budget),
+        None => d.hits.len(),
+    };
+    if keep < d.hits.len() {
+        // Each file with an entry left out resumes at the first of them: what came before it
+        // in that file was returned or did not match.
+        for (h, id) in d.hits[keep..].iter().zip(&d.from[keep..]) {
+            if let Some(m) = cursor.files.iter_mut().find(|m| (m.dev, m.ino) == *id && m.offset > h.entry.offset) {
+                m.offset = h.entry.offset;
+                m.lines = u64::from(h.entry.line.saturating_sub(1));
+            }
+        }
+        d.hits.truncate(keep);
+        d.more = true;
+    }
     Ok(TailResult {
-        more,
-        cursor: w.cursor().encode(),
+        more: d.more,
+        cursor: cursor.encode(),
         files: w.followed(),
         lost: std::mem::take(&mut w.lost),
         skipped: w.skipped.iter().map(|s| s.path.clone()).collect(),
-        entries,
+        entries: d.hits,
     })
+}
+
+/// How many of the first hits fit in `budget` bytes of JSON (at least one).
+fn within_bytes(hits: &[Hit], budget: usize) -> usize {
+    let mut used = 0;
+    for (i, h) in hits.iter().enumerate() {
+        used += serde_json::to_string(h).map_or(0, |s| s.len() + 1);
+        if used > budget && i > 0 {
+            return i;
+        }
+    }
+    hits.len()
 }

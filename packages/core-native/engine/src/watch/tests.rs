@@ -188,22 +188,22 @@ fn a_cursor_resumes_exactly_where_it_was() {
     let p = d.path("app.log");
     append(&p, &line(0, "zero"));
     let mut w = Watch::new(std::slice::from_ref(&p), opts(Start::End, None)).unwrap();
-    assert!(w.drain(1000).unwrap().0.is_empty());
+    assert!(w.drain(1000).unwrap().hits.is_empty());
     let c = w.cursor();
     append(&p, &(line(1, "one") + &line(2, "two") + "2024-03-01T10:00:03.000Z INFO [main] unfinished"));
     let mut w = Watch::new(std::slice::from_ref(&p), opts(Start::Cursor(c), None)).unwrap();
-    let hits = w.drain(1000).unwrap().0;
+    let hits = w.drain(1000).unwrap().hits;
     assert_eq!(messages(&hits), ["one", "two"]);
     assert_eq!(hits[0].entry.line, 2);
     let c = Cursor::decode(&w.cursor().encode()).unwrap();
     append(&p, "\n");
     let mut w = Watch::new(std::slice::from_ref(&p), opts(Start::Cursor(c.clone()), None)).unwrap();
-    assert_eq!(messages(&w.drain(1000).unwrap().0), ["unfinished"]);
+    assert_eq!(messages(&w.drain(1000).unwrap().hits), ["unfinished"]);
     // A cursor's file rotated away is reported lost; its successor is read from its start.
     std::fs::rename(&p, d.path("old.log")).unwrap();
     append(&p, &line(4, "successor"));
     let mut w = Watch::new(std::slice::from_ref(&p), opts(Start::Cursor(c), None)).unwrap();
-    assert_eq!(messages(&w.drain(1000).unwrap().0), ["successor"]);
+    assert_eq!(messages(&w.drain(1000).unwrap().hits), ["successor"]);
     assert_eq!(w.lost, std::slice::from_ref(&p));
 }
 
@@ -236,4 +236,40 @@ fn bad_input_is_a_typed_error() {
     let gz = d.path("app.log.gz");
     std::fs::write(&gz, [0x1f, 0x8b, 8, 0]).unwrap();
     assert_eq!(Watch::new(&[gz], opts(Start::End, None)).err().map(|e| e.code), Some(Code::BinaryInput));
+}
+
+#[test]
+fn tail_pages_by_bytes_without_losing_or_repeating() {
+    let d = Dir::new("tail");
+    let p = d.path("app.log");
+    append(&p, &line(0, "zero"));
+    let inputs = std::slice::from_ref(&p);
+    let first = request::tail(inputs, "{}").unwrap();
+    assert!(first.entries.is_empty() && !first.more);
+    for i in 1..=30 {
+        append(&p, &line(i, &format!("error number {i}")));
+        append(&p, &line(i, "noise"));
+    }
+    let mut cursor = first.cursor;
+    let mut seen = Vec::new();
+    for _ in 0..40 {
+        let json = serde_json::json!({ "cursor": cursor, "q": "error", "maxBytes": 1500 }).to_string();
+        let r = request::tail(inputs, &json).unwrap();
+        assert!(r.entries.len() < 30, "the byte bound holds");
+        seen.extend(r.entries.iter().map(|h| h.entry.message.clone()));
+        cursor = r.cursor;
+        if !r.more {
+            break;
+        }
+    }
+    let want: Vec<String> = (1..=30).map(|i| format!("error number {i}")).collect();
+    assert_eq!(seen, want);
+    for bad in [
+        r#"{"cursor":"lw1.00","last":"5m"}"#,
+        r#"{"fromStart":true,"last":"5m"}"#,
+        r#"{"nope":1}"#,
+        r#"{"last":"soon"}"#,
+    ] {
+        assert!(request::tail(inputs, bad).is_err(), "{bad}");
+    }
 }
