@@ -64,6 +64,21 @@ describe('logsift tail (and the MCP tail tool)', () => {
       expect(envelope.data.entries.map((e) => [e.message, e.line])).toEqual([['new one', line]]);
       const again = await client.callTool({ name: 'tail', arguments: { sources: [log], cursor: envelope.data.cursor } });
       expect((JSON.parse((again.content as { text: string }[])[0]!.text) as { data: { entries: unknown[] } }).data.entries).toEqual([]);
+      // More than one envelope holds: page by maxBytes, none skipped, none repeated.
+      let text = '';
+      for (let i = 0; i < 300; i++) text += `2024-05-01T00:00:04Z ERROR [m] failure number ${i} ${'x'.repeat(60)}\n`;
+      appendFileSync(log, text);
+      let next = envelope.data.cursor;
+      const messages: string[] = [];
+      for (let call = 0; call < 100; call++) {
+        const r = await client.callTool({ name: 'tail', arguments: { sources: [log], cursor: next, query: 'level>=error', maxBytes: 8192 } });
+        const e = JSON.parse((r.content as { text: string }[])[0]!.text) as { truncated: unknown; data: { entries: { raw: string }[]; cursor: string; more: boolean } };
+        expect(e.truncated).toBe(false);
+        messages.push(...e.data.entries.map((x) => /failure number \d+/.exec(x.raw)?.[0] ?? x.raw));
+        next = e.data.cursor;
+        if (!e.data.more) break;
+      }
+      expect(messages).toEqual(Array.from({ length: 300 }, (_, i) => `failure number ${i}`));
     } finally {
       await client.close();
     }

@@ -316,7 +316,9 @@ impl Watch {
             // A file renamed away is taken as finished: the file that took its name continues
             // it, and its records must not come before this one's last.
             let flush = settle_all || quiet || !t.present;
-            if let Some(b) = t.take_records(&self.opts.open, flush && !grew_more, gone)? {
+            let oversized = t.pending_len() > tailed::PENDING_MAX;
+            let flush = (flush && !grew_more) || oversized;
+            if let Some(b) = t.take_records(&self.opts.open, flush, gone || oversized)? {
                 emit(b, &self.model, self.opts.fields, &mut self.seq, &mut t.replay_from, out)?;
                 from.resize(out.len(), t.id);
             }

@@ -16,6 +16,9 @@ use std::time::Instant;
 
 /// Bytes read from one file per read call: bounds the memory of a replay from the start.
 pub const READ_MAX: usize = 4 << 20;
+/// Pending bytes beyond which a record without an end (a line without a newline, a record
+/// with endless continuation lines) is emitted as it stands: memory stays bounded.
+pub const PENDING_MAX: usize = 64 << 20;
 /// Bytes kept from before the read offset to notice a file that was truncated and then grew
 /// past the old offset between two looks (its bytes there are no longer the ones read).
 const TAIL_CHECK: usize = 64;
@@ -196,6 +199,11 @@ impl Tailed {
         self.lines = 0;
         self.pending.clear();
         self.tail.clear();
+    }
+
+    /// Bytes read but not yet emitted.
+    pub fn pending_len(&self) -> usize {
+        self.pending.len()
     }
 
     /// True when a complete record is held back (it may still get continuation lines).
