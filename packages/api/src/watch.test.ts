@@ -3,7 +3,7 @@ import { mkdirSync, mkdtempSync, rmSync, writeFileSync, appendFileSync } from 'n
 import { tmpdir } from 'node:os';
 import { basename, join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { CancelledError, open, tail, UsageError, watch, type SearchHit } from './index.js';
+import { CancelledError, open, tail, UsageError, watch, type SearchHit, type WatchOptions } from './index.js';
 
 const root = mkdtempSync(join(tmpdir(), 'logsift-watch-'));
 afterAll(() => rmSync(root, { recursive: true, force: true }));
@@ -21,9 +21,9 @@ function runWriter(mode: string, target: string, seconds: number, rate: number):
 }
 
 /** Consumes a watch until aborted, keeping each hit's file and sequence number. */
-async function consume(source: string, signal: AbortSignal, seen: { file: string; seq: number }[]): Promise<void> {
+async function consume(source: string, options: WatchOptions, signal: AbortSignal, seen: { file: string; seq: number }[]): Promise<void> {
   try {
-    for await (const hit of watch(source, { fromStart: true }, { signal })) {
+    for await (const hit of watch(source, { fromStart: true, ...options }, { signal })) {
       const m = /seq=(\d+)/.exec(hit.raw);
       if (m) seen.push({ file: hit.file, seq: Number(m[1]) });
     }
@@ -38,7 +38,7 @@ const until = async (done: () => boolean, ms: number): Promise<void> => {
 };
 
 describe('watch', () => {
-  it('follows rename rotation, copytruncate and new files under a 10K lines/s writer: each line once, in order per file', async () => {
+  it('follows rename rotation, copytruncate and new files (polling) under a 10K lines/s writer: each line once, in order per file', async () => {
     const rename = join(root, 'rename');
     const copy = join(root, 'copy');
     const dir = join(root, 'dir');
@@ -46,13 +46,14 @@ describe('watch', () => {
     writeFileSync(join(rename, 'app.log'), '');
     writeFileSync(join(copy, 'app.log'), '');
     const cases = [
-      { mode: 'rename', source: join(rename, 'app.log'), target: join(rename, 'app.log') },
-      { mode: 'copytruncate', source: join(copy, 'app.log'), target: join(copy, 'app.log') },
-      { mode: 'newfiles', source: dir, target: dir },
+      { mode: 'rename', source: join(rename, 'app.log'), target: join(rename, 'app.log'), options: {} },
+      { mode: 'copytruncate', source: join(copy, 'app.log'), target: join(copy, 'app.log'), options: {} },
+      // The polling fallback (no inotify) keeps up too.
+      { mode: 'newfiles', source: dir, target: dir, options: { polling: true } },
     ];
     const ac = new AbortController();
     const seen = cases.map(() => [] as { file: string; seq: number }[]);
-    const consumers = cases.map((c, i) => consume(c.source, ac.signal, seen[i]!));
+    const consumers = cases.map((c, i) => consume(c.source, c.options, ac.signal, seen[i]!));
     // The watches start at the files' start (fromStart), so no line is missed while they open.
     const written = await Promise.all(cases.map((c) => runWriter(c.mode, c.target, 10, 10_000)));
     await until(() => seen.every((s, i) => s.length >= written[i]!.lines), 5000);
