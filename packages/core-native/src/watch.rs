@@ -79,10 +79,14 @@ impl NativeWatch {
         AsyncTask::new(PollTask { watch: self.watch.clone(), timeout: Duration::from_millis(timeout_ms as u64) })
     }
 
-    /// Stops the watch: a waiting poll returns at once.
+    /// Stops the watch: a waiting poll returns at once (and closes it); when none is
+    /// running, the watch closes now.
     #[napi]
     pub fn cancel(&self) {
         self.canceller.cancel();
+        if let Ok(mut w) = self.watch.try_lock() {
+            w.close();
+        }
     }
 
     /// `{ mode, files, skipped }` as JSON (call between polls).

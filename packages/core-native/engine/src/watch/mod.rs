@@ -200,6 +200,7 @@ impl Watch {
         let deadline = Instant::now() + timeout;
         loop {
             if self.canceller.cancelled.load(Ordering::Relaxed) {
+                self.close();
                 return Err(Error::new(Code::Cancelled, "watch was cancelled"));
             }
             let mut out = Vec::new();
@@ -239,6 +240,13 @@ impl Watch {
                 return Ok(Drained { hits, from, more });
             }
         }
+    }
+
+    /// Lets go of the notifier (its inotify descriptor and thread) and the open files now,
+    /// rather than when the watch is dropped (for a JS caller: whenever it is collected).
+    pub fn close(&mut self) {
+        self.notifier = None;
+        self.files.clear();
     }
 
     /// Where every followed file stands: resume with `Start::Cursor`.

@@ -222,6 +222,7 @@ fn cancel_stops_a_waiting_poll() {
     assert_eq!(w.poll(Duration::from_secs(10)).unwrap_err().code, Code::Cancelled);
     assert!(began.elapsed() < Duration::from_secs(5));
     t.join().unwrap();
+    assert!(w.followed().is_empty() && w.mode() == "poll", "cancelling closes the files and the notifier");
 }
 
 #[test]
