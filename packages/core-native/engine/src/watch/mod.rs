@@ -357,6 +357,12 @@ impl Watch {
                 Ok(list) => found.extend(list),
                 // Between a rename and the create of rotation the path is missing for a moment.
                 Err(e) if self.started && matches!(e.code, Code::NotFound | Code::NoInput) => {}
+                // A directory walk that met a file vanishing under it (rotation again): this
+                // look is incomplete, so nothing is concluded from it; look again shortly.
+                Err(e) if self.started && e.code == Code::Io => {
+                    self.next_rescan = Instant::now() + Duration::from_millis(50);
+                    return Ok(());
+                }
                 Err(e) => return Err(e),
             }
         }
