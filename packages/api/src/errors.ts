@@ -18,7 +18,9 @@ export type LogsiftErrorCode =
   | 'DB_LOCKED'
   | 'DB_READ_ONLY'
   | 'DB_ERROR'
-  | 'INTERNAL';
+  | 'INTERNAL'
+  | 'EACCES'
+  | 'INPUT_TOO_LARGE';
 
 const marker = Symbol.for('logsift.error');
 
@@ -81,6 +83,8 @@ const INPUT_CODES = new Set<LogsiftErrorCode>([
   'IO_ERROR',
   'DECOMPRESS_ERROR',
   'SOURCE_CHANGED',
+  'EACCES',
+  'INPUT_TOO_LARGE',
 ]);
 const USAGE_CODES = new Set<LogsiftErrorCode>([
   'INVALID_OPTION',

@@ -26,6 +26,13 @@ export interface OpenOptions extends TaskControl {
   /** Build on one thread (the result is identical; for testing and measuring). */
   serial?: boolean;
   /**
+   * Refuse a `.gz` / `.zst` input (or compressed stdin) that decompresses to more than this
+   * many bytes: rejects with `INPUT_TOO_LARGE` as soon as the limit is passed. Default: no
+   * limit (compressed inputs are decompressed as a stream into an unlinked temporary file in
+   * `$TMPDIR`, which is memory-mapped, so the limit is on that file's size, not on memory).
+   */
+  maxDecompressedBytes?: number;
+  /**
    * Reuse the index of an earlier `open` of the same unchanged files (path, size, mtime) and
    * options. Default true.
    */
@@ -34,7 +41,7 @@ export interface OpenOptions extends TaskControl {
   data?: Buffer;
 }
 
-const NATIVE_KEYS = ['format', 'timezone', 'year', 'include', 'chunkSize', 'serial'] as const;
+const NATIVE_KEYS = ['format', 'timezone', 'year', 'include', 'chunkSize', 'serial', 'maxDecompressedBytes'] as const;
 const OPTION_KEYS = new Set<string>([...NATIVE_KEYS, 'signal', 'onProgress', 'cache', 'data']);
 
 /** The options a later `watch` of the same files reads them with. */
@@ -78,8 +85,8 @@ export async function open(sources: string | readonly string[], options: OpenOpt
   let key: string | undefined;
   if (useCache) {
     const files = JSON.parse(callNativeSync(() => native().identify(list, optionsJson))) as FileIdentity[];
-    const { format, timezone, year } = options;
-    key = cacheKey(files, { format, timezone, year });
+    const { format, timezone, year, maxDecompressedBytes } = options;
+    key = cacheKey(files, { format, timezone, year, maxDecompressedBytes });
     const hit = cachedIndex(key);
     if (hit) return new Investigation(hit, list, readOptions(options));
   }

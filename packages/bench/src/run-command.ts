@@ -23,6 +23,7 @@ interface RunFlags {
   peak: boolean;
   budget: number;
   cli?: string;
+  gzBytes?: number;
 }
 
 /** File-name-safe timestamp. */
@@ -53,6 +54,7 @@ export function runCommand(): Command {
     .option('--budget <ms>', 'per-scenario time budget: slower scenarios get 1 warm-up and ≥ 5 runs', positiveInt('budget'), 20_000)
     .option('--no-peak', 'skip the per-scenario peak-memory child process')
     .option('--cli <path>', "the logsift CLI's bin.js (default: the installed logsift package)")
+    .option('--gz-bytes <n>', 'decompressed size of index.open-gzip-big (default: 16 MiB small, 256 MiB medium, 2 GiB large)', positiveInt('gz-bytes', 1))
     .addHelpText(
       'after',
       `
@@ -77,6 +79,7 @@ Examples:
         isolatedPeak: flags.peak,
         budgetMs: flags.budget,
         ...(flags.cli ? { cliBin: resolve(flags.cli) } : {}),
+        ...(flags.gzBytes !== undefined ? { gzBytes: flags.gzBytes } : {}),
         log: (line) => process.stderr.write(`${line}\n`),
       });
       mkdirSync(out, { recursive: true });

@@ -37,6 +37,8 @@ export interface RunOptions {
   budgetMs: number;
   /** Path of the logsift CLI's bin.js; found in node_modules when omitted. */
   cliBin?: string;
+  /** Decompressed size of the big `.gz` scenario instead of the scale's default. */
+  gzBytes?: number;
   log?: (line: string) => void;
 }
 
@@ -146,6 +148,7 @@ export async function runBench(options: RunOptions): Promise<Report> {
     workDir: options.workDir,
     cliBin: options.cliBin ?? findCliBin(),
     probes,
+    ...(options.gzBytes !== undefined ? { gzBytes: options.gzBytes } : {}),
   };
   const planPath = join(options.workDir, `plan-${options.scale}-${process.pid}.json`);
   writeFileSync(planPath, JSON.stringify(plan, null, 2));

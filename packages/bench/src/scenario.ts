@@ -43,6 +43,8 @@ export interface RunPlan {
   /** `node <cliBin>` runs the logsift CLI; undefined when it is not installed. */
   cliBin: string | undefined;
   probes: Probes;
+  /** Decompressed size of `index.open-gzip-big`'s input (default per scale). */
+  gzBytes?: number;
 }
 
 export interface ScenarioContext extends RunPlan {

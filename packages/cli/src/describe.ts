@@ -4,12 +4,16 @@ import { optionKey, type CommandDef, type FlagDef } from './spec.js';
 
 type JsonSchema = Record<string, unknown>;
 
-function flagSchema(flag: FlagDef): JsonSchema {
-  const s: JsonSchema = { description: flag.description };
+/** Flag groups every command shares: an MCP server describes them once, in its instructions. */
+const SHARED_GROUPS = new Set<FlagDef['group']>(['source', 'query', 'output', 'paging', 'context']);
+
+function flagSchema(flag: FlagDef, brief: boolean): JsonSchema {
+  const shared = brief && SHARED_GROUPS.has(flag.group);
+  const s: JsonSchema = shared ? {} : { description: flag.description };
   switch (flag.type) {
     case 'integer':
       s['type'] = 'integer';
-      if (flag.min !== undefined) s['minimum'] = flag.min;
+      if (flag.min !== undefined && !shared) s['minimum'] = flag.min;
       break;
     case 'boolean':
       s['type'] = 'boolean';
@@ -17,13 +21,14 @@ function flagSchema(flag: FlagDef): JsonSchema {
     case 'string[]':
     case 'list':
       s['type'] = 'array';
-      s['items'] = { type: 'string' };
+      // Shared lists are lists of strings, as the instructions say.
+      if (!shared) s['items'] = { type: 'string' };
       break;
     default:
       s['type'] = 'string';
   }
   if (flag.choices) s['enum'] = [...flag.choices];
-  if (flag.default !== undefined) s['default'] = flag.default;
+  if (flag.default !== undefined && !shared) s['default'] = flag.default;
   return s;
 }
 
@@ -32,21 +37,29 @@ export function toolFlags(def: CommandDef): FlagDef[] {
   return def.flags.filter((f) => !f.cliOnly);
 }
 
-/** JSON Schema of a command's input: positional arguments and flags by option key. */
-export function inputSchema(def: CommandDef): JsonSchema {
+/**
+ * JSON Schema of a command's input: positional arguments and flags by option key. `brief`
+ * (MCP tools/list) leaves out the descriptions of the shared parameters (sources, source,
+ * query and output flags), which the server's instructions give once.
+ */
+export function inputSchema(def: CommandDef, { brief = false }: { brief?: boolean } = {}): JsonSchema {
   const properties: Record<string, JsonSchema> = {};
   const required: string[] = [];
   for (const a of def.args) {
+    const shared = brief && a.name === 'sources';
     properties[a.name] = a.variadic
-      ? { type: 'array', items: { type: 'string' }, description: a.description, ...(a.required ? { minItems: 1 } : {}) }
+      ? { type: 'array', ...(shared ? {} : { items: { type: 'string' }, description: a.description }), ...(a.required ? { minItems: 1 } : {}) }
       : { type: 'string', description: a.description };
     if (a.required) required.push(a.name);
   }
   for (const f of toolFlags(def)) {
-    properties[optionKey(f)] = flagSchema(f);
+    if (brief && f.common) continue;
+    properties[optionKey(f)] = flagSchema(f, brief);
     if (f.required) required.push(optionKey(f));
   }
-  return { type: 'object', properties, required, additionalProperties: false };
+  // Brief schemas leave the common flags to the instructions, so they cannot forbid other keys;
+  // the server still refuses a key the command does not take.
+  return { type: 'object', properties, ...(required.length > 0 ? { required } : {}), ...(brief ? {} : { additionalProperties: false }) };
 }
 
 function describeFlag(flag: FlagDef): Record<string, unknown> {
@@ -79,8 +92,35 @@ export function describeCommands(defs: CommandDef[]): Record<string, unknown> {
       flags: d.flags.map(describeFlag),
       examples: d.examples,
       uses: d.uses,
-      output: d.envelope === false ? 'json-lines' : 'envelope',
+      // `own`: the command writes its own output (JSON lines, MCP); an error is still the envelope.
+      output: d.envelope === undefined || d.envelope === true ? 'envelope' : d.envelope === false ? 'own' : 'own, or the envelope with --out',
+      ...(d.writesFile ? { writesFile: true } : {}),
+      mcp: d.mcp !== false,
       inputSchema: inputSchema(d),
     })),
   };
+}
+
+export interface SharedParameter {
+  key: string;
+  type: string;
+  description: string;
+  /** Accepted by every tool without being listed in its schema. */
+  common: boolean;
+}
+
+const TYPE_WORDS: Record<FlagDef['type'], string> = { string: 'string', integer: 'integer', boolean: 'boolean', 'string[]': 'array of strings', list: 'array of strings' };
+
+/** The parameters brief schemas list without a description, each once (first definition wins), for the MCP instructions. */
+export function sharedParameters(defs: CommandDef[]): SharedParameter[] {
+  const seen = new Map<string, SharedParameter>();
+  for (const d of defs) {
+    const sources = d.args.find((a) => a.name === 'sources');
+    if (sources && !seen.has('sources')) seen.set('sources', { key: 'sources', type: 'array of strings', description: sources.description, common: false });
+    for (const f of toolFlags(d)) {
+      const key = optionKey(f);
+      if (SHARED_GROUPS.has(f.group) && !seen.has(key)) seen.set(key, { key, type: TYPE_WORDS[f.type], description: f.description, common: f.common === true });
+    }
+  }
+  return [...seen.values()];
 }

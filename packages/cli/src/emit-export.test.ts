@@ -1,5 +1,5 @@
 import { spawnSync } from 'node:child_process';
-import { existsSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { bin, logsift, sample, tempFiles } from './test-support.js';
@@ -68,20 +68,59 @@ describe('a reader that stops early', () => {
 });
 
 describe('sql and db-to-jsonl over an export', () => {
-  it('round trip: export, query with SQL, stream back as JSON lines', () => {
+  it('round trip: export, query with SQL (--db), stream back as JSON lines', () => {
     const db = join(tmp.dir, 'round.sqlite');
     expect(logsift(['export', sample, '-o', db]).code).toBe(0);
-    const q = logsift(['sql', db, "select level, count(*) as n from entries group by level order by level"]);
+    const q = logsift(['sql', '--db', db, '-q', 'select level, count(*) as n from entries group by level order by level']);
     expect(q.code).toBe(0);
     expect(q.json).toMatchObject({ ok: true, data: { columns: ['level', 'n'], truncated: false } });
     const rows = (q.json['data'] as { rows: [string, number][] }).rows;
     expect(Object.fromEntries(rows)).toMatchObject({ ERROR: 150, FATAL: 2 });
-    const w = logsift(['sql', db, 'delete from entries']);
+    const w = logsift(['sql', '--db', db, '-q', 'delete from entries']);
     expect(w.code).toBe(2);
     expect(w.json).toMatchObject({ ok: false, error: { code: 'SQL_NOT_READ_ONLY' } });
-    const lines = logsift(['db-to-jsonl', db]);
+    const lines = logsift(['db-to-jsonl', '--db', db]);
     expect(lines.code).toBe(0);
     expect(lines.stdout.trimEnd().split('\n')).toHaveLength(2000);
-    expect(logsift(['db-to-jsonl', join(tmp.dir, 'missing.sqlite')]).code).toBe(2);
+    expect(logsift(['db-to-jsonl', '--db', join(tmp.dir, 'missing.sqlite')]).code).toBe(2);
+  });
+
+  it('the old positional forms are clear usage errors naming the new one', () => {
+    const db = join(tmp.dir, 'round.sqlite');
+    const q = logsift(['sql', db, 'select 1']);
+    expect(q.code).toBe(2);
+    expect(q.json).toMatchObject({ ok: false, error: { code: 'USAGE', hint: `logsift sql --db ${db} -q '…'` } });
+    const l = logsift(['db-to-jsonl', db]);
+    expect(l.code).toBe(2);
+    expect(l.json).toMatchObject({ ok: false, error: { code: 'USAGE', hint: `logsift db-to-jsonl --db ${db}` } });
+    // A file-only source flag with --db is refused, not ignored.
+    expect(logsift(['sql', '--db', db, '--format', 'json', '-q', 'select 1']).json).toMatchObject({ error: { code: 'USAGE', location: 'format' } });
+  });
+
+  it('db-to-jsonl --out writes the file and prints the envelope; a mapping reads any table', async () => {
+    const src = join(tmp.dir, 'events.sqlite');
+    const { default: Database } = await import('better-sqlite3');
+    const conn = new Database(src);
+    conn.exec("create table events (ts text, sev text, body text); insert into events values ('2024-01-01T00:00:00Z', 'error', 'disk full'), ('2024-01-01T00:00:01Z', 'info', 'ok')");
+    conn.close();
+    const out = join(tmp.dir, 'events.jsonl');
+    const mapping = JSON.stringify({ table: 'events', timestamp: { column: 'ts' }, level: { column: 'sev' }, message: '{body}' });
+    const r = logsift(['db-to-jsonl', '--db', src, '--db-mapping', mapping, '-o', out]);
+    expect(r.code).toBe(0);
+    expect(r.json).toMatchObject({ ok: true, command: 'db-to-jsonl', data: { rows: 2, out } });
+    const lines = readFileSync(out, 'utf8').trimEnd().split('\n').map((l) => JSON.parse(l) as Record<string, unknown>);
+    expect(lines).toHaveLength(2);
+    expect(JSON.stringify(lines[0])).toContain('disk full');
+    // The same table through the same mapping is a source for every command.
+    expect(logsift(['count', '--db', src, '--db-mapping', mapping, '--level', 'error']).json).toMatchObject({ data: { total: 1 } });
+  });
+
+  it('emit takes --json/--text (no-ops) and -o', () => {
+    expect(logsift(['emit', sample, '--json', '--fields', 'id']).stdout.trimEnd().split('\n')).toHaveLength(2000);
+    expect(logsift(['emit', sample, '--text', '--fields', 'id']).stdout.trimEnd().split('\n')).toHaveLength(2000);
+    const out = join(tmp.dir, 'emit.jsonl');
+    const r = logsift(['emit', sample, '--level', 'fatal', '-o', out]);
+    expect(r.json).toMatchObject({ ok: true, command: 'emit', data: { emitted: 2, matched: 2, out } });
+    expect(readFileSync(out, 'utf8').trimEnd().split('\n').map((l) => (JSON.parse(l) as { level: string }).level)).toEqual(['FATAL', 'FATAL']);
   });
 });

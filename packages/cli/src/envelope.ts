@@ -27,12 +27,20 @@ export interface ErrorInfo {
 }
 
 /** The one JSON envelope every command prints. */
+export interface SkippedEntry {
+  path: string;
+  code: string;
+  reason: string;
+}
+
 export interface Envelope {
   ok: boolean;
   command: string;
   inputs: { args: string[]; options: Record<string, unknown> };
   data?: unknown;
   summary?: Record<string, unknown>;
+  /** Files a directory walk found but could not read (symlink loop, unreadable, vanished, binary). */
+  skipped?: SkippedEntry[];
   truncated: Truncation | false;
   error?: ErrorInfo;
   elapsedMs: number;
@@ -51,8 +59,8 @@ export class CliError extends Error {
   }
 }
 
-const USAGE_CODES = new Set(['INVALID_OPTION', 'INVALID_QUERY', 'INVALID_REGEX', 'INVALID_TIME', 'UNKNOWN_ID', 'USAGE', 'SQL_NOT_READ_ONLY', 'INVALID_MAPPING']);
-const INPUT_CODES = new Set(['ENOENT', 'NO_INPUT', 'BINARY_INPUT', 'DECOMPRESS_ERROR', 'SOURCE_CHANGED']);
+const USAGE_CODES = new Set(['INVALID_OPTION', 'INVALID_QUERY', 'INVALID_REGEX', 'INVALID_TIME', 'UNKNOWN_ID', 'USAGE', 'SQL_NOT_READ_ONLY', 'INVALID_MAPPING', 'MISSING_DEPENDENCY']);
+const INPUT_CODES = new Set(['ENOENT', 'NO_INPUT', 'BINARY_INPUT', 'DECOMPRESS_ERROR', 'SOURCE_CHANGED', 'EACCES', 'INPUT_TOO_LARGE']);
 
 /** Exit code for an error: bad usage or input → 2, anything else (I/O, internal) → 3. */
 export function exitCodeFor(code: string): number {
@@ -68,6 +76,9 @@ const HINTS: Record<string, string> = {
   INVALID_TIME: 'use RFC 3339 (2024-05-01T10:00:00Z) or a relative span (15m, 2h, 1d)',
   USAGE: 'run the command with --help',
   IO_ERROR: 'check that the file is readable and the disk is not full',
+  EACCES: 'the file or directory is not readable by this user',
+  INPUT_TOO_LARGE: 'raise --max-decompressed-bytes, or decompress the file elsewhere first',
+  SOURCE_CHANGED: 'the file was truncated or rewritten while logsift read it; run the command again',
   SQL_NOT_READ_ONLY: 'only SELECT (or WITH ... SELECT) statements run; the database is opened read-only',
 };
 

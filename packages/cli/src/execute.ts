@@ -1,9 +1,9 @@
-import { open, type Investigation, type OpenOptions } from '@logsift/api';
+import type { Investigation } from '@logsift/api';
 import { elapsedSince as elapsed, now } from './clock.js';
 import { CliError, describeError, EXIT, exitCodeFor, type Envelope } from './envelope.js';
 import { projectEntries, validateFields } from './project.js';
 import { progressReporter } from './progress.js';
-import { openSqliteSource } from './sqlite-module.js';
+import { openSources } from './sources.js';
 import type { CommandDef, Options, RunContext } from './spec.js';
 import { fitToBytes } from './truncate.js';
 
@@ -24,14 +24,6 @@ export interface Execution {
   exitCode: number;
 }
 
-function openOptions(options: Options): OpenOptions {
-  const o: OpenOptions = {};
-  if (typeof options['format'] === 'string') o.format = options['format'];
-  if (typeof options['timezone'] === 'string') o.timezone = options['timezone'];
-  if (Array.isArray(options['include']) && options['include'].length > 0) o.include = options['include'];
-  return o;
-}
-
 /** The envelope's keys in their documented order. */
 function canonical(e: Envelope): Envelope {
   return {
@@ -40,6 +32,7 @@ function canonical(e: Envelope): Envelope {
     inputs: e.inputs,
     ...(e.data !== undefined ? { data: e.data } : {}),
     ...(e.summary ? { summary: e.summary } : {}),
+    ...(e.skipped ? { skipped: e.skipped } : {}),
     truncated: e.truncated,
     ...(e.error ? { error: e.error } : {}),
     elapsedMs: e.elapsedMs,
@@ -67,19 +60,7 @@ export async function execute(def: CommandDef, args: string[], options: Options,
       signal: io.signal ?? new AbortController().signal,
       write: io.write ?? (async () => {}),
       open: async () => {
-        const db = options['db'];
-        if (typeof db === 'string') {
-          if (args.length > 0) throw new CliError('USAGE', 'give either log sources or --db, not both', 'drop the sources or --db');
-          const inv = await openSqliteSource(db, options['dbMapping'] as string | undefined, io.signal);
-          opened.push(inv);
-          return inv;
-        }
-        if (options['dbMapping'] !== undefined) throw new CliError('USAGE', '--db-mapping goes with --db', 'add --db FILE.sqlite');
-        if (args.length === 0) {
-          throw new CliError('USAGE', 'no log sources given', 'pass files, directories, globs, - for stdin, or --db FILE.sqlite (see --help)');
-        }
-        // `-` is stdin: the api reads it (alone, not mixed with paths).
-        const inv = await open(args, { ...openOptions(options), signal: io.signal, onProgress: progress.onProgress });
+        const inv = await openSources(args, options, { signal: io.signal, onProgress: progress.onProgress });
         progress.stop();
         opened.push(inv);
         return inv;
@@ -88,6 +69,8 @@ export async function execute(def: CommandDef, args: string[], options: Options,
     const result = await def.run(ctx);
     envelope.data = projectEntries(result.data, fields, options['compact'] === true);
     if (result.summary) envelope.summary = result.summary;
+    const skipped = opened.flatMap((inv) => inv.skipped()).map(({ path, code, reason }) => ({ path, code, reason }));
+    if (skipped.length > 0) envelope.skipped = skipped;
     exitCode = result.found ? EXIT.found : EXIT.nothing;
   } catch (error) {
     const err = describeError(error);

@@ -1,13 +1,19 @@
 import type { FlagDef } from './spec.js';
 
-/** Output flags every command accepts. */
-export const OUTPUT_FLAGS: FlagDef[] = [
+/** `--json` / `--text`: every command takes both (a no-op where only one output makes sense). */
+export const JSON_TEXT_FLAGS: FlagDef[] = [
   { name: 'json', type: 'boolean', group: 'output', description: 'force JSON output (default when stdout is not a terminal)', cliOnly: true },
   { name: 'text', type: 'boolean', group: 'output', description: 'force human-readable output (default on a terminal)', cliOnly: true },
+];
+
+/** Output flags every command printing the envelope accepts. */
+export const OUTPUT_FLAGS: FlagDef[] = [
+  ...JSON_TEXT_FLAGS,
   { name: 'pretty', type: 'boolean', group: 'output', description: 'indent JSON output', cliOnly: true },
   { name: 'no-color', type: 'boolean', group: 'output', description: 'no colours (NO_COLOR is honoured too)', cliOnly: true },
   {
     name: 'max-bytes',
+    common: true,
     type: 'integer',
     group: 'output',
     min: 256,
@@ -16,37 +22,67 @@ export const OUTPUT_FLAGS: FlagDef[] = [
   },
   {
     name: 'fields',
+    common: true,
     type: 'list',
     group: 'output',
     valueName: 'a,b',
     description: 'keep only these fields of each entry (id,time,level,message,...; fields.NAME for a parsed field)',
   },
-  { name: 'compact', type: 'boolean', group: 'output', description: 'short keys for entry fields (see README for the mapping)' },
+  { name: 'compact', type: 'boolean', group: 'output', common: true, description: 'short keys for entry fields (see README for the mapping)' },
 ];
 
-/** How to read the sources. */
+/** The output flags of a command whose output is not the envelope (JSON lines): no --pretty. */
+export const STREAM_OUTPUT_FLAGS: FlagDef[] = OUTPUT_FLAGS.filter((f) => f.name !== 'pretty');
+
+/** `-o/--out`: the one flag for the file a command writes. */
+export function outFlag(valueName: string, description: string, required = false): FlagDef {
+  return { name: 'out', short: 'o', type: 'string', group: 'command', valueName, description, ...(required ? { required } : {}) };
+}
+
+/**
+ * How to read the sources: the ONE list every command reading logs takes. A new source flag
+ * is one entry here: `open` names the `open()` option it sets, `db` says it applies to a
+ * `--db` source too (others are refused with --db).
+ */
 export const SOURCE_FLAGS: FlagDef[] = [
   {
     name: 'format',
+    common: true,
     type: 'string',
     group: 'source',
     valueName: 'name',
+    open: 'format',
     description:
       "force a format: json, logfmt, syslog, syslog5424, access, apache-error, glog, text, raw, or regex:<pattern> with named groups (timestamp, level, message, thread, ...)",
   },
-  { name: 'timezone', type: 'string', group: 'source', valueName: 'zone', description: 'zone for timestamps written without one: UTC or +02:00', default: 'UTC' },
-  { name: 'include', type: 'string[]', group: 'source', valueName: 'glob', description: 'files found in directories must match this glob (repeatable)' },
-  { name: 'db', type: 'string', group: 'source', valueName: 'file.sqlite', description: 'read a SQLite database instead of files: a logsift export, or any table with --db-mapping' },
+  { name: 'timezone', type: 'string', group: 'source', common: true, valueName: 'zone', open: 'timezone', db: true, description: 'zone for timestamps written without one: UTC or +02:00', default: 'UTC' },
+  { name: 'include', type: 'string[]', group: 'source', common: true, valueName: 'glob', open: 'include', description: 'files found in directories must match this glob (repeatable)' },
+  {
+    name: 'max-decompressed-bytes',
+    type: 'integer',
+    group: 'source',
+    common: true,
+    min: 0,
+    valueName: 'n',
+    open: 'maxDecompressedBytes',
+    description: 'refuse a .gz/.zst input that decompresses to more than n bytes (INPUT_TOO_LARGE)',
+  },
+  { name: 'db', type: 'string', group: 'source', valueName: 'file.sqlite', db: true, description: 'read a SQLite database instead of files: a logsift export, or any table with --db-mapping' },
   {
     name: 'db-mapping',
+    common: true,
     type: 'string',
     group: 'source',
     valueName: 'json',
+    db: true,
     description: 'with --db: how a table maps to log fields, as JSON (see @logsift/sqlite-export: table, timestamp, level, message, ids, ...)',
   },
 ];
 
-/** The search query model (api `Query`). */
+/**
+ * The search query model (api `Query`). MCP tools take only `query`: the compact string says
+ * all the others do (level>=warn service:x thread:t after:... /re/ field>=N), in one parameter.
+ */
 export const QUERY_FLAGS: FlagDef[] = [
   {
     name: 'query',
@@ -56,19 +92,19 @@ export const QUERY_FLAGS: FlagDef[] = [
     valueName: 'q',
     description: 'text or compact query: level>=error service:checkout "connection reset" -healthcheck duration_ms>500',
   },
-  { name: 'level', type: 'list', group: 'query', valueName: 'levels', description: 'only these levels (error,fatal)' },
-  { name: 'min-level', type: 'string', group: 'query', valueName: 'level', description: 'this level and above (warn)' },
-  { name: 'regex', type: 'string', group: 'query', valueName: 'pattern', description: 'messages matching this regular expression (Rust syntax)' },
-  { name: 'case-sensitive', type: 'boolean', group: 'query', description: 'text and regex match case-sensitively' },
-  { name: 'exclude-query', type: 'string[]', group: 'query', valueName: 'text', description: 'drop entries containing this text (repeatable)' },
-  { name: 'thread', type: 'string[]', group: 'query', valueName: 'id', description: 'only this thread (repeatable)' },
-  { name: 'request', type: 'string[]', group: 'query', valueName: 'id', description: 'only this request / correlation id (repeatable)' },
-  { name: 'trace', type: 'string[]', group: 'query', valueName: 'id', description: 'only this trace id (repeatable)' },
-  { name: 'service', type: 'string[]', group: 'query', valueName: 'name', description: 'only this service (repeatable)' },
-  { name: 'where', type: 'string[]', group: 'query', valueName: 'cond', description: "field condition: 'status>=500', 'user.id=42', 'x exists' (repeatable)" },
-  { name: 'after', type: 'string', group: 'query', valueName: 'time', description: 'entries at or after this time (RFC 3339 or relative: -15m)' },
-  { name: 'before', type: 'string', group: 'query', valueName: 'time', description: 'entries before this time' },
-  { name: 'last', type: 'string', group: 'query', valueName: 'span', description: 'the last span of time, relative to the end of the logs (15m, 2h)' },
+  { name: 'level', type: 'list', group: 'query', cliOnly: true, valueName: 'levels', description: 'only these levels (error,fatal)' },
+  { name: 'min-level', type: 'string', group: 'query', cliOnly: true, valueName: 'level', description: 'this level and above (warn)' },
+  { name: 'regex', type: 'string', group: 'query', cliOnly: true, valueName: 'pattern', description: 'messages matching this regular expression (Rust syntax)' },
+  { name: 'case-sensitive', type: 'boolean', group: 'query', cliOnly: true, description: 'text and regex match case-sensitively' },
+  { name: 'exclude-query', type: 'string[]', group: 'query', cliOnly: true, valueName: 'text', description: 'drop entries containing this text (repeatable)' },
+  { name: 'thread', type: 'string[]', group: 'query', cliOnly: true, valueName: 'id', description: 'only this thread (repeatable)' },
+  { name: 'request', type: 'string[]', group: 'query', cliOnly: true, valueName: 'id', description: 'only this request / correlation id (repeatable)' },
+  { name: 'trace', type: 'string[]', group: 'query', cliOnly: true, valueName: 'id', description: 'only this trace id (repeatable)' },
+  { name: 'service', type: 'string[]', group: 'query', cliOnly: true, valueName: 'name', description: 'only this service (repeatable)' },
+  { name: 'where', type: 'string[]', group: 'query', cliOnly: true, valueName: 'cond', description: "field condition: 'status>=500', 'user.id=42', 'x exists' (repeatable)" },
+  { name: 'after', type: 'string', group: 'query', cliOnly: true, valueName: 'time', description: 'entries at or after this time (RFC 3339 or relative: -15m)' },
+  { name: 'before', type: 'string', group: 'query', cliOnly: true, valueName: 'time', description: 'entries before this time' },
+  { name: 'last', type: 'string', group: 'query', cliOnly: true, valueName: 'span', description: 'the last span of time, relative to the end of the logs (15m, 2h)' },
 ];
 
 export const PAGING_FLAGS: FlagDef[] = [
@@ -102,7 +138,7 @@ export const SOURCES_ARG = {
 /** The id of a tree (hierarchy, bottlenecks) and its kind. */
 export const TREE_ID_FLAGS: FlagDef[] = [
   { name: 'id', type: 'string', group: 'command', valueName: 'value', required: true, description: 'the trace, request, span or thread id' },
-  { name: 'kind', type: 'string', group: 'command', choices: ['request', 'trace', 'span', 'thread'], description: 'what the id is (default: detected)' },
+  { name: 'kind', type: 'string', group: 'command', choices: ['request', 'trace', 'span', 'thread'], description: 'id kind (default: detected)' },
 ];
 
 /** `--kind` as an api option, when given. */

@@ -1,7 +1,11 @@
+import { spawnSync } from 'node:child_process';
 import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { StdioClientTransport } from '@modelcontextprotocol/sdk/client/stdio.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { bin, sample } from './test-support.js';
+
+/** tools/list must fit an agent's context: at most this many bytes for all tools. */
+const TOOLS_LIST_BUDGET = 12 * 1024;
 
 /** A real MCP client spawning the built binary: handshake, listTools, tool calls. */
 describe('logsift mcp', () => {
@@ -25,12 +29,39 @@ describe('logsift mcp', () => {
     expect(names).toContain('schema');
     expect(names).not.toContain('mcp');
     expect(names).not.toContain('emit');
-    const stats = tools.find((t) => t.name === 'stats');
-    // Sources are optional in the schema because --db can replace them.
-    expect(stats?.inputSchema).toMatchObject({
+    const search = tools.find((t) => t.name === 'search');
+    // Sources are optional in the schema because db can replace them; the shared parameters
+    // carry no description (the instructions give it once), the command's own do.
+    expect(search?.inputSchema).toMatchObject({
       type: 'object',
-      properties: { sources: { type: 'array', items: { type: 'string' } }, db: { type: 'string' }, maxBytes: { type: 'integer', minimum: 256 } },
+      properties: { sources: { type: 'array' }, db: { type: 'string' }, query: { type: 'string' }, limit: { type: 'integer' }, aggregate: { type: 'array', description: expect.any(String) } },
     });
+    expect(search?.inputSchema.properties?.['query']).not.toHaveProperty('description');
+    for (const t of tools) {
+      expect(t.description, t.name).toMatch(/^Use /);
+      expect(t.outputSchema, t.name).toMatchObject({ type: 'object', required: ['ok', 'command'] });
+    }
+    // What the schemas leave out, the instructions say once.
+    for (const p of ['*maxBytes (integer)', '*dbMapping (string)', '*format (string)', 'query (string)', 'sources (array of strings)']) expect(client.getInstructions()).toContain(p);
+  });
+
+  it(`keeps tools/list within ${TOOLS_LIST_BUDGET} bytes`, async () => {
+    const bytes = Buffer.byteLength(JSON.stringify(await client.listTools()));
+    expect(bytes).toBeGreaterThan(4000);
+    expect(bytes).toBeLessThanOrEqual(TOOLS_LIST_BUDGET);
+  });
+
+  it('returns the envelope as structuredContent (validated by the client against outputSchema) beside the text', async () => {
+    const result = await client.callTool({ name: 'count', arguments: { sources: [sample], query: 'level:error' } });
+    expect(result.isError).toBe(false);
+    expect(result.structuredContent).toMatchObject({ ok: true, command: 'count', data: { total: 150 } });
+    expect(JSON.parse((result.content as { text: string }[])[0]?.text ?? '{}')).toEqual(result.structuredContent);
+  });
+
+  it('refuses a parameter the tool does not take, naming the valid ones', async () => {
+    const r = await client.callTool({ name: 'stats', arguments: { sources: [sample], level: 'error' } });
+    expect(r.isError).toBe(true);
+    expect(r.structuredContent).toMatchObject({ ok: false, error: { code: 'USAGE', location: 'level' } });
   });
 
   it('calls stats on the sample and returns the envelope', async () => {
@@ -51,9 +82,45 @@ describe('logsift mcp', () => {
     expect(JSON.parse((bad.content as { text: string }[])[0]?.text ?? '{}')).toMatchObject({ ok: false, error: { code: 'USAGE', location: 'sample' } });
   });
 
+  it('refuses stdin as a source: it is the protocol channel', async () => {
+    const r = await client.callTool({ name: 'stats', arguments: { sources: ['-'] } });
+    expect(r.structuredContent).toMatchObject({ ok: false, error: { code: 'USAGE', location: 'sources' } });
+  });
+
   it('honours maxBytes', async () => {
     const result = await client.callTool({ name: 'schema', arguments: { sources: [sample], maxBytes: 1024 } });
     const text = (result.content as { text: string }[])[0]?.text ?? '';
     expect(Buffer.byteLength(text)).toBeLessThanOrEqual(1024);
+  });
+});
+
+/** The raw protocol: what the SDK client never sends. */
+describe('logsift mcp over raw stdio', () => {
+  const lines = (input: string[]): { replies: Record<string, unknown>[]; status: number | null } => {
+    const r = spawnSync(process.execPath, [bin, 'mcp'], { input: `${input.join('\n')}\n`, encoding: 'utf8', timeout: 30_000 });
+    return { replies: r.stdout.trimEnd().split('\n').filter(Boolean).map((l) => JSON.parse(l) as Record<string, unknown>), status: r.status };
+  };
+  const init = JSON.stringify({ jsonrpc: '2.0', id: 1, method: 'initialize', params: { protocolVersion: '2025-06-18', capabilities: {}, clientInfo: { name: 't', version: '0' } } });
+
+  it('answers malformed JSON with -32700 and a non-message with -32600, and goes on', () => {
+    const { replies, status } = lines([init, '{"jsonrpc":"2.0","id":2,', '[1,2]', JSON.stringify({ jsonrpc: '2.0', id: 3, method: 'tools/list' })]);
+    expect(status).toBe(0);
+    // Replies to bad lines are immediate; answers to requests come when they are done.
+    const errors = replies.filter((r) => r['id'] === null);
+    expect(errors).toMatchObject([{ jsonrpc: '2.0', error: { code: -32700 } }, { jsonrpc: '2.0', error: { code: -32600 } }]);
+    const list = replies.find((r) => r['id'] === 3);
+    expect(list).toMatchObject({ result: { tools: expect.any(Array) } });
+    expect(Buffer.byteLength(JSON.stringify(list))).toBeLessThanOrEqual(TOOLS_LIST_BUDGET);
+  });
+
+  it('answers a call still running when stdin closes, then exits 0', () => {
+    const call = JSON.stringify({ jsonrpc: '2.0', id: 2, method: 'tools/call', params: { name: 'stats', arguments: { sources: [sample] } } });
+    const { replies, status } = lines([init, call]);
+    expect(status).toBe(0);
+    expect(replies.find((r) => r['id'] === 2)).toMatchObject({ result: { isError: false, structuredContent: { ok: true, data: { entries: 2000 } } } });
+  });
+
+  it('exits 0 at once on an empty stdin', () => {
+    expect(lines([]).status).toBe(0);
   });
 });

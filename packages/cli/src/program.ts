@@ -5,7 +5,7 @@ import { execute } from './execute.js';
 import { formatJson, outputMode, useColor } from './output.js';
 import { colors, loadTableLib } from './render.js';
 import { allCommands } from './registry.js';
-import type { CommandDef, FlagDef, Options, RenderContext } from './spec.js';
+import { printsEnvelope, type CommandDef, type FlagDef, type Options, type RenderContext } from './spec.js';
 import { VERSION } from './version.js';
 
 const GROUPS: Record<FlagDef['group'], string> = {
@@ -57,6 +57,11 @@ function writeOut(chunk: string): Promise<void> {
   });
 }
 
+/** Files left out of a directory walk, on stderr as ripgrep does (JSON output has them in the envelope). */
+function printSkipped(envelope: Envelope): void {
+  for (const s of envelope.skipped ?? []) process.stderr.write(`logsift: skipped ${s.path}: ${s.reason} (${s.code})\n`);
+}
+
 /** Prints an envelope (JSON) or its text rendering, per the output mode. */
 async function print(def: CommandDef, envelope: Envelope, options: Options): Promise<void> {
   const mode = outputMode(options);
@@ -68,6 +73,7 @@ async function print(def: CommandDef, envelope: Envelope, options: Options): Pro
     process.stderr.write(textError(envelope.error, useColor(options, process.stderr)));
     return;
   }
+  printSkipped(envelope);
   await loadTableLib();
   const ctx: RenderContext = { color: useColor(options), options, width: process.stdout.columns ?? 120 };
   let out = def.text(envelope.data, ctx);
@@ -124,7 +130,7 @@ export async function run(argv: string[]): Promise<number> {
       // One action argument per declared positional (a variadic one is an array).
       const args = actionArgs.slice(0, def.args.length).flatMap((a) => (a === undefined ? [] : Array.isArray(a) ? (a as string[]) : [String(a)]));
       const options = command.opts<Options>();
-      if (def.envelope === false) {
+      if (!printsEnvelope(def, options)) {
         // Streaming commands print their own output; only an error becomes an envelope.
         const { envelope, exitCode: code } = await execute(def, args, options, {
           pretty: false,
@@ -133,7 +139,8 @@ export async function run(argv: string[]): Promise<number> {
         });
         exitCode = code;
         if (!envelope.ok) await print(def, envelope, { ...options, json: options['text'] !== true });
-        else if (envelope.summary?.['truncated']) process.stderr.write(`${JSON.stringify({ truncated: envelope.summary['truncated'] })}\n`);
+        else printSkipped(envelope);
+        if (envelope.ok && envelope.summary?.['truncated']) process.stderr.write(`${JSON.stringify({ truncated: envelope.summary['truncated'] })}\n`);
         return;
       }
       const { envelope, exitCode: code } = await execute(def, args, options, {

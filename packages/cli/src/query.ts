@@ -71,14 +71,14 @@ export const AGGREGATE_FLAGS: FlagDef[] = [
     type: 'list',
     group: 'command',
     valueName: 'kinds',
-    description: 'also count matches by level, thread, service, file and/or time (comma-separated)',
+    description: 'also count by level, thread, service, file, time',
   },
-  { name: 'bucket', type: 'string', group: 'command', valueName: 'size', description: 'bucket size of the time aggregation (1m, 1h); chosen from the range by default' },
+  { name: 'bucket', type: 'string', group: 'command', valueName: 'size', description: 'time bucket (1m, 1h; default: from the range)' },
 ];
 
 export const ALL_FIELDS_FLAG: FlagDef = {
   name: 'all-fields',
   type: 'boolean',
   group: 'command',
-  description: 'include every parsed field of each entry (entry.fields)',
+  description: 'every parsed field of each entry',
 };

@@ -56,7 +56,16 @@ export const COMMANDS: CommandDef[] = [
   tailCommand,
 ];
 
-/** Every wired command, including the two that describe and serve the others. */
+/**
+ * Every wired command, including the two that describe and serve the others. They get the
+ * list from here rather than importing this module, so the import graph stays a tree.
+ */
+const ALL: CommandDef[] = [
+  ...COMMANDS,
+  commandsCommand(() => ALL),
+  mcpCommand(() => ALL.filter((d) => d.mcp !== false)),
+];
+
 export function allCommands(): CommandDef[] {
-  return [...COMMANDS, commandsCommand, mcpCommand];
+  return ALL;
 }

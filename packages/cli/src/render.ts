@@ -109,16 +109,68 @@ export function clip(s: string, width: number): string {
   return one.length > width ? `${one.slice(0, Math.max(0, width - 1))}…` : one;
 }
 
-/** A compact, generic rendering of any JSON value (for data without a dedicated view). */
-export function generic(value: unknown, ctx: RenderContext, indent = ''): string {
+const BARS = '▁▂▃▄▅▆▇█';
+
+/** Values as a sparkline, one bar per value, scaled to the largest (0 and missing are blank). */
+export function sparkline(values: (number | null | undefined)[]): string {
+  const max = Math.max(0, ...values.map((v) => v ?? 0));
+  return values.map((v) => (v == null || v <= 0 || max === 0 ? ' ' : BARS[Math.min(7, Math.max(0, Math.round((v / max) * 7)))])).join('');
+}
+
+/** An epoch-nanosecond time as `YYYY-MM-DD HH:MM:SS.mmm` (UTC), or `-`. */
+export function clockTime(ns: number | null | undefined): string {
+  return ns == null ? '-' : new Date(Math.round(ns / 1e6)).toISOString().replace('T', ' ').replace('Z', '');
+}
+
+/** A duration in ms, short: `850ms`, `12.3s`, `4m05s`, `3h02m`, `12d04h`. */
+export function formatMs(ms: number | null | undefined): string {
+  if (ms == null) return '-';
+  const a = Math.abs(ms);
+  const sign = ms < 0 ? '-' : '';
+  if (a < 1000) return `${sign}${Math.round(a)}ms`;
+  if (a < 60_000) return `${sign}${(a / 1000).toFixed(a < 10_000 ? 2 : 1)}s`;
+  const s = Math.floor(a / 1000);
+  const pad = (n: number): string => String(n).padStart(2, '0');
+  if (s < 3600) return `${sign}${Math.floor(s / 60)}m${pad(s % 60)}s`;
+  if (s < 86_400) return `${sign}${Math.floor(s / 3600)}h${pad(Math.floor((s % 3600) / 60))}m`;
+  return `${sign}${Math.floor(s / 86_400)}d${pad(Math.floor((s % 86_400) / 3600))}h`;
+}
+
+/** A number for a table: integers grouped, others with at most `digits` decimals. */
+export function formatNumber(n: number | null | undefined, digits = 1): string {
+  if (n == null) return '-';
+  return Number.isInteger(n) ? formatCount(n) : n.toLocaleString('en-US', { maximumFractionDigits: digits });
+}
+
+/** A share (0..1) as a percentage. */
+export function percent(share: number | null | undefined, digits = 1): string {
+  return share == null ? '-' : `${(share * 100).toFixed(digits)}%`;
+}
+
+/** Visible width of a string (colour codes not counted). */
+export function visibleWidth(s: string): number {
+  return stripVTControlCharacters(s).length;
+}
+
+/** Pads a (possibly coloured) string to `width` visible columns. */
+export function padVisible(s: string, width: number): string {
+  return s + ' '.repeat(Math.max(0, width - visibleWidth(s)));
+}
+
+/**
+ * Two things side by side: a label column and one column each, the rows whose values differ
+ * in bold (so what changed stands out).
+ */
+export function sideBySide(heads: [string, string], rows: [string, string, string][], ctx: RenderContext): string {
   const c = colors(ctx);
-  if (value === null || typeof value !== 'object') return `${indent}${String(value)}`;
-  if (Array.isArray(value)) {
-    return value.map((v) => (v !== null && typeof v === 'object' ? `${indent}-\n${generic(v, ctx, `${indent}  `)}` : `${indent}- ${String(v)}`)).join('\n');
-  }
-  return Object.entries(value as Record<string, unknown>)
-    .map(([k, v]) =>
-      v !== null && typeof v === 'object' ? `${indent}${c.bold(k)}\n${generic(v, ctx, `${indent}  `)}` : `${indent}${c.dim(k)}  ${String(v)}`,
-    )
-    .join('\n');
+  const w = Math.max(20, Math.floor((ctx.width - 16) / 2));
+  const cut = (s: string): string => (visibleWidth(s) > w ? `${stripVTControlCharacters(s).slice(0, w - 1)}…` : s);
+  return table(
+    ['', heads[0], heads[1]],
+    rows.map(([label, a, b]) => {
+      const differ = stripVTControlCharacters(a) !== stripVTControlCharacters(b);
+      return [c.dim(label), differ ? c.bold(cut(a)) : cut(a), differ ? c.bold(cut(b)) : cut(b)];
+    }),
+    ctx,
+  );
 }

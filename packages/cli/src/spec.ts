@@ -1,4 +1,4 @@
-import type { Investigation } from '@logsift/api';
+import type { Investigation, OpenOptions } from '@logsift/api';
 
 /**
  * Command definitions are data. The commander parser, `logsift commands --json` and the MCP
@@ -24,10 +24,19 @@ export interface FlagDef {
   group: 'source' | 'query' | 'paging' | 'context' | 'command' | 'output';
   /** Minimum for integers. */
   min?: number;
-  /** Not offered as an MCP tool parameter (terminal-only flags such as --pretty). */
+  /** Not offered as an MCP tool parameter: terminal-only (--pretty), or said by the compact `query` (--level). */
   cliOnly?: boolean;
   /** The command cannot run without it. */
   required?: boolean;
+  /**
+   * Taken by every command and rarely needed: MCP tools/list leaves it out of each tool's
+   * schema and the server's instructions describe it once (the tool still accepts it).
+   */
+  common?: boolean;
+  /** A source flag: the `open()` option it sets (its value passed as is). */
+  open?: keyof OpenOptions;
+  /** A source flag that also applies to a `--db` source (others are refused with --db). */
+  db?: boolean;
 }
 
 export interface ArgDef {
@@ -83,12 +92,24 @@ export interface CommandDef {
   examples: Example[];
   /** The @logsift/api (or @logsift/sqlite-export) functions the command calls. */
   uses: string[];
-  /** False for commands that write their own output (emit streams JSON lines, mcp speaks MCP). */
-  envelope?: boolean;
+  /**
+   * False for commands that write their own output (emit streams JSON lines, mcp speaks MCP);
+   * a function when that depends on the options (emit with --out prints an envelope).
+   */
+  envelope?: boolean | ((options: Options) => boolean);
+  /** Writes a file (then it takes `-o/--out`; `commands --json` says so). */
+  writesFile?: boolean;
+  /** For agents (the MCP tool description): when to use this command, in a sentence. */
+  use?: string;
   /** Not offered as an MCP tool (mcp itself, streaming emit). */
   mcp?: boolean;
   run(ctx: RunContext): Promise<CommandResult>;
   text: TextRenderer;
+}
+
+/** Whether the command prints the envelope (or writes its own output) with these options. */
+export function printsEnvelope(def: CommandDef, options: Options): boolean {
+  return typeof def.envelope === 'function' ? def.envelope(options) : def.envelope !== false;
 }
 
 /** camelCase key commander uses for a kebab-case flag. */

@@ -6,7 +6,7 @@ import { open } from '@logsift/api';
 import Database from 'better-sqlite3';
 import { describe, expect, it } from 'vitest';
 import { exportToSqlite } from './index.js';
-import { writeJsonLog } from './test-logs.js';
+import { inspectExport as inspect, writeJsonLog } from './test-logs.js';
 
 const child = join(import.meta.dirname, 'export-child.fixture.mjs');
 const dist = join(import.meta.dirname, '..', 'dist', 'index.js');
@@ -50,22 +50,6 @@ function runAndKill(input: string, dbPath: string, batchSize: number, batches: n
       else reject(new Error(`child failed (${code}): ${stderr}`));
     });
   });
-}
-
-function inspect(dbPath: string): { integrity: string; rows: number; maxLine: number; distinct: number; marker: number } {
-  const db = new Database(dbPath);
-  try {
-    const integrity = (db.pragma('integrity_check') as { integrity_check: string }[])[0]!.integrity_check;
-    const r = db.prepare('SELECT count(*) AS rows, coalesce(max(line), 0) AS maxLine, count(DISTINCT offset) AS distinct_ FROM entries').get() as {
-      rows: number;
-      maxLine: number;
-      distinct_: number;
-    };
-    const m = db.prepare('SELECT coalesce(sum(rows), 0) AS n FROM export_progress').get() as { n: number };
-    return { integrity, rows: r.rows, maxLine: r.maxLine, distinct: r.distinct_, marker: m.n };
-  } finally {
-    db.close();
-  }
 }
 
 describe('crash safety', () => {

@@ -1,4 +1,5 @@
 import { createWriteStream } from 'node:fs';
+import Database from 'better-sqlite3';
 
 const LEVELS = ['info', 'info', 'debug', 'warn', 'error', 'info', 'trace', 'fatal'];
 const SERVICES = ['checkout', 'cart', 'auth'];
@@ -38,4 +39,21 @@ export async function writeJsonLog(path: string, n: number, options: { from?: nu
     out.once('error', reject);
     out.end(chunk, () => resolve());
   });
+}
+
+/** What an export left in `dbPath`: integrity, rows, highest line, distinct offsets, and the progress marker. */
+export function inspectExport(dbPath: string): { integrity: string; rows: number; maxLine: number; distinct: number; marker: number } {
+  const db = new Database(dbPath);
+  try {
+    const integrity = (db.pragma('integrity_check') as { integrity_check: string }[])[0]!.integrity_check;
+    const r = db.prepare('SELECT count(*) AS rows, coalesce(max(line), 0) AS maxLine, count(DISTINCT offset) AS distinct_ FROM entries').get() as {
+      rows: number;
+      maxLine: number;
+      distinct_: number;
+    };
+    const m = db.prepare('SELECT coalesce(sum(rows), 0) AS n FROM export_progress').get() as { n: number };
+    return { integrity, rows: r.rows, maxLine: r.maxLine, distinct: r.distinct_, marker: m.n };
+  } finally {
+    db.close();
+  }
 }

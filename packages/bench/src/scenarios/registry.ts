@@ -1,5 +1,6 @@
 import type { Scenario } from '../scenario.js';
 import { cliScenarios } from './cli.js';
+import { gzipMemoryScenarios } from './gzip-memory.js';
 import { indexScenarios } from './index-build.js';
 import { investigateScenarios, samplingScenarios } from './investigate.js';
 import { peerScenarios } from './peers.js';
@@ -10,6 +11,7 @@ import { watchScenarios } from './watch.js';
 /** Every scenario, in report order. Names are stable: reports are compared by them. */
 export const SCENARIOS: readonly Scenario[] = [
   ...indexScenarios,
+  ...gzipMemoryScenarios,
   ...searchScenarios,
   ...investigateScenarios,
   ...samplingScenarios,

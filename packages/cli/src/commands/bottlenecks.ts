@@ -13,11 +13,12 @@ export const bottlenecksCommand: CommandDef = {
     ...SOURCE_FLAGS,
     ...QUERY_FLAGS,
     ...TREE_ID_FLAGS,
-    { name: 'threshold-ms', type: 'integer', group: 'command', min: 0, valueName: 'ms', description: 'keep nodes lasting at least this long' },
+    { name: 'threshold-ms', type: 'integer', group: 'command', min: 0, valueName: 'ms', description: 'nodes lasting at least this long' },
     { name: 'limit', short: 'n', type: 'integer', group: 'paging', min: 0, valueName: 'n', default: 20, description: 'at most n nodes' },
     ...OUTPUT_FLAGS,
   ],
   examples: [{ cmd: 'logsift bottlenecks traces.jsonl --id 4bf92f35 --threshold-ms 100', what: 'nodes of one trace slower than 100 ms' }],
+  use: 'Use when one request is slow: the nodes of its tree that take the time.',
   uses: ['open', 'Investigation.bottlenecks'],
   run: async (ctx) => {
     const inv = await ctx.open();

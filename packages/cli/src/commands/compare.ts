@@ -1,7 +1,44 @@
+import type { CompareResult, SequenceSide } from '@logsift/api';
 import { OUTPUT_FLAGS, QUERY_FLAGS, SOURCE_FLAGS, SOURCES_ARG } from '../flags.js';
 import { toScope } from '../query.js';
-import { generic } from '../render.js';
-import type { CommandDef } from '../spec.js';
+import { clockTime, colors, formatCount, formatMs, sideBySide } from '../render.js';
+import type { CommandDef, RenderContext } from '../spec.js';
+
+/** The two ids in two columns, row by row; then where their step sequences part. */
+function renderCompare(r: Partial<CompareResult>, ctx: RenderContext): string {
+  const c = colors(ctx);
+  const a: Partial<SequenceSide> = r.comparison?.a ?? {};
+  const b: Partial<SequenceSide> = r.comparison?.b ?? {};
+  const outcome = (s: Partial<SequenceSide>): string => (s.outcome === 'error' ? c.red('error') : s.outcome === 'ok' ? c.green('ok') : '-');
+  const out = [
+    sideBySide(
+      [`a: ${r.a ?? '?'}`, `b: ${r.b ?? '?'}`],
+      [
+        ['outcome', outcome(a), outcome(b)],
+        ['entries', formatCount(a.entries ?? 0), formatCount(b.entries ?? 0)],
+        ['errors', formatCount(a.errors ?? 0), formatCount(b.errors ?? 0)],
+        ['duration', formatMs(a.durationNs != null ? a.durationNs / 1e6 : null), formatMs(b.durationNs != null ? b.durationNs / 1e6 : null)],
+        ['first', clockTime(a.firstNs), clockTime(b.firstNs)],
+        ['last', clockTime(a.lastNs), clockTime(b.lastNs)],
+        ['first error', a.firstError != null ? `entry ${a.firstError}` : '-', b.firstError != null ? `entry ${b.firstError}` : '-'],
+      ],
+      ctx,
+    ),
+  ];
+  const d = r.comparison?.divergence;
+  if (!d) out.push('', c.green('the same sequence of steps (templates)'));
+  else {
+    out.push('', c.bold(`the sequences part at step ${d.index + 1}`));
+    out.push(
+      sideBySide(
+        ['a', 'b'],
+        [['step', d.a ? d.a.pattern : c.dim('(ended)'), d.b ? d.b.pattern : c.dim('(ended)')], ['entry', d.a ? String(d.a.entry) : '-', d.b ? String(d.b.entry) : '-']],
+        ctx,
+      ),
+    );
+  }
+  return out.join('\n');
+}
 
 /** Two ids (requests, traces, threads) side by side: outcome, duration, steps that differ. */
 export const compareCommand: CommandDef = {
@@ -17,6 +54,7 @@ export const compareCommand: CommandDef = {
     ...OUTPUT_FLAGS,
   ],
   examples: [{ cmd: 'logsift compare logs/ --a req-ok-1 --b req-failed-7', what: 'what the failing request did differently' }],
+  use: 'Use to see what a failing request did differently from a good one.',
   uses: ['open', 'Investigation.compare'],
   run: async (ctx) => {
     const inv = await ctx.open();
@@ -24,5 +62,5 @@ export const compareCommand: CommandDef = {
     const result = await inv.compare(String(o['a']), String(o['b']), { ...(typeof o['kind'] === 'string' ? { kind: o['kind'] } : {}), ...toScope(o) }, { signal: ctx.signal });
     return { data: result, found: true };
   },
-  text: (data, ctx) => generic(data, ctx),
+  text: (data, ctx) => renderCompare(data as Partial<CompareResult>, ctx),
 };

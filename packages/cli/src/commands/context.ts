@@ -17,6 +17,7 @@ export const contextCommand: CommandDef = {
     ...OUTPUT_FLAGS,
   ],
   examples: [{ cmd: 'logsift context logs/ --file logs/app.log --line 1020 -C 3', what: 'three records either side of line 1020' }],
+  use: 'Use to see the records around one file:line from a result.',
   uses: ['open', 'Investigation.context'],
   run: async (ctx) => {
     const inv = await ctx.open();

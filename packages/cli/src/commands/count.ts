@@ -23,6 +23,7 @@ export const countCommand: CommandDef = {
     { cmd: 'logsift count logs/ --level error', what: 'how many errors' },
     { cmd: "logsift count logs/ -q timeout --aggregate service,time --bucket 5m", what: 'timeouts per service and per 5 minutes' },
   ],
+  use: 'Use for how many (exact), optionally by level, service, thread, file or time.',
   uses: ['open', 'Investigation.count'],
   run: async (ctx) => {
     const inv = await ctx.open();

@@ -13,6 +13,7 @@ export const detectCommand: CommandDef = {
     { cmd: 'logsift detect logs/', what: 'which format each file was read as' },
     { cmd: 'logsift detect app.log --format json', what: 'check how a forced format reads the file' },
   ],
+  use: 'Use when a file parses badly: the format each file was read as.',
   uses: ['open', 'Investigation.detect'],
   run: async (ctx) => {
     const inv = await ctx.open();

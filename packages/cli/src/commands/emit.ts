@@ -1,5 +1,7 @@
-import { OUTPUT_FLAGS, QUERY_FLAGS, SOURCE_FLAGS, SOURCES_ARG } from '../flags.js';
+import { QUERY_FLAGS, SOURCE_FLAGS, SOURCES_ARG, STREAM_OUTPUT_FLAGS, outFlag } from '../flags.js';
+import { openOutFile } from '../out-file.js';
 import { projectEntries } from '../project.js';
+import { formatCount, keyValues } from '../render.js';
 import { ALL_FIELDS_FLAG, toQuery } from '../query.js';
 import type { CommandDef } from '../spec.js';
 
@@ -19,7 +21,9 @@ export const emitCommand: CommandDef = {
     ...SOURCE_FLAGS,
     ...QUERY_FLAGS,
     ALL_FIELDS_FLAG,
-    ...OUTPUT_FLAGS.filter((f) => f.name !== 'pretty' && f.name !== 'text' && f.name !== 'json'),
+    outFlag('file.jsonl', 'write the JSON lines to this file (and print the envelope) instead of stdout'),
+    // --json and --text are accepted and change nothing: the output is JSON lines either way.
+    ...STREAM_OUTPUT_FLAGS,
   ],
   examples: [
     { cmd: 'logsift emit app.log --level error --fields time,level,message', what: 'errors as JSON lines' },
@@ -27,10 +31,14 @@ export const emitCommand: CommandDef = {
     { cmd: 'logsift emit logs/ --compact --max-bytes 100000', what: 'short keys, stop before 100 KB' },
   ],
   uses: ['open', 'Investigation.iterate'],
-  envelope: false,
+  writesFile: true,
+  envelope: (options) => typeof options['out'] === 'string',
   mcp: false,
   run: async (ctx) => {
     const inv = await ctx.open();
+    const path = ctx.options['out'];
+    const file = typeof path === 'string' ? openOutFile(path) : undefined;
+    const write = file ? file.write : ctx.write;
     const fields = ctx.options['fields'] as string[] | undefined;
     const compact = ctx.options['compact'] === true;
     const maxBytes = typeof ctx.options['maxBytes'] === 'number' ? ctx.options['maxBytes'] : Infinity;
@@ -50,18 +58,22 @@ export const emitCommand: CommandDef = {
       emitted += 1;
       chunk += line;
       if (emitted % BATCH === 0) {
-        await ctx.write(chunk);
+        await write(chunk);
         chunk = '';
       }
     }
-    await ctx.write(chunk);
+    await write(chunk);
+    await file?.close();
     // Cut short by --max-bytes: count the rest without materializing it.
     const matched = full ? (await inv.count(query, { signal: ctx.signal })).total : emitted;
     return {
-      data: { emitted, matched, bytes },
+      data: { emitted, matched, bytes, ...(typeof path === 'string' ? { out: path } : {}) },
       summary: { emitted, matched, ...(emitted < matched ? { truncated: { kept: emitted, total: matched } } : {}) },
       found: matched > 0,
     };
   },
-  text: () => '',
+  text: (raw, ctx) => {
+    const d = raw as { emitted?: number; matched?: number; out?: string };
+    return keyValues([['wrote', `${formatCount(d.emitted ?? 0)} of ${formatCount(d.matched ?? 0)} matching entries to ${d.out ?? 'stdout'}`]], ctx);
+  },
 };

@@ -1,5 +1,6 @@
-import { OUTPUT_FLAGS, SOURCE_FLAGS, SOURCES_ARG } from '../flags.js';
+import { OUTPUT_FLAGS, SOURCE_FLAGS, SOURCES_ARG, outFlag } from '../flags.js';
 import { formatCount, keyValues } from '../render.js';
+import { loadSqliteExport } from '../sqlite-module.js';
 import type { CommandDef } from '../spec.js';
 
 /** Writes every entry into a SQLite database; @logsift/sqlite-export is loaded only here. */
@@ -9,7 +10,7 @@ export const exportCommand: CommandDef = {
   args: [SOURCES_ARG],
   flags: [
     ...SOURCE_FLAGS,
-    { name: 'out', short: 'o', type: 'string', group: 'command', valueName: 'file.sqlite', required: true, description: 'the database file to write' },
+    outFlag('file.sqlite', 'the database file to write', true),
     { name: 'batch-size', type: 'integer', group: 'command', min: 1, valueName: 'n', default: 5000, description: 'rows per transaction' },
     ...OUTPUT_FLAGS,
   ],
@@ -17,8 +18,10 @@ export const exportCommand: CommandDef = {
     { cmd: 'logsift export logs/ -o logs.sqlite', what: 'then: sqlite3 logs.sqlite "select level, count(*) from entries group by 1"' },
   ],
   uses: ['open', '@logsift/sqlite-export exportToSqlite'],
+  writesFile: true,
+  use: 'Use to hand the entries to SQL tools: writes every entry to a SQLite file (then the sql tool).',
   run: async (ctx) => {
-    const { exportToSqlite } = await import('@logsift/sqlite-export');
+    const { exportToSqlite } = await loadSqliteExport('export');
     const inv = await ctx.open();
     const result = await exportToSqlite(inv, String(ctx.options['out']), { batchSize: Number(ctx.options['batchSize'] ?? 5000) });
     return { data: result, summary: { rows: result.rows }, found: result.rows > 0 };

@@ -16,7 +16,7 @@ export const followCommand: CommandDef = {
     ...SOURCE_FLAGS,
     ...QUERY_FLAGS,
     { name: 'id', type: 'string', group: 'command', valueName: 'value', required: true, description: 'the thread, request, trace, span or service id' },
-    { name: 'kind', type: 'string', group: 'command', choices: KINDS, description: 'what the id is (default: the kind with the most entries)' },
+    { name: 'kind', type: 'string', group: 'command', choices: KINDS, description: 'id kind (default: the kind with most entries)' },
     { name: 'limit', short: 'n', type: 'integer', group: 'paging', min: 0, valueName: 'n', default: 100, description: 'records returned (entries and their ids); the summary covers all' },
     { name: 'offset', type: 'integer', group: 'paging', min: 0, valueName: 'n', description: 'skip the first n records (next page: the nextOffset of the last one)' },
     ALL_FIELDS_FLAG,
@@ -26,6 +26,7 @@ export const followCommand: CommandDef = {
     { cmd: 'logsift follow logs/ --id 7f3a9c', what: 'one request (or thread, trace) end to end' },
     { cmd: "logsift follow examples/sample --id 'IPC Server handler 13 on 62270' --kind thread", what: 'one thread of the Hadoop sample' },
   ],
+  use: 'Use to read one request, trace, thread or service end to end, in time order.',
   uses: ['open', 'Investigation.follow'],
   run: async (ctx) => {
     const inv = await ctx.open();

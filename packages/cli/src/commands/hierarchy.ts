@@ -32,6 +32,7 @@ export const hierarchyCommand: CommandDef = {
     ...OUTPUT_FLAGS,
   ],
   examples: [{ cmd: 'logsift hierarchy traces.jsonl --id 4bf92f35', what: 'the call tree of one trace' }],
+  use: 'Use for the call tree of one trace or request.',
   uses: ['open', 'Investigation.hierarchy'],
   run: async (ctx) => {
     const inv = await ctx.open();

@@ -13,7 +13,7 @@ export const idsCommand: CommandDef = {
     ...SOURCE_FLAGS,
     ...QUERY_FLAGS,
     { name: 'kind', type: 'string', group: 'command', choices: ['thread', 'request', 'trace', 'span', 'service'], description: 'one kind (default: all)' },
-    { name: 'sort', type: 'string', group: 'command', choices: ['count', 'name', 'first'], default: 'count', description: 'most entries first, by name, or earliest first' },
+    { name: 'sort', type: 'string', group: 'command', choices: ['count', 'name', 'first'], default: 'count', description: 'by entries, name or first time' },
     { name: 'limit', short: 'n', type: 'integer', group: 'paging', min: 0, valueName: 'n', default: 20, description: 'ids per kind' },
     ...OUTPUT_FLAGS,
   ],
@@ -21,6 +21,7 @@ export const idsCommand: CommandDef = {
     { cmd: 'logsift ids logs/ --kind request', what: 'the requests seen, busiest first' },
     { cmd: 'logsift ids examples/sample --kind thread --sort first', what: 'threads in the order they appeared' },
   ],
+  use: 'Use to find the ids to follow: threads, requests, traces, services with counts.',
   uses: ['open', 'Investigation.ids'],
   run: async (ctx) => {
     const inv = await ctx.open();

@@ -15,13 +15,14 @@ export const sampleCommand: CommandDef = {
     ...QUERY_FLAGS,
     { name: 'strategy', type: 'string', group: 'command', choices: ['diverse', 'random', 'chronological', 'errors', 'head', 'tail', 'edges'], default: 'diverse', description: 'how to choose' },
     { name: 'size', short: 'n', type: 'integer', group: 'command', min: 1, valueName: 'n', default: 20, description: 'how many entries' },
-    { name: 'seed', type: 'integer', group: 'command', min: 0, valueName: 'n', description: 'random seed for --strategy random (default 42)' },
+    { name: 'seed', type: 'integer', group: 'command', min: 0, valueName: 'n', description: 'seed of strategy random (default 42)' },
     ...OUTPUT_FLAGS,
   ],
   examples: [
     { cmd: 'logsift sample logs/ -n 30', what: 'thirty entries that show what the logs are like' },
     { cmd: 'logsift sample logs/ --strategy errors', what: 'a spread of the errors' },
   ],
+  use: 'Use for a small representative set of entries instead of reading everything.',
   uses: ['open', 'Investigation.sample'],
   run: async (ctx) => {
     const inv = await ctx.open();

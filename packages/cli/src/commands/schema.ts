@@ -10,7 +10,7 @@ export const schemaCommand: CommandDef = {
   args: [SOURCES_ARG],
   flags: [
     ...SOURCE_FLAGS,
-    { name: 'sample', type: 'integer', group: 'command', min: 1, valueName: 'n', default: 500, description: 'records sampled per file, spread evenly' },
+    { name: 'sample', type: 'integer', group: 'command', min: 1, valueName: 'n', default: 500, description: 'records sampled per file' },
     { name: 'examples', type: 'integer', group: 'command', min: 0, valueName: 'n', default: 3, description: 'example values kept per field' },
     ...OUTPUT_FLAGS,
   ],
@@ -18,6 +18,7 @@ export const schemaCommand: CommandDef = {
     { cmd: 'logsift schema app.jsonl', what: 'which fields the JSON logs carry, to write --where conditions' },
     { cmd: 'logsift schema logs/ --sample 5000', what: 'a larger sample' },
   ],
+  use: 'Use before a field condition (status>=500): the parsed fields with types and examples.',
   uses: ['open', 'Investigation.schema'],
   run: async (ctx) => {
     const inv = await ctx.open();

@@ -1,7 +1,7 @@
 import type { Aggregations, SearchResult } from '@logsift/api';
 import { CONTEXT_FLAGS, OUTPUT_FLAGS, PAGING_FLAGS, QUERY_FLAGS, SOURCE_FLAGS, SOURCES_ARG } from '../flags.js';
 import { AGGREGATE_FLAGS, ALL_FIELDS_FLAG, toSearchOptions } from '../query.js';
-import { colors, formatCount, levelCounts } from '../render.js';
+import { colors, formatCount, levelCounts, sparkline } from '../render.js';
 import { renderEntries, type EntryLike } from '../render-entries.js';
 import type { CommandDef, RenderContext } from '../spec.js';
 
@@ -15,12 +15,7 @@ export function renderAggregations(a: Aggregations | undefined, ctx: RenderConte
     const top = a[kind];
     if (top?.length) out.push(`${c.dim(`by ${kind}`.padEnd(11))} ${top.slice(0, 8).map(([k, n]) => `${k || '(none)'} ${formatCount(n)}`).join(', ')}${top.length > 8 ? c.dim(` +${top.length - 8} more`) : ''}`);
   }
-  if (a.time?.buckets.length) {
-    const max = Math.max(...a.time.buckets.map(([, n]) => n));
-    const bars = ' ▁▂▃▄▅▆▇█';
-    const spark = a.time.buckets.map(([, n]) => bars[n === 0 ? 0 : Math.max(1, Math.round((n / max) * 8))]).join('');
-    out.push(`${c.dim('over time')}   ${spark}`);
-  }
+  if (a.time?.buckets.length) out.push(`${c.dim('over time')}   ${sparkline(a.time.buckets.map(([, n]) => n))}`);
   return out;
 }
 
@@ -39,6 +34,7 @@ export const searchCommand: CommandDef = {
     { cmd: 'logsift search logs/ --level error --tail 20', what: 'the last 20 errors' },
     { cmd: 'logsift search logs/ -q timeout --cursor <nextCursor>', what: 'the next page' },
   ],
+  use: 'Use to read the entries behind a question: exact total and one page of hits.',
   uses: ['open', 'Investigation.search'],
   run: async (ctx) => {
     const inv = await ctx.open();

@@ -13,6 +13,7 @@ export const statsCommand: CommandDef = {
     { cmd: "logsift stats 'logs/**/*.log.gz' --json --pretty", what: 'the same as indented JSON, compressed inputs included' },
     { cmd: 'kubectl logs my-pod | logsift stats -', what: 'read the logs from stdin' },
   ],
+  use: 'Use first on unknown logs: files, formats, entries, time range, levels.',
   uses: ['open', 'Investigation.stats', 'Investigation.skipped'],
   run: async (ctx) => {
     const inv = await ctx.open();

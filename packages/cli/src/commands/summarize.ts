@@ -1,7 +1,28 @@
+import type { Stats, TemplatesResult, TriageResult } from '@logsift/api';
 import { OUTPUT_FLAGS, SOURCE_FLAGS, SOURCES_ARG, QUERY_FLAGS } from '../flags.js';
-import { generic } from '../render.js';
+import { colors } from '../render.js';
 import { toScope } from '../query.js';
-import type { CommandDef } from '../spec.js';
+import { withSources } from '../sources.js';
+import type { CommandDef, RenderContext } from '../spec.js';
+import { statsCommand } from './stats.js';
+import { templatesCommand } from './templates.js';
+import { renderTriage } from './triage.js';
+
+interface Digest {
+  stats?: Stats;
+  triage?: TriageResult;
+  templates?: TemplatesResult;
+}
+
+/** The three views summarize is made of, one under the other, each under its heading. */
+function renderDigest(d: Digest, ctx: RenderContext): string {
+  const c = colors(ctx);
+  const out: string[] = [];
+  if (d.stats) out.push(c.bold(c.underline('files')), statsCommand.text(d.stats, ctx));
+  if (d.triage) out.push('', c.bold(c.underline('triage')), renderTriage(d.triage, ctx));
+  if (d.templates) out.push('', c.bold(c.underline('top templates')), templatesCommand.text(d.templates, ctx));
+  return out.join('\n');
+}
 
 /** stats + triage + top templates in one envelope: a digest for a model's context window. */
 export const summarizeCommand: CommandDef = {
@@ -15,12 +36,14 @@ export const summarizeCommand: CommandDef = {
     ...OUTPUT_FLAGS,
   ],
   examples: [{ cmd: 'logsift summarize logs/ --max-bytes 8000', what: 'everything important in 8 KB' }],
+  use: 'Use for one compact digest (stats, triage, top templates) in a single call.',
   uses: ['open', 'Investigation.stats', 'Investigation.triage', 'Investigation.templates'],
   run: async (ctx) => {
     const inv = await ctx.open();
     const top = Number(ctx.options['top']);
     const stats = await inv.stats({ signal: ctx.signal });
-    const triage = await inv.triage({ top, ...toScope(ctx.options) }, { signal: ctx.signal });
+    const found = await inv.triage({ top, ...toScope(ctx.options) }, { signal: ctx.signal });
+    const triage = { ...found, suggestions: withSources(found.suggestions, ctx.args, ctx.options) };
     const templates = await inv.templates({ limit: top }, { signal: ctx.signal });
     return {
       data: { stats, triage, templates },
@@ -28,5 +51,5 @@ export const summarizeCommand: CommandDef = {
       found: stats.entries > 0,
     };
   },
-  text: (data, ctx) => generic(data, ctx),
+  text: (data, ctx) => renderDigest(data as Digest, ctx),
 };

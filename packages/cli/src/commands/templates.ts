@@ -15,13 +15,14 @@ export const templatesCommand: CommandDef = {
   flags: [
     ...SOURCE_FLAGS,
     { name: 'limit', short: 'n', type: 'integer', group: 'paging', min: 0, valueName: 'n', default: 50, description: 'at most n templates' },
-    { name: 'errors-only', type: 'boolean', group: 'command', description: 'only templates with ERROR-or-above entries, most errors first' },
+    { name: 'errors-only', type: 'boolean', group: 'command', description: 'only templates with errors, most first' },
     ...OUTPUT_FLAGS,
   ],
   examples: [
     { cmd: 'logsift templates logs/', what: 'what the logs say, grouped into patterns' },
     { cmd: 'logsift templates logs/ --errors-only -n 10', what: 'the ten kinds of error seen most' },
   ],
+  use: 'Use to see what the logs say as patterns, or the kinds of error (errorsOnly).',
   uses: ['open', 'Investigation.templates'],
   run: async (ctx) => {
     const inv = await ctx.open();

@@ -39,6 +39,10 @@ pub enum Code {
     DbError,
     /// A bug: something that should not happen did.
     Internal,
+    /// A file or directory cannot be read for lack of permission.
+    PermissionDenied,
+    /// An input exceeds a size limit the caller set (`maxDecompressedBytes`).
+    TooLarge,
 }
 
 impl Code {
@@ -60,6 +64,8 @@ impl Code {
             Code::DbReadOnly => "DB_READ_ONLY",
             Code::DbError => "DB_ERROR",
             Code::Internal => "INTERNAL",
+            Code::PermissionDenied => "EACCES",
+            Code::TooLarge => "INPUT_TOO_LARGE",
         }
     }
 }
@@ -84,7 +90,11 @@ impl Error {
     }
 
     pub fn io(path: &str, e: &std::io::Error) -> Self {
-        let code = if e.kind() == std::io::ErrorKind::NotFound { Code::NotFound } else { Code::Io };
+        let code = match e.kind() {
+            std::io::ErrorKind::NotFound => Code::NotFound,
+            std::io::ErrorKind::PermissionDenied => Code::PermissionDenied,
+            _ => Code::Io,
+        };
         Error::new(code, format!("cannot read {path}: {e}")).at(path)
     }
 }

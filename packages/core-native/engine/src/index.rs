@@ -627,7 +627,17 @@ impl Index {
             + self.line_marks.capacity() * 4
     }
 
-    /// Fails when a mapped source was truncated since it was indexed (see `Source`).
+    /// Fails when a read of a mapped source faulted, or a source was found changed before
+    /// (see `Source::check_faults`); no system call.
+    pub fn check_faults(&self) -> Result<()> {
+        for f in &self.files {
+            f.source.check_faults()?;
+        }
+        Ok(())
+    }
+
+    /// Fails when a mapped source was truncated or rewritten since it was indexed (see
+    /// `Source::check_readable`).
     pub fn check_sources(&self) -> Result<()> {
         for f in &self.files {
             f.source.check_readable()?;

@@ -32,11 +32,21 @@ pub struct OpenOptions {
     pub chunk_size: usize,
     /// Build serially (one chunk at a time, in order); used to check parallel == serial.
     pub serial: bool,
+    /// Limits on reading the inputs (decompressed size).
+    pub limits: source::ReadLimits,
 }
 
 impl Default for OpenOptions {
     fn default() -> Self {
-        OpenOptions { format: None, tz_offset: 0, year: None, include: Vec::new(), chunk_size: 4 << 20, serial: false }
+        OpenOptions {
+            format: None,
+            tz_offset: 0,
+            year: None,
+            include: Vec::new(),
+            chunk_size: 4 << 20,
+            serial: false,
+            limits: Default::default(),
+        }
     }
 }
 
@@ -58,12 +68,13 @@ impl Control {
     }
 }
 
-/// A file that was found but not indexed, and why.
-#[derive(Debug, Clone)]
-pub struct Skipped {
-    pub path: String,
-    pub code: Code,
-    pub reason: String,
+pub use crate::source::Skipped;
+
+/// Whether a file a directory walk found may be left out (and listed in `skipped`) when it
+/// cannot be opened: it vanished, is unreadable, is binary or is a broken archive. A file
+/// the user named fails the open instead, as does a size limit the user set.
+fn skippable(code: Code) -> bool {
+    matches!(code, Code::NotFound | Code::PermissionDenied | Code::Io | Code::BinaryInput | Code::Decompress)
 }
 
 /// Expands and opens paths (files, directories, globs), then indexes them.
@@ -71,27 +82,34 @@ pub fn open_paths(inputs: &[String], opts: &OpenOptions, ctl: &Control) -> Resul
     if inputs.is_empty() {
         return Err(Error::new(Code::NoInput, "no input given"));
     }
-    let found = source::expand(inputs, &opts.include)?;
+    let source::Expanded { found, mut skipped } = source::expand(inputs, &opts.include)?;
     let mut sources = Vec::new();
-    let mut skipped = Vec::new();
     for f in &found {
+        ctl.check()?;
         let path = f.path.to_string_lossy().into_owned();
-        let src = Source::open(&path)?;
-        if source::looks_binary(src.data()) {
-            if f.explicit {
-                return Err(
-                    Error::new(Code::BinaryInput, format!("{path} looks like binary data, not a log")).at(&path)
-                );
+        let opened = Source::open(&path, &opts.limits).and_then(|src| {
+            if source::looks_binary(src.data()) {
+                // Zeros read from a file truncated meanwhile look binary: say what happened.
+                src.check_readable()?;
+                Err(Error::new(Code::BinaryInput, format!("{path} looks like binary data, not a log")).at(&path))
+            } else {
+                Ok(src)
             }
-            skipped.push(Skipped { path, code: Code::BinaryInput, reason: "binary data".into() });
-            continue;
+        });
+        match opened {
+            Ok(src) => sources.push(src),
+            Err(e) if !f.explicit && skippable(e.code) => {
+                let reason = if e.code == Code::BinaryInput { "binary data".into() } else { e.message };
+                skipped.push(Skipped { path, code: e.code, reason });
+            }
+            Err(e) => return Err(e),
         }
-        sources.push(src);
     }
     if sources.is_empty() {
         let what = inputs.join(", ");
         return Err(Error::new(Code::NoInput, format!("no log files found in {what}")).at(what));
     }
+    skipped.sort_by(|a, b| a.path.cmp(&b.path));
     Ok((build(sources, opts, ctl)?, skipped))
 }
 

@@ -10,6 +10,7 @@ pub mod generate;
 pub mod index;
 pub mod indexer;
 pub mod level;
+pub mod mapped;
 pub mod ops;
 pub mod query;
 pub mod record;

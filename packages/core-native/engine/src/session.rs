@@ -27,6 +27,8 @@ pub struct OpenRequestJson {
     pub chunk_size: Option<usize>,
     #[serde(default)]
     pub serial: bool,
+    /// Refuse a compressed input that decompresses to more than this many bytes.
+    pub max_decompressed_bytes: Option<u64>,
 }
 
 pub struct OpenRequest {
@@ -86,6 +88,7 @@ impl OpenRequest {
             options.chunk_size = c;
         }
         options.serial = j.serial;
+        options.limits.max_decompressed = j.max_decompressed_bytes;
         Ok(OpenRequest { inputs: inputs.to_vec(), options })
     }
 }
@@ -187,20 +190,25 @@ pub struct Identity {
 /// without reading any file.
 pub fn identify(inputs: &[String], json: &str) -> Result<Vec<Identity>> {
     let req = OpenRequest::from_json(inputs, json)?;
-    let found = crate::source::expand(&req.inputs, &req.options.include)?;
-    found
-        .into_iter()
-        .map(|f| {
-            let path = f.path.to_string_lossy().into_owned();
-            let meta = std::fs::metadata(&f.path).map_err(|e| Error::io(&path, &e))?;
-            Ok(Identity { path, size: meta.len(), mtime_ns: crate::source::mtime_ns(&meta) })
-        })
-        .collect()
+    let found = crate::source::expand(&req.inputs, &req.options.include)?.found;
+    let mut out = Vec::with_capacity(found.len());
+    for f in found {
+        let path = f.path.to_string_lossy().into_owned();
+        match std::fs::metadata(&f.path) {
+            Ok(meta) => out.push(Identity { path, size: meta.len(), mtime_ns: crate::source::mtime_ns(&meta) }),
+            // Gone since the walk found it: `open` will list it as skipped.
+            Err(_) if !f.explicit => {}
+            Err(e) => return Err(Error::io(&path, &e)),
+        }
+    }
+    Ok(out)
 }
 
 impl Session {
     pub fn open(req: OpenRequest, ctl: &Control) -> Result<Session> {
         let (index, skipped) = indexer::open_paths(&req.inputs, &req.options, ctl)?;
+        // A file truncated or rewritten while it was being indexed: the index may hold zeros.
+        index.check_sources()?;
         Ok(Session::new(index, skipped))
     }
 
@@ -272,7 +280,7 @@ impl Session {
     /// Indexes bytes already in memory (stdin), named `name` in results.
     pub fn open_bytes(name: &str, data: Vec<u8>, json: &str, ctl: &Control) -> Result<Session> {
         let req = OpenRequest::from_json(&[], json)?;
-        let src = crate::source::Source::from_bytes(name, data)?;
+        let src = crate::source::Source::from_bytes_limited(name, data, &req.options.limits)?;
         if crate::source::looks_binary(src.data()) {
             return Err(Error::new(Code::BinaryInput, format!("{name} looks like binary data, not a log")).at(name));
         }
@@ -284,7 +292,10 @@ impl Session {
     /// JSON (a batch is a handful of buffers), so it has its own entry point beside `call`.
     /// `max_text` bounds the batch's text block (see `ops::rows::row_batch`).
     pub fn rows(&self, json: &str, max_text: usize, ctl: &Control) -> Result<ops::rows::RowBatch> {
-        self.index.check_sources()?;
+        self.checked(|| self.rows_op(json, max_text, ctl))
+    }
+
+    fn rows_op(&self, json: &str, max_text: usize, ctl: &Control) -> Result<ops::rows::RowBatch> {
         let (query, a) = search::split_args::<ops::rows::RowArgs>("rows", json, ops::rows::ROW_KEYS)?;
         let q = Compiled::new(query, &self.index)?;
         ops::rows::row_batch(&self.index, &q, &a, max_text, ctl)
@@ -298,16 +309,31 @@ impl Session {
         ctl: &Control,
         on_batch: impl FnMut(&crate::sqlite_sink::SinkProgress),
     ) -> Result<crate::sqlite_sink::SinkProgress> {
+        self.checked(|| {
+            let (query, a) =
+                search::split_args::<crate::sqlite_sink::SinkArgs>("sqliteSink", json, crate::sqlite_sink::SINK_KEYS)?;
+            let q = Compiled::new(query, &self.index)?;
+            crate::sqlite_sink::write(&self.index, &q, &a, ctl, on_batch)
+        })
+    }
+
+    /// Runs `op` on the sources' bytes, and answers SOURCE_CHANGED instead of its result when
+    /// a source was truncated or rewritten meanwhile: a read past the new end of a file read
+    /// zeros (see `mapped`), a rewritten page read other bytes, so the result may be wrong.
+    /// Also when `op` failed or panicked: garbage in, anything out.
+    fn checked<T>(&self, op: impl FnOnce() -> Result<T>) -> Result<T> {
+        self.index.check_faults()?;
+        let res = std::panic::catch_unwind(std::panic::AssertUnwindSafe(op));
         self.index.check_sources()?;
-        let (query, a) =
-            search::split_args::<crate::sqlite_sink::SinkArgs>("sqliteSink", json, crate::sqlite_sink::SINK_KEYS)?;
-        let q = Compiled::new(query, &self.index)?;
-        crate::sqlite_sink::write(&self.index, &q, &a, ctl, on_batch)
+        res.unwrap_or_else(|panic| std::panic::resume_unwind(panic))
     }
 
     /// Runs a named operation. Unknown operations are an error, never a no-op.
     pub fn call(&self, op: &str, json: &str, ctl: &Control) -> Result<String> {
-        self.index.check_sources()?;
+        self.checked(|| self.call_op(op, json, ctl))
+    }
+
+    fn call_op(&self, op: &str, json: &str, ctl: &Control) -> Result<String> {
         let ix = &self.index;
         match op {
             "stats" => to_json(&self.index.stats()),

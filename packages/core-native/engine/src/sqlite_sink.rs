@@ -151,6 +151,10 @@ pub fn write(
             if b.is_empty() {
                 continue;
             }
+            // A batch read from a file truncated or rewritten meanwhile may hold zeros or other
+            // bytes: never commit it. The export stops with SOURCE_CHANGED; what was committed
+            // before stays good.
+            ix.check_sources()?;
             let inserted = with_retries(a, ctl, || write_batch(&conn, &mut insert, &mut mark, &b, &file_ids, ix))?;
             done.rows += b.len() as u64;
             done.inserted += inserted;
@@ -444,6 +448,31 @@ mod tests {
         .unwrap_err();
         assert_eq!(e.code, Code::Cancelled);
         assert_eq!(count(&db, "SELECT count(*) FROM entries"), 200);
+    }
+
+    #[test]
+    fn a_source_truncated_during_the_export_commits_no_batch_after_it() {
+        let dir = tempdir::Dir::new();
+        let db = dir.path("out.sqlite");
+        Connection::open(&db).unwrap().execute_batch(SCHEMA).unwrap();
+        let path = dir.path("app.jsonl");
+        std::fs::write(&path, log(20_000)).unwrap();
+        let src = Source::open(&path, &Default::default()).unwrap();
+        let ix = indexer::build(vec![src], &OpenOptions::default(), &Control::default()).unwrap();
+        let mut a = args(&db, None, 500);
+        a.file_ids = HashMap::from([(path.clone(), 7)]);
+        let e = write(&ix, &scope(&ix, Query::default()), &a, &Control::default(), |p| {
+            if p.batches == 2 {
+                // What copytruncate does: the mapped pages past the new end now fault.
+                std::fs::OpenOptions::new().write(true).open(&path).unwrap().set_len(100).unwrap();
+            }
+        })
+        .unwrap_err();
+        assert_eq!(e.code, Code::SourceChanged, "{e}");
+        // The two batches committed before are whole and right; nothing read after is stored.
+        assert_eq!(count(&db, "SELECT count(*) FROM entries"), 1000);
+        assert_eq!(count(&db, "SELECT rows FROM progress"), 1000);
+        assert_eq!(count(&db, "SELECT count(*) FROM entries WHERE message = 'step ' || (line - 1) || ' café'"), 1000);
     }
 
     #[test]

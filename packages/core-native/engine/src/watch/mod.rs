@@ -354,7 +354,13 @@ impl Watch {
         let mut found = Vec::new();
         for input in &self.inputs {
             match source::expand(std::slice::from_ref(input), &self.opts.open.include) {
-                Ok(list) => found.extend(list),
+                Ok(list) => {
+                    found.extend(list.found);
+                    // What a walk left out (symlink loops, unreadable directories), said once.
+                    if !self.started {
+                        self.skipped.extend(list.skipped);
+                    }
+                }
                 // Between a rename and the create of rotation the path is missing for a moment.
                 Err(e) if self.started && matches!(e.code, Code::NotFound | Code::NoInput) => {}
                 // A directory walk that met a file vanishing under it (rotation again): this

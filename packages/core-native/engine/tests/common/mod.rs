@@ -45,3 +45,17 @@ pub fn session(ix: Index) -> Session {
 pub fn ms(ms: i64) -> i64 {
     BASE_NS + ms * 1_000_000
 }
+
+/// A fresh, empty temporary directory for one test (`logsift-NAME-PID`).
+pub fn temp_dir(name: &str) -> std::path::PathBuf {
+    let d = std::env::temp_dir().join(format!("logsift-{name}-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&d);
+    std::fs::create_dir_all(&d).unwrap();
+    d
+}
+
+/// `entries` generated JSON lines (the engine's generator, with `seed`).
+pub fn generated(seed: u64, entries: u64) -> Vec<u8> {
+    let opts = logsift_engine::generate::GenerateOptions { seed, entries, ..Default::default() };
+    logsift_engine::generate::generate_to_vec(&opts).unwrap().0
+}
