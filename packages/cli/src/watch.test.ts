@@ -38,8 +38,10 @@ describe('logsift watch', () => {
     expect(lines.map((l) => l.line)).toEqual(ks.map((k) => 3 + 2 * k));
   });
 
-  it('rejects stdin and a missing file with the error envelope', () => {
+  it('rejects stdin, --db, --max-decompressed-bytes and a missing file with the error envelope', () => {
     expect(logsift(['watch', '-']).code).toBe(2);
+    expect(logsift(['watch', '--db', join(files.dir, 'x.sqlite')]).json).toMatchObject({ ok: false, error: { code: 'USAGE' } });
+    expect(logsift(['tail', log, '--max-decompressed-bytes', '1000']).json).toMatchObject({ ok: false, error: { code: 'USAGE' } });
     const missing = logsift(['watch', join(files.dir, 'missing.log')]);
     expect(missing.code).toBe(2);
     expect(missing.json).toMatchObject({ ok: false, error: { code: 'ENOENT' } });

@@ -1,10 +1,9 @@
 import { tail, type TailResult } from '@logsift/api';
-import { CliError } from '../envelope.js';
-import { OUTPUT_FLAGS, SOURCES_ARG } from '../flags.js';
+import { OUTPUT_FLAGS, QUERY_FLAGS, SOURCE_FLAGS, SOURCES_ARG } from '../flags.js';
 import { colors, formatCount } from '../render.js';
 import { renderEntries, type EntryLike } from '../render-entries.js';
 import type { CommandDef } from '../spec.js';
-import { toWatchOptions, WATCH_FLAGS } from './watch.js';
+import { toWatchOptions, WATCH_FLAGS, watchSources } from './watch.js';
 
 /**
  * `logsift tail`: the matching entries written since a cursor, and the next cursor. The
@@ -15,8 +14,10 @@ export const tailCommand: CommandDef = {
   summary: 'What is new since a cursor: the matching entries written since the last call, and the cursor for the next one.',
   description:
     'One look at files being written: without --cursor it starts at their end (or --from-start / --last 5m) and returns the cursor; with the cursor of the previous call it returns the matching entries written since, each once, through rotation and new files. The cursor holds, per file, its inode and the first byte not yet returned (an unfinished last line waits for the next call).',
-  args: [{ ...SOURCES_ARG, description: 'log files, directories or globs', required: true }],
+  args: [SOURCES_ARG],
   flags: [
+    ...SOURCE_FLAGS,
+    ...QUERY_FLAGS,
     ...WATCH_FLAGS,
     { name: 'cursor', type: 'string', group: 'paging', valueName: 'token', description: 'the cursor of the previous tail call' },
     { name: 'limit', short: 'n', type: 'integer', group: 'paging', min: 1, valueName: 'n', description: 'about n entries at most per call (more: true says there is more)', default: 1000 },
@@ -28,11 +29,11 @@ export const tailCommand: CommandDef = {
   ],
   uses: ['tail'],
   run: async (ctx) => {
-    if (ctx.args.includes('-')) throw new CliError('USAGE', 'stdin (-) cannot be tailed', 'name files, directories or globs');
+    const sources = watchSources(ctx.args, ctx.options);
     const cursor = ctx.options['cursor'];
     const limit = ctx.options['limit'];
     const maxBytes = ctx.options['maxBytes'];
-    const result = await tail(ctx.args, {
+    const result = await tail(sources, {
       ...toWatchOptions(ctx.options),
       ...(typeof cursor === 'string' ? { cursor } : {}),
       ...(typeof limit === 'number' ? { limit } : {}),
