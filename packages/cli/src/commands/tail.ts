@@ -27,6 +27,7 @@ export const tailCommand: CommandDef = {
     { cmd: "logsift tail app.log -q 'level>=error'", what: 'start: returns a cursor at the end' },
     { cmd: "logsift tail app.log -q 'level>=error' --cursor <cursor>", what: 'the errors written since' },
   ],
+  use: 'Use to see what logs still being written gained since the last look: pass back the cursor it returned.',
   uses: ['tail'],
   run: async (ctx) => {
     const sources = watchSources(ctx.args, ctx.options);
