@@ -38,6 +38,16 @@ describe('logsift watch', () => {
     expect(lines.map((l) => l.line)).toEqual(ks.map((k) => 3 + 2 * k));
   });
 
+  it('stops by itself before --max-bytes (a replay from the start, cut)', () => {
+    const many = join(files.dir, 'many.log');
+    appendFileSync(many, Array.from({ length: 50 }, (_, i) => `2024-05-01T00:00:00Z INFO [m] line ${i}\n`).join(''));
+    const r = logsift(['watch', many, '--from-start', '--fields', 'line,message', '--max-bytes', '300']);
+    expect(r.code).toBe(0);
+    expect(Buffer.byteLength(r.stdout)).toBeLessThanOrEqual(300);
+    expect(r.stdout.trim().split('\n').length).toBeGreaterThan(0);
+    expect(JSON.parse(r.stderr.trim().split('\n').at(-1)!)).toMatchObject({ truncated: { reason: '--max-bytes 300' } });
+  });
+
   it('rejects stdin, --db, --max-decompressed-bytes and a missing file with the error envelope', () => {
     expect(logsift(['watch', '-']).code).toBe(2);
     expect(logsift(['watch', '--db', join(files.dir, 'x.sqlite')]).json).toMatchObject({ ok: false, error: { code: 'USAGE' } });

@@ -3,7 +3,7 @@ import { CancelledError, watch, type WatchOptions } from '@logsift/api';
 import { CliError } from '../envelope.js';
 import { QUERY_FLAGS, SOURCE_FLAGS, SOURCES_ARG, STREAM_OUTPUT_FLAGS } from '../flags.js';
 import { outputMode, useColor } from '../output.js';
-import { projectEntries } from '../project.js';
+import { jsonLine, LineBudget } from '../line-budget.js';
 import { ALL_FIELDS_FLAG, toQuery } from '../query.js';
 import { colors } from '../render.js';
 import { openOptions } from '../sources.js';
@@ -82,9 +82,6 @@ export const watchCommand: CommandDef = {
   run: async (ctx) => {
     const sources = watchSources(ctx.args, ctx.options);
     const json = outputMode(ctx.options) === 'json';
-    const fields = ctx.options['fields'] as string[] | undefined;
-    const compact = ctx.options['compact'] === true;
-    const maxBytes = typeof ctx.options['maxBytes'] === 'number' ? ctx.options['maxBytes'] : Infinity;
     const render: RenderContext = { color: useColor(ctx.options), options: ctx.options, width: process.stdout.columns ?? 120 };
     const c = colors(render);
     const stop = new AbortController();
@@ -92,21 +89,11 @@ export const watchCommand: CommandDef = {
     process.once('SIGINT', onSignal);
     process.once('SIGTERM', onSignal);
     ctx.signal.addEventListener('abort', onSignal, { once: true });
-    let emitted = 0;
-    let bytes = 0;
-    let full = false;
+    const budget = new LineBudget(ctx.options);
     try {
       for await (const hit of watch(sources, toWatchOptions(ctx.options), { signal: stop.signal })) {
-        const line = json
-          ? `${JSON.stringify((projectEntries([hit], fields, compact) as unknown[])[0])}\n`
-          : `${c.dim(`${basename(hit.file)}:${hit.line}`)} ${renderEntry(hit as EntryLike, render)}\n`;
-        const size = Buffer.byteLength(line);
-        if (bytes + size > maxBytes) {
-          full = true;
-          break;
-        }
-        bytes += size;
-        emitted += 1;
+        const line = json ? jsonLine(hit, ctx.options) : `${c.dim(`${basename(hit.file)}:${hit.line}`)} ${renderEntry(hit as EntryLike, render)}\n`;
+        if (!budget.take(line)) break;
         await ctx.write(line);
       }
     } catch (error) {
@@ -115,7 +102,8 @@ export const watchCommand: CommandDef = {
       process.off('SIGINT', onSignal);
       process.off('SIGTERM', onSignal);
     }
-    return { data: { emitted, bytes }, summary: { emitted, ...(full ? { truncated: { kept: emitted, reason: `--max-bytes ${maxBytes}` } } : {}) }, found: emitted > 0 };
+    const { lines: emitted, bytes, full } = budget;
+    return { data: { emitted, bytes }, summary: { emitted, ...(full ? { truncated: { kept: emitted, reason: `--max-bytes ${String(ctx.options['maxBytes'])}` } } : {}) }, found: emitted > 0 };
   },
   text: () => '',
 };
