@@ -8,6 +8,7 @@ export type LogsiftErrorCode =
   | 'INVALID_OPTION'
   | 'INVALID_QUERY'
   | 'INVALID_REGEX'
+  | 'REGEX_TOO_LARGE'
   | 'INVALID_TIME'
   | 'UNKNOWN_ID'
   | 'SOURCE_CHANGED'
@@ -90,6 +91,7 @@ const USAGE_CODES = new Set<LogsiftErrorCode>([
   'INVALID_OPTION',
   'INVALID_QUERY',
   'INVALID_REGEX',
+  'REGEX_TOO_LARGE',
   'INVALID_TIME',
   'UNKNOWN_ID',
   'INVALID_MAPPING',

@@ -65,3 +65,6 @@ export type {
   SequenceStep,
   TemplateChange,
 } from './compare.js';
+export type { CorrelateAnchor, CorrelateOptions, CorrelateResult, CorrelateSpan, CorrelatedEvent, NameCount } from './correlate.js';
+export type { ExportTraceOptions, ExportTraceResult, TraceFormat } from './trace-export.js';
+export type { PatternGroup, PatternValue, VerifyPatternOptions, VerifyPatternResult } from './verify-pattern.js';

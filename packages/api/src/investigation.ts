@@ -20,6 +20,9 @@ import type { TimelineOptions, TimelineResult } from './timeline.js';
 import { SQLITE_SINK_DEFAULTS, type SqliteSinkOptions, type SqliteSinkProgress } from './sqlite-sink.js';
 import type { TriageOptions, TriageResult } from './triage.js';
 import { watch, type WatchControl, type WatchOptions } from './watch.js';
+import type { CorrelateAnchor, CorrelateOptions, CorrelateResult } from './correlate.js';
+import type { ExportTraceOptions, ExportTraceResult } from './trace-export.js';
+import type { VerifyPatternOptions, VerifyPatternResult } from './verify-pattern.js';
 
 /** An open set of log sources, indexed. Every question about them is a method here. */
 export class Investigation {
@@ -196,6 +199,29 @@ export class Investigation {
   /** A one-call overview: volume, error trend, top errors, affected services, next commands. */
   triage(options: TriageOptions = {}, control: TaskControl = {}): Promise<TriageResult> {
     return this.call<TriageResult>('triage', options, control);
+  }
+
+  /** The spans of one trace / request (its `hierarchy`) as OTLP/JSON, Jaeger JSON or Zipkin v2 JSON. */
+  exportTrace(id: string, options: ExportTraceOptions, control: TaskControl = {}): Promise<ExportTraceResult> {
+    return this.call<ExportTraceResult>('exportTrace', { ...options, id }, control);
+  }
+
+  /**
+   * What happened around an anchor (entry, `FILE:LINE`, time or a trigger query's first match),
+   * across every file and service: templates ranked by how unusual they are in the window
+   * against the baseline before it (Poisson surprise).
+   */
+  correlateEvents(anchor: CorrelateAnchor, options: CorrelateOptions = {}, control: TaskControl = {}): Promise<CorrelateResult> {
+    return this.call<CorrelateResult>('correlateEvents', { ...options, ...anchor }, control);
+  }
+
+  /**
+   * Tests a regex with named groups over the scope: matches, each group's values (top N), first
+   * and last match, a histogram. An invalid pattern is INVALID_REGEX; one whose automaton is
+   * over the size limit is REGEX_TOO_LARGE.
+   */
+  verifyPattern(pattern: string, options: VerifyPatternOptions = {}, control: TaskControl = {}): Promise<VerifyPatternResult> {
+    return this.call<VerifyPatternResult>('verifyPattern', { ...options, pattern }, control);
   }
 
   /** Two requests / threads / traces side by side: durations, outcomes, where they diverge. */

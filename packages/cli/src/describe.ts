@@ -5,7 +5,7 @@ import { optionKey, type CommandDef, type FlagDef } from './spec.js';
 type JsonSchema = Record<string, unknown>;
 
 /** Flag groups every command shares: an MCP server describes them once, in its instructions. */
-const SHARED_GROUPS = new Set<FlagDef['group']>(['source', 'query', 'output', 'paging', 'context']);
+const SHARED_GROUPS = new Set<FlagDef['group']>(['source', 'query', 'output', 'paging', 'context', 'id']);
 
 function flagSchema(flag: FlagDef, brief: boolean): JsonSchema {
   const shared = brief && SHARED_GROUPS.has(flag.group);
@@ -13,7 +13,8 @@ function flagSchema(flag: FlagDef, brief: boolean): JsonSchema {
   switch (flag.type) {
     case 'integer':
       s['type'] = 'integer';
-      if (flag.min !== undefined && !shared) s['minimum'] = flag.min;
+      // Brief (MCP) schemas leave the bound out: the server checks it and says so in its error.
+      if (flag.min !== undefined && !brief) s['minimum'] = flag.min;
       break;
     case 'boolean':
       s['type'] = 'boolean';

@@ -59,7 +59,7 @@ export class CliError extends Error {
   }
 }
 
-const USAGE_CODES = new Set(['INVALID_OPTION', 'INVALID_QUERY', 'INVALID_REGEX', 'INVALID_TIME', 'UNKNOWN_ID', 'USAGE', 'SQL_NOT_READ_ONLY', 'INVALID_MAPPING', 'MISSING_DEPENDENCY']);
+const USAGE_CODES = new Set(['INVALID_OPTION', 'INVALID_QUERY', 'INVALID_REGEX', 'REGEX_TOO_LARGE', 'INVALID_TIME', 'UNKNOWN_ID', 'USAGE', 'SQL_NOT_READ_ONLY', 'INVALID_MAPPING', 'MISSING_DEPENDENCY']);
 const INPUT_CODES = new Set(['ENOENT', 'NO_INPUT', 'BINARY_INPUT', 'DECOMPRESS_ERROR', 'SOURCE_CHANGED', 'EACCES', 'INPUT_TOO_LARGE']);
 
 /** Exit code for an error: bad usage or input → 2, anything else (I/O, internal) → 3. */
@@ -72,6 +72,7 @@ const HINTS: Record<string, string> = {
   NO_INPUT: 'point at a log file, a directory holding logs, or a glob',
   BINARY_INPUT: 'this file is not text; pass log files (plain, .gz or .zst)',
   INVALID_REGEX: 'the pattern uses Rust regex syntax; escape special characters with a backslash',
+  REGEX_TOO_LARGE: 'large counted repetitions ({1000}) nested in each other explode the automaton: use smaller counts, + or *',
   INVALID_QUERY: 'see `logsift search --help` for the query syntax',
   INVALID_TIME: 'use RFC 3339 (2024-05-01T10:00:00Z) or a relative span (15m, 2h, 1d)',
   USAGE: 'run the command with --help',

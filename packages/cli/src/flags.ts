@@ -135,10 +135,10 @@ export const SOURCES_ARG = {
   required: false,
 };
 
-/** The id of a tree (hierarchy, bottlenecks) and its kind. */
+/** The id of a tree (hierarchy, bottlenecks, export-trace) and its kind: MCP describes them once. */
 export const TREE_ID_FLAGS: FlagDef[] = [
-  { name: 'id', type: 'string', group: 'command', valueName: 'value', required: true, description: 'the trace, request, span or thread id' },
-  { name: 'kind', type: 'string', group: 'command', choices: ['request', 'trace', 'span', 'thread'], description: 'id kind (default: detected)' },
+  { name: 'id', type: 'string', group: 'id', valueName: 'value', required: true, description: 'the trace, request, span or thread id' },
+  { name: 'kind', type: 'string', group: 'id', choices: ['request', 'trace', 'span', 'thread'], description: 'id kind (default: detected)' },
 ];
 
 /** `--kind` as an api option, when given. */

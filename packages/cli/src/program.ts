@@ -13,6 +13,7 @@ const GROUPS: Record<FlagDef['group'], string> = {
   query: 'Query options:',
   paging: 'Paging options:',
   context: 'Context options:',
+  id: 'Id options:',
   command: 'Command options:',
   output: 'Output options:',
 };

@@ -71,9 +71,9 @@ export const AGGREGATE_FLAGS: FlagDef[] = [
     type: 'list',
     group: 'command',
     valueName: 'kinds',
-    description: 'also count by level, thread, service, file, time',
+    description: 'count by level, thread, service, file, time',
   },
-  { name: 'bucket', type: 'string', group: 'command', valueName: 'size', description: 'time bucket (1m, 1h; default: from the range)' },
+  { name: 'bucket', type: 'string', group: 'command', valueName: 'size', description: 'time bucket (1m, 1h; default: auto)' },
 ];
 
 export const ALL_FIELDS_FLAG: FlagDef = {

@@ -2,12 +2,14 @@ import { bottlenecksCommand } from './commands/bottlenecks.js';
 import { commandsCommand } from './commands/commands.js';
 import { compareCommand } from './commands/compare.js';
 import { contextCommand } from './commands/context.js';
+import { correlateEventsCommand } from './commands/correlate-events.js';
 import { countCommand } from './commands/count.js';
 import { dbToJsonlCommand } from './commands/db-to-jsonl.js';
 import { detectCommand } from './commands/detect.js';
 import { diffCommand } from './commands/diff.js';
 import { emitCommand } from './commands/emit.js';
 import { errorFlowCommand } from './commands/error-flow.js';
+import { exportTraceCommand } from './commands/export-trace.js';
 import { exportCommand } from './commands/export.js';
 import { followCommand } from './commands/follow.js';
 import { hierarchyCommand } from './commands/hierarchy.js';
@@ -25,6 +27,7 @@ import { templatesCommand } from './commands/templates.js';
 import { timelineCommand } from './commands/timeline.js';
 import { triageCommand } from './commands/triage.js';
 import { watchCommand } from './commands/watch.js';
+import { verifyPatternCommand } from './commands/verify-pattern.js';
 import type { CommandDef } from './spec.js';
 
 /** Commands that work: their api exists on main and they are tested end to end. */
@@ -47,6 +50,9 @@ export const COMMANDS: CommandDef[] = [
   bottlenecksCommand,
   compareCommand,
   diffCommand,
+  correlateEventsCommand,
+  verifyPatternCommand,
+  exportTraceCommand,
   summarizeCommand,
   emitCommand,
   exportCommand,

@@ -21,10 +21,13 @@ export interface FlagDef {
   /** Placeholder in help: `--limit <n>`. */
   valueName?: string;
   /** Help section and the grouping in `commands --json`. */
-  group: 'source' | 'query' | 'paging' | 'context' | 'command' | 'output';
+  group: 'source' | 'query' | 'paging' | 'context' | 'id' | 'command' | 'output';
   /** Minimum for integers. */
   min?: number;
-  /** Not offered as an MCP tool parameter: terminal-only (--pretty), or said by the compact `query` (--level). */
+  /**
+   * Not offered as an MCP tool parameter: terminal-only (--pretty), said by the compact `query`
+   * (--level), or a tuning knob whose default serves an agent (a histogram's bucket size).
+   */
   cliOnly?: boolean;
   /** The command cannot run without it. */
   required?: boolean;

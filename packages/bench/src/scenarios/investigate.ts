@@ -124,6 +124,27 @@ export const investigateScenarios: Scenario[] = [
   op('investigate.metrics', 'investigate', 'metrics', 'duration statistics per time bucket, anomalies', () => [{}], undefined, true),
   op('investigate.metrics-field', 'investigate', 'metrics', 'statistics of the commonest numeric field', (p) => [{ fields: [need(p.numericField, 'numeric field')] }]),
   op('investigate.triage', 'investigate', 'triage', 'one-call overview (volume, error rate, top errors)', () => [{}], undefined, true),
+  // Scans every record: a regex with two named groups, values counted per group, a histogram.
+  op(
+    'investigate.verify-pattern',
+    'investigate',
+    'verifyPattern',
+    'a regex with named groups over every record: matches, values per group, first/last, histogram',
+    () => ['(?<method>GET|POST) /api/(?<resource>[a-z]+)', { top: 10 }],
+    undefined,
+    true,
+  ),
+  // Scans every record's time and template (templates warm, as in investigate.templates).
+  op(
+    'investigate.correlate-events',
+    'investigate',
+    'correlateEvents',
+    'what was unusual within 30 s of the first pool-exhausted error, every service, against the baseline before',
+    () => [{ trigger: { text: 'database connection pool exhausted' } }, { window: '30s' }],
+    undefined,
+    true,
+  ),
+  op('investigate.export-trace', 'investigate', 'exportTrace', 'the busiest trace as OTLP/JSON', (p) => [need(p.trace, 'trace id'), { format: 'otlp', kind: 'trace' }]),
 ];
 
 /** The sampling strategies the issue names; each samples 50 records. */

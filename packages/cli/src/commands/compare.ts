@@ -50,7 +50,7 @@ export const compareCommand: CommandDef = {
     ...QUERY_FLAGS,
     { name: 'a', type: 'string', group: 'command', valueName: 'id', required: true, description: 'the first id (e.g. a good request)' },
     { name: 'b', type: 'string', group: 'command', valueName: 'id', required: true, description: 'the second id (e.g. a failing request)' },
-    { name: 'kind', type: 'string', group: 'command', choices: ['request', 'trace', 'span', 'thread'], description: 'id kind of both (default: detected)' },
+    { name: 'kind', type: 'string', group: 'command', choices: ['request', 'trace', 'span', 'thread'], description: 'id kind (default: detected)' },
     ...OUTPUT_FLAGS,
   ],
   examples: [{ cmd: 'logsift compare logs/ --a req-ok-1 --b req-failed-7', what: 'what the failing request did differently' }],

@@ -54,7 +54,7 @@ export const diffCommand: CommandDef = {
   args: [SOURCES_ARG],
   flags: [
     ...SOURCE_FLAGS,
-    { name: 'a', type: 'string', group: 'command', valueName: 'q', required: true, description: "baseline scope, a compact query (before:T)" },
+    { name: 'a', type: 'string', group: 'command', valueName: 'q', required: true, description: "baseline scope: a query (before:T)" },
     { name: 'b', type: 'string', group: 'command', valueName: 'q', required: true, description: "scope compared with it (after:T)" },
     { name: 'top', type: 'integer', group: 'command', min: 1, valueName: 'n', default: 10, description: 'templates listed per category' },
     ...OUTPUT_FLAGS,

@@ -110,7 +110,7 @@ export const errorFlowCommand: CommandDef = {
   flags: [
     ...SOURCE_FLAGS,
     ...QUERY_FLAGS,
-    { name: 'id', type: 'string', group: 'command', valueName: 'value', description: "an id: its tree's error chain (default: all, by service)" },
+    { name: 'id', type: 'string', group: 'command', valueName: 'value', description: "an id: its tree's error chain (default: by service)" },
     { name: 'kind', type: 'string', group: 'command', choices: ['request', 'trace', 'span', 'thread'], description: 'id kind (default: detected)' },
     { name: 'depth', type: 'integer', group: 'command', min: 0, valueName: 'n', description: 'deepest tree level kept' },
     { name: 'bucket-ms', type: 'integer', group: 'command', min: 1, valueName: 'ms', description: 'bucket without --id (default: auto)' },

@@ -19,7 +19,7 @@ export const exportCommand: CommandDef = {
   ],
   uses: ['open', '@logsift/sqlite-export exportToSqlite'],
   writesFile: true,
-  use: 'Use to hand the entries to SQL tools: writes every entry to a SQLite file (then the sql tool).',
+  use: 'Use to hand the entries to SQL: writes them to a SQLite file (then sql).',
   run: async (ctx) => {
     const { exportToSqlite } = await loadSqliteExport('export');
     const inv = await ctx.open();

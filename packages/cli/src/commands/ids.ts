@@ -21,7 +21,7 @@ export const idsCommand: CommandDef = {
     { cmd: 'logsift ids logs/ --kind request', what: 'the requests seen, busiest first' },
     { cmd: 'logsift ids examples/sample --kind thread --sort first', what: 'threads in the order they appeared' },
   ],
-  use: 'Use to find the ids to follow: threads, requests, traces, services with counts.',
+  use: 'Use to find ids to follow: threads, requests, traces, services, with counts.',
   uses: ['open', 'Investigation.ids'],
   run: async (ctx) => {
     const inv = await ctx.open();

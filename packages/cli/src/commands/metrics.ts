@@ -46,7 +46,7 @@ export const metricsCommand: CommandDef = {
     ...QUERY_FLAGS,
     { name: 'field', type: 'list', group: 'command', valueName: 'names', description: 'fields (default: every stated duration, ms)' },
     { name: 'bucket-ms', type: 'integer', group: 'command', min: 1, valueName: 'ms', description: 'bucket (default: ≤ 60 buckets)' },
-    { name: 'z-threshold', type: 'integer', group: 'command', min: 1, valueName: 'z', description: 'anomaly when |robust z| exceeds this (default 3.5)' },
+    { name: 'z-threshold', type: 'integer', group: 'command', min: 1, valueName: 'z', description: 'anomaly above this robust |z| (default 3.5)' },
     ...OUTPUT_FLAGS,
   ],
   examples: [{ cmd: 'logsift metrics app.jsonl --field duration_ms --bucket-ms 60000', what: 'latency per minute, anomalies flagged' }],

@@ -15,7 +15,7 @@ export const sampleCommand: CommandDef = {
     ...QUERY_FLAGS,
     { name: 'strategy', type: 'string', group: 'command', choices: ['diverse', 'random', 'chronological', 'errors', 'head', 'tail', 'edges'], default: 'diverse', description: 'how to choose' },
     { name: 'size', short: 'n', type: 'integer', group: 'command', min: 1, valueName: 'n', default: 20, description: 'how many entries' },
-    { name: 'seed', type: 'integer', group: 'command', min: 0, valueName: 'n', description: 'seed of strategy random (default 42)' },
+    { name: 'seed', type: 'integer', group: 'command', min: 0, valueName: 'n', description: 'seed of random (default 42)' },
     ...OUTPUT_FLAGS,
   ],
   examples: [

@@ -10,15 +10,15 @@ export const schemaCommand: CommandDef = {
   args: [SOURCES_ARG],
   flags: [
     ...SOURCE_FLAGS,
-    { name: 'sample', type: 'integer', group: 'command', min: 1, valueName: 'n', default: 500, description: 'records sampled per file' },
-    { name: 'examples', type: 'integer', group: 'command', min: 0, valueName: 'n', default: 3, description: 'example values kept per field' },
+    { name: 'sample', type: 'integer', group: 'command', min: 1, valueName: 'n', default: 500, description: 'records read per file' },
+    { name: 'examples', type: 'integer', group: 'command', min: 0, valueName: 'n', default: 3, description: 'examples per field' },
     ...OUTPUT_FLAGS,
   ],
   examples: [
     { cmd: 'logsift schema app.jsonl', what: 'which fields the JSON logs carry, to write --where conditions' },
     { cmd: 'logsift schema logs/ --sample 5000', what: 'a larger sample' },
   ],
-  use: 'Use before a field condition (status>=500): the parsed fields with types and examples.',
+  use: 'Use before a field condition (status>=500): parsed fields, types, examples.',
   uses: ['open', 'Investigation.schema'],
   run: async (ctx) => {
     const inv = await ctx.open();

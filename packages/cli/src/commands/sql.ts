@@ -24,7 +24,7 @@ export const sqlCommand: CommandDef = {
   ],
   examples: [{ cmd: 'logsift sql --db logs.sqlite -q "select level, count(*) n from entries group by level"', what: 'levels of an exported investigation' }],
   uses: ['@logsift/sqlite-export sqlQuery'],
-  use: 'Use for questions the other tools cannot phrase (joins, custom GROUP BY) over a SQLite file from export: one read-only SELECT.',
+  use: 'Use for joins or GROUP BY over a SQLite file from export (one read-only SELECT).',
   run: async (ctx) => {
     const db = dbSource(ctx.args, ctx.options);
     if (!db) {

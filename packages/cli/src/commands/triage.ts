@@ -21,7 +21,7 @@ export const triageCommand: CommandDef = {
     { cmd: 'logsift triage logs/', what: 'where to start' },
     { cmd: 'logsift triage examples/sample --top 10', what: 'longer top lists' },
   ],
-  use: 'Use first when something is wrong: error rate, top errors, affected services, next steps.',
+  use: 'Use first when something is wrong: error rate, top errors, services, next steps.',
   uses: ['open', 'Investigation.triage'],
   run: async (ctx) => {
     const inv = await ctx.open();

@@ -1,6 +1,17 @@
 //! Byte-string helpers shared by the parsers, the indexer and the index. A leaf module: it
 //! depends on nothing else in the crate, so every layer can use it without a cycle.
 
+/// `b` without its trailing blanks (space, tab, CR). A record's bytes end at its last
+/// non-blank byte (`Index::record_range`), so spans into a record must end there too.
+#[inline]
+pub fn trim_end_blank(b: &[u8]) -> &[u8] {
+    let mut n = b.len();
+    while n > 0 && matches!(b[n - 1], b' ' | b'\t' | b'\r') {
+        n -= 1;
+    }
+    &b[..n]
+}
+
 /// Equality of two short byte strings without a `memcmp` call: ids and JSON keys are mostly
 /// 4 to 32 bytes, where the call and its dispatch cost more than the compare.
 #[inline(always)]

@@ -23,6 +23,8 @@ pub enum Code {
     InvalidQuery,
     /// A regular expression did not compile.
     InvalidRegex,
+    /// A regular expression is valid but compiles to an automaton over the size limit.
+    RegexTooLarge,
     /// A time expression could not be parsed.
     InvalidTime,
     /// An id, file or line that a command names is not in the index.
@@ -56,6 +58,7 @@ impl Code {
             Code::InvalidOption => "INVALID_OPTION",
             Code::InvalidQuery => "INVALID_QUERY",
             Code::InvalidRegex => "INVALID_REGEX",
+            Code::RegexTooLarge => "REGEX_TOO_LARGE",
             Code::InvalidTime => "INVALID_TIME",
             Code::UnknownId => "UNKNOWN_ID",
             Code::SourceChanged => "SOURCE_CHANGED",

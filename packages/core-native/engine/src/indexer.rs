@@ -342,6 +342,7 @@ fn index_file(
             } else {
                 let start = bounds[chunk_no].0;
                 let first_line = memchr(b'\n', &data[start..]).map_or(data.len() - start, |p| p);
+                let first_line = crate::bytes::trim_end_blank(&data[start..start + first_line]).len();
                 push_orphan(&mut index.cols, start as u64, first_line);
                 lines.note(index.cols.len() - 1, clamp_u32(line_base + 1));
                 orphan[chunk_no] = true;

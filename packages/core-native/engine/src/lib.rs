@@ -6,6 +6,7 @@ pub mod entry;
 pub mod error;
 pub mod fingerprint;
 pub mod format;
+pub mod fuzz;
 pub mod generate;
 pub mod index;
 pub mod indexer;

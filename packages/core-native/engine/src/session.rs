@@ -440,6 +440,21 @@ impl Session {
                 let scope = self.scope(a.query.take(), a.scope.take(), ctl)?;
                 to_json(&ops::triage::triage(ix, &scope, self.templates(ctl)?, &a)?)
             }
+            "exportTrace" => {
+                let mut a: ops::trace_export::ExportTraceArgs = args(op, json)?;
+                let scope = self.scope(a.query.take(), a.scope.take(), ctl)?;
+                to_json(&ops::trace_export::export_trace(ix, &self.cache, &scope, &a)?)
+            }
+            "correlateEvents" => {
+                let mut a: ops::correlate::CorrelateArgs = args(op, json)?;
+                let scope = self.scope(a.query.take(), a.scope.take(), ctl)?;
+                to_json(&ops::correlate::correlate(ix, &scope, self.templates(ctl)?, &a, ctl)?)
+            }
+            "verifyPattern" => {
+                let mut a: ops::verify_pattern::VerifyPatternArgs = args(op, json)?;
+                let scope = self.scope(a.query.take(), a.scope.take(), ctl)?;
+                to_json(&ops::verify_pattern::verify_pattern(ix, &scope, &a, ctl)?)
+            }
             _ => Err(Error::new(Code::InvalidOption, format!("unknown operation '{op}'")).at(op)),
         }
     }

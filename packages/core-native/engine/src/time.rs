@@ -40,6 +40,13 @@ pub fn civil_to_ns(y: i64, mo: u32, d: u32, h: u32, mi: u32, s: u32, nanos: u32)
     secs.checked_mul(NS_PER_SEC)?.checked_add(nanos as i64)
 }
 
+/// A local time (ns) at `offset` seconds east of UTC, as UTC; `None` when that falls outside
+/// the i64 nanosecond range (a stamp in 1677 with a positive zone, in 2262 with a negative).
+#[inline]
+fn to_utc(local_ns: i64, offset: i64) -> Option<i64> {
+    local_ns.checked_sub(offset.checked_mul(NS_PER_SEC)?)
+}
+
 /// Formats UTC nanoseconds as RFC 3339 with millisecond precision (`2024-01-02T03:04:05.678Z`),
 /// or with full precision when the value has sub-millisecond digits.
 pub fn format_ns(ns: i64) -> String {
@@ -154,7 +161,7 @@ pub fn parse_iso(b: &[u8], default_offset: i64) -> Option<(i64, usize)> {
         Some(b'T') | Some(b't') | Some(b' ') | Some(b'_') => {}
         _ => {
             // A bare date.
-            let ns = civil_to_ns(y, mo, d, 0, 0, 0, 0)? - default_offset * NS_PER_SEC;
+            let ns = to_utc(civil_to_ns(y, mo, d, 0, 0, 0, 0)?, default_offset)?;
             return Some((ns, 10));
         }
     }
@@ -179,7 +186,7 @@ pub fn parse_iso(b: &[u8], default_offset: i64) -> Option<(i64, usize)> {
             }
         }
     }
-    let ns = civil_to_ns(y, mo, d, h, mi, s, nanos)? - offset * NS_PER_SEC;
+    let ns = to_utc(civil_to_ns(y, mo, d, h, mi, s, nanos)?, offset)?;
     Some((ns, i))
 }
 
@@ -427,7 +434,7 @@ fn finish(b: &[u8], pos: usize, y: i64, mo: u32, d: u32, tz: i64) -> Option<(i64
         offset = off;
         i += zl;
     }
-    Some((date_ns(y, mo, d, sod, nanos)? - offset * NS_PER_SEC, i))
+    Some((to_utc(date_ns(y, mo, d, sod, nanos)?, offset)?, i))
 }
 
 /// Nanoseconds of a date plus seconds of day, read as UTC; `None` for an impossible date.
@@ -540,7 +547,7 @@ pub fn parse_ts_year(b: &[u8], shape: TsShape, tz: i64, year: i64) -> Option<(i6
                 offset = off;
                 i += zl;
             }
-            Some((date_ns(y, mo, d, h * 3600 + mi * 60 + s, nanos)? - offset * NS_PER_SEC, i))
+            Some((to_utc(date_ns(y, mo, d, h * 3600 + mi * 60 + s, nanos)?, offset)?, i))
         }
         TsShape::MonthDay => return month_day(b, 0, tz, year, false),
         TsShape::Ctime => {
@@ -670,7 +677,7 @@ fn month_day(b: &[u8], pos: usize, tz: i64, year: i64, ctime: bool) -> Option<(i
             i += 5;
         }
     }
-    Some((date_ns(y, mo, d, sod, nanos)? - offset * NS_PER_SEC, i, year_less))
+    Some((to_utc(date_ns(y, mo, d, sod, nanos)?, offset)?, i, year_less))
 }
 
 /// A time of day alone at the start of `b` (`hh:mm:ss` with an optional fraction): its length.

@@ -73,6 +73,24 @@ fn crlf_bom_ansi_and_nul() {
     assert_eq!(ix.raw(1), b"2024-01-01T00:00:01Z INFO ok\0 done");
 }
 
+/// A record's bytes end at its last non-blank byte; its message used to run past that and
+/// read back as empty (found by the fuzz driver).
+#[test]
+fn trailing_blanks_keep_the_message() {
+    let raw =
+        index_bytes(b"first line \nsecond\t\r\n", &OpenOptions { format: Some("raw".into()), ..Default::default() });
+    assert_eq!((raw.message(0).as_str(), raw.message(1).as_str()), ("first line", "second"));
+    let text = index_bytes(
+        b"2024-01-01T00:00:00Z INFO started  \n2024-01-01T00:00:01Z WARN slow \r\n",
+        &OpenOptions::default(),
+    );
+    assert_eq!((text.message(0).as_str(), text.message(1).as_str()), ("started", "slow"));
+    // An orphan first line (no header yet) ending in CR keeps its text too.
+    let orphan =
+        index_bytes(b"  at x\r\n2024-01-01T00:00:00Z INFO a\n2024-01-01T00:00:01Z INFO b\n", &OpenOptions::default());
+    assert_eq!(orphan.message(0), "  at x");
+}
+
 #[test]
 fn parallel_equals_serial_with_tiny_chunks() {
     let mut data = Vec::new();

@@ -159,6 +159,20 @@ impl Format {
     /// header per line, so a stray plain line still becomes its own record.
     #[inline]
     pub fn parse(&self, line: &[u8], out: &mut Parsed) -> bool {
+        let starts = self.parse_kind(line, out);
+        // A message running into trailing blanks would end past the record's bytes (which
+        // stop at the last non-blank byte) and read back as empty: it stops there too.
+        if matches!(line.last(), Some(b' ' | b'\t' | b'\r')) {
+            let visible = crate::bytes::trim_end_blank(line).len();
+            if out.message.end() > visible {
+                out.message = crate::record::Span::new((out.message.start as usize).min(visible), visible);
+            }
+        }
+        starts
+    }
+
+    #[inline]
+    fn parse_kind(&self, line: &[u8], out: &mut Parsed) -> bool {
         out.reset();
         let ctx = &self.ctx;
         match self.kind {

@@ -19,7 +19,7 @@ mod batch;
 mod block;
 mod layout;
 mod request;
-mod rng;
+pub(crate) mod rng;
 mod templates;
 mod topology;
 mod write;

@@ -68,25 +68,8 @@ pub fn context(ix: &Index, args: &ContextArgs) -> Result<ContextResult> {
     if b > MAX_CONTEXT || a > MAX_CONTEXT {
         return Err(Error::new(Code::InvalidOption, format!("before/after are limited to {MAX_CONTEXT} records")));
     }
-    let fi = find_file(ix, &args.file)?;
+    let (fi, e, exact) = record_at(ix, &args.file, args.line)?;
     let f = &ix.files[fi];
-    let loc = format!("{}:{}", f.source.path, args.line);
-    if args.line == 0 || args.line > f.lines {
-        return Err(Error::new(
-            Code::UnknownId,
-            format!("line {} is outside {} (1..{})", args.line, f.source.path, f.lines),
-        )
-        .at(loc));
-    }
-    // Last record starting at or before the line (binary search over line numbers, each
-    // derived from the nearest line mark).
-    let pos = partition_point_u32(f.count, |i| (ix.line(f.first + i) as u64) <= args.line) as usize;
-    if pos == 0 {
-        return Err(Error::new(Code::UnknownId, format!("line {} comes before the first record", args.line)).at(loc));
-    }
-    let e = f.first + pos as u32 - 1;
-    let record_lines = memchr::memchr_iter(b'\n', ix.raw(e)).count() as u64 + 1;
-    let exact = args.line < ix.line(e) as u64 + record_lines;
     let lo = e.saturating_sub(b).max(f.first);
     let hi = (e + a).min(f.first + f.count - 1);
     Ok(ContextResult {
@@ -97,6 +80,28 @@ pub fn context(ix: &Index, args: &ContextArgs) -> Result<ContextResult> {
         before: (lo..e).map(|x| ix.entry(x, args.fields)).collect(),
         after: (e + 1..=hi).map(|x| ix.entry(x, args.fields)).collect(),
     })
+}
+
+/// The record holding `line` of `file` (a path as opened, or a unique basename): the file's
+/// index, the entry, and whether the line is inside the record (false for a blank line after it).
+pub fn record_at(ix: &Index, file: &str, line: u64) -> Result<(usize, u32, bool)> {
+    let fi = find_file(ix, file)?;
+    let f = &ix.files[fi];
+    let loc = format!("{}:{}", f.source.path, line);
+    if line == 0 || line > f.lines {
+        return Err(
+            Error::new(Code::UnknownId, format!("line {line} is outside {} (1..{})", f.source.path, f.lines)).at(loc)
+        );
+    }
+    // Last record starting at or before the line (binary search over line numbers, each
+    // derived from the nearest line mark).
+    let pos = partition_point_u32(f.count, |i| (ix.line(f.first + i) as u64) <= line) as usize;
+    if pos == 0 {
+        return Err(Error::new(Code::UnknownId, format!("line {line} comes before the first record")).at(loc));
+    }
+    let e = f.first + pos as u32 - 1;
+    let record_lines = memchr::memchr_iter(b'\n', ix.raw(e)).count() as u64 + 1;
+    Ok((fi, e, line < ix.line(e) as u64 + record_lines))
 }
 
 /// First `i` in `0..n` for which `pred` is false (`pred` true then false, like

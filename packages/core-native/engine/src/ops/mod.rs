@@ -9,6 +9,7 @@
 
 pub mod bottlenecks;
 pub mod context;
+pub mod correlate;
 pub mod error_flow;
 pub mod follow;
 pub mod hierarchy;
@@ -19,7 +20,9 @@ pub mod rows;
 pub mod sample;
 pub mod templates;
 pub mod timeline;
+pub mod trace_export;
 pub mod triage;
+pub mod verify_pattern;
 
 use crate::error::{Code, Error, Result};
 use crate::index::{Index, NO_TS};

@@ -104,7 +104,7 @@ impl Compiled {
         let mut after = m.after.as_deref().map(|s| parse_time_bound(s, reference, 0)).transpose()?;
         let mut before = m.before.as_deref().map(|s| parse_time_bound(s, reference, 0)).transpose()?;
         if let Some(last) = &m.last {
-            let from = reference - parse_duration(last)?;
+            let from = reference.saturating_sub(parse_duration(last)?);
             after = Some(after.map_or(from, |a| a.max(from)));
         }
         // A bound that every record meets filters nothing: dropped, the column pass skips the

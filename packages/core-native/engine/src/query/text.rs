@@ -302,8 +302,24 @@ pub struct TextMatcher {
     need: u32,
 }
 
+/// Compiled-program bound of query regexes (`RegexBuilder::size_limit`).
+pub const QUERY_REGEX_SIZE_LIMIT: usize = 64 << 20;
+
 /// Compiles a regex, turning syntax errors into INVALID_REGEX with the position.
 pub fn compile_regex(pattern: &str) -> Result<regex::bytes::Regex> {
+    compile_regex_bounded(pattern, QUERY_REGEX_SIZE_LIMIT, None)
+}
+
+/// `compile_regex` with explicit bounds. Rust's `regex` never backtracks (matching is linear in
+/// the input), so the only "catastrophic" pattern is one whose automaton is too big to build:
+/// `size_limit` bounds the compiled program, `dfa_size_limit` the lazy DFA's cache (past it the
+/// search falls back to slower engines, it never fails). A program over `size_limit` (nested
+/// counted repetitions like `(\w{100}){100}`) is REGEX_TOO_LARGE, not a hang or an abort.
+pub fn compile_regex_bounded(
+    pattern: &str,
+    size_limit: usize,
+    dfa_size_limit: Option<usize>,
+) -> Result<regex::bytes::Regex> {
     if let Err(e) = regex_syntax::ast::parse::Parser::new().parse(pattern) {
         let pos = e.span().start.offset;
         return Err(Error::new(
@@ -312,10 +328,22 @@ pub fn compile_regex(pattern: &str) -> Result<regex::bytes::Regex> {
         )
         .at(format!("regex@{pos}")));
     }
-    regex::bytes::RegexBuilder::new(pattern)
-        .size_limit(64 << 20)
-        .build()
-        .map_err(|e| Error::new(Code::InvalidRegex, format!("invalid regex /{pattern}/: {e}")).at("regex"))
+    let mut b = regex::bytes::RegexBuilder::new(pattern);
+    b.size_limit(size_limit);
+    if let Some(d) = dfa_size_limit {
+        b.dfa_size_limit(d);
+    }
+    b.build().map_err(|e| match e {
+        regex::Error::CompiledTooBig(limit) => Error::new(
+            Code::RegexTooLarge,
+            format!(
+                "regex /{pattern}/ compiles to more than {} MiB (the size limit): nested or large counted repetitions explode the automaton; use smaller counts or + and *",
+                limit >> 20
+            ),
+        )
+        .at("regex"),
+        e => Error::new(Code::InvalidRegex, format!("invalid regex /{pattern}/: {e}")).at("regex"),
+    })
 }
 
 impl TextMatcher {

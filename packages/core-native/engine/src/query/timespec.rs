@@ -54,7 +54,7 @@ pub fn parse_time_bound(s: &str, reference_ns: i64, tz_offset: i64) -> Result<i6
     }
     let rel = t.strip_prefix('-').unwrap_or(t);
     match parse_duration(rel) {
-        Ok(d) => Ok(reference_ns - d),
+        Ok(d) => Ok(reference_ns.saturating_sub(d)),
         Err(_) => Err(Error::new(
             Code::InvalidTime,
             format!(
