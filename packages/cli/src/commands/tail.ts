@@ -18,16 +18,17 @@ export const tailCommand: CommandDef = {
   flags: [
     ...SOURCE_FLAGS,
     ...QUERY_FLAGS,
-    ...WATCH_FLAGS,
-    { name: 'cursor', type: 'string', group: 'paging', valueName: 'token', description: 'the cursor of the previous tail call' },
-    { name: 'limit', short: 'n', type: 'integer', group: 'paging', min: 1, valueName: 'n', description: 'about n entries at most per call (more: true says there is more)', default: 1000 },
+    // tools/list is kept small: the replay flags are for the terminal (an agent starts at the end).
+    ...WATCH_FLAGS.map((f) => ({ ...f, cliOnly: true })),
+    { name: 'cursor', type: 'string', group: 'paging', valueName: 'token', description: "the previous call's cursor" },
+    { name: 'limit', short: 'n', type: 'integer', group: 'paging', min: 1, valueName: 'n', description: 'about n entries at most', default: 1000 },
     ...OUTPUT_FLAGS,
   ],
   examples: [
     { cmd: "logsift tail app.log -q 'level>=error'", what: 'start: returns a cursor at the end' },
     { cmd: "logsift tail app.log -q 'level>=error' --cursor <cursor>", what: 'the errors written since' },
   ],
-  use: 'Use to see what logs still being written gained since the last look: pass back the cursor it returned.',
+  use: 'Use to see what a live log gained since the last call (pass back its cursor).',
   uses: ['tail'],
   run: async (ctx) => {
     const sources = watchSources(ctx.args, ctx.options);
