@@ -31,7 +31,7 @@ export type {
   SearchOrder,
   SearchResult,
 } from './search.js';
-export type { Detection, FieldInfo, FileSchema, IdInfo, SchemaOptions } from './schema.js';
+export type { Detection, FieldInfo, FileSchema, HeaderField, IdInfo, LayoutInfo, SchemaOptions } from './schema.js';
 export type { Template, TemplatesOptions, TemplatesResult } from './templates.js';
 export type { ScopeOptions } from './scope.js';
 export { SQLITE_SINK_DEFAULTS, type SqliteSinkOptions, type SqliteSinkProgress } from './sqlite-sink.js';

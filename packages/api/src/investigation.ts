@@ -61,10 +61,10 @@ export class Investigation {
     return this.call<FileSchema[]>('schema', options, control);
   }
 
-  /** Per file: the detected format and the confidence of the detection. */
+  /** Per file: the detected format, its confidence, and the learned layout. */
   async detect(control: TaskControl = {}): Promise<Detection[]> {
     const stats = await this.stats(control);
-    return stats.files.map((f) => ({ path: f.path, format: f.format, confidence: f.formatConfidence, entries: f.entries }));
+    return stats.files.map((f) => ({ path: f.path, format: f.format, confidence: f.formatConfidence, entries: f.entries, layout: f.layout }));
   }
 
   /** Files found in directory walks but left out (binary data), with the reason. */

@@ -36,9 +36,25 @@ describe('open', () => {
     const schema = await inv.schema({ sample: 10 });
     expect(schema[0]?.ids).toEqual([{ kind: 'request', records: 2, distinct: 1 }]);
     expect(schema[0]?.fields.map((f) => f.name).sort()).toEqual(['level', 'msg', 'reqId', 'time']);
-    expect(await inv.detect()).toEqual([{ path: file, format: 'json', confidence: 1, entries: 2 }]);
+    const [detected] = await inv.detect();
+    expect(detected).toMatchObject({ path: file, format: 'json', confidence: 1, entries: 2 });
+    expect(detected?.layout).toMatchObject({ fields: [], confidence: 1, note: null, continuation: { headers: 1, standalone: 0 } });
+    expect(detected?.layout.summary).toMatch(/^json: JSON lines/);
     const [, second] = await inv.entries([0, 1]);
     expect(second).toMatchObject({ level: 'ERROR', severity: 17, message: 'boom', request: 'r1', time: '2023-11-14T22:13:21.000Z' });
+  });
+
+  it('reads zone-less stamps in an IANA zone with its daylight-saving rules', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'logsift-api-'));
+    const file = join(dir, 'local.log');
+    writeFileSync(file, '2024-01-15 12:00:00 INFO winter\n2024-07-01 12:00:00 INFO summer\n2024-10-27 02:30:00 INFO repeated hour\n');
+    const inv = await open(file, { timezone: 'Europe/Berlin', cache: false });
+    const times = (await inv.entries([0, 1, 2])).map((e) => e.time);
+    expect(times).toEqual(['2024-01-15T11:00:00.000Z', '2024-07-01T10:00:00.000Z', '2024-10-27T00:30:00.000Z']);
+    inv.close();
+    const bad = await open(file, { timezone: 'Mars/Base', cache: false }).catch((e: unknown) => e);
+    expect(UsageError.isInstance(bad) && bad.code).toBe('INVALID_OPTION');
+    expect(String((bad as Error).message)).toMatch(/IANA name like Europe\/Berlin/);
   });
 
   it('gives typed errors with stable codes for bad inputs', async () => {

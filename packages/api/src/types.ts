@@ -1,3 +1,4 @@
+import type { LayoutInfo } from './schema.js';
 /** Canonical level names (OpenTelemetry severity ranges). */
 export type LevelName = 'TRACE' | 'DEBUG' | 'INFO' | 'WARN' | 'ERROR' | 'FATAL' | 'NONE';
 
@@ -17,6 +18,8 @@ export interface FileStats {
   entries: number;
   format: string;
   formatConfidence: number;
+  /** The learned layout: header fields, separators, continuation rule, confidence. */
+  layout: LayoutInfo;
   timeRange: TimeRange;
   levels: Partial<Record<LevelName, number>>;
   withoutTimestamp: number;

@@ -147,6 +147,22 @@ describe('detect and schema', () => {
     expect(r.json['summary']).toEqual({ files: 2, formats: { text: 1, json: 1 } });
   });
 
+  it('detect: the learned layout, as JSON and as a readable line', () => {
+    const t = tempFiles({ 'py.log': '2009-07-20 22:59:27,672:DEBUG:app.db:opened\n2009-07-20 22:59:28,001:ERROR:app.db:lost\n  retrying\n' });
+    try {
+      const r = logsift(['detect', `${t.dir}/py.log`]);
+      expect(r.code).toBe(0);
+      const layout = (r.json['data'] as { files: { layout: { fields: { role: string; position: number }[]; separators: string[]; continuation: { shapes: string[] } } }[] }).files[0]?.layout;
+      expect(layout?.fields.map((f) => f.role)).toEqual(['timestamp', 'level', 'component']);
+      expect(layout?.separators).toContain(':');
+      expect(layout?.continuation.shapes).toContain('indented');
+      const text = logsift(['detect', `${t.dir}/py.log`, '--text']);
+      expect(text.stdout).toMatch(/text: timestamp\(YYYY-MM-DD hh:mm:ss\) level component message; separators .*continuation: indented, stack-trace; confidence 100%/);
+    } finally {
+      t.remove();
+    }
+  });
+
   it('schema: parsed fields with types, share and examples, ids present', () => {
     const r = logsift(['schema', `${tmp.dir}/app.jsonl`]);
     expect(r.code).toBe(0);

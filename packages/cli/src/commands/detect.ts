@@ -1,12 +1,12 @@
 import type { Detection } from '@logsift/api';
 import { OUTPUT_FLAGS, SOURCE_FLAGS, SOURCES_ARG } from '../flags.js';
-import { formatCount, table } from '../render.js';
+import { colors, formatCount, table } from '../render.js';
 import type { CommandDef } from '../spec.js';
 
 /** Format detection per file, as the engine decided it while indexing. */
 export const detectCommand: CommandDef = {
   name: 'detect',
-  summary: 'The log format detected for each file, with its confidence.',
+  summary: 'The log format detected for each file: the learned layout (header fields, separators, continuation rule) and its confidence.',
   args: [SOURCES_ARG],
   flags: [...SOURCE_FLAGS, ...OUTPUT_FLAGS],
   examples: [
@@ -24,10 +24,14 @@ export const detectCommand: CommandDef = {
   },
   text: (raw, ctx) => {
     const files = (raw as { files?: Detection[] }).files ?? [];
-    return table(
+    const c = colors(ctx);
+    const head = table(
       ['file', 'format', 'confidence', 'entries'],
       files.map((f) => [f.path, f.format, `${Math.round(f.confidence * 100)}%`, formatCount(f.entries)]),
       ctx,
     );
+    // One readable line per file: what was understood, and a note where the evidence is weak.
+    const layouts = files.flatMap((f) => [`${c.bold(f.path)}  ${f.layout.summary}`, ...(f.layout.note ? [c.yellow(`  note: ${f.layout.note}`)] : [])]);
+    return [head, '', ...layouts].join('\n');
   },
 };

@@ -36,6 +36,8 @@ export const schemaCommand: CommandDef = {
     const out: string[] = [];
     for (const f of files) {
       out.push(c.bold(f.path), c.dim(`${f.format} (${Math.round(f.confidence * 100)}%), ${formatCount(f.entries)} entries, ${formatCount(f.sampled)} sampled`));
+      out.push(`layout: ${f.layout.summary}`);
+      if (f.layout.note) out.push(c.yellow(`note: ${f.layout.note}`));
       if (f.ids.length > 0) out.push(`ids: ${f.ids.map((i) => `${i.kind} ${c.dim(`(${formatCount(i.distinct)} distinct)`)}`).join(', ')}`);
       if (f.fields.length > 0) {
         out.push(

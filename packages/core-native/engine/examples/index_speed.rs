@@ -58,7 +58,7 @@ fn parse_only(path: &str) {
     use logsift_engine::record::Parsed;
     let data = std::fs::read(path).unwrap_or_default();
     let sample = logsift_engine::indexer::sample_lines(&data, 200);
-    let fmt = detect(&sample, ParseCtx { tz_offset: 0, year: 2024 });
+    let fmt = detect(&sample, ParseCtx { tz: logsift_engine::time::Tz::Fixed(0), year: 2024 });
     let mut out = Parsed::default();
     let (mut records, mut lines) = (0u64, 0u64);
     let t0 = thread_cpu();

@@ -6,7 +6,7 @@
 use crate::bytes::ansi_len;
 use crate::error::{Code, Error, Result};
 use crate::fingerprint;
-use crate::format::{self, otlp, Format, FormatKind, ParseCtx};
+use crate::format::{self, continuation, otlp, Format, FormatKind, ParseCtx};
 use crate::index::{
     interner_slot, Columns, FileIndex, Index, Interner, FLAG_EMBEDDED, FLAG_MSG_ESCAPED, FLAG_MSG_LONG, FLAG_MULTILINE,
     FLAG_YEAR_LESS, LINE_MARK, NO_TS,
@@ -22,8 +22,8 @@ use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 pub struct OpenOptions {
     /// Force a format by name instead of detecting it.
     pub format: Option<String>,
-    /// Seconds east of UTC for timestamps without a zone.
-    pub tz_offset: i64,
+    /// The zone of timestamps written without one.
+    pub tz: crate::time::Tz,
     /// Year for timestamps that have none; default: each file's modification year.
     pub year: Option<i64>,
     /// Globs a directory walk keeps (file name or path).
@@ -40,7 +40,7 @@ impl Default for OpenOptions {
     fn default() -> Self {
         OpenOptions {
             format: None,
-            tz_offset: 0,
+            tz: crate::time::Tz::Fixed(0),
             year: None,
             include: Vec::new(),
             chunk_size: 4 << 20,
@@ -124,8 +124,8 @@ pub fn build(sources: Vec<Source>, opts: &OpenOptions, ctl: &Control) -> Result<
 
 /// The format of a file's data: the forced spec built on a sample, or the detected one.
 pub fn format_of(data: &[u8], mtime_ns: i64, forced: Option<&format::Spec>, opts: &OpenOptions) -> Format {
-    let ctx = ParseCtx { tz_offset: opts.tz_offset, year: opts.year.unwrap_or_else(|| year_of(mtime_ns)) };
-    let sample = sample_lines(&data[bom_len(data)..], 200);
+    let ctx = ParseCtx { tz: opts.tz, year: opts.year.unwrap_or_else(|| year_of(mtime_ns)) };
+    let sample = sample_spread(&data[bom_len(data)..]);
     match forced {
         Some(spec) => spec.build(&sample, ctx),
         None => format::detect(&sample, ctx),
@@ -251,6 +251,24 @@ fn year_of(mtime_ns: i64) -> i64 {
         return 1970;
     }
     crate::time::civil_from_days(mtime_ns / crate::time::NS_PER_SEC / 86_400).0
+}
+
+/// The sample a file's format and layout are learned from: its first 200 lines and 50 lines
+/// from each of four windows spread over the rest (a layout can change after a restart, and
+/// a head of start-up banners alone can mislead).
+pub fn sample_spread(data: &[u8]) -> Vec<&[u8]> {
+    let mut out = sample_lines(data, 200);
+    let head_end = out.last().map_or(0, |l| l.as_ptr() as usize - data.as_ptr() as usize + l.len());
+    if head_end >= data.len() {
+        return out;
+    }
+    for k in 1..=4 {
+        let at = head_end + (data.len() - head_end) * k / 5;
+        // Start at the next line: `at` is inside one.
+        let Some(nl) = memchr(b'\n', &data[at..]) else { break };
+        out.extend(sample_lines(&data[at + nl + 1..], 50));
+    }
+    out
 }
 
 /// Up to `n` non-empty lines from the start of the data (CR stripped).
@@ -496,6 +514,12 @@ fn index_chunk(data: &[u8], start: usize, end: usize, fmt: &Format) -> ChunkOut 
                 fmt.parse(line, &mut parsed)
             };
             if is_record {
+                push_record(&mut out, pos, line, line_no, &parsed, fmt.kind, 0, None);
+                have_record = true;
+            } else if continuation::kind(line, &fmt.cont, &fmt.ctx) == continuation::Kind::Standalone {
+                // Not the file's header and no continuation shape: an entry of its own, so a
+                // record of another layout is never glued onto the one before it.
+                continuation::standalone(line, &fmt.ctx, &mut parsed);
                 push_record(&mut out, pos, line, line_no, &parsed, fmt.kind, 0, None);
                 have_record = true;
             } else if have_record {

@@ -55,6 +55,8 @@ pub struct FileSchema {
     pub path: String,
     pub format: &'static str,
     pub confidence: f64,
+    /// The learned layout (as `detect` shows it).
+    pub layout: crate::format::describe::LayoutInfo,
     pub entries: u64,
     pub time_range: TimeRange,
     pub ids: Vec<IdInfo>,
@@ -161,6 +163,7 @@ impl Index {
                     path: f.source.path.clone(),
                     format: f.format.kind.name(),
                     confidence: (f.format.confidence * 1000.0).round() / 1000.0,
+                    layout: f.format.layout_info(),
                     entries: f.count as u64,
                     time_range,
                     ids,

@@ -42,7 +42,14 @@ pub fn parse_tz(s: &str) -> Result<i64> {
     if t.eq_ignore_ascii_case("utc") || t.eq_ignore_ascii_case("z") || t.eq_ignore_ascii_case("gmt") {
         return Ok(0);
     }
-    let bad = || Error::new(Code::InvalidOption, format!("invalid timezone '{s}': use UTC or an offset like +02:00"));
+    let bad = || {
+        Error::new(
+            Code::InvalidOption,
+            format!(
+                "invalid timezone '{s}': use UTC, an offset like +02:00, an IANA name like Europe/Berlin, or local"
+            ),
+        )
+    };
     let (sign, rest) = match t.as_bytes().first() {
         Some(b'+') => (1, &t[1..]),
         Some(b'-') => (-1, &t[1..]),
@@ -64,6 +71,22 @@ pub fn parse_tz(s: &str) -> Result<i64> {
     Ok(sign * (h * 3600 + m * 60))
 }
 
+/// Parses a `timezone` option: a fixed offset (see `parse_tz`), an IANA zone name with its
+/// daylight-saving rules (`Europe/Berlin`, `America/New_York`, from the tz database bundled
+/// in the engine), or `local` (this machine's zone).
+pub fn parse_zone(s: &str) -> Result<crate::time::Tz> {
+    let t = s.trim();
+    if let Ok(off) = parse_tz(t) {
+        return Ok(crate::time::Tz::Fixed(off));
+    }
+    if t.starts_with(['+', '-']) || t.is_empty() {
+        return Err(parse_tz(t).unwrap_err());
+    }
+    crate::time::zone_rules(t).map(crate::time::Tz::Rules).map_err(|m| {
+        Error::new(Code::InvalidOption, format!("invalid timezone '{s}': {m}; use UTC, an offset like +02:00, an IANA name like Europe/Berlin, or local"))
+    })
+}
+
 /// Deserializes operation arguments, turning serde's complaint into INVALID_OPTION.
 pub fn args<T: DeserializeOwned>(op: &str, json: &str) -> Result<T> {
     let json = if json.trim().is_empty() { "{}" } else { json };
@@ -80,7 +103,7 @@ impl OpenRequest {
             options.format = Some(f);
         }
         if let Some(tz) = j.timezone {
-            options.tz_offset = parse_tz(&tz)?;
+            options.tz = parse_zone(&tz)?;
         }
         options.year = j.year;
         options.include = j.include;
@@ -470,5 +493,14 @@ mod tests {
         assert_eq!(parse_tz("-0530").unwrap(), -(5 * 3600 + 30 * 60));
         assert_eq!(parse_tz("+2").unwrap(), 7200);
         assert_eq!(parse_tz("Europe/Paris").unwrap_err().code, Code::InvalidOption);
+        assert_eq!(parse_zone("+02:00").unwrap(), crate::time::Tz::Fixed(7200));
+        assert!(matches!(parse_zone("Europe/Paris").unwrap(), crate::time::Tz::Rules(z) if z.name == "Europe/Paris"));
+        assert!(matches!(parse_zone("local").unwrap(), crate::time::Tz::Rules(_)));
+        let e = parse_zone("Mars/Base").unwrap_err();
+        assert_eq!(e.code, Code::InvalidOption);
+        assert!(e.message.contains("Europe/Berlin"), "{}", e.message);
+        assert_eq!(parse_zone("+25:00").unwrap_err().code, Code::InvalidOption);
+        let req = OpenRequest::from_json(&["x".into()], r#"{"timezone":"America/New_York"}"#).unwrap();
+        assert!(matches!(req.options.tz, crate::time::Tz::Rules(z) if z.name == "America/New_York"));
     }
 }

@@ -24,6 +24,8 @@ pub struct FileStats {
     pub entries: u64,
     pub format: &'static str,
     pub format_confidence: f64,
+    /// The learned layout: header fields, separators, continuation rule, confidence.
+    pub layout: crate::format::describe::LayoutInfo,
     pub time_range: TimeRange,
     /// Entries per canonical level name (only levels that occur).
     pub levels: BTreeMap<&'static str, u64>,
@@ -90,6 +92,7 @@ impl Index {
                 entries: f.count as u64,
                 format: f.format.kind.name(),
                 format_confidence: (f.format.confidence * 1000.0).round() / 1000.0,
+                layout: f.format.layout_info(),
                 time_range: tr,
                 levels,
                 without_timestamp: self.cols.ts[r].iter().filter(|&&t| t == NO_TS).count() as u64,

@@ -5,6 +5,127 @@
 
 pub const NS_PER_SEC: i64 = 1_000_000_000;
 
+/// The zone of stamps written without one (`--timezone`).
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub enum Tz {
+    /// A fixed offset, seconds east of UTC (`UTC`, `+02:00`).
+    Fixed(i64),
+    /// A zone with rules (`Europe/Berlin`, `local`): the offset depends on the date.
+    Rules(&'static ZoneRules),
+}
+
+impl Default for Tz {
+    fn default() -> Self {
+        Tz::Fixed(0)
+    }
+}
+
+impl Tz {
+    /// The UTC instant of a local (zone-less) time, as nanoseconds read as if UTC.
+    #[inline]
+    pub fn utc_ns(self, local_ns: i64) -> Option<i64> {
+        let off = match self {
+            Tz::Fixed(off) => off,
+            Tz::Rules(z) => z.offset_at_local(local_ns.div_euclid(NS_PER_SEC)),
+        };
+        local_ns.checked_sub(off.checked_mul(NS_PER_SEC)?)
+    }
+
+    /// The offset in effect at a UTC instant (for display and tests).
+    pub fn offset_at_utc(self, utc_secs: i64) -> i64 {
+        match self {
+            Tz::Fixed(off) => off,
+            Tz::Rules(z) => z.offset_at_utc(utc_secs),
+        }
+    }
+}
+
+/// A stamp's own zone when it has one, else the configured zone.
+#[inline]
+fn to_utc(local_ns: i64, own: Option<i64>, tz: Tz) -> Option<i64> {
+    match own {
+        Some(off) => local_ns.checked_sub(off.checked_mul(NS_PER_SEC)?),
+        None => tz.utc_ns(local_ns),
+    }
+}
+
+/// A zone's offsets as a table, so that reading a local time costs one binary search, not a
+/// time zone database query per line. Built from jiff's bundled IANA database (nothing is
+/// read from the machine's /usr/share/zoneinfo), for the years 1900 to 2200.
+///
+/// A local time that a daylight-saving change makes ambiguous is read one way: with the
+/// offset in effect before the change. In autumn's repeated hour that is the first
+/// occurrence (02:30 in Berlin on the last Sunday of October is 00:30 UTC, still summer
+/// time); in spring's skipped hour, a time that does not exist (02:30 when clocks jump from
+/// 02:00 to 03:00) is read as if the change had not happened yet, which lands after it
+/// (02:30 +01:00 = 01:30 UTC = 03:30 summer time). This is jiff's and JavaScript's
+/// "compatible" rule.
+#[derive(Debug, PartialEq)]
+pub struct ZoneRules {
+    pub name: String,
+    /// Offset before the first transition.
+    first: i64,
+    /// (UTC second of a transition, local second from which its new offset applies, new offset).
+    transitions: Vec<(i64, i64, i64)>,
+}
+
+impl ZoneRules {
+    fn from_jiff(name: &str, tz: &jiff::tz::TimeZone) -> Option<ZoneRules> {
+        let start = jiff::Timestamp::from_second(-2_208_988_800).ok()?; // 1900-01-01
+        let end = 7_258_118_400; // 2200-01-01
+        let first = tz.to_offset(start).seconds() as i64;
+        let mut prev = first;
+        let mut transitions = Vec::new();
+        for t in tz.following(start) {
+            let at = t.timestamp().as_second();
+            if at >= end {
+                break;
+            }
+            let off = t.offset().seconds() as i64;
+            // The new offset applies from the later of the two wall-clock readings of the
+            // change: before it, the old offset (the compatible rule above).
+            transitions.push((at, at + prev.max(off), off));
+            prev = off;
+        }
+        Some(ZoneRules { name: name.to_string(), first, transitions })
+    }
+
+    #[inline]
+    fn offset_at_local(&self, local_secs: i64) -> i64 {
+        match self.transitions.partition_point(|t| t.1 <= local_secs) {
+            0 => self.first,
+            n => self.transitions[n - 1].2,
+        }
+    }
+
+    fn offset_at_utc(&self, utc_secs: i64) -> i64 {
+        match self.transitions.partition_point(|t| t.0 <= utc_secs) {
+            0 => self.first,
+            n => self.transitions[n - 1].2,
+        }
+    }
+}
+
+/// The rules of an IANA zone (`Europe/Berlin`) or of this machine's zone (`local`), built
+/// once per name per process and kept (a few KiB each) so `ParseCtx` stays `Copy`.
+pub fn zone_rules(name: &str) -> Result<&'static ZoneRules, String> {
+    static ZONES: std::sync::Mutex<Vec<&'static ZoneRules>> = std::sync::Mutex::new(Vec::new());
+    let tz = if name.eq_ignore_ascii_case("local") {
+        jiff::tz::TimeZone::try_system().map_err(|e| format!("the machine's time zone is unknown: {e}"))?
+    } else {
+        jiff::tz::TimeZone::get(name).map_err(|e| format!("unknown time zone '{name}': {e}"))?
+    };
+    let key = tz.iana_name().unwrap_or(name).to_string();
+    let mut zones = ZONES.lock().unwrap_or_else(|p| p.into_inner());
+    if let Some(z) = zones.iter().find(|z| z.name == key) {
+        return Ok(z);
+    }
+    let rules = ZoneRules::from_jiff(&key, &tz).ok_or_else(|| format!("time zone '{name}' has no usable rules"))?;
+    let leaked: &'static ZoneRules = Box::leak(Box::new(rules));
+    zones.push(leaked);
+    Ok(leaked)
+}
+
 /// Days since 1970-01-01 of a proleptic Gregorian date (Howard Hinnant's algorithm).
 pub fn days_from_civil(y: i64, m: u32, d: u32) -> i64 {
     let y = if m <= 2 { y - 1 } else { y };
@@ -43,10 +164,6 @@ pub fn civil_to_ns(y: i64, mo: u32, d: u32, h: u32, mi: u32, s: u32, nanos: u32)
 /// A local time (ns) at `offset` seconds east of UTC, as UTC; `None` when that falls outside
 /// the i64 nanosecond range (a stamp in 1677 with a positive zone, in 2262 with a negative).
 #[inline]
-fn to_utc(local_ns: i64, offset: i64) -> Option<i64> {
-    local_ns.checked_sub(offset.checked_mul(NS_PER_SEC)?)
-}
-
 /// Formats UTC nanoseconds as RFC 3339 with millisecond precision (`2024-01-02T03:04:05.678Z`),
 /// or with full precision when the value has sub-millisecond digits.
 pub fn format_ns(ns: i64) -> String {
@@ -150,7 +267,7 @@ pub fn zone(b: &[u8], pos: usize) -> Option<(i64, usize)> {
 /// ISO-8601 / RFC 3339: `2024-01-02T03:04:05.678Z`, `2024-01-02 03:04:05,678+02:00`,
 /// `2024-01-02T03:04:05` (no zone: `default_offset` seconds east of UTC applies).
 /// Returns (ns, bytes consumed).
-pub fn parse_iso(b: &[u8], default_offset: i64) -> Option<(i64, usize)> {
+pub fn parse_iso(b: &[u8], default_offset: Tz) -> Option<(i64, usize)> {
     let y = digits(b, 0, 4)? as i64;
     if b.get(4) != Some(&b'-') || b.get(7) != Some(&b'-') {
         return None;
@@ -161,7 +278,7 @@ pub fn parse_iso(b: &[u8], default_offset: i64) -> Option<(i64, usize)> {
         Some(b'T') | Some(b't') | Some(b' ') | Some(b'_') => {}
         _ => {
             // A bare date.
-            let ns = to_utc(civil_to_ns(y, mo, d, 0, 0, 0, 0)?, default_offset)?;
+            let ns = default_offset.utc_ns(civil_to_ns(y, mo, d, 0, 0, 0, 0)?)?;
             return Some((ns, 10));
         }
     }
@@ -173,20 +290,20 @@ pub fn parse_iso(b: &[u8], default_offset: i64) -> Option<(i64, usize)> {
     let (s, mut i) = if b.get(16) == Some(&b':') { (digits(b, 17, 2)?, 19) } else { (0, 16) };
     let (nanos, used) = fraction(b, i);
     i += used;
-    let mut offset = default_offset;
+    let mut offset = None;
     if let Some((off, used)) = zone(b, i) {
-        offset = off;
+        offset = Some(off);
         i += used;
     } else if b.get(i) == Some(&b' ') {
         if let Some((off, used)) = zone(b, i + 1) {
             // `2024-01-02 03:04:05 +0000` (Apache, git): a zone after one space.
             if used > 1 {
-                offset = off;
+                offset = Some(off);
                 i += used + 1;
             }
         }
     }
-    let ns = to_utc(civil_to_ns(y, mo, d, h, mi, s, nanos)?, offset)?;
+    let ns = to_utc(civil_to_ns(y, mo, d, h, mi, s, nanos)?, offset, default_offset)?;
     Some((ns, i))
 }
 
@@ -264,7 +381,7 @@ pub fn month_from_name(b: &[u8]) -> Option<u32> {
 
 /// Parses a time given by a user or found in a JSON string value: RFC 3339 / ISO-8601, or an
 /// epoch number (unit guessed). Zone-less values use `default_offset`.
-pub fn parse_any(s: &str, default_offset: i64) -> Option<i64> {
+pub fn parse_any(s: &str, default_offset: Tz) -> Option<i64> {
     let t = s.trim();
     if let Some((ns, used)) = parse_iso(t.as_bytes(), default_offset) {
         if used == t.len() {
@@ -426,15 +543,15 @@ fn zone_after(b: &[u8], pos: usize) -> Option<(i64, usize)> {
 
 /// Finishes a timestamp: time of day at `pos`, optional zone; returns (ns, end).
 #[inline]
-fn finish(b: &[u8], pos: usize, y: i64, mo: u32, d: u32, tz: i64) -> Option<(i64, usize)> {
+fn finish(b: &[u8], pos: usize, y: i64, mo: u32, d: u32, tz: Tz) -> Option<(i64, usize)> {
     let (sod, nanos, used) = time_of_day(b, pos)?;
     let mut i = pos + used;
-    let mut offset = tz;
+    let mut offset = None;
     if let Some((off, zl)) = zone_after(b, i) {
-        offset = off;
+        offset = Some(off);
         i += zl;
     }
-    Some((to_utc(date_ns(y, mo, d, sod, nanos)?, offset)?, i))
+    Some((to_utc(date_ns(y, mo, d, sod, nanos)?, offset, tz)?, i))
 }
 
 /// Nanoseconds of a date plus seconds of day, read as UTC; `None` for an impossible date.
@@ -463,13 +580,13 @@ fn month_word(b: &[u8], pos: usize) -> Option<(u32, usize)> {
 
 /// Parses a timestamp of the given shape at the start of `b`. `tz` (seconds east of UTC)
 /// applies when the stamp has no zone, `year` when it has no year. Returns (UTC ns, bytes).
-pub fn parse_ts(b: &[u8], shape: TsShape, tz: i64, year: i64) -> Option<(i64, usize)> {
+pub fn parse_ts(b: &[u8], shape: TsShape, tz: Tz, year: i64) -> Option<(i64, usize)> {
     parse_ts_year(b, shape, tz, year).map(|(ns, used, _)| (ns, used))
 }
 
 /// `parse_ts`, also telling whether the stamp had no year of its own (`year` was used): the
 /// indexer then rolls the year over where such a file crosses New Year.
-pub fn parse_ts_year(b: &[u8], shape: TsShape, tz: i64, year: i64) -> Option<(i64, usize, bool)> {
+pub fn parse_ts_year(b: &[u8], shape: TsShape, tz: Tz, year: i64) -> Option<(i64, usize, bool)> {
     let with_year = |r: Option<(i64, usize)>| r.map(|(ns, used)| (ns, used, false));
     with_year(match shape {
         TsShape::Numeric { order, sep } => {
@@ -494,7 +611,14 @@ pub fn parse_ts_year(b: &[u8], shape: TsShape, tz: i64, year: i64) -> Option<(i6
                 _ => return None,
             };
             match b.get(i) {
-                Some(b' ') | Some(b'T') | Some(b'_') => i += 1,
+                // `2025-06-24  14:36:25` (apt's history.log pads with two blanks).
+                Some(b' ') => {
+                    i += 1;
+                    if b.get(i) == Some(&b' ') {
+                        i += 1;
+                    }
+                }
+                Some(b'T') | Some(b'_') => i += 1,
                 _ => return None,
             }
             finish(b, i, y, mo, d, tz)
@@ -542,12 +666,12 @@ pub fn parse_ts_year(b: &[u8], shape: TsShape, tz: i64, year: i64) -> Option<(i6
                 f => f,
             };
             i += used;
-            let mut offset = tz;
+            let mut offset = None;
             if let Some((off, zl)) = zone_after(b, i) {
-                offset = off;
+                offset = Some(off);
                 i += zl;
             }
-            Some((to_utc(date_ns(y, mo, d, h * 3600 + mi * 60 + s, nanos)?, offset)?, i))
+            Some((to_utc(date_ns(y, mo, d, h * 3600 + mi * 60 + s, nanos)?, offset, tz)?, i))
         }
         TsShape::MonthDay => return month_day(b, 0, tz, year, false),
         TsShape::Ctime => {
@@ -634,7 +758,7 @@ pub fn parse_ts_year(b: &[u8], shape: TsShape, tz: i64, year: i64) -> Option<(i6
 /// `Mon dd [yyyy] hh:mm:ss[.frac]` at `pos`; with `ctime`, an optional zone name and a year
 /// may follow the time (`Sun Dec 04 04:47:44 2005`). The flag: no year in the stamp.
 #[inline]
-fn month_day(b: &[u8], pos: usize, tz: i64, year: i64, ctime: bool) -> Option<(i64, usize, bool)> {
+fn month_day(b: &[u8], pos: usize, tz: Tz, year: i64, ctime: bool) -> Option<(i64, usize, bool)> {
     let (mo, ml) = month_word(b, pos)?;
     let mut i = pos + ml;
     if b.get(i) != Some(&b' ') {
@@ -664,9 +788,9 @@ fn month_day(b: &[u8], pos: usize, tz: i64, year: i64, ctime: bool) -> Option<(i
     }
     let (sod, nanos, used) = time_of_day(b, i)?;
     i += used;
-    let mut offset = tz;
+    let mut offset = None;
     if let Some((off, zl)) = zone_after(b, i) {
-        offset = off;
+        offset = Some(off);
         i += zl;
     }
     if ctime {
@@ -677,7 +801,7 @@ fn month_day(b: &[u8], pos: usize, tz: i64, year: i64, ctime: bool) -> Option<(i
             i += 5;
         }
     }
-    Some((to_utc(date_ns(y, mo, d, sod, nanos)?, offset)?, i, year_less))
+    Some((to_utc(date_ns(y, mo, d, sod, nanos)?, offset, tz)?, i, year_less))
 }
 
 /// A time of day alone at the start of `b` (`hh:mm:ss` with an optional fraction): its length.
@@ -688,7 +812,7 @@ pub fn time_only(b: &[u8]) -> Option<usize> {
 
 /// Tries every shape at the start of `b` (slow: for values of unknown shape, such as a custom
 /// format's `timestamp` group). Returns (ns, bytes) of the first shape that reads a stamp.
-pub fn parse_any_shape(b: &[u8], tz: i64, year: i64) -> Option<(i64, usize)> {
+pub fn parse_any_shape(b: &[u8], tz: Tz, year: i64) -> Option<(i64, usize)> {
     if let Some(r) = parse_iso(b, tz).filter(|&(_, used)| used > 10) {
         return Some(r);
     }
@@ -698,6 +822,41 @@ pub fn parse_any_shape(b: &[u8], tz: i64, year: i64) -> Option<(i64, usize)> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn zone_rules_follow_daylight_saving_and_resolve_changes_one_way() {
+        let berlin = Tz::Rules(zone_rules("Europe/Berlin").unwrap());
+        let at = |y, mo, d, h, mi| berlin.utc_ns(ns(y, mo, d, h, mi, 0, 0)).unwrap();
+        assert_eq!(at(2024, 1, 15, 12, 0), ns(2024, 1, 15, 11, 0, 0, 0), "winter: +01:00");
+        assert_eq!(at(2024, 7, 1, 12, 0), ns(2024, 7, 1, 10, 0, 0, 0), "summer: +02:00");
+        // Spring: clocks jump from 02:00 to 03:00 (01:00 UTC). A skipped time is read with the
+        // offset before the change, which lands after it.
+        assert_eq!(at(2024, 3, 31, 1, 59), ns(2024, 3, 31, 0, 59, 0, 0));
+        assert_eq!(at(2024, 3, 31, 2, 30), ns(2024, 3, 31, 1, 30, 0, 0));
+        assert_eq!(at(2024, 3, 31, 3, 0), ns(2024, 3, 31, 1, 0, 0, 0));
+        // Autumn: 03:00 falls back to 02:00 (01:00 UTC). The repeated hour is its first
+        // occurrence (summer time), the local time after it winter time.
+        assert_eq!(at(2024, 10, 27, 2, 30), ns(2024, 10, 27, 0, 30, 0, 0));
+        assert_eq!(at(2024, 10, 27, 3, 0), ns(2024, 10, 27, 2, 0, 0, 0));
+        assert_eq!(at(2024, 10, 27, 1, 59), ns(2024, 10, 26, 23, 59, 0, 0));
+        let ny = Tz::Rules(zone_rules("America/New_York").unwrap());
+        assert_eq!(ny.utc_ns(ns(2024, 7, 4, 12, 0, 0, 0)), Some(ns(2024, 7, 4, 16, 0, 0, 0)));
+        assert_eq!(ny.utc_ns(ns(2024, 12, 4, 12, 0, 0, 0)), Some(ns(2024, 12, 4, 17, 0, 0, 0)));
+        assert_eq!(ny.offset_at_utc(ns(2024, 7, 4, 16, 0, 0, 0) / NS_PER_SEC), -4 * 3600);
+        // Parsers apply it to zone-less stamps only, whatever their shape.
+        let iso = TsShape::Numeric { order: DateOrder::Ymd, sep: b'-' };
+        assert_eq!(parse_ts(b"2024-07-01 12:00:00", iso, berlin, 0).map(|x| x.0), Some(ns(2024, 7, 1, 10, 0, 0, 0)));
+        assert_eq!(parse_ts(b"2024-07-01 12:00:00Z", iso, berlin, 0).map(|x| x.0), Some(ns(2024, 7, 1, 12, 0, 0, 0)));
+        assert_eq!(
+            parse_ts(b"Jan 15 12:00:00", TsShape::MonthDay, berlin, 2024).map(|x| x.0),
+            Some(ns(2024, 1, 15, 11, 0, 0, 0))
+        );
+        assert_eq!(parse_iso(b"2024-07-01T12:00:00", berlin).map(|x| x.0), Some(ns(2024, 7, 1, 10, 0, 0, 0)));
+        // One table per zone, shared; unknown names are an error.
+        assert!(std::ptr::eq(zone_rules("Europe/Berlin").unwrap(), zone_rules("Europe/Berlin").unwrap()));
+        assert!(zone_rules("Mars/Olympus_Mons").unwrap_err().contains("Mars/Olympus_Mons"));
+        assert!(zone_rules("local").is_ok());
+    }
 
     #[test]
     fn civil_round_trip() {
@@ -710,13 +869,13 @@ mod tests {
     #[test]
     fn iso_shapes() {
         let base = civil_to_ns(2015, 10, 18, 18, 1, 47, 978_000_000).unwrap();
-        assert_eq!(parse_iso(b"2015-10-18 18:01:47,978 INFO", 0), Some((base, 23)));
-        assert_eq!(parse_iso(b"2015-10-18T18:01:47.978Z", 0), Some((base, 24)));
-        assert_eq!(parse_iso(b"2015-10-18T20:01:47.978+02:00", 0), Some((base, 29)));
-        assert_eq!(parse_iso(b"2015-10-18T20:01:47.978+0200", 0), Some((base, 28)));
-        assert_eq!(parse_iso(b"2015-10-18T18:01:47.978", 0), Some((base, 23)));
-        assert_eq!(parse_iso(b"2015-10-18T19:01:47.978", 3600), Some((base, 23)));
-        assert!(parse_iso(b"2015-13-18T18:01:47", 0).is_none());
+        assert_eq!(parse_iso(b"2015-10-18 18:01:47,978 INFO", Tz::Fixed(0)), Some((base, 23)));
+        assert_eq!(parse_iso(b"2015-10-18T18:01:47.978Z", Tz::Fixed(0)), Some((base, 24)));
+        assert_eq!(parse_iso(b"2015-10-18T20:01:47.978+02:00", Tz::Fixed(0)), Some((base, 29)));
+        assert_eq!(parse_iso(b"2015-10-18T20:01:47.978+0200", Tz::Fixed(0)), Some((base, 28)));
+        assert_eq!(parse_iso(b"2015-10-18T18:01:47.978", Tz::Fixed(0)), Some((base, 23)));
+        assert_eq!(parse_iso(b"2015-10-18T19:01:47.978", Tz::Fixed(3600)), Some((base, 23)));
+        assert!(parse_iso(b"2015-13-18T18:01:47", Tz::Fixed(0)).is_none());
         assert_eq!(format_ns(base), "2015-10-18T18:01:47.978Z");
     }
 
@@ -746,7 +905,7 @@ mod tests {
         assert_eq!(epoch_guess(s as f64), Some(s * NS_PER_SEC));
         assert_eq!(epoch_guess((s * 1000) as f64), Some(s * NS_PER_SEC));
         assert_eq!(epoch_guess((s * 1_000_000) as f64), Some(s * NS_PER_SEC));
-        assert_eq!(parse_any("1700000000.5", 0), Some(s * NS_PER_SEC + 500_000_000));
+        assert_eq!(parse_any("1700000000.5", Tz::Fixed(0)), Some(s * NS_PER_SEC + 500_000_000));
         assert_eq!(epoch_from_str("1700000000123"), Some(s * NS_PER_SEC + 123_000_000));
         assert_eq!(epoch_from_str("1700000000123456789"), Some(s * NS_PER_SEC + 123_456_789));
         assert_eq!(epoch_from_str("abc"), None);
@@ -798,19 +957,22 @@ mod tests {
             ("1700000000123 x", Epoch, 1_700_000_000_123_000_000, 13),
         ];
         for &(text, shape, want, used) in cases {
-            assert_eq!(parse_ts(text.as_bytes(), shape, 0, 2005), Some((want, used)), "{text} as {shape:?}");
+            assert_eq!(parse_ts(text.as_bytes(), shape, Tz::Fixed(0), 2005), Some((want, used)), "{text} as {shape:?}");
         }
         // Zone-less stamps take the configured offset; zoned ones ignore it.
-        let t = parse_ts(b"2024-01-02 05:04:05", TsShape::Numeric { order: Ymd, sep: b'-' }, 7200, 0);
+        let t = parse_ts(b"2024-01-02 05:04:05", TsShape::Numeric { order: Ymd, sep: b'-' }, Tz::Fixed(7200), 0);
         assert_eq!(t.map(|x| x.0), Some(ns(2024, 1, 2, 3, 4, 5, 0)));
-        let t = parse_ts(b"2024-01-02 03:04:05Z", TsShape::Numeric { order: Ymd, sep: b'-' }, 7200, 0);
+        let t = parse_ts(b"2024-01-02 03:04:05Z", TsShape::Numeric { order: Ymd, sep: b'-' }, Tz::Fixed(7200), 0);
         assert_eq!(t.map(|x| x.0), Some(ns(2024, 1, 2, 3, 4, 5, 0)));
         // Ambiguity is left to the caller: each order rejects what it cannot read.
-        assert!(parse_ts(b"10/30/2023 16:49:06", Numeric { order: Dmy, sep: b'/' }, 0, 0).is_none());
-        assert!(parse_ts(b"30/10/2023 16:49:06", Numeric { order: Mdy, sep: b'/' }, 0, 0).is_none());
-        assert!(parse_ts(b"12345678901 x", Epoch, 0, 0).is_none());
-        assert!(parse_ts(b"1234567 x", Epoch, 0, 0).is_none());
-        assert!(parse_ts(b"2024-01-02 25:04:05", Numeric { order: Ymd, sep: b'-' }, 0, 0).is_none());
-        assert_eq!(parse_any_shape(b"Jun 14 15:16:01", 0, 2020).map(|x| x.0), Some(ns(2020, 6, 14, 15, 16, 1, 0)));
+        assert!(parse_ts(b"10/30/2023 16:49:06", Numeric { order: Dmy, sep: b'/' }, Tz::Fixed(0), 0).is_none());
+        assert!(parse_ts(b"30/10/2023 16:49:06", Numeric { order: Mdy, sep: b'/' }, Tz::Fixed(0), 0).is_none());
+        assert!(parse_ts(b"12345678901 x", Epoch, Tz::Fixed(0), 0).is_none());
+        assert!(parse_ts(b"1234567 x", Epoch, Tz::Fixed(0), 0).is_none());
+        assert!(parse_ts(b"2024-01-02 25:04:05", Numeric { order: Ymd, sep: b'-' }, Tz::Fixed(0), 0).is_none());
+        assert_eq!(
+            parse_any_shape(b"Jun 14 15:16:01", Tz::Fixed(0), 2020).map(|x| x.0),
+            Some(ns(2020, 6, 14, 15, 16, 1, 0))
+        );
     }
 }

@@ -158,6 +158,27 @@ fn timezone_applies_to_zone_less_stamps_only() {
 }
 
 #[test]
+fn an_iana_timezone_follows_daylight_saving_in_every_format() {
+    // A year of local-time logs: winter and summer stamps get different offsets.
+    let text =
+        b"2024-01-15 12:00:00 INFO winter\n2024-07-01 12:00:00 INFO summer\n2024-07-01 12:00:00+00:00 INFO zoned\n";
+    let ix = index(text, &opts_json(r#"{"timezone":"Europe/Berlin"}"#));
+    assert_eq!(ix.ts(0), civil_to_ns(2024, 1, 15, 11, 0, 0, 0));
+    assert_eq!(ix.ts(1), civil_to_ns(2024, 7, 1, 10, 0, 0, 0));
+    assert_eq!(ix.ts(2), civil_to_ns(2024, 7, 1, 12, 0, 0, 0));
+    let syslog = b"Jan 15 12:00:00 host app[1]: winter\nJul  1 12:00:00 host app[1]: summer\n";
+    let ix = index(syslog, &opts_json(r#"{"timezone":"America/New_York","year":2024}"#));
+    assert_eq!(ix.ts(0), civil_to_ns(2024, 1, 15, 17, 0, 0, 0));
+    assert_eq!(ix.ts(1), civil_to_ns(2024, 7, 1, 16, 0, 0, 0));
+    let json = br#"{"time":"2024-07-01T12:00:00","level":"info","msg":"summer"}
+"#;
+    let ix = index(json, &opts_json(r#"{"timezone":"Europe/Berlin"}"#));
+    assert_eq!(ix.ts(0), civil_to_ns(2024, 7, 1, 10, 0, 0, 0));
+    let e = OpenRequest::from_json(&["x".into()], r#"{"timezone":"Europe/Atlantis"}"#).err().unwrap();
+    assert_eq!(e.code, Code::InvalidOption);
+}
+
+#[test]
 fn parallel_equals_serial_for_text() {
     let mut data = Vec::new();
     for i in 0..5000 {
@@ -182,7 +203,7 @@ fn parallel_equals_serial_for_text() {
 }
 
 mod no_panic {
-    use logsift_engine::format::{detect, text, FormatKind, ParseCtx, Spec};
+    use logsift_engine::format::{continuation, detect, text, FormatKind, ParseCtx, Spec};
     use logsift_engine::record::Parsed;
     use proptest::prelude::*;
 
@@ -222,7 +243,7 @@ mod no_panic {
     proptest! {
         #[test]
         fn parsers_never_panic(lines in prop::collection::vec(line(), 1..8)) {
-            let ctx = ParseCtx { tz_offset: 3600, year: 2024 };
+            let ctx = ParseCtx { tz: logsift_engine::time::Tz::Fixed(3600), year: 2024 };
             let sample: Vec<&[u8]> = lines.iter().map(Vec::as_slice).collect();
             let mut formats = vec![detect(&sample, ctx)];
             for name in ["json", "logfmt", "syslog", "syslog5424", "access", "apache-error", "glog", "text", "raw"] {
@@ -230,6 +251,15 @@ mod no_panic {
             }
             formats.push(Spec::parse(r"regex:^(?P<timestamp>\S+) (?P<level>\w+)? ?(?P<message>.*)$").unwrap().build(&sample, ctx));
             let _ = text::learn(&sample, &ctx);
+            // Record-start decisions and stand-alone entries, on any bytes.
+            let rule = continuation::learn(&sample, &ctx, continuation::ALWAYS, |l| l.first() == Some(&b'2'));
+            for l in &sample {
+                let _ = continuation::kind(l, &rule, &ctx);
+                continuation::standalone(l, &ctx, &mut Parsed::default());
+            }
+            for f in &formats {
+                let _ = f.layout_info();
+            }
             let mut out = Parsed::default();
             for f in &formats {
                 for l in &sample {

@@ -44,7 +44,13 @@ fn short_campaign_per_target_finds_nothing() {
         cfg.slow = Duration::from_secs(10);
         let r = campaign::run(&cfg, &mut Quiet);
         let p = &r.progress;
-        assert!(p.execs == cfg.max_execs && p.features > 3, "{}: {} execs, {} features", target.name(), p.execs, p.features);
+        assert!(
+            p.execs == cfg.max_execs && p.features > 3,
+            "{}: {} execs, {} features",
+            target.name(),
+            p.execs,
+            p.features
+        );
         let first = r.findings.first().map(|f| (f.message.clone(), String::from_utf8_lossy(&f.input).into_owned()));
         assert!(r.findings.is_empty(), "{}: {} failures, first: {first:?}", target.name(), p.failures);
     }

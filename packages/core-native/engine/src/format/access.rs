@@ -63,7 +63,7 @@ fn parse_parts(line: &[u8], ctx: &ParseCtx, out: &mut Parsed) -> Option<Parts> {
     if n < 3 {
         return None;
     }
-    let (ns, used) = time::parse_ts(&line[i + 1..], TsShape::DayMonth, ctx.tz_offset, ctx.year)?;
+    let (ns, used) = time::parse_ts(&line[i + 1..], TsShape::DayMonth, ctx.tz, ctx.year)?;
     i += 1 + used;
     if line.get(i) != Some(&b']') || line.get(i + 1) != Some(&b' ') {
         return None;

@@ -74,7 +74,7 @@ impl Custom {
             lines.iter().filter_map(|l| self.re.captures(l).and_then(|c| c.get(g)).map(|m| m.as_bytes())).collect();
         time::TS_SHAPES
             .iter()
-            .map(|&s| (s, values.iter().filter(|v| time::parse_ts(v, s, ctx.tz_offset, ctx.year).is_some()).count()))
+            .map(|&s| (s, values.iter().filter(|v| time::parse_ts(v, s, ctx.tz, ctx.year).is_some()).count()))
             .filter(|&(_, n)| n > 0)
             .fold(None, |best: Option<(TsShape, usize)>, (s, n)| match best {
                 Some((_, b)) if b >= n => best,
@@ -88,12 +88,12 @@ impl Custom {
         let Some(caps) = self.re.captures(line) else { return false };
         if let Some(ts) = self.span(&caps, 0) {
             let v = ts.slice(line);
-            match shape.and_then(|s| time::parse_ts_year(v, s, ctx.tz_offset, ctx.year)) {
+            match shape.and_then(|s| time::parse_ts_year(v, s, ctx.tz, ctx.year)) {
                 Some((ns, _, year_less)) => {
                     out.ts = Some(ns);
                     out.year_less = year_less;
                 }
-                None => out.ts = time::parse_any_shape(v, ctx.tz_offset, ctx.year).map(|(ns, _)| ns),
+                None => out.ts = time::parse_any_shape(v, ctx.tz, ctx.year).map(|(ns, _)| ns),
             }
         }
         if let Some(l) = self.span(&caps, 1) {

@@ -24,7 +24,7 @@ pub fn parse(line: &[u8], ctx: &ParseCtx, out: &mut Parsed) -> bool {
     }
     let Some((sod, nanos, used)) = time::time_of_day(line, 6) else { return false };
     let Some(ns) = time::date_ns(ctx.year, md / 100, md % 100, sod, nanos) else { return false };
-    let ns = ns - ctx.tz_offset * time::NS_PER_SEC;
+    let Some(ns) = ctx.tz.utc_ns(ns) else { return false };
     // glog stamps never carry a year.
     out.year_less = true;
     let mut i = 6 + used;
@@ -90,7 +90,7 @@ mod tests {
 
     #[test]
     fn glog_and_klog() {
-        let ctx = ParseCtx { tz_offset: 0, year: 2023 };
+        let ctx = ParseCtx { tz: crate::time::Tz::Fixed(0), year: 2023 };
         let l = b"E1025 14:32:52.123456   12345 server.go:123] connection refused ";
         let mut out = Parsed::default();
         assert!(parse(l, &ctx, &mut out));

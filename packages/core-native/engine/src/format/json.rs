@@ -118,6 +118,9 @@ const ALIASES: &[&[u8]] = &[
     b"message",
     b"@m",
     b"MESSAGE",
+    b"@message",
+    b"event.original",
+    b"log.original",
     b"body",
     b"body.stringValue",
     b"event",
@@ -197,7 +200,9 @@ fn alias(path: &[u8]) -> Option<(Role, u8)> {
         b"loglevel" | b"level_name" | b"levelName" | b"log_level" | b"logLevel" | b"status" => (Level, 2),
         b"severityNumber" | b"severity_number" => (SeverityNumber, 1),
         b"PRIORITY" => (Priority, 1),
-        b"msg" | b"message" | b"@m" | b"MESSAGE" => (Message, 0),
+        b"msg" | b"message" | b"@m" | b"MESSAGE" | b"@message" => (Message, 0),
+        // ECS: the original line, when no parsed `message` is there.
+        b"event.original" | b"log.original" => (Message, 2),
         b"body" | b"body.stringValue" | b"event" | b"@mt" | b"log" | b"text" => (Message, 1),
         b"thread" | b"tid" | b"thread_id" | b"threadId" | b"threadName" | b"thread_name" | b"process.thread.name" => {
             (Id(Thread), 0)
@@ -217,6 +222,21 @@ fn alias(path: &[u8]) -> Option<(Role, u8)> {
         }
         _ => return None,
     })
+}
+
+/// The role of a nested key that no dotted alias names, by its own name (`@fields.lvl`,
+/// `payload.msg`): time, level, message and component aliases only (an `id` or a `name` means
+/// too many things once nested), ranked after every alias of the full path so that a
+/// top-level `message` beats a nested `error.message`.
+#[inline]
+fn nested_role(key: &[u8]) -> Option<(Role, u8)> {
+    if key.len() < 2 || key == b"status" {
+        return None;
+    }
+    match role_of(key)? {
+        (role @ (Role::Time | Role::Level | Role::Message | Role::Component), prio) => Some((role, prio + 4)),
+        _ => None,
+    }
 }
 
 /// Skips JSON whitespace from `i`. Log lines rarely have any, so the common case is one
@@ -357,9 +377,9 @@ pub fn parse(line: &[u8], ctx: &ParseCtx, out: &mut Parsed) -> bool {
             Role::Time if prio < prio_time => {
                 let ns = if is_str {
                     // RFC 3339 directly on the bytes (the common case), else every other shape.
-                    match time::parse_iso(content, ctx.tz_offset) {
+                    match time::parse_iso(content, ctx.tz) {
                         Some((ns, used)) if used == content.len() => Some(ns),
-                        _ => std::str::from_utf8(content).ok().and_then(|s| time::parse_any(s, ctx.tz_offset)),
+                        _ => std::str::from_utf8(content).ok().and_then(|s| time::parse_any(s, ctx.tz)),
                     }
                 } else {
                     std::str::from_utf8(content).ok().and_then(time::epoch_from_str)
@@ -509,6 +529,10 @@ fn scan_object(
             if fits {
                 if let Some((role, prio)) = role_of(full) {
                     visit(role, prio, vstart, e);
+                } else if depth > 0 {
+                    if let Some((role, prio)) = nested_role(key) {
+                        visit(role, prio, vstart, e);
+                    }
                 }
             }
             e
@@ -597,6 +621,24 @@ mod tests {
         assert_eq!(r.level, 17);
         assert_eq!(r.ts, Some(1_700_000_000_000_000_000));
         assert_eq!(s(o, Some(r.message)), "failed");
+    }
+
+    #[test]
+    fn nested_aliases_by_their_own_name() {
+        let l = r#"{"@timestamp":"2024-01-02T03:04:05Z","@fields":{"lvl":"WARN","msg":"disk 91%","logger":"fs"},"@version":"1"}"#;
+        let r = p(l);
+        assert_eq!(r.level, level::WARN);
+        assert_eq!(s(l, Some(r.message)), "disk 91%");
+        assert_eq!(s(l, r.component), "fs");
+        assert_eq!(r.ts, time::civil_to_ns(2024, 1, 2, 3, 4, 5, 0));
+        let l = r#"{"@timestamp":"2024-01-02T03:04:05Z","event":{"original":"raw line"},"log":{"level":"error"}}"#;
+        assert_eq!((p(l).level, s(l, Some(p(l).message))), (level::ERROR, "raw line"));
+        // A top-level message beats a nested one; a nested id or status is no alias.
+        let l = r#"{"message":"top","error":{"message":"inner"},"http":{"status":"error"},"user":{"name":"x"}}"#;
+        let r = p(l);
+        assert_eq!((s(l, Some(r.message)), r.level, r.ids[IdKind::Service as usize]), ("top", 0, None));
+        let l = r#"{"data":{"ts":"2024-01-02T03:04:05Z","t":"x"},"msg":"m"}"#;
+        assert_eq!(p(l).ts, time::civil_to_ns(2024, 1, 2, 3, 4, 5, 0));
     }
 
     #[test]

@@ -103,7 +103,7 @@ pub fn parse(line: &[u8], ctx: &ParseCtx, out: &mut Parsed) -> bool {
         let Some((role, pr)) = json::role_of(key) else { return };
         match role {
             Role::Time if pr < prio[0] => {
-                if let Some(ns) = std::str::from_utf8(val).ok().and_then(|s| time::parse_any(s, ctx.tz_offset)) {
+                if let Some(ns) = std::str::from_utf8(val).ok().and_then(|s| time::parse_any(s, ctx.tz)) {
                     out.ts = Some(ns);
                     prio[0] = pr;
                 }

@@ -3,10 +3,14 @@
 //!
 //! Each format is a module with `parse(line, ctx, out) -> bool` ("does this line start a
 //! record, and what are its columns") and `fields(record, ctx)` (all fields, slow path).
-//! A line that does not start a record is a continuation of the previous one (stack traces).
+//! A line that does not start a record continues the previous one only when it has a
+//! continuation shape (`continuation`: indented, stack trace, markup the sample shows);
+//! otherwise it is an entry of its own. `describe` tells what was learned (`detect`).
 
 pub mod access;
+pub mod continuation;
 pub mod custom;
+pub mod describe;
 pub mod glog;
 pub mod json;
 pub mod logfmt;
@@ -113,6 +117,8 @@ impl Spec {
             Spec::Kind(k) => Format::new(*k, ctx),
         };
         f.confidence = text::share_of(&lines, |l, out| f.parse(l, out));
+        f.learn_continuation(&lines);
+        f.info = Some(Arc::new(describe::describe(&f, &lines)));
         f
     }
 }
@@ -120,15 +126,15 @@ impl Spec {
 /// Settings that parsers need beyond the line itself.
 #[derive(Clone, Copy, Debug)]
 pub struct ParseCtx {
-    /// Seconds east of UTC applied to timestamps that carry no zone.
-    pub tz_offset: i64,
+    /// The zone applied to timestamps that carry none.
+    pub tz: crate::time::Tz,
     /// Year assumed for timestamps without one (syslog `Jun 14 15:16:01`).
     pub year: i64,
 }
 
 impl Default for ParseCtx {
     fn default() -> Self {
-        ParseCtx { tz_offset: 0, year: 1970 }
+        ParseCtx { tz: crate::time::Tz::Fixed(0), year: 1970 }
     }
 }
 
@@ -145,13 +151,36 @@ pub struct Format {
     pub custom: Option<Arc<custom::Custom>>,
     /// The timestamp shape learned for a custom format's `timestamp` group.
     pub ts_shape: Option<TsShape>,
+    /// Which non-header lines continue a record (learned from the sample).
+    pub cont: continuation::Rule,
+    /// What was understood, for `detect` and `schema` (set when learned from a sample).
+    pub info: Option<Arc<describe::LayoutInfo>>,
 }
 
 impl Format {
     pub fn new(kind: FormatKind, ctx: ParseCtx) -> Self {
         let layout =
             if kind == FormatKind::ApacheError { text::Layout::apache_error() } else { text::Layout::default() };
-        Format { kind, confidence: 1.0, text: layout, ctx, custom: None, ts_shape: None }
+        let mut cont = continuation::Rule::default();
+        if kind == FormatKind::Json {
+            cont.shapes |= continuation::JSON_LINES;
+        }
+        Format { kind, confidence: 1.0, text: layout, ctx, custom: None, ts_shape: None, cont, info: None }
+    }
+
+    /// The learned layout as `detect` shows it.
+    pub fn layout_info(&self) -> describe::LayoutInfo {
+        match &self.info {
+            Some(i) => (**i).clone(),
+            None => describe::describe(self, &[]),
+        }
+    }
+
+    /// Learns which of the sample's non-header lines continue a record.
+    fn learn_continuation(&mut self, lines: &[&[u8]]) {
+        let mut out = Parsed::default();
+        let base = self.cont.shapes;
+        self.cont = continuation::learn(lines, &self.ctx, base, |l| self.parse(l, &mut out));
     }
 
     /// Parses one line (no newline, CR stripped). Returns true when the line starts a
@@ -304,8 +333,12 @@ pub fn detect(sample: &[&[u8]], ctx: ParseCtx) -> Format {
     if hits < 1.5 && best.confidence < 0.5 {
         let mut raw = Format::new(FormatKind::Raw, ctx);
         raw.confidence = 0.0;
+        raw.cont = continuation::Rule { headers: 0.0, standalone: 1.0, ..raw.cont };
+        raw.info = Some(Arc::new(describe::describe(&raw, &lines)));
         return raw;
     }
+    best.learn_continuation(&lines);
+    best.info = Some(Arc::new(describe::describe(&best, &lines)));
     best
 }
 
@@ -315,7 +348,7 @@ mod tests {
 
     fn kind_of(lines: &[&str]) -> FormatKind {
         let sample: Vec<&[u8]> = lines.iter().map(|l| l.as_bytes()).collect();
-        detect(&sample, ParseCtx { tz_offset: 0, year: 2024 }).kind
+        detect(&sample, ParseCtx { tz: crate::time::Tz::Fixed(0), year: 2024 }).kind
     }
 
     #[test]

@@ -51,10 +51,8 @@ fn parse_3164(line: &[u8], ctx: &ParseCtx, out: &mut Parsed) -> Option<Bsd> {
     let rest = &line[i..];
     // rsyslog's RFC 3339 stamps always have their `T`; `2024-01-02 03:04:05 UTC [1] LOG: x`
     // (PostgreSQL) or `2015-07-29 17:41:44,747 - INFO` (log4j) are plain-text layouts.
-    let (ns, used, year_less) =
-        time::parse_ts_year(rest, TsShape::MonthDay, ctx.tz_offset, ctx.year).or_else(|| {
-            (rest.get(10) == Some(&b'T')).then(|| time::parse_ts_year(rest, ISO, ctx.tz_offset, ctx.year))?
-        })?;
+    let (ns, used, year_less) = time::parse_ts_year(rest, TsShape::MonthDay, ctx.tz, ctx.year)
+        .or_else(|| (rest.get(10) == Some(&b'T')).then(|| time::parse_ts_year(rest, ISO, ctx.tz, ctx.year))?)?;
     out.ts = Some(ns);
     out.year_less = year_less;
     i += used;
@@ -139,7 +137,7 @@ fn parse_5424_inner(line: &[u8], ctx: &ParseCtx, out: &mut Parsed) -> Option<Iet
     i = ve + 1;
     let te = word(line, i)?;
     if &line[i..te] != b"-" {
-        let (ns, used) = time::parse_iso(&line[i..te], ctx.tz_offset)?;
+        let (ns, used) = time::parse_iso(&line[i..te], ctx.tz)?;
         if used != te - i {
             return None;
         }
@@ -287,7 +285,7 @@ mod tests {
     use super::*;
 
     fn ctx() -> ParseCtx {
-        ParseCtx { tz_offset: 0, year: 2017 }
+        ParseCtx { tz: crate::time::Tz::Fixed(0), year: 2017 }
     }
 
     #[test]

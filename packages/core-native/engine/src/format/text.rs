@@ -1,5 +1,5 @@
 //! Plain-text application logs: a header made of a timestamp and any of level, pid, thread,
-//! component/logger, then the message. Lines without a header continue the previous record.
+//! component/logger, then the message. Lines without a header are left to `continuation`.
 //!
 //! One general model instead of a regex per product: a line's header is a sequence of typed
 //! tokens ([`Step`]). `learn` tokenizes a sample of lines, picks the timestamp shape that
@@ -85,6 +85,10 @@ pub enum Step {
     /// A word that means nothing to the index: before the timestamp (`1:M` in Redis logs),
     /// or between it and a level or tag found further on.
     Skip,
+    /// A word before the timestamp that names the writer (`update-alternatives 2025-06-24
+    /// 14:36:53: run …`, `Start-Date: …`, a node name): the component when the header names
+    /// none further on. Any word matches, so a line with another word there still parses.
+    Name,
     /// A syslog-style tag `name[pid]:` (`crond(pam_unix)[2915]:`): component and pid.
     Tag,
     /// The stream and line tag of the Kubernetes CRI log format (`stdout F`, `stderr P`).
@@ -207,6 +211,11 @@ fn letter_level(c: u8) -> Option<u8> {
     })
 }
 
+/// `run_step` for describing a layout (outside the hot path).
+pub(crate) fn match_step(line: &[u8], i: usize, step: Step, ctx: &ParseCtx, out: &mut Parsed) -> Option<usize> {
+    run_step(line, i, step, ctx, out)
+}
+
 /// Matches one header token at `i`; fills `out` and returns the end of the token.
 #[inline]
 fn run_step(line: &[u8], i: usize, step: Step, ctx: &ParseCtx, out: &mut Parsed) -> Option<usize> {
@@ -224,7 +233,7 @@ fn run_step(line: &[u8], i: usize, step: Step, ctx: &ParseCtx, out: &mut Parsed)
             let (ns, used) = match shape {
                 TsShape::TimeOnly => (None, time::time_only(rest)?),
                 _ => {
-                    let (ns, u, year_less) = time::parse_ts_year(rest, shape, ctx.tz_offset, ctx.year)?;
+                    let (ns, u, year_less) = time::parse_ts_year(rest, shape, ctx.tz, ctx.year)?;
                     out.year_less = year_less;
                     (Some(ns), u)
                 }
@@ -240,9 +249,24 @@ fn run_step(line: &[u8], i: usize, step: Step, ctx: &ParseCtx, out: &mut Parsed)
             if matches!(line.get(end), Some(b',' | b':')) && matches!(line.get(end + 1), Some(b' ' | b'\t')) {
                 return Some(end + 1);
             }
+            // `2009-07-20 22:59:27,672:DEBUG:msg` (Python's `%(asctime)s:%(levelname)s:…`),
+            // `…05.123|INFO|main|msg`: a separator with no blank before the next field.
+            if matches!(line.get(end), Some(b',' | b':' | b'|' | b';'))
+                && line.get(end + 1).is_some_and(|c| c.is_ascii_alphabetic() || *c == b'[')
+            {
+                return Some(end + 1);
+            }
             Some(end)
         }
         Step::Skip => word_end(line, i, MAX_WORD),
+        Step::Name => {
+            let e = word_end(line, i, MAX_WORD)?;
+            let end = if line[e - 1] == b':' { e - 1 } else { e };
+            if out.component.is_none() && is_name(&line[i..end]) {
+                out.component = Some(Span::new(i, end));
+            }
+            Some(e)
+        }
         Step::Stream => {
             let r = line.get(i..)?;
             let tagged = (r.starts_with(b"stdout ") || r.starts_with(b"stderr "))
@@ -267,14 +291,15 @@ fn run_step(line: &[u8], i: usize, step: Step, ctx: &ParseCtx, out: &mut Parsed)
         Step::Close => (line.get(i) == Some(&b']')).then_some(i + 1),
         Step::Level(LevelStyle::Bare) => {
             let e = alpha_end(line, i);
-            if e - i < 3 || !matches!(line.get(e), None | Some(b' ' | b'\t' | b':' | b']' | b',' | b'/')) {
+            if e - i < 3 || !matches!(line.get(e), None | Some(b' ' | b'\t' | b':' | b']' | b',' | b'/' | b'|')) {
                 return None;
             }
             if !set_level(line, i, e, out) {
                 return None;
             }
             match line.get(e) {
-                Some(b':') => Some(e + 1),
+                Some(b':' | b'|') => Some(e + 1),
+                Some(b',') if !line.get(e + 1).is_some_and(u8::is_ascii_digit) => Some(e + 1),
                 // `INFO/MainProcess]` (Celery): the process name is the thread.
                 Some(b'/') => {
                     let n = e + 1 + line[e + 1..].iter().take(200).position(|&c| c == b']' || c == b' ')?;
@@ -545,6 +570,7 @@ pub fn parse(line: &[u8], layout: &Layout, ctx: &ParseCtx, out: &mut Parsed) -> 
         match run_step(line, i, step, ctx, out) {
             Some(end) => i = skip_ws(line, end),
             None if k < layout.anchor => return false,
+            None if step == Step::Level(LevelStyle::Bare) => i = level_after_a_word(line, i, ctx, out).unwrap_or(i),
             None => {}
         }
     }
@@ -554,6 +580,17 @@ pub fn parse(line: &[u8], layout: &Layout, ctx: &ParseCtx, out: &mut Parsed) -> 
     }
     out.message = Span::new(i, end);
     true
+}
+
+/// An upper-case level one word further on, where the layout's level is missing: the word is
+/// a field some lines have and most lack (PostgreSQL's `%u@%d`: `[15401] app@shop ERROR:  …`).
+/// Runs only when the level step failed, so the common line never pays for it.
+fn level_after_a_word(line: &[u8], i: usize, ctx: &ParseCtx, out: &mut Parsed) -> Option<usize> {
+    let j = skip_ws(line, word_end(line, i, MAX_WORD)?);
+    let e = alpha_end(line, j);
+    level::from_upper_word(&line[j..e])?;
+    let end = run_step(line, j, Step::Level(LevelStyle::Bare), ctx, out)?;
+    Some(skip_ws(line, end))
 }
 
 /// The order in which `learn` tries token kinds at a position (the first that matches wins).
@@ -582,6 +619,15 @@ const CANDIDATES: [Step; 22] = [
     Step::Component(Delim::Tight),
     Step::Component(Delim::Space),
 ];
+
+/// A program or node name: a letter, then letters, digits, `-`, `_`, `.` (`update-alternatives`,
+/// `node-246`); not a level word.
+fn is_name(w: &[u8]) -> bool {
+    w.len() >= 2
+        && w[0].is_ascii_alphabetic()
+        && w.iter().all(|&c| c.is_ascii_alphanumeric() || matches!(c, b'-' | b'_' | b'.'))
+        && level::from_word(w).is_none()
+}
 
 /// Longest word `Skip` steps over (`nova-api.log.1.2017-05-16_13:53:08`, a file name).
 const MAX_WORD: usize = 64;
@@ -632,7 +678,7 @@ fn classify(line: &[u8], shape: Option<TsShape>, ctx: &ParseCtx, steps: &mut Vec
     let mut in_bracket = false;
     while steps.len() < MAX_STEPS && i < line.len() {
         let mut found = None;
-        if !ts_seen && steps.len() <= 2 {
+        if !ts_seen && steps.len() < STAMP_WORDS {
             if let Some(shape) = shape {
                 for bracket in [false, true] {
                     let st = Step::Ts { shape, bracket };
@@ -649,16 +695,29 @@ fn classify(line: &[u8], shape: Option<TsShape>, ctx: &ParseCtx, steps: &mut Vec
             found = Some((Step::Close, i + 1));
             in_bracket = false;
         }
-        if found.is_none() && !ts_seen && steps.len() < 2 {
-            // A word that is not a level, followed by the timestamp: a prefix to skip.
+        if found.is_none() && !ts_seen && steps.len() + 1 < STAMP_WORDS {
+            // A word that is not a level, with the timestamp among the next words: a prefix
+            // to skip (`1:M 02 Jan 2024 …`, `node-7 unix.hw state 1077804742 …`).
             let level_here = CANDIDATES[..4].iter().any(|&st| run_step(line, i, st, ctx, &mut scratch).is_some());
             if let (false, Some(e), Some(shape)) = (level_here, word_end(line, i, MAX_WORD), shape) {
-                let j = skip_ws(line, e);
-                let ts_next = [false, true]
-                    .iter()
-                    .any(|&bracket| run_step(line, j, Step::Ts { shape, bracket }, ctx, &mut scratch).is_some());
-                if ts_next {
-                    found = Some((Step::Skip, e));
+                let mut j = skip_ws(line, e);
+                let mut ts_ahead = false;
+                for _ in steps.len() + 1..STAMP_WORDS {
+                    if [false, true]
+                        .iter()
+                        .any(|&bracket| run_step(line, j, Step::Ts { shape, bracket }, ctx, &mut scratch).is_some())
+                    {
+                        ts_ahead = true;
+                        break;
+                    }
+                    match word_end(line, j, MAX_WORD) {
+                        Some(e) => j = skip_ws(line, e),
+                        None => break,
+                    }
+                }
+                if ts_ahead {
+                    let end = if line[e - 1] == b':' { e - 1 } else { e };
+                    found = Some((if is_name(&line[i..end]) { Step::Name } else { Step::Skip }, e));
                 }
             }
         }
@@ -691,34 +750,26 @@ fn classify(line: &[u8], shape: Option<TsShape>, ctx: &ParseCtx, steps: &mut Vec
 /// The timestamp shape that reads the most sample lines (at the start, inside a leading
 /// `[`, or after a first short token such as a level); ties go to the earlier shape.
 fn learn_shape(lines: &[&[u8]], ctx: &ParseCtx) -> Option<TsShape> {
-    let mut best: Option<(TsShape, usize)> = None;
+    let starts: Vec<Vec<usize>> = lines.iter().map(|l| stamp_starts(l)).collect();
+    // Per shape: lines it reads and the sum of the word positions it reads them at. More
+    // lines win; then the earlier position (an epoch as the 2nd word before a syslog stamp
+    // as the 5th, Thunderbird); then the order of `TS_SHAPES`.
+    let mut best: Option<(TsShape, usize, usize)> = None;
     for &shape in time::TS_SHAPES.iter() {
-        let n = lines
-            .iter()
-            .filter(|l| {
-                let mut starts = [0usize, usize::MAX, usize::MAX];
-                if l.first() == Some(&b'[') {
-                    starts[1] = 1;
-                }
-                // After a first short token: `INFO `, `I, `, `[WARN ] `.
-                let first_end = if l.first() == Some(&b'[') {
-                    l.iter().take(12).position(|&c| c == b']').map(|p| p + 1)
-                } else {
-                    l.iter().take(MAX_WORD + 1).position(|&c| c == b' ')
-                };
-                if let Some(sp) = first_end {
-                    let p = skip_ws(l, sp);
-                    starts[2] = if l.get(p) == Some(&b'[') { p + 1 } else { p };
-                }
-                starts
-                    .iter()
-                    .any(|&s| l.get(s..).and_then(|r| time::parse_ts(r, shape, ctx.tz_offset, ctx.year)).is_some())
-            })
-            .count();
-        if n > 0 && best.is_none_or(|(_, b)| n > b) {
-            best = Some((shape, n));
+        let (mut n, mut pos_sum) = (0usize, 0usize);
+        for (l, st) in lines.iter().zip(&starts) {
+            let hit =
+                st.iter().position(|&s| l.get(s..).and_then(|r| time::parse_ts(r, shape, ctx.tz, ctx.year)).is_some());
+            if let Some(p) = hit {
+                n += 1;
+                pos_sum += p;
+            }
+        }
+        if n > 0 && best.is_none_or(|(_, b, bp)| n > b || (n == b && pos_sum < bp)) {
+            best = Some((shape, n, pos_sum));
         }
     }
+    let mut best = best.map(|(s, n, _)| (s, n));
     if best.is_none() {
         // No dated stamp: a time of day alone still marks headers (logback's default).
         let n = lines
@@ -732,6 +783,35 @@ fn learn_shape(lines: &[&[u8]], ctx: &ParseCtx) -> Option<TsShape> {
         }
     }
     best.map(|(s, _)| s)
+}
+
+/// Words of a header before the timestamp that learning looks through (`LogId Node Component
+/// State Time …` has an epoch as its 5th word, HPC).
+const STAMP_WORDS: usize = 6;
+
+/// Where a stamp may start in a line, in word order: each of the first `STAMP_WORDS` words
+/// (inside a `[` that opens one too), and after a first bracketed token (`[WARN ] 2024-…`).
+fn stamp_starts(l: &[u8]) -> Vec<usize> {
+    let mut out = Vec::with_capacity(STAMP_WORDS + 2);
+    let mut i = 0;
+    for _ in 0..STAMP_WORDS {
+        if i >= l.len() {
+            break;
+        }
+        out.push(i);
+        if l[i] == b'[' {
+            out.push(i + 1);
+        }
+        let Some(e) = word_end(l, i, MAX_WORD) else { break };
+        i = skip_ws(l, e);
+    }
+    if l.first() == Some(&b'[') {
+        if let Some(p) = l.iter().take(12).position(|&c| c == b']') {
+            let p = skip_ws(l, p + 1);
+            out.push(if l.get(p) == Some(&b'[') { p + 1 } else { p });
+        }
+    }
+    out
 }
 
 /// Learns the layout from sample lines; returns it with the share of lines it parses.
@@ -760,7 +840,12 @@ pub fn learn(lines: &[&[u8]], ctx: &ParseCtx) -> (Layout, f64) {
             }
         }
         let Some(&(next, n)) = counts.iter().max_by_key(|(_, n)| *n) else { break };
-        if n * 4 < matching.len() * 3 || n * 2 < total || steps.len() >= MAX_STEPS {
+        // Through the stamp, three lines in four must agree; after it the steps are optional
+        // (a line without one still parses), so a majority suffices (PostgreSQL: `LOG:` and
+        // `ERROR:` on most lines, `STATEMENT:` or `app@shop ERROR:` on others).
+        let stamped = steps.iter().any(|s| matches!(s, Step::Ts { .. }));
+        let agree = if stamped { n * 2 > matching.len() } else { n * 4 >= matching.len() * 3 };
+        if !agree || n * 2 < total || steps.len() >= MAX_STEPS {
             break;
         }
         steps.push(next);
@@ -863,7 +948,7 @@ mod tests {
     use super::*;
 
     pub(crate) fn ctx() -> ParseCtx {
-        ParseCtx { tz_offset: 0, year: 2024 }
+        ParseCtx { tz: crate::time::Tz::Fixed(0), year: 2024 }
     }
 
     /// Learns a layout from `lines`, then parses `lines[0]` and returns the parts as text.

@@ -10,7 +10,7 @@ use crate::indexer::{build, Control, OpenOptions};
 use crate::query::{self, Compiled, Query};
 use crate::record::{Parsed, Span, ID_KINDS};
 use crate::source::Source;
-use crate::time::{self, TsShape, TS_SHAPES};
+use crate::time::{self, TsShape, Tz, TS_SHAPES};
 use serde_json::{Map, Value};
 use std::sync::OnceLock;
 
@@ -25,7 +25,7 @@ fn lines(data: &[u8]) -> impl Iterator<Item = &[u8]> {
 }
 
 fn ctx() -> ParseCtx {
-    ParseCtx { tz_offset: 0, year: 2024 }
+    ParseCtx { tz: Tz::Fixed(0), year: 2024 }
 }
 
 /// A value's magnitude class (AFL-style buckets), so that features stay few.
@@ -417,7 +417,11 @@ pub(super) fn query(data: &[u8], feats: &mut Features) -> Check {
 pub(super) fn time(data: &[u8], feats: &mut Features) -> Check {
     for line in lines(data) {
         for (i, &shape) in TS_SHAPES.iter().chain(&[TsShape::TimeOnly]).enumerate() {
-            for (tz, year) in [(0, 2024), (50_400, 1970), (-43_200, 2262)] {
+            // Fixed offsets at the ends of the i64 range, and a zone with daylight-saving rules.
+            let berlin = time::zone_rules("Europe/Berlin").map(Tz::Rules).unwrap_or(Tz::Fixed(3600));
+            for (tz, year) in
+                [(Tz::Fixed(0), 2024), (Tz::Fixed(50_400), 1970), (Tz::Fixed(-43_200), 2262), (berlin, 2024)]
+            {
                 let r = time::parse_ts_year(line, shape, tz, year);
                 if let Some((ns, used, year_less)) = r {
                     if used > line.len() {
@@ -430,14 +434,14 @@ pub(super) fn time(data: &[u8], feats: &mut Features) -> Check {
                 }
             }
         }
-        if let Some((ns, used)) = time::parse_iso(line, 3600) {
+        if let Some((ns, used)) = time::parse_iso(line, Tz::Fixed(3600)) {
             if used > line.len() {
                 return Err(format!("parse_iso used {used} of {} bytes", line.len()));
             }
             round_trip(ns)?;
             feats.add(&[11, 100, bucket(used), year_class(ns)]);
         }
-        if let Some((ns, used)) = time::parse_any_shape(line, 0, 2024) {
+        if let Some((ns, used)) = time::parse_any_shape(line, Tz::Fixed(0), 2024) {
             if used > line.len() {
                 return Err(format!("parse_any_shape used {used} of {} bytes", line.len()));
             }
@@ -445,7 +449,7 @@ pub(super) fn time(data: &[u8], feats: &mut Features) -> Check {
         }
         time::time_only(line);
         let s = String::from_utf8_lossy(line);
-        if let Some(ns) = time::parse_any(&s, 0) {
+        if let Some(ns) = time::parse_any(&s, Tz::Fixed(0)) {
             round_trip(ns)?;
             feats.add(&[11, 102, year_class(ns)]);
         }
@@ -473,7 +477,7 @@ fn year_class(ns: i64) -> u64 {
 
 fn round_trip(ns: i64) -> Check {
     let s = time::format_ns(ns);
-    match time::parse_any(&s, 0) {
+    match time::parse_any(&s, Tz::Fixed(0)) {
         Some(back) if back == ns => Ok(()),
         other => Err(format!("{ns} formats as {s}, which reads back as {other:?}")),
     }

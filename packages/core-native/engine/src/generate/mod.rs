@@ -148,7 +148,7 @@ impl GenerateOptions {
             o.incidents = i;
         }
         if let Some(s) = j.start {
-            o.start_ns = time::parse_any(&s, 0).ok_or_else(|| {
+            o.start_ns = time::parse_any(&s, time::Tz::Fixed(0)).ok_or_else(|| {
                 Error::new(Code::InvalidTime, format!("invalid start time '{s}': use RFC 3339")).at("start")
             })?;
         }

@@ -335,7 +335,7 @@ mod tests {
         "\n",
         r#"{"time":"2024-01-01T00:00:01Z","level":"error","msg":"boom","request_id":"r-1"}"#,
         "\n",
-        "plain line without json\n",
+        "  an indented continuation line\n",
         r#"{"time":"2024-01-01T00:00:02Z","level":"info","msg":"last","span_id":"s1","parent_span_id":"s0","service":"api"}"#,
         "\n",
     );

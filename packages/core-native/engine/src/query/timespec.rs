@@ -48,6 +48,7 @@ pub fn parse_duration(s: &str) -> Result<i64> {
 /// A bound given by a user: absolute time, or relative (`-1h`, `1h` meaning "1h before the
 /// reference"). `reference_ns` is now or the end of the data.
 pub fn parse_time_bound(s: &str, reference_ns: i64, tz_offset: i64) -> Result<i64> {
+    let tz_offset = crate::time::Tz::Fixed(tz_offset);
     let t = s.trim();
     if let Some(ns) = crate::time::parse_any(t, tz_offset) {
         return Ok(ns);
