@@ -2,6 +2,7 @@ export { open, type OpenOptions } from './open.js';
 export { clearIndexCache, type FileIdentity } from './index-cache.js';
 export { clearDiskCache, diskCacheInfo, type DiskCacheFile, type DiskCacheInfo, type DiskCacheLocation } from './disk-cache.js';
 export { Investigation } from './investigation.js';
+export { tail, watch, type TailOptions, type TailResult, type WatchControl, type WatchOptions } from './watch.js';
 export { RowBatch, TEXT_COLUMNS, TEXT_COLUMN, FIELDS_IN_RAW, NO_TIMESTAMP, levelName, type RowBatchOptions, type TextColumn } from './row-batch.js';
 export {
   generate,

@@ -5,7 +5,7 @@ import { initialTextBytes, RowBatch, rowBuffers, rowsArgs, type RowBatchOptions 
 import type { CompareOptions, CompareResult, DiffOptions, DiffResult } from './compare.js';
 import type { Query } from './query.js';
 import type { Detection, FileSchema, SchemaOptions } from './schema.js';
-import type { CountResult, IterateOptions, SearchOptions, SearchResult } from './search.js';
+import type { CountResult, IterateOptions, SearchHit, SearchOptions, SearchResult } from './search.js';
 import type { TemplatesOptions, TemplatesResult } from './templates.js';
 import type { Entry, SkippedFile, Stats } from './types.js';
 import type { BottlenecksOptions, BottlenecksResult } from './bottlenecks.js';
@@ -19,6 +19,7 @@ import type { SampleOptions, SampleResult } from './sample.js';
 import type { TimelineOptions, TimelineResult } from './timeline.js';
 import { SQLITE_SINK_DEFAULTS, type SqliteSinkOptions, type SqliteSinkProgress } from './sqlite-sink.js';
 import type { TriageOptions, TriageResult } from './triage.js';
+import { watch, type WatchControl, type WatchOptions } from './watch.js';
 import type { CorrelateAnchor, CorrelateOptions, CorrelateResult } from './correlate.js';
 import type { ExportTraceOptions, ExportTraceResult } from './trace-export.js';
 import type { VerifyPatternOptions, VerifyPatternResult } from './verify-pattern.js';
@@ -27,11 +28,14 @@ import type { VerifyPatternOptions, VerifyPatternResult } from './verify-pattern
 export class Investigation {
   readonly sources: readonly string[];
   #native: NativeInvestigation | undefined;
+  /** The open options that `watch` reads the files with; undefined for bytes (stdin). */
+  #readOptions: Readonly<Record<string, unknown>> | undefined;
 
   /** @internal Use `open()`. */
-  constructor(nativeInvestigation: NativeInvestigation, sources: readonly string[]) {
+  constructor(nativeInvestigation: NativeInvestigation, sources: readonly string[], readOptions?: Readonly<Record<string, unknown>>) {
     this.#native = nativeInvestigation;
     this.sources = sources;
+    this.#readOptions = readOptions;
   }
 
   /** @internal Runs a named engine operation off the main thread. */
@@ -260,6 +264,17 @@ export class Investigation {
     });
     if (failure) throw failure.error;
     return JSON.parse(done) as SqliteSinkProgress;
+  }
+
+  /**
+   * Follows this investigation's files as they are written (see `watch`): the matching
+   * entries from now on (or replayed first with `fromStart` / `last`), read with the same
+   * open options. Entries are numbered by the watch, not by this index.
+   */
+  watch(options: WatchOptions = {}, control: WatchControl = {}): AsyncGenerator<SearchHit, void, undefined> {
+    this.#handle();
+    if (!this.#readOptions) throw new UsageError('INVALID_OPTION', 'an investigation of bytes (stdin) cannot be watched', 'watch');
+    return watch(this.sources, { ...this.#readOptions, ...options }, control);
   }
 
   /** Releases the index. Further calls throw a `CLOSED` error. */

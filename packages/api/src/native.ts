@@ -32,6 +32,12 @@ export interface NativeRowBatch extends NativeRowBuffers {
   count: number;
   needText: number;
 }
+/** A running watch (engine `watch`). */
+export interface NativeWatch {
+  poll(timeoutMs: number): Promise<string>;
+  cancel(): void;
+  info(): string;
+}
 export interface NativeModule {
   CancelToken: new () => NativeToken;
   open(inputs: string[], optionsJson: string, token: NativeToken): Promise<NativeInvestigation>;
@@ -40,6 +46,8 @@ export interface NativeModule {
   cacheList(dir?: string | null): string;
   cacheClear(dir?: string | null): string;
   generate(optionsJson: string): string;
+  watch(inputs: string[], optionsJson: string): Promise<NativeWatch>;
+  tail(inputs: string[], optionsJson: string): Promise<string>;
   generateToFile(path: string, optionsJson: string, token: NativeToken): Promise<string>;
 }
 

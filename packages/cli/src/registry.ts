@@ -23,9 +23,11 @@ import { searchCommand } from './commands/search.js';
 import { sqlCommand } from './commands/sql.js';
 import { statsCommand } from './commands/stats.js';
 import { summarizeCommand } from './commands/summarize.js';
+import { tailCommand } from './commands/tail.js';
 import { templatesCommand } from './commands/templates.js';
 import { timelineCommand } from './commands/timeline.js';
 import { triageCommand } from './commands/triage.js';
+import { watchCommand } from './commands/watch.js';
 import { verifyPatternCommand } from './commands/verify-pattern.js';
 import type { CommandDef } from './spec.js';
 
@@ -58,6 +60,8 @@ export const COMMANDS: CommandDef[] = [
   sqlCommand,
   dbToJsonlCommand,
   cacheCommand,
+  watchCommand,
+  tailCommand,
 ];
 
 /**

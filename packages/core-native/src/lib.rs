@@ -10,3 +10,4 @@ mod investigation;
 mod open;
 mod rows;
 mod sqlite_sink;
+mod watch;

@@ -6,6 +6,7 @@ import { investigateScenarios, samplingScenarios } from './investigate.js';
 import { peerScenarios } from './peers.js';
 import { searchScenarios } from './search.js';
 import { sqliteScenarios } from './sqlite.js';
+import { watchScenarios } from './watch.js';
 
 /** Every scenario, in report order. Names are stable: reports are compared by them. */
 export const SCENARIOS: readonly Scenario[] = [
@@ -15,6 +16,7 @@ export const SCENARIOS: readonly Scenario[] = [
   ...investigateScenarios,
   ...samplingScenarios,
   ...sqliteScenarios,
+  ...watchScenarios,
   ...cliScenarios,
   ...peerScenarios,
 ];

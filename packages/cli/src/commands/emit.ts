@@ -1,6 +1,6 @@
 import { QUERY_FLAGS, SOURCE_FLAGS, SOURCES_ARG, STREAM_OUTPUT_FLAGS, outFlag } from '../flags.js';
 import { openOutFile } from '../out-file.js';
-import { projectEntries } from '../project.js';
+import { jsonLine, LineBudget } from '../line-budget.js';
 import { formatCount, keyValues } from '../render.js';
 import { ALL_FIELDS_FLAG, toQuery } from '../query.js';
 import type { CommandDef } from '../spec.js';
@@ -39,25 +39,14 @@ export const emitCommand: CommandDef = {
     const path = ctx.options['out'];
     const file = typeof path === 'string' ? openOutFile(path) : undefined;
     const write = file ? file.write : ctx.write;
-    const fields = ctx.options['fields'] as string[] | undefined;
-    const compact = ctx.options['compact'] === true;
-    const maxBytes = typeof ctx.options['maxBytes'] === 'number' ? ctx.options['maxBytes'] : Infinity;
     const query = toQuery(ctx.options);
-    let bytes = 0;
-    let emitted = 0;
-    let full = false;
+    const budget = new LineBudget(ctx.options);
     let chunk = '';
     for await (const entry of inv.iterate(query, { batchSize: BATCH, fields: ctx.options['allFields'] === true, signal: ctx.signal })) {
-      const line = `${JSON.stringify((projectEntries([entry], fields, compact) as unknown[])[0])}\n`;
-      const size = Buffer.byteLength(line);
-      if (bytes + size > maxBytes) {
-        full = true;
-        break;
-      }
-      bytes += size;
-      emitted += 1;
+      const line = jsonLine(entry, ctx.options);
+      if (!budget.take(line)) break;
       chunk += line;
-      if (emitted % BATCH === 0) {
+      if (budget.lines % BATCH === 0) {
         await write(chunk);
         chunk = '';
       }
@@ -65,6 +54,7 @@ export const emitCommand: CommandDef = {
     await write(chunk);
     await file?.close();
     // Cut short by --max-bytes: count the rest without materializing it.
+    const { lines: emitted, bytes, full } = budget;
     const matched = full ? (await inv.count(query, { signal: ctx.signal })).total : emitted;
     return {
       data: { emitted, matched, bytes, ...(typeof path === 'string' ? { out: path } : {}) },

@@ -88,6 +88,15 @@ pub struct Sample {
     pub reached_end: bool,
 }
 
+impl Sample {
+    /// All of `data` as its own sample: bytes indexed with a format known beforehand (a
+    /// followed file's new records, `crate::watch`).
+    pub fn whole(data: &[u8]) -> Sample {
+        let body_start = if data.starts_with(b"\xEF\xBB\xBF") { 3 } else { 0 };
+        Sample { body_start, end: data.len(), reached_end: true }
+    }
+}
+
 /// Expands and opens paths (files, directories, globs), then indexes them.
 pub fn open_paths(inputs: &[String], opts: &OpenOptions, ctl: &Control) -> Result<(Index, Vec<Skipped>)> {
     let (sources, skipped) = open_inputs(inputs, opts, ctl)?;
@@ -131,10 +140,29 @@ pub fn open_inputs(inputs: &[String], opts: &OpenOptions, ctl: &Control) -> Resu
     Ok((sources, skipped))
 }
 
-/// Indexes already opened sources.
+/// Indexes already opened sources, detecting each file's format on a sample (or building the
+/// forced one).
 pub fn build(sources: Vec<Source>, opts: &OpenOptions, ctl: &Control) -> Result<Index> {
     let forced = opts.format.as_deref().map(format::Spec::parse).transpose()?;
-    ctl.total.store(sources.iter().map(|s| s.data().len() as u64).sum(), Ordering::Relaxed);
+    let with_formats = sources
+        .into_iter()
+        .map(|src| {
+            let (fmt, sample) = file_format(src.data(), opts, forced.as_ref(), src.mtime_ns, None);
+            (fmt, sample, src)
+        })
+        .collect();
+    build_formatted(with_formats, opts, ctl)
+}
+
+/// The format of a file's data (see `file_format`), without where its sample stopped.
+pub fn format_of(data: &[u8], mtime_ns: i64, forced: Option<&format::Spec>, opts: &OpenOptions) -> Format {
+    file_format(data, opts, forced, mtime_ns, None).0
+}
+
+/// Indexes sources whose formats are already known (a followed file keeps the format it was
+/// detected with at the start, see `crate::watch`), with the sample each was learned from.
+pub fn build_formatted(sources: Vec<(Format, Sample, Source)>, opts: &OpenOptions, ctl: &Control) -> Result<Index> {
+    ctl.total.store(sources.iter().map(|(_, _, s)| s.data().len() as u64).sum(), Ordering::Relaxed);
     let mut index = Index {
         files: Vec::with_capacity(sources.len()),
         cols: Columns::default(),
@@ -144,10 +172,9 @@ pub fn build(sources: Vec<Source>, opts: &OpenOptions, ctl: &Control) -> Result<
         ts_stats: Default::default(),
     };
     let mut lines = FileLines::default();
-    for src in sources {
+    for (fmt, sample, src) in sources {
         ctl.check()?;
         let data = src.data();
-        let (fmt, sample) = file_format(data, opts, forced.as_ref(), src.mtime_ns, None);
         let first = index.cols.len() as u32;
         lines.first = None;
         let file_lines =

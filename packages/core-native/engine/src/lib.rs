@@ -25,5 +25,6 @@ pub mod sqlite_sink;
 pub mod stats;
 pub mod templates;
 pub mod time;
+pub mod watch;
 
 pub use error::{Code, Error, Result};

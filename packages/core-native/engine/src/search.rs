@@ -634,7 +634,7 @@ fn phase_one(
 }
 
 /// UTF-16 offsets of byte spans in `s`.
-fn utf16_spans(s: &str, spans: &[(usize, usize)]) -> Vec<[usize; 2]> {
+pub(crate) fn utf16_spans(s: &str, spans: &[(usize, usize)]) -> Vec<[usize; 2]> {
     let mut out = Vec::with_capacity(spans.len());
     for &(a, b) in spans {
         let (Some(pa), Some(pb)) = (s.get(..a), s.get(..b)) else { continue };

@@ -61,13 +61,13 @@ pub struct Source {
 }
 
 #[cfg(unix)]
-fn inode_of(meta: &std::fs::Metadata) -> Option<(u64, u64)> {
+pub fn inode_of(meta: &std::fs::Metadata) -> Option<(u64, u64)> {
     use std::os::unix::fs::MetadataExt;
     Some((meta.dev(), meta.ino()))
 }
 
 #[cfg(not(unix))]
-fn inode_of(_meta: &std::fs::Metadata) -> Option<(u64, u64)> {
+pub fn inode_of(_meta: &std::fs::Metadata) -> Option<(u64, u64)> {
     None
 }
 
@@ -156,6 +156,12 @@ impl Source {
     /// A source from bytes already in memory (stdin, tests, SQLite rows).
     pub fn from_bytes(name: &str, data: Vec<u8>) -> Result<Source> {
         Source::from_bytes_limited(name, data, &ReadLimits::default())
+    }
+
+    /// Bytes already in memory taken as they are, never sniffed for compression: the new
+    /// bytes of a followed file (`crate::watch`), whose first line may begin with any byte.
+    pub fn plain(name: &str, data: Vec<u8>, mtime_ns: i64) -> Source {
+        Source::new(name, data.len() as u64, mtime_ns, None, Bytes::Owned(data))
     }
 
     /// The same, with limits on decompression.
@@ -419,6 +425,16 @@ fn build_globset(patterns: &[String]) -> Result<Option<globset::GlobSet>> {
     b.build().map(Some).map_err(|e| Error::new(Code::InvalidOption, format!("invalid include globs: {e}")))
 }
 
+/// The longest literal directory prefix of a glob (`.` when it has none): where its walk
+/// starts.
+pub fn glob_base(pattern: &str) -> &str {
+    let first_meta = pattern.find(['*', '?', '[']).unwrap_or(pattern.len());
+    match pattern[..first_meta].rfind('/') {
+        Some(p) => &pattern[..p.max(1)],
+        None => ".",
+    }
+}
+
 /// Files matching a glob: walk from the longest literal directory prefix.
 fn glob_files(pattern: &str, skipped: &mut Vec<Skipped>) -> Result<Vec<PathBuf>> {
     let glob = globset::GlobBuilder::new(pattern)
@@ -426,11 +442,7 @@ fn glob_files(pattern: &str, skipped: &mut Vec<Skipped>) -> Result<Vec<PathBuf>>
         .build()
         .map_err(|e| Error::new(Code::InvalidOption, format!("invalid glob '{pattern}': {e}")).at(pattern))?
         .compile_matcher();
-    let first_meta = pattern.find(['*', '?', '[']).unwrap_or(pattern.len());
-    let base = match pattern[..first_meta].rfind('/') {
-        Some(p) => &pattern[..p.max(1)],
-        None => ".",
-    };
+    let base = glob_base(pattern);
     let mut out = Vec::new();
     for entry in walkdir::WalkDir::new(base).follow_links(true) {
         let entry = match entry {
