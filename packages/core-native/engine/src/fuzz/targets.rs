@@ -315,8 +315,10 @@ fn check_index(ix: &Index, len: usize) -> Check {
         if s > end || end > data_len {
             return Err(format!("entry {e}: record {s}..{end} outside {data_len} bytes (input {len})"));
         }
+        // A message lies inside its record (an empty one may sit past the record's trailing
+        // blanks, as after `\x1b\t`: it reads as empty all the same), and inside the data.
         let (ms, ml) = ix.message_span(e);
-        if ms + ml > end - s {
+        if (ml > 0 && ms + ml > end - s) || s + ms + ml > data_len {
             return Err(format!("entry {e}: message {ms}+{ml} outside its record of {} bytes", end - s));
         }
         let (off, line) = (ix.cols.offset(e as usize), ix.line(e));

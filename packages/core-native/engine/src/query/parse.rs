@@ -44,9 +44,11 @@ fn tokenize(s: &str) -> Result<Vec<Tok>> {
             let mut closed = false;
             while j < b.len() {
                 match b[j] {
+                    // The escaped character is a whole one (`\é` is two bytes after the `\`).
                     b'\\' if j + 1 < b.len() => {
-                        text.push(b[j + 1] as char);
-                        j += 2;
+                        let ch = s[j + 1..].chars().next().unwrap_or(' ');
+                        text.push(ch);
+                        j += 1 + ch.len_utf8();
                     }
                     b'"' => {
                         closed = true;
@@ -376,6 +378,7 @@ mod tests {
 
     #[test]
     fn errors_say_what_and_where() {
+        assert_eq!(parse_query_string(r#""a \é b""#).unwrap().all, vec![vec!["a é b".to_string()]]);
         let e = parse_query_string(r#"level>=error "unterminated"#).unwrap_err();
         assert_eq!(e.code, Code::InvalidQuery);
         assert!(e.message.contains("unterminated quote at position 13"), "{}", e.message);
