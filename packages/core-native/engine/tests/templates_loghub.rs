@@ -7,7 +7,6 @@
 use logsift_engine::indexer::{build, Control, OpenOptions};
 use logsift_engine::source::Source;
 use logsift_engine::templates::{mine, Config, TemplateMiner};
-use std::collections::HashMap;
 use std::path::Path;
 
 /// Published Drain grouping accuracies (Zhu et al., "Tools and Benchmarks for Automated
@@ -20,6 +19,9 @@ const TARGETS: [(&str, f64); 5] =
 #[path = "support/loghub.rs"]
 mod loghub_support;
 use loghub_support::{corpus_dir as corpus, read_csv as parse_csv};
+#[path = "support/grouping.rs"]
+mod grouping;
+use grouping::grouping_accuracy;
 
 /// (Content, EventId) per line.
 fn load(dir: &Path, system: &str) -> Vec<(String, String)> {
@@ -30,53 +32,6 @@ fn load(dir: &Path, system: &str) -> Vec<(String, String)> {
     let col = |name: &str| header.iter().position(|h| h == name).unwrap_or_else(|| panic!("no {name} column"));
     let (content, event) = (col("Content"), col("EventId"));
     rows[1..].iter().filter(|r| r.len() == header.len()).map(|r| (r[content].clone(), r[event].clone())).collect()
-}
-
-/// Grouping accuracy: the share of lines whose predicted group equals their true group.
-pub fn grouping_accuracy(predicted: &[u32], truth: &[String]) -> f64 {
-    let mut by_pred: HashMap<u32, Vec<usize>> = HashMap::new();
-    for (i, &p) in predicted.iter().enumerate() {
-        by_pred.entry(p).or_default().push(i);
-    }
-    let mut by_truth: HashMap<&str, Vec<usize>> = HashMap::new();
-    for (i, t) in truth.iter().enumerate() {
-        by_truth.entry(t.as_str()).or_default().push(i);
-    }
-    let correct: usize = by_pred
-        .values()
-        .filter(|lines| {
-            let t = &truth[lines[0]];
-            by_truth[t.as_str()].len() == lines.len() && lines.iter().all(|&i| &truth[i] == t)
-        })
-        .map(Vec::len)
-        .sum();
-    correct as f64 / predicted.len() as f64
-}
-
-/// Prints the predicted groups that do not match a true group (LOGHUB_DEBUG=<System>).
-fn explain(miner: &TemplateMiner, lines: &[(String, String)], predicted: &[u32]) {
-    let mut by_pred: HashMap<u32, Vec<usize>> = HashMap::new();
-    for (i, &p) in predicted.iter().enumerate() {
-        by_pred.entry(p).or_default().push(i);
-    }
-    let mut ids: Vec<_> = by_pred.keys().copied().collect();
-    ids.sort();
-    for p in ids {
-        let group = &by_pred[&p];
-        let mut events: HashMap<&str, usize> = HashMap::new();
-        for &i in group {
-            *events.entry(lines[i].1.as_str()).or_default() += 1;
-        }
-        let total_true = |ev: &str| lines.iter().filter(|l| l.1 == ev).count();
-        if events.len() == 1 && total_true(lines[group[0]].1.as_str()) == group.len() {
-            continue;
-        }
-        println!("template {p} ({} lines): {}", group.len(), miner.pattern(p));
-        for (ev, n) in events {
-            let ex = group.iter().find(|&&i| lines[i].1 == ev).map(|&i| lines[i].0.as_str()).unwrap_or("");
-            println!("    {ev}: {n} of {} e.g. {ex}", total_true(ev));
-        }
-    }
 }
 
 #[test]
@@ -125,7 +80,8 @@ fn loghub_grouping_accuracy_reaches_drain() {
         let acc = grouping_accuracy(&predicted, &truth);
         println!("{system:8} grouping accuracy {acc:.4} (Drain {target:.3}), {} templates", miner.len());
         if std::env::var("LOGHUB_DEBUG").is_ok_and(|v| v == system) {
-            explain(&miner, lines, &predicted);
+            let texts: Vec<String> = lines.iter().map(|(c, _)| c.clone()).collect();
+            grouping::explain(&|p| miner.pattern(p), &texts, &truth, &predicted);
         }
         Some(acc)
     });
