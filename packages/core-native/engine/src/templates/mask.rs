@@ -169,7 +169,13 @@ pub fn mask_token(tok: &[u8], out: &mut Vec<u8>) -> Masked {
             return Masked::KeyValue;
         }
     }
-    if !is_variable(core, &s) && !is_absent(core, start > 0 && end < tok.len()) {
+    if is_absent(core, start > 0 && end < tok.len()) {
+        // The brackets belong to the placeholder: `<none>` stands where `1.2-3` stands.
+        out.clear();
+        out.extend_from_slice(WILDCARD);
+        return Masked::Rewritten;
+    }
+    if !is_variable(core, &s) {
         return Masked::Same;
     }
     masked(tok, start, end, out);
@@ -235,9 +241,9 @@ mod tests {
         assert_eq!(m("\"\""), "\"\"");
         assert_eq!(m("Can't"), "Can't");
         assert_eq!(m("'s"), "'s");
-        assert_eq!(m("<none>"), "<<*>>");
-        assert_eq!(m("(null)"), "(<*>)");
-        assert_eq!(m("NULL,"), "<*>,");
+        assert_eq!(m("<none>"), "<*>");
+        assert_eq!(m("(null)"), "<*>");
+        assert_eq!(m("NULL,"), "<*>");
         assert_eq!(m("none"), "none");
     }
 

@@ -96,6 +96,22 @@ pub struct TemplateMiner {
     scratch: Vec<u8>,
 }
 
+/// Whether `pattern` matches `tokens` with each `<*>` of the pattern matching one or more
+/// tokens and every other token matching itself.
+fn glob_matches(pattern: &[u32], tokens: &[u32]) -> bool {
+    // can[j]: the pattern prefix so far matches tokens[..j].
+    let mut can = vec![false; tokens.len() + 1];
+    can[0] = true;
+    for &p in pattern {
+        let mut next = vec![false; tokens.len() + 1];
+        for j in 1..=tokens.len() {
+            next[j] = if p == WILD { can[j - 1] || next[j - 1] } else { can[j - 1] && tokens[j - 1] == p };
+        }
+        can = next;
+    }
+    can[tokens.len()]
+}
+
 /// Collapses each run of `<*>` into one, as `TemplateMiner::add` does with lists.
 fn collapse(mut t: Vec<u32>) -> Vec<u32> {
     t.dedup_by(|a, b| *a == WILD && *b == WILD);
@@ -224,6 +240,8 @@ impl TemplateMiner {
         let mut toks: Vec<Vec<u32>> = self.clusters.iter().map(|c| c.tokens.clone()).collect();
         // Each provisional template's representative (the smallest id of its merged group).
         let mut rep: Vec<u32> = (0..toks.len() as u32).collect();
+        // Distinct words merged into each template's variable positions (the evidence).
+        let mut variety = vec![0usize; toks.len()];
         let param = |t: u32| self.vocab.param[t as usize];
         // Candidate form → members with their weight: what a template becomes with one
         // position made a variable (weight 1), or a template as it is (weight 2).
@@ -264,12 +282,14 @@ impl TemplateMiner {
                 let first = live[0].0;
                 toks[first as usize] = form.clone();
                 touched[first as usize] = true;
+                variety[first as usize] = values.max(variety[first as usize]);
                 for &(c, _) in &live[1..] {
                     rep[c as usize] = first;
                 }
                 changed = true;
             }
         }
+        self.absorb(&toks, &mut rep, &variety);
         let mut final_id = vec![u32::MAX; toks.len()];
         let mut templates = Vec::new();
         for c in 0..toks.len() {
@@ -289,6 +309,29 @@ impl TemplateMiner {
             .map(|t| t.iter().enumerate().filter(|(_, &x)| self.vocab.param[x as usize]).map(|(i, _)| i as u32).collect())
             .collect();
         Mined { of_provisional: final_id, patterns, parameters }
+    }
+
+    /// A template that merging made general (with at least `merge_values` words behind its
+    /// variables) absorbs the templates it matches, `<*>` matching one or more tokens: a
+    /// template left out of a merge because its instances were merged elsewhere first
+    /// (`status config-files cmake-data:all <*>` once `status <*>` exists).
+    fn absorb(&self, toks: &[Vec<u32>], rep: &mut [u32], variety: &[usize]) {
+        let live = |rep: &[u32], c: usize| rep[c] as usize == c;
+        let mut general: FxHashMap<u32, Vec<usize>> = FxHashMap::default();
+        for (c, t) in toks.iter().enumerate() {
+            if live(rep, c) && variety[c] >= self.config.merge_values && !t.is_empty() {
+                general.entry(t[0]).or_default().push(c);
+            }
+        }
+        for (c, t) in toks.iter().enumerate() {
+            if !live(rep, c) || t.is_empty() || variety[c] >= self.config.merge_values {
+                continue;
+            }
+            let Some(cands) = general.get(&t[0]) else { continue };
+            if let Some(&a) = cands.iter().find(|&&a| glob_matches(&toks[a], t)) {
+                rep[c] = a as u32;
+            }
+        }
     }
 
     /// Tokens joined by spaces, variables as `<*>`.
@@ -518,6 +561,21 @@ mod tests {
         assert_eq!(m.pattern(0), "GET <*> started");
         // All key=value: the keys are the template.
         assert_eq!(m.pattern(1), "user=<*> action=<*>");
+    }
+
+    #[test]
+    fn a_general_template_absorbs_what_it_matches() {
+        let mut lines: Vec<String> = ["curl", "git", "less", "make"].iter().map(|p| format!("status installed {p} 1.0")).collect();
+        // Same shape, but the package name holds a digit: masked, merged by Drain already.
+        lines.push("status installed libc6 2.36".into());
+        lines.push("status installed zlib 1:1.2 extra".into());
+        let lines: Vec<&str> = lines.iter().map(String::as_str).collect();
+        let (m, ids) = mine(&lines);
+        assert!(ids.iter().all(|&i| i == 0), "{ids:?}");
+        assert_eq!(m.pattern(0), "status installed <*>");
+        assert!(glob_matches(&[5, WILD, 6], &[5, 7, 8, 6]));
+        assert!(!glob_matches(&[5, WILD, 6], &[5, 6]));
+        assert!(!glob_matches(&[5, WILD], &[6, 7]));
     }
 
     #[test]
