@@ -96,6 +96,24 @@ pub struct TemplateMiner {
     scratch: Vec<u8>,
 }
 
+/// Folds a phrase of two or three tokens, one of them a variable, repeated back to back
+/// into one occurrence (`--slave <*> --slave <*>` → `--slave <*>`, `k: <*>, k: <*>,` →
+/// `k: <*>,`): an argument or item list of any length, like the runs of one variable that
+/// `add` keeps once.
+fn fold_repeats(seq: &mut Vec<u32>, param: &[bool]) {
+    for k in 2..=3 {
+        let mut i = 0;
+        while i + 2 * k <= seq.len() {
+            let unit = &seq[i..i + k];
+            if unit.iter().any(|&t| param[t as usize]) && seq[i + k..i + 2 * k] == *unit {
+                seq.drain(i + k..i + 2 * k);
+            } else {
+                i += 1;
+            }
+        }
+    }
+}
+
 /// Whether `pattern` matches `tokens` with each `<*>` of the pattern matching one or more
 /// tokens and every other token matching itself.
 fn glob_matches(pattern: &[u32], tokens: &[u32]) -> bool {
@@ -199,16 +217,19 @@ impl TemplateMiner {
             return c;
         }
         let seq = std::mem::take(&mut self.seq);
-        let id = match self.search(&seq) {
+        // The cache is keyed by the sequence as read; the tree sees repeated phrases folded.
+        let mut folded = seq.clone();
+        fold_repeats(&mut folded, &self.vocab.param);
+        let id = match self.search(&folded) {
             Some(c) => {
-                for (t, &s) in self.clusters[c as usize].tokens.iter_mut().zip(&seq) {
+                for (t, &s) in self.clusters[c as usize].tokens.iter_mut().zip(&folded) {
                     if *t != s {
                         *t = WILD;
                     }
                 }
                 c
             }
-            None => self.insert(&seq),
+            None => self.insert(&folded),
         };
         if self.cache.len() < self.config.max_cache {
             self.cache.insert(seq.as_slice().into(), id);
@@ -237,7 +258,8 @@ impl TemplateMiner {
     /// templates equal. Final ids follow the first provisional id of each template, so they
     /// are creation order like the provisional ones.
     pub fn finish(&self) -> Mined {
-        let mut toks: Vec<Vec<u32>> = self.clusters.iter().map(|c| c.tokens.clone()).collect();
+        // Drain's widening can leave runs of `<*>`: collapse them as `add` does.
+        let mut toks: Vec<Vec<u32>> = self.clusters.iter().map(|c| collapse(c.tokens.clone())).collect();
         // Each provisional template's representative (the smallest id of its merged group).
         let mut rep: Vec<u32> = (0..toks.len() as u32).collect();
         // Distinct words merged into each template's variable positions (the evidence).
@@ -576,6 +598,22 @@ mod tests {
         assert!(glob_matches(&[5, WILD, 6], &[5, 7, 8, 6]));
         assert!(!glob_matches(&[5, WILD, 6], &[5, 6]));
         assert!(!glob_matches(&[5, WILD], &[6, 7]));
+    }
+
+    #[test]
+    fn repeated_phrases_fold_into_one() {
+        let (m, ids) = mine(&[
+            "run with --install /a a /b 1 --slave /c c.1 /d",
+            "run with --install /e a /f 2 --slave /g g.1 /h --slave /i i.1 /j --slave /k k.1 /l",
+            "got k: 1, k: 2, k: 3, done",
+            "got k: 4, done",
+        ]);
+        assert_eq!(ids, vec![0, 0, 1, 1]);
+        assert_eq!(m.pattern(1), "got k: <*>, done");
+        let mut seq = vec![1, WILD, 1, WILD, 2, 2];
+        fold_repeats(&mut seq, &[true, false, false]);
+        // Only phrases with a variable fold: `2 2` (two equal words) stays.
+        assert_eq!(seq, vec![1, WILD, 2, 2]);
     }
 
     #[test]
