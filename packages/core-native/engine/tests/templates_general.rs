@@ -128,7 +128,10 @@ fn dpkg_rules() -> Labeller {
 }
 
 fn apt_history_rules() -> Labeller {
-    Labeller::new(&[(r"^(Start-Date|End-Date|Commandline|Requested-By|Install|Upgrade|Remove|Purge|Reinstall|Downgrade|Error): ", "$1")])
+    Labeller::new(&[(
+        r"^(Start-Date|End-Date|Commandline|Requested-By|Install|Upgrade|Remove|Purge|Reinstall|Downgrade|Error): ",
+        "$1",
+    )])
 }
 
 fn alternatives_rules() -> Labeller {
@@ -207,8 +210,9 @@ fn machine_log(path: &str) -> Option<Vec<u8>> {
     }
 }
 
-/// Floors: a little below the figure measured when the miner last changed (see the README's
-/// table), so that a change which loses grouping accuracy on any set fails here.
+/// Floors: a little below the figure measured when the miner last changed (the README's
+/// table), so that a change which loses grouping accuracy on any set fails here. The
+/// machine logs differ between machines, so their floors leave more room.
 #[test]
 fn generator_json() {
     let s = score("generator-json", generated(GenFormat::Json), &generator_rules(), LabelBy::Message);
@@ -245,8 +249,8 @@ fn machine_logs() {
     }
 }
 
-const FLOOR_GENERATOR: f64 = 0.0;
-const FLOOR_POSTGRES: f64 = 0.0;
-const FLOOR_DPKG: f64 = 0.0;
-const FLOOR_APT_HISTORY: f64 = 0.0;
-const FLOOR_ALTERNATIVES: f64 = 0.0;
+const FLOOR_GENERATOR: f64 = 0.99;
+const FLOOR_POSTGRES: f64 = 0.74;
+const FLOOR_DPKG: f64 = 0.90;
+const FLOOR_APT_HISTORY: f64 = 0.40;
+const FLOOR_ALTERNATIVES: f64 = 0.40;

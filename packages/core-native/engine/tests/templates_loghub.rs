@@ -9,10 +9,17 @@ use logsift_engine::source::Source;
 use logsift_engine::templates::{mine, Config, TemplateMiner};
 use std::path::Path;
 
-/// Published Drain grouping accuracies (Zhu et al., "Tools and Benchmarks for Automated
-/// Log Parsing", ICSE-SEIP 2019).
-const TARGETS: [(&str, f64); 5] =
-    [("Apache", 1.000), ("HDFS", 0.998), ("Hadoop", 0.948), ("Spark", 0.920), ("OpenSSH", 0.788)];
+/// Per system: the published Drain grouping accuracy (Zhu et al., "Tools and Benchmarks for
+/// Automated Log Parsing", ICSE-SEIP 2019) and our floor, the figure the miner reached when
+/// it last changed (rounded down). The floor is asserted: no change may lose accuracy on a
+/// corpus system (each floor is at or above Drain's figure).
+const TARGETS: [(&str, f64, f64); 5] = [
+    ("Apache", 1.000, 1.000),
+    ("HDFS", 0.998, 1.000),
+    ("Hadoop", 0.948, 0.988),
+    ("Spark", 0.920, 0.924),
+    ("OpenSSH", 0.788, 0.994),
+];
 
 /// The corpus sits beside the repository clone: …/<clone>/packages/core-native/engine →
 /// …/shared/corpus/loghub.
@@ -50,8 +57,8 @@ fn accuracy_metric() {
     assert_eq!(grouping_accuracy(&[0, 3, 1, 2], &truth), 0.5);
 }
 
-/// Runs `score` on each system of `TARGETS` (its CSV lines loaded) and fails when a returned
-/// accuracy is below the system's Drain figure (`None`: measured but not asserted). Skips
+/// Runs `score` on each system of `TARGETS` (its CSV lines loaded, the Drain figure given
+/// for the printout) and fails when a returned accuracy is below the system's floor (`None`: measured but not asserted). Skips
 /// when the corpus is absent.
 fn check_targets(what: &str, mut score: impl FnMut(&Path, &str, f64, &[(String, String)]) -> Option<f64>) {
     let Some(dir) = corpus() else {
@@ -59,20 +66,20 @@ fn check_targets(what: &str, mut score: impl FnMut(&Path, &str, f64, &[(String, 
         return;
     };
     let mut failures = Vec::new();
-    for (system, target) in TARGETS {
+    for (system, drain, target) in TARGETS {
         let lines = load(&dir, system);
         assert!(lines.len() >= 1900, "{system}: only {} rows parsed", lines.len());
-        if let Some(acc) = score(&dir, system, target, &lines) {
+        if let Some(acc) = score(&dir, system, drain, &lines) {
             if acc + 1e-9 < target {
                 failures.push(format!("{system}: {acc:.3} < {target:.3}"));
             }
         }
     }
-    assert!(failures.is_empty(), "below the Drain figures ({what}): {failures:?}");
+    assert!(failures.is_empty(), "below the floors ({what}): {failures:?}");
 }
 
 #[test]
-fn loghub_grouping_accuracy_reaches_drain() {
+fn loghub_grouping_accuracy_holds_its_floor() {
     check_targets("accuracy", |_, system, target, lines| {
         let mut miner = TemplateMiner::new(Config::default());
         let provisional: Vec<u32> = lines.iter().map(|(c, _)| miner.add(c.as_bytes())).collect();

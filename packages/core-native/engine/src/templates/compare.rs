@@ -200,7 +200,11 @@ fn sequence_side(index: &Index, entries: &[u32]) -> SequenceSide {
 pub fn compare_sequences(index: &Index, a: &[u32], b: &[u32]) -> Compare {
     let (miner, ta, tb) = mine_both(index, a, b);
     let step = |entries: &[u32], ids: &[u32], i: usize| {
-        entries.get(i).map(|&entry| SequenceStep { entry, template_id: ids[i], pattern: miner.pattern(ids[i]).to_string() })
+        entries.get(i).map(|&entry| SequenceStep {
+            entry,
+            template_id: ids[i],
+            pattern: miner.pattern(ids[i]).to_string(),
+        })
     };
     let common = ta.iter().zip(&tb).position(|(x, y)| x != y);
     let at = match common {

@@ -250,7 +250,10 @@ mod tests {
     #[test]
     fn quoted_values_with_blanks_are_one_token() {
         let t: Vec<&[u8]> = tokens(b"relation \"a b c\" is ('x y', \"z\") name=\"p q\" it's 'open").collect();
-        assert_eq!(t, vec![&b"relation"[..], b"\"a b c\"", b"is", b"('x y',", b"\"z\")", b"name=\"p q\"", b"it's", b"'open"]);
+        assert_eq!(
+            t,
+            vec![&b"relation"[..], b"\"a b c\"", b"is", b"('x y',", b"\"z\")", b"name=\"p q\"", b"it's", b"'open"]
+        );
     }
 
     #[test]

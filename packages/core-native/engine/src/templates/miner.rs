@@ -49,7 +49,7 @@ pub struct Config {
 
 impl Default for Config {
     fn default() -> Self {
-        Config { prefix_depth: 2, similarity: 0.7, max_children: 100, max_cache: 1 << 17, merge_values: std::env::var("MV").ok().and_then(|v| v.parse().ok()).unwrap_or(4) }
+        Config { prefix_depth: 2, similarity: 0.7, max_children: 100, max_cache: 1 << 17, merge_values: 4 }
     }
 }
 
@@ -129,6 +129,9 @@ fn glob_matches(pattern: &[u32], tokens: &[u32]) -> bool {
     }
     can[tokens.len()]
 }
+
+/// Templates (provisional ids) that share a candidate form, with their weights.
+type Members = Vec<(u32, usize)>;
 
 /// Collapses each run of `<*>` into one, as `TemplateMiner::add` does with lists.
 fn collapse(mut t: Vec<u32>) -> Vec<u32> {
@@ -267,7 +270,7 @@ impl TemplateMiner {
         let param = |t: u32| self.vocab.param[t as usize];
         // Candidate form → members with their weight: what a template becomes with one
         // position made a variable (weight 1), or a template as it is (weight 2).
-        let mut groups: FxHashMap<Vec<u32>, Vec<(u32, usize)>> = FxHashMap::default();
+        let mut groups: FxHashMap<Vec<u32>, Members> = FxHashMap::default();
         let mut changed = true;
         while changed {
             changed = false;
@@ -289,8 +292,7 @@ impl TemplateMiner {
                     }
                 }
             }
-            let mut merges: Vec<(&Vec<u32>, &Vec<(u32, usize)>)> =
-                groups.iter().filter(|(_, g)| g.len() > 1).collect();
+            let mut merges: Vec<(&Vec<u32>, &Members)> = groups.iter().filter(|(_, g)| g.len() > 1).collect();
             merges.sort_unstable_by(|a, b| (a.1[0].0, a.0).cmp(&(b.1[0].0, b.0)));
             // A template merged in this pass has new tokens: it waits for the next pass.
             let mut touched = vec![false; toks.len()];
@@ -328,15 +330,19 @@ impl TemplateMiner {
         let patterns = templates.iter().map(|t| self.pattern_of(t)).collect();
         let parameters = templates
             .iter()
-            .map(|t| t.iter().enumerate().filter(|(_, &x)| self.vocab.param[x as usize]).map(|(i, _)| i as u32).collect())
+            .map(|t| {
+                t.iter().enumerate().filter(|(_, &x)| self.vocab.param[x as usize]).map(|(i, _)| i as u32).collect()
+            })
             .collect();
         Mined { of_provisional: final_id, patterns, parameters }
     }
 
     /// A template that merging made general (with at least `merge_values` words behind its
-    /// variables) absorbs the templates it matches, `<*>` matching one or more tokens: a
-    /// template left out of a merge because its instances were merged elsewhere first
-    /// (`status config-files cmake-data:all <*>` once `status <*>` exists).
+    /// variables) absorbs the longer templates it matches, `<*>` matching one or more tokens:
+    /// a template left out of a merge because its instances were merged elsewhere first
+    /// (`status config-files cmake-data:all <*>` once `status <*>` exists). Only templates
+    /// with that evidence absorb: a template Drain widened once does not (`Failed password
+    /// for <*> from …` must not absorb `… for invalid user <*> from …`).
     fn absorb(&self, toks: &[Vec<u32>], rep: &mut [u32], variety: &[usize]) {
         let live = |rep: &[u32], c: usize| rep[c] as usize == c;
         let mut general: FxHashMap<u32, Vec<usize>> = FxHashMap::default();
@@ -346,11 +352,12 @@ impl TemplateMiner {
             }
         }
         for (c, t) in toks.iter().enumerate() {
-            if !live(rep, c) || t.is_empty() || variety[c] >= self.config.merge_values {
+            if !live(rep, c) || t.is_empty() {
                 continue;
             }
             let Some(cands) = general.get(&t[0]) else { continue };
-            if let Some(&a) = cands.iter().find(|&&a| glob_matches(&toks[a], t)) {
+            // Shorter than `t`: strictly more general, so absorbing never goes in circles.
+            if let Some(&a) = cands.iter().find(|&&a| toks[a].len() < t.len() && glob_matches(&toks[a], t)) {
                 rep[c] = a as u32;
             }
         }
@@ -587,7 +594,8 @@ mod tests {
 
     #[test]
     fn a_general_template_absorbs_what_it_matches() {
-        let mut lines: Vec<String> = ["curl", "git", "less", "make"].iter().map(|p| format!("status installed {p} 1.0")).collect();
+        let mut lines: Vec<String> =
+            ["curl", "git", "less", "make"].iter().map(|p| format!("status installed {p} 1.0")).collect();
         // Same shape, but the package name holds a digit: masked, merged by Drain already.
         lines.push("status installed libc6 2.36".into());
         lines.push("status installed zlib 1:1.2 extra".into());
