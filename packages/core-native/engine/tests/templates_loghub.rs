@@ -7,19 +7,28 @@
 use logsift_engine::indexer::{build, Control, OpenOptions};
 use logsift_engine::source::Source;
 use logsift_engine::templates::{mine, Config, TemplateMiner};
-use std::collections::HashMap;
 use std::path::Path;
 
-/// Published Drain grouping accuracies (Zhu et al., "Tools and Benchmarks for Automated
-/// Log Parsing", ICSE-SEIP 2019).
-const TARGETS: [(&str, f64); 5] =
-    [("Apache", 1.000), ("HDFS", 0.998), ("Hadoop", 0.948), ("Spark", 0.920), ("OpenSSH", 0.788)];
+/// Per system: the published Drain grouping accuracy (Zhu et al., "Tools and Benchmarks for
+/// Automated Log Parsing", ICSE-SEIP 2019) and our floor, the figure the miner reached when
+/// it last changed (rounded down). The floor is asserted: no change may lose accuracy on a
+/// corpus system (each floor is at or above Drain's figure).
+const TARGETS: [(&str, f64, f64); 5] = [
+    ("Apache", 1.000, 1.000),
+    ("HDFS", 0.998, 1.000),
+    ("Hadoop", 0.948, 0.988),
+    ("Spark", 0.920, 0.924),
+    ("OpenSSH", 0.788, 0.994),
+];
 
 /// The corpus sits beside the repository clone: …/<clone>/packages/core-native/engine →
 /// …/shared/corpus/loghub.
 #[path = "support/loghub.rs"]
 mod loghub_support;
 use loghub_support::{corpus_dir as corpus, read_csv as parse_csv};
+#[path = "support/grouping.rs"]
+mod grouping;
+use grouping::grouping_accuracy;
 
 /// (Content, EventId) per line.
 fn load(dir: &Path, system: &str) -> Vec<(String, String)> {
@@ -30,53 +39,6 @@ fn load(dir: &Path, system: &str) -> Vec<(String, String)> {
     let col = |name: &str| header.iter().position(|h| h == name).unwrap_or_else(|| panic!("no {name} column"));
     let (content, event) = (col("Content"), col("EventId"));
     rows[1..].iter().filter(|r| r.len() == header.len()).map(|r| (r[content].clone(), r[event].clone())).collect()
-}
-
-/// Grouping accuracy: the share of lines whose predicted group equals their true group.
-pub fn grouping_accuracy(predicted: &[u32], truth: &[String]) -> f64 {
-    let mut by_pred: HashMap<u32, Vec<usize>> = HashMap::new();
-    for (i, &p) in predicted.iter().enumerate() {
-        by_pred.entry(p).or_default().push(i);
-    }
-    let mut by_truth: HashMap<&str, Vec<usize>> = HashMap::new();
-    for (i, t) in truth.iter().enumerate() {
-        by_truth.entry(t.as_str()).or_default().push(i);
-    }
-    let correct: usize = by_pred
-        .values()
-        .filter(|lines| {
-            let t = &truth[lines[0]];
-            by_truth[t.as_str()].len() == lines.len() && lines.iter().all(|&i| &truth[i] == t)
-        })
-        .map(Vec::len)
-        .sum();
-    correct as f64 / predicted.len() as f64
-}
-
-/// Prints the predicted groups that do not match a true group (LOGHUB_DEBUG=<System>).
-fn explain(miner: &TemplateMiner, lines: &[(String, String)], predicted: &[u32]) {
-    let mut by_pred: HashMap<u32, Vec<usize>> = HashMap::new();
-    for (i, &p) in predicted.iter().enumerate() {
-        by_pred.entry(p).or_default().push(i);
-    }
-    let mut ids: Vec<_> = by_pred.keys().copied().collect();
-    ids.sort();
-    for p in ids {
-        let group = &by_pred[&p];
-        let mut events: HashMap<&str, usize> = HashMap::new();
-        for &i in group {
-            *events.entry(lines[i].1.as_str()).or_default() += 1;
-        }
-        let total_true = |ev: &str| lines.iter().filter(|l| l.1 == ev).count();
-        if events.len() == 1 && total_true(lines[group[0]].1.as_str()) == group.len() {
-            continue;
-        }
-        println!("template {p} ({} lines): {}", group.len(), miner.pattern(p));
-        for (ev, n) in events {
-            let ex = group.iter().find(|&&i| lines[i].1 == ev).map(|&i| lines[i].0.as_str()).unwrap_or("");
-            println!("    {ev}: {n} of {} e.g. {ex}", total_true(ev));
-        }
-    }
 }
 
 #[test]
@@ -95,8 +57,8 @@ fn accuracy_metric() {
     assert_eq!(grouping_accuracy(&[0, 3, 1, 2], &truth), 0.5);
 }
 
-/// Runs `score` on each system of `TARGETS` (its CSV lines loaded) and fails when a returned
-/// accuracy is below the system's Drain figure (`None`: measured but not asserted). Skips
+/// Runs `score` on each system of `TARGETS` (its CSV lines loaded, the Drain figure given
+/// for the printout) and fails when a returned accuracy is below the system's floor (`None`: measured but not asserted). Skips
 /// when the corpus is absent.
 fn check_targets(what: &str, mut score: impl FnMut(&Path, &str, f64, &[(String, String)]) -> Option<f64>) {
     let Some(dir) = corpus() else {
@@ -104,28 +66,31 @@ fn check_targets(what: &str, mut score: impl FnMut(&Path, &str, f64, &[(String, 
         return;
     };
     let mut failures = Vec::new();
-    for (system, target) in TARGETS {
+    for (system, drain, target) in TARGETS {
         let lines = load(&dir, system);
         assert!(lines.len() >= 1900, "{system}: only {} rows parsed", lines.len());
-        if let Some(acc) = score(&dir, system, target, &lines) {
+        if let Some(acc) = score(&dir, system, drain, &lines) {
             if acc + 1e-9 < target {
                 failures.push(format!("{system}: {acc:.3} < {target:.3}"));
             }
         }
     }
-    assert!(failures.is_empty(), "below the Drain figures ({what}): {failures:?}");
+    assert!(failures.is_empty(), "below the floors ({what}): {failures:?}");
 }
 
 #[test]
-fn loghub_grouping_accuracy_reaches_drain() {
+fn loghub_grouping_accuracy_holds_its_floor() {
     check_targets("accuracy", |_, system, target, lines| {
         let mut miner = TemplateMiner::new(Config::default());
-        let predicted: Vec<u32> = lines.iter().map(|(c, _)| miner.add(c.as_bytes())).collect();
+        let provisional: Vec<u32> = lines.iter().map(|(c, _)| miner.add(c.as_bytes())).collect();
+        let miner = miner.finish();
+        let predicted: Vec<u32> = provisional.iter().map(|&p| miner.template_of(p)).collect();
         let truth: Vec<String> = lines.iter().map(|(_, t)| t.clone()).collect();
         let acc = grouping_accuracy(&predicted, &truth);
         println!("{system:8} grouping accuracy {acc:.4} (Drain {target:.3}), {} templates", miner.len());
         if std::env::var("LOGHUB_DEBUG").is_ok_and(|v| v == system) {
-            explain(&miner, lines, &predicted);
+            let texts: Vec<String> = lines.iter().map(|(c, _)| c.clone()).collect();
+            grouping::explain(&|p| miner.pattern(p).to_string(), &texts, &truth, &predicted);
         }
         Some(acc)
     });

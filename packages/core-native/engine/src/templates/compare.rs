@@ -3,7 +3,7 @@
 //! Both sides are mined with one miner, side A first then side B, so a template id means
 //! the same thing on both sides. Callers resolve ids or time windows to entry lists.
 
-use super::{add_entry, is_error, Config, TemplateMiner};
+use super::{add_entry, is_error, Config, Mined, TemplateMiner};
 use crate::index::Index;
 use serde::Serialize;
 
@@ -70,11 +70,14 @@ fn side(index: &Index, entries: &[u32]) -> PeriodSide {
 }
 
 /// Template ids of both sides from one miner (A first).
-fn mine_both(index: &Index, a: &[u32], b: &[u32]) -> (TemplateMiner, Vec<u32>, Vec<u32>) {
+fn mine_both(index: &Index, a: &[u32], b: &[u32]) -> (Mined, Vec<u32>, Vec<u32>) {
     let mut miner = TemplateMiner::new(Config::default());
-    let ta = a.iter().map(|&e| add_entry(&mut miner, index, e)).collect();
-    let tb = b.iter().map(|&e| add_entry(&mut miner, index, e)).collect();
-    (miner, ta, tb)
+    let ta: Vec<u32> = a.iter().map(|&e| add_entry(&mut miner, index, e)).collect();
+    let tb: Vec<u32> = b.iter().map(|&e| add_entry(&mut miner, index, e)).collect();
+    let mined = miner.finish();
+    let ta = ta.into_iter().map(|t| mined.template_of(t)).collect();
+    let tb = tb.into_iter().map(|t| mined.template_of(t)).collect();
+    (mined, ta, tb)
 }
 
 /// Compares two periods: volume, error rate, and the `top` templates that appeared,
@@ -103,7 +106,7 @@ pub fn diff_periods(index: &Index, a: &[u32], b: &[u32], top: usize) -> PeriodDi
             let (share_a, share_b) = (share(ca[t], a.len()), share(cb[t], b.len()));
             TemplateChange {
                 template_id: t as u32,
-                pattern: miner.pattern(t as u32),
+                pattern: miner.pattern(t as u32).to_string(),
                 count_a: ca[t],
                 count_b: cb[t],
                 share_a,
@@ -197,7 +200,11 @@ fn sequence_side(index: &Index, entries: &[u32]) -> SequenceSide {
 pub fn compare_sequences(index: &Index, a: &[u32], b: &[u32]) -> Compare {
     let (miner, ta, tb) = mine_both(index, a, b);
     let step = |entries: &[u32], ids: &[u32], i: usize| {
-        entries.get(i).map(|&entry| SequenceStep { entry, template_id: ids[i], pattern: miner.pattern(ids[i]) })
+        entries.get(i).map(|&entry| SequenceStep {
+            entry,
+            template_id: ids[i],
+            pattern: miner.pattern(ids[i]).to_string(),
+        })
     };
     let common = ta.iter().zip(&tb).position(|(x, y)| x != y);
     let at = match common {

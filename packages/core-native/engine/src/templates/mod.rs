@@ -1,7 +1,7 @@
 //! Log template mining: which messages are "the same line with different values", so that
 //! an investigation can count, diff and compare by template instead of by raw text.
 //!
-//! `miner` is the online algorithm (Drain-class), `mask` the variable masking before it,
+//! `miner` is the algorithm (a Drain-class tree, then merging), `mask` the variable masking before it,
 //! `compare` the period diff and sequence comparison built on template ids.
 
 pub mod compare;
@@ -9,7 +9,7 @@ pub mod mask;
 pub mod miner;
 
 pub use compare::{compare_sequences, diff_periods, Compare, PeriodDiff};
-pub use miner::{Config, TemplateMiner};
+pub use miner::{Config, Mined, TemplateMiner};
 
 use crate::error::{Code, Error, Result};
 use crate::index::{Index, FLAG_MSG_ESCAPED};
@@ -53,7 +53,8 @@ pub fn is_error(index: &Index, e: u32) -> bool {
     index.cols.level.get(e as usize).is_some_and(|&l| l >= level::ERROR)
 }
 
-/// Feeds one entry's message to the miner (decoding JSON escapes only when present).
+/// Feeds one entry's message to the miner (decoding JSON escapes only when present);
+/// returns its provisional template id (see `TemplateMiner::finish`).
 pub fn add_entry(miner: &mut TemplateMiner, index: &Index, e: u32) -> u32 {
     if index.cols.flags[e as usize] & FLAG_MSG_ESCAPED != 0 {
         miner.add(index.message(e).as_bytes())
@@ -79,20 +80,24 @@ pub fn mine_with(index: &Index, scope: &[u32], cancel: &AtomicBool) -> Result<Te
         }
         assignment.extend(chunk.iter().map(|&e| add_entry(&mut miner, index, e)));
     }
-    Ok(summarize(&miner, index, scope, assignment))
+    let mined = miner.finish();
+    for t in &mut assignment {
+        *t = mined.template_of(*t);
+    }
+    Ok(summarize(&mined, index, scope, assignment))
 }
 
-/// Builds the per-template statistics from an assignment (template id per scoped entry).
-pub fn summarize(miner: &TemplateMiner, index: &Index, scope: &[u32], assignment: Vec<u32>) -> Templates {
-    let mut templates: Vec<Template> = (0..miner.len() as u32)
+/// Builds the per-template statistics from an assignment (final template id per scoped entry).
+pub fn summarize(mined: &Mined, index: &Index, scope: &[u32], assignment: Vec<u32>) -> Templates {
+    let mut templates: Vec<Template> = (0..mined.len() as u32)
         .map(|id| Template {
             id,
-            pattern: miner.pattern(id),
+            pattern: mined.pattern(id).to_string(),
             count: 0,
             first_ns: None,
             last_ns: None,
             example: u32::MAX,
-            parameters: miner.parameter_positions(id),
+            parameters: mined.parameter_positions(id).to_vec(),
             error_count: 0,
         })
         .collect();
