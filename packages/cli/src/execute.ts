@@ -4,7 +4,7 @@ import { CliError, describeError, EXIT, exitCodeFor, type Envelope } from './env
 import { projectEntries, validateFields } from './project.js';
 import { progressReporter } from './progress.js';
 import { openSources } from './sources.js';
-import type { CommandDef, Options, RunContext } from './spec.js';
+import { printsEnvelope, type CommandDef, type Options, type RunContext } from './spec.js';
 import { fitToBytes } from './truncate.js';
 
 /** Flags that shape the terminal rendering only; not echoed in the envelope. */
@@ -85,7 +85,10 @@ export async function execute(def: CommandDef, args: string[], options: Options,
   envelope.elapsedMs = elapsed(started);
   envelope = canonical(envelope);
   const maxBytes = options['maxBytes'];
-  if (typeof maxBytes === 'number' && !fitToBytes(envelope, maxBytes, io.pretty)) {
+  // A command that writes its own output (JSON lines) spends --max-bytes on that stream; its
+  // envelope is printed, and so bounded, only when it reports an error.
+  const bounded = printsEnvelope(def, options) || !envelope.ok;
+  if (typeof maxBytes === 'number' && bounded && !fitToBytes(envelope, maxBytes, io.pretty)) {
     // Could not fit even with every list emptied and strings cut: report that instead.
     const err = new CliError('USAGE', `--max-bytes ${maxBytes} is too small for this envelope`, 'raise --max-bytes');
     return {

@@ -75,7 +75,7 @@ export const SOURCE_FLAGS: FlagDef[] = [
     open: 'cache',
     description: 'build the index from the files and write nothing (default: reuse the persistent index cache, see `logsift cache`)',
   },
-  { name: 'db', type: 'string', group: 'source', valueName: 'file.sqlite', db: true, description: 'read a SQLite database instead of files: a logsift export, or any table with --db-mapping' },
+  { name: 'db', type: 'string', group: 'source', common: true, valueName: 'file.sqlite', db: true, description: 'read a SQLite database instead of files: a logsift export, or any table with --db-mapping' },
   {
     name: 'db-mapping',
     common: true,
