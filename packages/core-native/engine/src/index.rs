@@ -26,6 +26,27 @@ pub const FLAG_EMBEDDED: u8 = 16;
 /// inferred, rolling over where the file crosses New Year.
 pub const FLAG_YEAR_LESS: u8 = 8;
 
+/// What a file's format and layout were learned from, so that a reopened or extended index
+/// learns them again from the same bytes (`indexer::file_format`).
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct Sample {
+    /// 3 after a UTF-8 byte order mark, else 0.
+    pub body_start: usize,
+    /// The sample is spread over the data's first `end` bytes (its length when learned).
+    pub end: usize,
+    /// The sample's head read all of the data: more data could change what is learned.
+    pub reached_end: bool,
+}
+
+impl Sample {
+    /// All of `data` as its own sample: bytes indexed with a format known beforehand (a
+    /// followed file's new records, `crate::watch`).
+    pub fn whole(data: &[u8]) -> Sample {
+        let body_start = if data.starts_with(b"\xEF\xBB\xBF") { 3 } else { 0 };
+        Sample { body_start, end: data.len(), reached_end: true }
+    }
+}
+
 /// Column storage. Ids are interned per kind; 0 means "absent".
 #[derive(Default, Clone)]
 pub struct Columns {
@@ -685,7 +706,7 @@ pub struct FileIndex {
     /// 1-based line of the file's first record.
     pub first_line: u32,
     /// How much of the file the format detection read.
-    pub sample: crate::indexer::Sample,
+    pub sample: Sample,
     pub cached: Cached,
 }
 

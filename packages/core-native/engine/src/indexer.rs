@@ -78,24 +78,7 @@ fn skippable(code: Code) -> bool {
     matches!(code, Code::NotFound | Code::PermissionDenied | Code::Io | Code::BinaryInput | Code::Decompress)
 }
 
-/// Where the format sample of a file stopped: `end` bytes read (from the data's start), and
-/// whether that was the end of the data (then more data could change the detection).
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
-pub struct Sample {
-    /// 3 after a UTF-8 byte order mark, else 0.
-    pub body_start: usize,
-    pub end: usize,
-    pub reached_end: bool,
-}
-
-impl Sample {
-    /// All of `data` as its own sample: bytes indexed with a format known beforehand (a
-    /// followed file's new records, `crate::watch`).
-    pub fn whole(data: &[u8]) -> Sample {
-        let body_start = if data.starts_with(b"\xEF\xBB\xBF") { 3 } else { 0 };
-        Sample { body_start, end: data.len(), reached_end: true }
-    }
-}
+pub use crate::index::Sample;
 
 /// Expands and opens paths (files, directories, globs), then indexes them.
 pub fn open_paths(inputs: &[String], opts: &OpenOptions, ctl: &Control) -> Result<(Index, Vec<Skipped>)> {
