@@ -192,7 +192,7 @@ pub fn standalone(line: &[u8], ctx: &ParseCtx, out: &mut Parsed) {
         let (ts, level, level_text) = (out.ts, out.level, out.level_text);
         out.reset();
         (out.ts, out.level, out.level_text) = (ts, level, level_text);
-        out.message = Span::new(0, line.len());
+        out.message = Span::new(0, visible_len(line));
         if out.ts.is_some() || out.level != 0 {
             return;
         }
@@ -215,11 +215,13 @@ pub fn standalone(line: &[u8], ctx: &ParseCtx, out: &mut Parsed) {
         }
         i = crate::format::text::skip_ws(line, e);
     }
-    let mut end = line.len();
-    while end > 0 && matches!(line[end - 1], b' ' | b'\t') {
-        end -= 1;
-    }
-    out.message = Span::new(0, end);
+    out.message = Span::new(0, visible_len(line));
+}
+
+/// The line less its trailing blanks and carriage returns: where the record's bytes stop,
+/// so a message must stop there too (a `\r\r\n` line end keeps one `\r` in the line).
+fn visible_len(line: &[u8]) -> usize {
+    crate::bytes::trim_end_blank(line).len()
 }
 
 #[cfg(test)]
