@@ -7,7 +7,8 @@
 //   node scripts/dev.mjs test   install, build, run every test (vitest + cargo test)
 //   node scripts/dev.mjs bench  install, build, run the small-scale benchmarks
 import { execFileSync, spawnSync } from 'node:child_process';
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -47,13 +48,17 @@ if (job === 'demo') {
 } else if (job === 'test') {
   // Type-checks every package (tests included: vitest does not) before running the tests.
   // Output is streamed and also scanned, to print one closing tally of every runner.
+  // The tests' index caches go to a scratch directory, not the user's ~/.cache/logsift
+  // (tests of the cache itself name their own directory).
+  const cacheDir = mkdtempSync(join(tmpdir(), 'logsift-test-cache-'));
   const r = spawnSync('pnpm', ['turbo', 'run', 'typecheck', 'test', '--concurrency=1'], {
     cwd: root,
-    env,
+    env: { ...env, LOGSIFT_CACHE_DIR: cacheDir },
     stdio: ['ignore', 'pipe', 'inherit'],
     encoding: 'utf8',
     maxBuffer: 256 << 20,
   });
+  rmSync(cacheDir, { recursive: true, force: true });
   process.stdout.write(r.stdout ?? '');
   const plain = (r.stdout ?? '').replace(/\u001b\[[0-9;]*m/g, '');
   let passed = 0;
