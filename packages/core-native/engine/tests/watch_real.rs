@@ -21,7 +21,8 @@ fn inputs(dir: &std::path::Path) -> Vec<PathBuf> {
     std::fs::write(&generated, generate_to_vec(&opts).unwrap().0).unwrap();
     out.push(generated);
     if let Some(dir) = loghub::corpus_dir() {
-        for d in std::fs::read_dir(dir).unwrap().flatten() {
+        // One directory per system (files beside them, such as a README, are not logs).
+        for d in std::fs::read_dir(dir).unwrap().flatten().filter(|d| d.path().is_dir()) {
             for f in std::fs::read_dir(d.path()).unwrap().flatten() {
                 if f.path().extension().is_some_and(|e| e == "log") {
                     out.push(f.path());
@@ -51,7 +52,12 @@ fn appended_in_pieces_equals_indexing_the_whole_file() {
         (rng >> 33) % n
     };
     for src in files {
-        let bytes = std::fs::read(&src).unwrap();
+        let mut bytes = std::fs::read(&src).unwrap();
+        // A watch holds a last line until its newline is written (the writer may be mid-line);
+        // the samples that end without one get it, as a writer would write it.
+        if bytes.last().is_some_and(|&b| b != b'\n') {
+            bytes.push(b'\n');
+        }
         let target = dir.join(format!("followed-{}", src.file_name().unwrap().to_string_lossy()));
         let path = target.to_string_lossy().into_owned();
         std::fs::write(&target, b"").unwrap();
