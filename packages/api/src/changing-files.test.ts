@@ -67,8 +67,13 @@ describe('a file changing under running operations', () => {
     const lines = out.trim().split('\n');
     expect(lines.at(-1)).toBe('done');
     const answers = lines.slice(0, -1);
-    // Only typed SOURCE_CHANGED (or NO_INPUT: the file was empty when opened) may fail.
-    const failures = answers.filter((l) => l.startsWith('error ') && !/^error (SOURCE_CHANGED|NO_INPUT) /.test(l));
+    // Only typed SOURCE_CHANGED (or NO_INPUT: the file was empty when opened) may fail, and
+    // UNKNOWN_ID for the ops given an id read by an earlier call: an investigation re-checks
+    // its files at each call, so after a rewrite it answers about the new content, where
+    // that id may be gone.
+    const failures = answers.filter(
+      (l) => l.startsWith('error ') && !/^error (SOURCE_CHANGED|NO_INPUT) /.test(l) && !/^error UNKNOWN_ID (follow|hierarchy|timeline)$/.test(l),
+    );
     expect(failures).toEqual([]);
     expect(answers.some((l) => l.startsWith('ok '))).toBe(true);
     expect(answers.some((l) => l.startsWith('error SOURCE_CHANGED'))).toBe(true);
