@@ -1,11 +1,10 @@
 import { execFileSync } from 'node:child_process';
-import { existsSync, mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { open } from '@logsift/api';
 import { describe, expect, it } from 'vitest';
 import { exportToSqlite } from './index.js';
-import { inspectExport as inspect, writeJsonLog } from './test-logs.js';
+import { exportScratch, inspectExport as inspect } from './test-logs.js';
 
 const child = join(import.meta.dirname, 'disk-full-child.fixture.mjs');
 const dist = join(import.meta.dirname, '..', 'dist', 'index.js');
@@ -13,12 +12,9 @@ const dist = join(import.meta.dirname, '..', 'dist', 'index.js');
 describe('disk full during an export', () => {
   it('fails with a typed error, leaves a consistent database, and the next run resumes', async () => {
     expect(existsSync(dist), 'the child runs the built package: build it first (turbo does)').toBe(true);
-    const dir = mkdtempSync(join(tmpdir(), 'logsift-full-'));
-    const input = join(dir, 'big.jsonl');
     const total = 40_000;
     const batchSize = 1000;
-    await writeJsonLog(input, total);
-    const dbPath = join(dir, 'out.sqlite');
+    const { dir, input, dbPath } = await exportScratch('logsift-full-', total);
     // `ulimit -f` (KiB in bash): any write past 4 MiB fails with EFBIG, as on a full disk.
     // Node ignores SIGXFSZ, so the write fails instead of the process being killed.
     const out = execFileSync('bash', ['-c', 'ulimit -f 4096 && exec "$0" "$@"', process.execPath, child, input, dbPath, String(batchSize)], {

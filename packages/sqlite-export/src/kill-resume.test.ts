@@ -1,12 +1,11 @@
 import { spawn } from 'node:child_process';
-import { existsSync, mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { open } from '@logsift/api';
 import Database from 'better-sqlite3';
 import { describe, expect, it } from 'vitest';
 import { exportToSqlite } from './index.js';
-import { inspectExport as inspect, writeJsonLog } from './test-logs.js';
+import { exportScratch, inspectExport as inspect } from './test-logs.js';
 
 const child = join(import.meta.dirname, 'export-child.fixture.mjs');
 const dist = join(import.meta.dirname, '..', 'dist', 'index.js');
@@ -55,12 +54,9 @@ function runAndKill(input: string, dbPath: string, batchSize: number, batches: n
 describe('crash safety', () => {
   it('SIGKILL at random points leaves only complete batches, and the next run resumes', async () => {
     expect(existsSync(dist), 'the child runs the built package: build it first (turbo does)').toBe(true);
-    const dir = mkdtempSync(join(tmpdir(), 'logsift-kill-'));
-    const input = join(dir, 'big.jsonl');
     const total = 40_000;
     const batchSize = 500;
-    await writeJsonLog(input, total);
-    const dbPath = join(dir, 'out.sqlite');
+    const { input, dbPath } = await exportScratch('logsift-kill-', total);
     const random = rng(42);
     const states: number[] = [];
     for (let run = 0; run < 5; run++) {

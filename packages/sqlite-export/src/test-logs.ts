@@ -1,4 +1,6 @@
-import { createWriteStream } from 'node:fs';
+import { createWriteStream, mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import Database from 'better-sqlite3';
 
 const LEVELS = ['info', 'info', 'debug', 'warn', 'error', 'info', 'trace', 'fatal'];
@@ -56,4 +58,12 @@ export function inspectExport(dbPath: string): { integrity: string; rows: number
   } finally {
     db.close();
   }
+}
+
+/** A scratch directory holding `big.jsonl` (`total` entries) and the path of an export to write there. */
+export async function exportScratch(prefix: string, total: number): Promise<{ dir: string; input: string; dbPath: string }> {
+  const dir = mkdtempSync(join(tmpdir(), prefix));
+  const input = join(dir, 'big.jsonl');
+  await writeJsonLog(input, total);
+  return { dir, input, dbPath: join(dir, 'out.sqlite') };
 }
