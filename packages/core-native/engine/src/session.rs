@@ -549,6 +549,7 @@ impl Session {
                 let scope = self.scope(a.query.take(), a.scope.take(), ctl)?;
                 to_json(&ops::verify_pattern::verify_pattern(ix, &scope, &a, ctl)?)
             }
+            "parseSample" => to_json(&ops::parse_sample::parse_sample(ix, &args(op, json)?)?),
             _ => Err(Error::new(Code::InvalidOption, format!("unknown operation '{op}'")).at(op)),
         }
     }

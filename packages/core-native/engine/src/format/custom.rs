@@ -1,19 +1,26 @@
 //! Custom formats: a user-supplied regular expression with named groups, given as the
-//! `format` option `regex:<pattern>`. Lines it does not match continue the previous record.
+//! `format` option `regex:<pattern>`, or as `custom:{"regex": ..., "timestamp": ...,
+//! "fields": {...}}` (what a saved format of `logsift.config.json` resolves to). Lines it
+//! does not match continue the previous record.
 //!
 //! Known group names fill the columns (`timestamp`, `level`, `message`, `thread`, `request`,
 //! `trace`, `span`, `parent`, `service`, `component`, `pid`); any other named group is an
-//! extra field. The timestamp is read with the general timestamp parser: its shape is
-//! learned per file from the sample, with a try-every-shape fallback.
+//! extra field. `fields` maps a group to a column or to another field name, so a pattern
+//! written with its own group names (`ts`, `msg`) needs no rewriting. Without an explicit
+//! `timestamp` format the stamp is read with the general timestamp parser: its shape is
+//! learned per file from the sample, with a try-every-shape fallback; with one, exactly that
+//! format is read (a stamp it does not fit has no time, never a guessed one).
 
 use crate::error::{Code, Error, Result};
 use crate::format::text::{header_fields, number_or_text};
 use crate::format::ParseCtx;
 use crate::level;
 use crate::record::{IdKind, Parsed, Span};
-use crate::time::{self, TsShape};
+use crate::time::{self, TsFormat, TsShape};
 use regex::bytes::Regex;
+use serde::Deserialize;
 use serde_json::{Map, Value};
+use std::collections::BTreeMap;
 
 /// The column groups a pattern may name.
 pub const GROUPS: [&str; 11] =
@@ -23,39 +30,114 @@ pub const GROUPS: [&str; 11] =
 #[derive(Debug)]
 pub struct Custom {
     re: Regex,
-    /// Capture index of each of `GROUPS`, if the pattern names it.
+    /// Capture index of each of `GROUPS`, if the pattern names it (or maps a group to it).
     idx: [Option<usize>; 11],
+    /// The other named groups: capture index and field name.
+    extra: Vec<(usize, String)>,
+    /// The explicit format of the `timestamp` group.
+    ts_format: Option<TsFormat>,
+    /// The option as given (`regex:...` or `custom:{...}`), for `describe`.
+    spec: String,
+}
+
+/// The JSON of a `custom:` format option.
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct CustomJson {
+    regex: String,
+    timestamp: Option<String>,
+    #[serde(default)]
+    fields: BTreeMap<String, String>,
 }
 
 impl Custom {
     /// Compiles and validates a pattern: it must compile (INVALID_REGEX) and name a
     /// `message` group (INVALID_OPTION).
     pub fn new(pattern: &str) -> Result<Custom> {
+        Custom::build(pattern, None, &BTreeMap::new(), format!("regex:{pattern}"))
+    }
+
+    /// A `custom:{...}` option: pattern, timestamp format and field mapping, each validated
+    /// (INVALID_OPTION names the bad key, INVALID_REGEX the pattern).
+    pub fn from_json(json: &str) -> Result<Custom> {
+        let c: CustomJson = serde_json::from_str(json).map_err(|e| {
+            Error::new(Code::InvalidOption, format!("custom format: {e} (keys: regex, timestamp, fields)"))
+        })?;
+        let ts = match &c.timestamp {
+            Some(f) => Some(TsFormat::compile(f).map_err(|e| {
+                Error::new(Code::InvalidOption, format!("custom format timestamp: {e}")).at("timestamp")
+            })?),
+            None => None,
+        };
+        Custom::build(&c.regex, ts, &c.fields, format!("custom:{json}"))
+    }
+
+    fn build(
+        pattern: &str,
+        ts_format: Option<TsFormat>,
+        map: &BTreeMap<String, String>,
+        spec: String,
+    ) -> Result<Custom> {
         if pattern.is_empty() {
-            return Err(Error::new(Code::InvalidOption, "custom format 'regex:' needs a pattern after the colon"));
+            return Err(Error::new(Code::InvalidOption, "custom format needs a pattern (regex:<pattern>)"));
         }
         let re = Regex::new(pattern)
             .map_err(|e| Error::new(Code::InvalidRegex, format!("custom format pattern does not compile: {e}")))?;
+        let named: Vec<&str> = re.capture_names().flatten().collect();
+        if let Some(k) = map.keys().find(|k| !named.contains(&k.as_str())) {
+            return Err(Error::new(
+                Code::InvalidOption,
+                format!(
+                    "custom format fields: the pattern has no group '{k}' (its named groups: {})",
+                    named.join(", ")
+                ),
+            )
+            .at(format!("fields.{k}")));
+        }
         let mut idx = [None; 11];
+        let mut extra = Vec::new();
         for (i, name) in re.capture_names().enumerate() {
-            if let Some(name) = name {
-                if let Some(k) = GROUPS.iter().position(|g| *g == name) {
-                    idx[k] = Some(i);
+            let Some(name) = name else { continue };
+            let target = map.get(name).map(String::as_str).unwrap_or(name);
+            if target.is_empty() {
+                return Err(Error::new(
+                    Code::InvalidOption,
+                    format!("custom format fields: group '{name}' maps to an empty name"),
+                )
+                .at(format!("fields.{name}")));
+            }
+            match GROUPS.iter().position(|g| *g == target) {
+                Some(k) if idx[k].is_some() => {
+                    return Err(Error::new(
+                        Code::InvalidOption,
+                        format!("custom format: two groups fill the column '{target}' (the second is '{name}')"),
+                    )
+                    .at(format!("fields.{name}")))
                 }
+                Some(k) => idx[k] = Some(i),
+                None => extra.push((i, target.to_string())),
             }
         }
         if idx[2].is_none() {
-            let named: Vec<&str> = re.capture_names().flatten().collect();
             let have = if named.is_empty() { "none".to_string() } else { named.join(", ") };
             return Err(Error::new(
                 Code::InvalidOption,
                 format!(
-                    "custom format pattern has no (?P<message>...) group (named groups found: {have}; known: {})",
+                    "custom format pattern has no (?P<message>...) group (named groups found: {have}; known: {}; or map one with fields)",
                     GROUPS.join(", ")
                 ),
             ));
         }
-        Ok(Custom { re, idx })
+        if ts_format.is_some() && idx[0].is_none() {
+            return Err(Error::new(Code::InvalidOption, "custom format has a timestamp format but no timestamp group")
+                .at("timestamp"));
+        }
+        Ok(Custom { re, idx, extra, ts_format, spec })
+    }
+
+    /// The option this format was given as.
+    pub fn spec(&self) -> &str {
+        &self.spec
     }
 
     pub fn pattern(&self) -> &str {
@@ -69,6 +151,9 @@ impl Custom {
 
     /// The timestamp shape most `timestamp` groups of the sample have.
     pub fn learn_shape(&self, lines: &[&[u8]], ctx: &ParseCtx) -> Option<TsShape> {
+        if self.ts_format.is_some() {
+            return None;
+        }
         let g = self.idx[0]?;
         let values: Vec<&[u8]> =
             lines.iter().filter_map(|l| self.re.captures(l).and_then(|c| c.get(g)).map(|m| m.as_bytes())).collect();
@@ -88,12 +173,22 @@ impl Custom {
         let Some(caps) = self.re.captures(line) else { return false };
         if let Some(ts) = self.span(&caps, 0) {
             let v = ts.slice(line);
-            match shape.and_then(|s| time::parse_ts_year(v, s, ctx.tz, ctx.year)) {
-                Some((ns, _, year_less)) => {
-                    out.ts = Some(ns);
-                    out.year_less = year_less;
+            if let Some(f) = &self.ts_format {
+                // Exactly this format, over the whole group (trailing blanks aside).
+                if let Some((ns, used, year_less)) = f.parse(v, ctx.tz, ctx.year) {
+                    if v[used..].iter().all(u8::is_ascii_whitespace) {
+                        out.ts = Some(ns);
+                        out.year_less = year_less;
+                    }
                 }
-                None => out.ts = time::parse_any_shape(v, ctx.tz, ctx.year).map(|(ns, _)| ns),
+            } else {
+                match shape.and_then(|s| time::parse_ts_year(v, s, ctx.tz, ctx.year)) {
+                    Some((ns, _, year_less)) => {
+                        out.ts = Some(ns);
+                        out.year_less = year_less;
+                    }
+                    None => out.ts = time::parse_any_shape(v, ctx.tz, ctx.year).map(|(ns, _)| ns),
+                }
             }
         }
         if let Some(l) = self.span(&caps, 1) {
@@ -135,12 +230,9 @@ impl Custom {
         }
         header_fields(line, &out, &mut m);
         if let Some(caps) = self.re.captures(line) {
-            for name in self.re.capture_names().flatten() {
-                if GROUPS.contains(&name) {
-                    continue;
-                }
-                if let Some(v) = caps.name(name) {
-                    m.insert(name.to_string(), number_or_text(v.as_bytes()));
+            for (i, name) in &self.extra {
+                if let Some(v) = caps.get(*i) {
+                    m.insert(name.clone(), number_or_text(v.as_bytes()));
                 }
             }
         }
@@ -183,5 +275,42 @@ mod tests {
         assert_eq!(e.code, Code::InvalidOption);
         assert!(e.message.contains("(?P<message>...)") && e.message.contains("timestamp, msg"), "{}", e.message);
         assert_eq!(Custom::new("").unwrap_err().code, Code::InvalidOption);
+    }
+
+    #[test]
+    fn a_saved_format_maps_groups_and_reads_its_timestamp_format() {
+        let c = Custom::from_json(
+            r#"{"regex": "^\\[(?P<ts>[^\\]]+)\\] (?P<sev>\\w+) (?P<user>\\w+): (?P<msg>.*)$", "timestamp": "%d/%b/%Y:%H:%M:%S %z", "fields": {"ts": "timestamp", "sev": "level", "msg": "message", "user": "user.name"}}"#,
+        )
+        .unwrap();
+        let l = b"[10/Oct/2000:13:55:36 -0700] ERROR alice: disk full";
+        let ctx = ParseCtx::default();
+        assert_eq!(c.learn_shape(&[l.as_slice()], &ctx), None, "an explicit format learns nothing");
+        let mut out = Parsed::default();
+        assert!(c.parse(l, None, &ctx, &mut out));
+        assert_eq!(out.ts, time::civil_to_ns(2000, 10, 10, 20, 55, 36, 0));
+        assert_eq!(out.level, level::ERROR);
+        assert_eq!(out.message.slice(l), b"disk full");
+        let f = c.fields(l, None, &ctx);
+        assert_eq!(f["user.name"], "alice");
+        assert!(!f.contains_key("ts") && !f.contains_key("user"), "{f:?}");
+        // A stamp the format does not fit has no time, not a guessed one.
+        out.reset();
+        assert!(c.parse(b"[2000-10-10T13:55:36Z] ERROR bob: x", None, &ctx, &mut out));
+        assert_eq!(out.ts, None);
+    }
+
+    #[test]
+    fn saved_format_errors_name_the_bad_key() {
+        let e = Custom::from_json(r#"{"regex": "(?P<message>.*)", "timestamp": "%Q"}"#).unwrap_err();
+        assert_eq!((e.code, e.location.as_deref()), (Code::InvalidOption, Some("timestamp")));
+        let e = Custom::from_json(r#"{"regex": "(?P<message>.*)", "fields": {"nope": "level"}}"#).unwrap_err();
+        assert_eq!(e.location.as_deref(), Some("fields.nope"));
+        let e = Custom::from_json(r#"{"regex": "(?P<a>.*) (?P<message>.*)", "fields": {"a": "message"}}"#).unwrap_err();
+        assert!(e.message.contains("two groups"), "{}", e.message);
+        let e = Custom::from_json(r#"{"regex": "(?P<message>.*)", "stamp": "%F"}"#).unwrap_err();
+        assert!(e.message.contains("stamp"), "{}", e.message);
+        let e = Custom::from_json(r#"{"regex": "(?P<message>.*)", "timestamp": "%F %T"}"#).unwrap_err();
+        assert!(e.message.contains("no timestamp group"), "{}", e.message);
     }
 }

@@ -68,7 +68,7 @@ impl FormatKind {
     /// A format by name; `regex:<pattern>` names a custom format (see `Spec::parse`, which
     /// also compiles the pattern).
     pub fn from_name(s: &str) -> Result<FormatKind> {
-        if s.starts_with("regex:") {
+        if s.starts_with("regex:") || s.starts_with("custom:") {
             return Ok(FormatKind::Custom);
         }
         let lower = s.trim().to_ascii_lowercase();
@@ -76,7 +76,7 @@ impl FormatKind {
             let known: Vec<&str> = NAMES.iter().flat_map(|(_, n)| n.iter().copied()).collect();
             Error::new(
                 Code::InvalidOption,
-                format!("unknown format '{s}' (known: {}, or regex:<pattern with named groups>)", known.join(", ")),
+                format!("unknown format '{s}' (known: {}, regex:<pattern with named groups>, or a format saved in logsift.config.json)", known.join(", ")),
             )
         })
     }
@@ -91,10 +91,13 @@ pub enum Spec {
 
 impl Spec {
     pub fn parse(s: &str) -> Result<Spec> {
-        match s.strip_prefix("regex:") {
-            Some(pattern) => Ok(Spec::Custom(Arc::new(custom::Custom::new(pattern)?))),
-            None => FormatKind::from_name(s).map(Spec::Kind),
+        if let Some(pattern) = s.strip_prefix("regex:") {
+            return Ok(Spec::Custom(Arc::new(custom::Custom::new(pattern)?)));
         }
+        if let Some(json) = s.strip_prefix("custom:") {
+            return Ok(Spec::Custom(Arc::new(custom::Custom::from_json(json)?)));
+        }
+        FormatKind::from_name(s).map(Spec::Kind)
     }
 
     /// The format of one file, forced to this spec; what can be learned (a text layout, a

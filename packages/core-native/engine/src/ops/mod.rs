@@ -16,6 +16,7 @@ pub mod hierarchy;
 pub mod ids;
 pub mod metrics;
 pub mod numbers;
+pub mod parse_sample;
 pub mod rows;
 pub mod sample;
 pub mod templates;

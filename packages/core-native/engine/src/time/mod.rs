@@ -3,6 +3,9 @@
 //! Small hand-written parsers rather than a date library: they run once per record on the
 //! hot path of the index build, and they must accept the many shapes real logs use.
 
+mod format;
+pub use format::TsFormat;
+
 pub const NS_PER_SEC: i64 = 1_000_000_000;
 
 /// The zone of stamps written without one (`--timezone`).
