@@ -15,6 +15,9 @@ export type LogsiftErrorCode =
   | 'CANCELLED'
   | 'CLOSED'
   | 'INVALID_MAPPING'
+  | 'INVALID_CONFIG'
+  | 'UNKNOWN_SESSION'
+  | 'SESSION_EXISTS'
   | 'SQL_NOT_READ_ONLY'
   | 'DB_LOCKED'
   | 'DB_READ_ONLY'
@@ -95,6 +98,9 @@ const USAGE_CODES = new Set<LogsiftErrorCode>([
   'INVALID_TIME',
   'UNKNOWN_ID',
   'INVALID_MAPPING',
+  'INVALID_CONFIG',
+  'UNKNOWN_SESSION',
+  'SESSION_EXISTS',
   'SQL_NOT_READ_ONLY',
 ]);
 

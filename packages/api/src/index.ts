@@ -70,3 +70,31 @@ export type {
 export type { CorrelateAnchor, CorrelateOptions, CorrelateResult, CorrelateSpan, CorrelatedEvent, NameCount } from './correlate.js';
 export type { ExportTraceOptions, ExportTraceResult, TraceFormat } from './trace-export.js';
 export type { PatternGroup, PatternValue, VerifyPatternOptions, VerifyPatternResult } from './verify-pattern.js';
+export type { ParseSampleOptions, ParseSampleResult, ParsedLine } from './parse-sample.js';
+export {
+  BUILTIN_FORMATS,
+  CONFIG_FILE,
+  customFormatOption,
+  formatConfigFiles,
+  readFormatConfig,
+  resolveFormat,
+  savedFormats,
+  type FormatConfigOptions,
+  type SavedFormat,
+  type SavedFormatSpec,
+} from './saved-formats.js';
+export { validateFormatConfig, type FormatConfigProblem, type FormatConfigReport } from './validate-formats.js';
+export {
+  InvestigationSession,
+  sessionMarkdown,
+  sessions,
+  sessionsDir,
+  SESSION_VERSION,
+  type SessionListItem,
+  type SessionNote,
+  type SessionOptionValue,
+  type SessionQuestion,
+  type SessionSources,
+  type SessionState,
+  type SessionsOptions,
+} from './sessions.js';

@@ -23,6 +23,7 @@ import { watch, type WatchControl, type WatchOptions } from './watch.js';
 import type { CorrelateAnchor, CorrelateOptions, CorrelateResult } from './correlate.js';
 import type { ExportTraceOptions, ExportTraceResult } from './trace-export.js';
 import type { VerifyPatternOptions, VerifyPatternResult } from './verify-pattern.js';
+import type { ParseSampleOptions, ParseSampleResult } from './parse-sample.js';
 
 /** An open set of log sources, indexed. Every question about them is a method here. */
 export class Investigation {
@@ -222,6 +223,11 @@ export class Investigation {
    */
   verifyPattern(pattern: string, options: VerifyPatternOptions = {}, control: TaskControl = {}): Promise<VerifyPatternResult> {
     return this.call<VerifyPatternResult>('verifyPattern', { ...options, pattern }, control);
+  }
+
+  /** How the first lines of a file parse with its format, line by line: matched or not, and each column and field (`logsift format test`). */
+  parseSample(options: ParseSampleOptions = {}, control: TaskControl = {}): Promise<ParseSampleResult> {
+    return this.call<ParseSampleResult>('parseSample', options, control);
   }
 
   /** Two requests / threads / traces side by side: durations, outcomes, where they diverge. */

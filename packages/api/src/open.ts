@@ -2,6 +2,7 @@ import { UsageError } from './errors.js';
 import { cachedIndex, cacheKey, type FileIdentity, rememberIndex } from './index-cache.js';
 import { Investigation } from './investigation.js';
 import { native } from './native.js';
+import { resolveFormat } from './saved-formats.js';
 import { callNativeSync, runNative, type TaskControl } from './run-native.js';
 
 /** How to read the sources. */
@@ -12,7 +13,8 @@ export interface OpenOptions extends TaskControl {
    * `regex:<pattern>` whose named groups (`timestamp`, `level`, `message` (required),
    * `thread`, `request`, `trace`, `span`, `parent`, `service`, `component`, `pid`, any other
    * name as an extra field) fill the entry. A bad name or pattern rejects with
-   * `INVALID_OPTION` / `INVALID_REGEX`.
+   * `INVALID_OPTION` / `INVALID_REGEX`. The name of a format saved in `logsift.config.json`
+   * (project or user, see `savedFormats`) reads with that format.
    */
   format?: string;
   /** Zone for timestamps written without one: `UTC` (default) or an offset like `+02:00`. */
@@ -75,6 +77,9 @@ export async function open(sources: string | readonly string[], options: OpenOpt
   for (const key of Object.keys(options)) {
     if (!OPTION_KEYS.has(key)) throw new UsageError('INVALID_OPTION', `unknown open option '${key}'`, key);
   }
+  // A saved format's name becomes its custom format here, before the cache key is made: an
+  // edited config file is a different format.
+  if (options.format !== undefined) options = { ...options, format: resolveFormat(options.format) };
   const nativeOptions: Record<string, unknown> = {};
   for (const key of NATIVE_KEYS) if (options[key] !== undefined) nativeOptions[key] = options[key];
   const optionsJson = JSON.stringify(nativeOptions);

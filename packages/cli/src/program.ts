@@ -1,4 +1,5 @@
-import { Command, CommanderError, Help, InvalidArgumentError, Option } from 'commander';
+import { Command, CommanderError, Help } from 'commander';
+import { toOption } from './flag-options.js';
 import { elapsedSince, now } from './clock.js';
 import { describeError, EXIT, type Envelope, type ErrorInfo } from './envelope.js';
 import { execute } from './execute.js';
@@ -7,39 +8,6 @@ import { colors, loadTableLib } from './render.js';
 import { allCommands } from './registry.js';
 import { printsEnvelope, type CommandDef, type FlagDef, type Options, type RenderContext } from './spec.js';
 import { VERSION } from './version.js';
-
-const GROUPS: Record<FlagDef['group'], string> = {
-  source: 'Source options:',
-  query: 'Query options:',
-  paging: 'Paging options:',
-  context: 'Context options:',
-  id: 'Id options:',
-  command: 'Command options:',
-  output: 'Output options:',
-};
-
-function parseInteger(flag: FlagDef) {
-  return (value: string): number => {
-    if (!/^-?\d+$/.test(value.trim())) throw new InvalidArgumentError('not an integer.');
-    const n = Number.parseInt(value, 10);
-    if (flag.min !== undefined && n < flag.min) throw new InvalidArgumentError(`must be at least ${flag.min}.`);
-    return n;
-  };
-}
-
-/** A commander Option generated from a flag definition. */
-function toOption(flag: FlagDef): Option {
-  // Repeatable flags are `--where a --where b`, not variadic: a variadic flag would swallow sources.
-  const value = flag.type === 'boolean' ? '' : ` <${flag.valueName ?? 'value'}>`;
-  const o = new Option(`${flag.short ? `-${flag.short}, ` : ''}--${flag.name}${value}`, flag.description).helpGroup(GROUPS[flag.group]);
-  if (flag.type === 'integer') o.argParser(parseInteger(flag));
-  if (flag.type === 'string[]') o.argParser((v: string, prev: string[] | undefined) => [...(prev ?? []), v]);
-  if (flag.type === 'list') o.argParser((v: string) => v.split(',').map((s) => s.trim()).filter(Boolean));
-  if (flag.choices) o.choices(flag.choices);
-  if (flag.default !== undefined) o.default(flag.default);
-  if (flag.required) o.makeOptionMandatory();
-  return o;
-}
 
 function examplesHelp(def: CommandDef): string {
   if (def.examples.length === 0) return '';
@@ -125,6 +93,7 @@ export async function run(argv: string[]): Promise<number> {
     for (const a of def.args) cmd.argument(a.required ? `<${a.name}${a.variadic ? '...' : ''}>` : `[${a.name}${a.variadic ? '...' : ''}]`, a.description);
     if (!named.has(def.name)) continue;
     for (const f of def.flags) cmd.addOption(toOption(f));
+    if (def.passThrough) cmd.allowUnknownOption();
     cmd.addHelpText('after', examplesHelp(def));
     cmd.action(async (...actionArgs: unknown[]) => {
       const command = actionArgs[actionArgs.length - 1] as Command;

@@ -13,6 +13,7 @@ import { errorFlowCommand } from './commands/error-flow.js';
 import { exportTraceCommand } from './commands/export-trace.js';
 import { exportCommand } from './commands/export.js';
 import { followCommand } from './commands/follow.js';
+import { formatCommand } from './commands/format.js';
 import { hierarchyCommand } from './commands/hierarchy.js';
 import { idsCommand } from './commands/ids.js';
 import { mcpCommand } from './commands/mcp.js';
@@ -20,6 +21,7 @@ import { metricsCommand } from './commands/metrics.js';
 import { sampleCommand } from './commands/sample.js';
 import { schemaCommand } from './commands/schema.js';
 import { searchCommand } from './commands/search.js';
+import { sessionCommand } from './commands/session.js';
 import { sqlCommand } from './commands/sql.js';
 import { statsCommand } from './commands/stats.js';
 import { summarizeCommand } from './commands/summarize.js';
@@ -62,6 +64,7 @@ export const COMMANDS: CommandDef[] = [
   cacheCommand,
   watchCommand,
   tailCommand,
+  formatCommand,
 ];
 
 /**
@@ -70,6 +73,7 @@ export const COMMANDS: CommandDef[] = [
  */
 const ALL: CommandDef[] = [
   ...COMMANDS,
+  sessionCommand(() => COMMANDS),
   commandsCommand(() => ALL),
   mcpCommand(() => ALL.filter((d) => d.mcp !== false)),
 ];

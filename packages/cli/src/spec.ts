@@ -104,6 +104,11 @@ export interface CommandDef {
   writesFile?: boolean;
   /** For agents (the MCP tool description): when to use this command, in a sentence. */
   use?: string;
+  /**
+   * Its last (variadic) argument holds another command's words, flags included (`session ask
+   * NAME search -q x`): flags it does not know are kept as words instead of refused.
+   */
+  passThrough?: boolean;
   /** Not offered as an MCP tool (mcp itself, streaming emit). */
   mcp?: boolean;
   run(ctx: RunContext): Promise<CommandResult>;

@@ -23,8 +23,11 @@ interface Command {
   writesFile?: boolean;
 }
 
-/** The commands that read no logs: they describe and serve the others. */
-const NO_SOURCES = new Set(['commands', 'mcp', 'cache']);
+/**
+ * The commands that take no sources: they describe and serve the others (commands, mcp), manage
+ * the cache, or take an action first — a session keeps its sources, `format test` reads one file.
+ */
+const NO_SOURCES = new Set(['commands', 'mcp', 'cache', 'session', 'format']);
 const OUTPUT = ['--json', '--text', '--pretty', '--no-color', '--max-bytes', '--fields', '--compact'];
 
 const described = logsift(['commands', '--json']);
