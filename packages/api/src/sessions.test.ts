@@ -1,0 +1,89 @@
+import { spawn } from 'node:child_process';
+import { appendFileSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { LogsiftError } from './errors.js';
+import { sessionMarkdown, sessions } from './sessions.js';
+
+const dir = mkdtempSync(join(tmpdir(), 'logsift-sessions-'));
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+const opts = { dir };
+
+function codeOf(fn: () => unknown): string | undefined {
+  try {
+    fn();
+  } catch (e) {
+    return LogsiftError.isInstance(e) ? e.code : 'not a LogsiftError';
+  }
+  return undefined;
+}
+
+describe('sessions', () => {
+  it('create, resume by name, note, undo, record, conclude, report', () => {
+    const s = sessions.create('outage-1', { paths: ['logs/app.log'], options: { format: 'json' } }, { ...opts, title: 'Checkout 502s' });
+    expect(s.state().sources).toEqual({ paths: [join(process.cwd(), 'logs/app.log')], options: { format: 'json' } });
+    const again = sessions.open('outage-1', opts);
+    again.note('pool exhausted at 14:02');
+    again.note('a wrong guess');
+    expect(again.undoNote()?.text).toBe('a wrong guess');
+    again.record({ command: 'search', argv: ['-q', 'timeout'], ok: true, found: true, summary: { totalMatches: 12 }, elapsedMs: 3 });
+    again.conclude('db pool too small');
+    const state = sessions.open('outage-1', opts).state();
+    expect(state.notes.map((n) => n.text)).toEqual(['pool exhausted at 14:02']);
+    expect(state.questions.map((q) => [q.command, q.argv, q.summary])).toEqual([['search', ['-q', 'timeout'], { totalMatches: 12 }]]);
+    expect(state.conclusion?.text).toBe('db pool too small');
+    const md = sessionMarkdown(state);
+    expect(md).toContain('# Investigation: Checkout 502s');
+    expect(md).toContain('1. `search -q timeout` — found: totalMatches: 12');
+    expect(md).toContain('- pool exhausted at 14:02');
+    expect(md).not.toContain('a wrong guess');
+    expect(md).toMatch(/## Conclusion\n\ndb pool too small/);
+    expect(s.report().json).toEqual(state);
+    // Undo twice takes back the remaining note, then there is nothing left to take back.
+    expect(again.undoNote()?.text).toBe('pool exhausted at 14:02');
+    expect(again.undoNote()).toBeUndefined();
+    expect(sessions.list(opts).map((l) => [l.name, l.notes, l.questions, l.concluded])).toEqual([['outage-1', 0, 1, true]]);
+  });
+
+  it('typed errors: a taken name, an unknown session, a bad name, stdin as a source, empty text', () => {
+    sessions.create('taken', { paths: ['a.log'], options: {} }, opts);
+    expect(codeOf(() => sessions.create('taken', { paths: ['b.log'], options: {} }, opts))).toBe('SESSION_EXISTS');
+    expect(sessions.open('taken', opts).state().sources.paths).toEqual([join(process.cwd(), 'a.log')]);
+    expect(codeOf(() => sessions.open('nope', opts))).toBe('UNKNOWN_SESSION');
+    expect(codeOf(() => sessions.create('../escape', { paths: ['a.log'], options: {} }, opts))).toBe('INVALID_OPTION');
+    expect(codeOf(() => sessions.create('stdin', { paths: ['-'], options: {} }, opts))).toBe('INVALID_OPTION');
+    expect(codeOf(() => sessions.open('taken', opts).note('  '))).toBe('INVALID_OPTION');
+  });
+
+  it('a last line still being written is not part of the state', () => {
+    const s = sessions.create('partial', { paths: ['a.log'], options: {} }, opts);
+    s.note('complete');
+    appendFileSync(s.file, '{"type":"note","id":"x","text":"half');
+    expect(s.state().notes.map((n) => n.text)).toEqual(['complete']);
+  });
+
+  it('concurrent appends from several processes lose no note', async () => {
+    const s = sessions.create('busy', { paths: ['a.log'], options: {} }, opts);
+    const script = `
+      const { sessions } = await import(${JSON.stringify(join(import.meta.dirname, '..', 'dist', 'index.js'))});
+      const s = sessions.open('busy', { dir: ${JSON.stringify(dir)} });
+      for (let i = 0; i < 50; i++) s.note(process.argv[1] + ' note ' + i + ' ' + 'x'.repeat(i * 40));
+    `;
+    const run = (who: string): Promise<number | null> =>
+      new Promise((resolve) => {
+        const child = spawn(process.execPath, ['--input-type=module', '-e', script, who], { stdio: 'inherit' });
+        child.on('exit', resolve);
+      });
+    const codes = await Promise.all(['p0', 'p1', 'p2', 'p3'].map(run));
+    expect(codes).toEqual([0, 0, 0, 0]);
+    const notes = s.state().notes.map((n) => n.text.replace(/ x*$/, ''));
+    expect(notes.length).toBe(200);
+    for (const who of ['p0', 'p1', 'p2', 'p3']) {
+      const mine = notes.filter((n) => n.startsWith(`${who} `));
+      expect(mine.map((n) => Number(n.split(' ')[2]))).toEqual([...Array(50).keys()]);
+    }
+    // Every line of the journal is whole JSON.
+    for (const line of readFileSync(s.file, 'utf8').trim().split('\n')) expect(() => JSON.parse(line)).not.toThrow();
+  }, 60_000);
+});
