@@ -16,11 +16,11 @@ export interface Run {
 }
 
 /** Spawns `logsift ...args` with stdout piped (so JSON is the default). */
-export function logsift(args: string[], options: { input?: string; env?: Record<string, string> } = {}): Run {
+export function logsift(args: string[], options: { input?: string; env?: Record<string, string>; cwd?: string } = {}): Run {
   const env: NodeJS.ProcessEnv = { ...process.env, ...options.env };
   delete env['FORCE_COLOR'];
   if (options.env?.['FORCE_COLOR']) env['FORCE_COLOR'] = options.env['FORCE_COLOR'];
-  const r = spawnSync(process.execPath, [bin, ...args], { encoding: 'utf8', input: options.input ?? '', env, maxBuffer: 256 * 1024 * 1024 });
+  const r = spawnSync(process.execPath, [bin, ...args], { encoding: 'utf8', input: options.input ?? '', env, maxBuffer: 256 * 1024 * 1024, ...(options.cwd ? { cwd: options.cwd } : {}) });
   let json: Record<string, unknown> = {};
   try {
     json = JSON.parse(r.stdout) as Record<string, unknown>;

@@ -31,12 +31,12 @@ export const formatCommand: CommandDef = {
     'Saved formats live under "formats" in logsift.config.json: the project file (nearest up from the working directory) and the user file ($XDG_CONFIG_HOME/logsift/, else ~/.config/logsift/); a project format overrides a user one. ' +
     'Each is {"regex": "(?P<ts>...) (?P<message>.*)", "timestamp": "%d/%b/%Y:%H:%M:%S %z", "fields": {"ts": "timestamp"}, "description": "..."}; the regex names groups as columns (timestamp, level, message, thread, request, trace, span, parent, service, component, pid) or fields, and "fields" maps other group names to them.',
   args: [
-    { name: 'action', description: ACTIONS.join(', '), required: true },
-    { name: 'name', description: 'test: the format (built-in, saved, or regex:...)', required: false },
-    { name: 'file', description: 'test: the log file to read', required: false },
+    { name: 'action', description: ACTIONS.join('|'), required: true },
+    { name: 'name', description: 'test: format', required: false },
+    { name: 'file', description: 'test: log file', required: false },
   ],
   flags: [
-    { name: 'lines', type: 'integer', group: 'command', min: 1, valueName: 'n', description: 'test: lines read from the start of the file', default: 20 },
+    { name: 'lines', type: 'integer', group: 'command', min: 1, valueName: 'n', description: 'test: lines read from the start of the file', default: 20, cliOnly: true },
     ...SOURCE_FLAGS.filter((f) => f.name === 'timezone'),
     ...OUTPUT_FLAGS,
   ],
@@ -46,7 +46,7 @@ export const formatCommand: CommandDef = {
     { cmd: 'logsift format validate', what: 'check the config files (file, format and key of each problem)' },
     { cmd: 'logsift search app.log --format myapp -q timeout', what: 'a saved format, by name, on any command' },
   ],
-  use: 'Use to list formats, test one on a file line by line (action test), or validate the config.',
+  use: 'Use to list log formats, test one on a file, or validate saved ones.',
   uses: ['BUILTIN_FORMATS', 'savedFormats', 'validateFormatConfig', 'open', 'Investigation.parseSample'],
   run: async (ctx) => {
     const [action, name, file, ...rest] = ctx.args;
@@ -114,7 +114,7 @@ function renderFormat(raw: unknown, ctx: RenderContext): string {
       ...(l.level ? [['level', l.level] as [string, string]] : []),
       ...Object.entries(l.ids ?? {}),
       ...Object.entries(l.fields ?? {})
-        .filter(([k]) => !['timestamp', 'level', 'message'].includes(k) && !(l.ids && k in l.ids))
+        .filter(([k]) => !['time', 'timestamp', 'level', 'message'].includes(k) && !(l.ids && k in l.ids))
         .map(([k, v]) => [k, typeof v === 'string' ? v : JSON.stringify(v)] as [string, string]),
       ['message', l.message ?? ''],
     ];

@@ -8,7 +8,7 @@ import { colors, formatCount, table } from '../render.js';
 import { openSources } from '../sources.js';
 import { optionKey, printsEnvelope, type CommandDef, type Options, type RenderContext } from '../spec.js';
 
-const ACTIONS = ['new', 'list', 'show', 'note', 'ask', 'conclude', 'report'] as const;
+const ACTIONS = ['new', 'list', 'show', 'note', 'undo', 'ask', 'conclude', 'report'] as const;
 type Action = (typeof ACTIONS)[number];
 
 /** The source flags a session keeps: the given ones (not their defaults), by option key. */
@@ -46,16 +46,15 @@ export function sessionCommand(commands: () => CommandDef[]): CommandDef {
     summary: 'A saved investigation: its sources, the questions asked with their answers, notes and a conclusion.',
     description:
       'Sessions live in $LOGSIFT_SESSIONS_DIR, else $XDG_DATA_HOME/logsift/sessions, else ~/.local/share/logsift/sessions, one append-only journal per session (safe for concurrent appends). ' +
-      'new NAME SOURCES... [source flags] | list | show NAME | note NAME TEXT... (--undo takes the last note back) | ask NAME COMMAND [its flags] (runs it on the session sources and records it) | conclude NAME TEXT... | report NAME (Markdown on a terminal or with -o FILE.md, JSON otherwise).',
+      'new NAME SOURCES... [source flags] | list | show NAME | note NAME TEXT... | undo NAME (takes the last note back) | ask NAME COMMAND [its flags] (runs it on the session sources and records it) | conclude NAME TEXT... | report NAME (Markdown on a terminal or with -o FILE.md, JSON otherwise).',
     args: [
-      { name: 'action', description: ACTIONS.join(', '), required: true },
-      { name: 'name', description: 'the session name (letters, digits, _ . -)', required: false },
-      { name: 'words', description: 'new: sources and source flags; note/conclude: the text; ask: a command and its flags', variadic: true, required: false },
+      { name: 'action', description: ACTIONS.join('|'), required: true },
+      { name: 'name', description: 'session name', required: false },
+      { name: 'words', description: 'new: sources; note: text; ask: command, flags', variadic: true, required: false },
     ],
     flags: [
-      { name: 'undo', type: 'boolean', group: 'command', description: 'note: take back the last note' },
-      { name: 'title', type: 'string', group: 'command', valueName: 'text', description: 'new: a title for the report' },
-      outFlag('file', 'report: write it to this file (Markdown, or JSON for a .json name)'),
+      { name: 'title', type: 'string', group: 'command', valueName: 'text', description: 'new: a title for the report', cliOnly: true },
+      { ...outFlag('file', 'report: write it to this file (Markdown, or JSON for a .json name)'), cliOnly: true },
       ...OUTPUT_FLAGS,
     ],
     passThrough: true,
@@ -64,11 +63,11 @@ export function sessionCommand(commands: () => CommandDef[]): CommandDef {
       { cmd: 'logsift session new checkout-outage logs/ --title "Checkout 502s"', what: 'start an investigation of these sources' },
       { cmd: "logsift session ask checkout-outage search -q 'level>=error service:checkout' -n 5", what: 'ask a question; it is recorded with its summary' },
       { cmd: 'logsift session note checkout-outage "pool exhausted at 14:02, before the 502s"', what: 'write down a finding' },
-      { cmd: 'logsift session note checkout-outage --undo', what: 'take the last note back' },
+      { cmd: 'logsift session undo checkout-outage', what: 'take the last note back' },
       { cmd: 'logsift session conclude checkout-outage "db pool too small for the retry storm"', what: 'close with a conclusion' },
       { cmd: 'logsift session report checkout-outage -o report.md', what: 'the report as Markdown' },
     ],
-    use: 'Use to keep an investigation across calls: action new|list|show|note|ask|conclude|report.',
+    use: 'Use to keep an investigation (questions, notes) across calls.',
     uses: ['sessions.create', 'sessions.open', 'sessions.list', 'InvestigationSession'],
     run: async (ctx) => {
       const [rawAction, name, ...words] = ctx.args;
@@ -77,10 +76,9 @@ export function sessionCommand(commands: () => CommandDef[]): CommandDef {
       }
       const action = rawAction as Action;
       const o = ctx.options;
-      if (o['undo'] === true && action !== 'note') throw new CliError('USAGE', '--undo goes with session note', 'logsift session note NAME --undo');
       if (o['title'] !== undefined && action !== 'new') throw new CliError('USAGE', '--title goes with session new', 'drop --title');
       if (o['out'] !== undefined && action !== 'report') throw new CliError('USAGE', '--out goes with session report', 'drop --out');
-      if (words.length > 0 && ['list', 'show', 'report'].includes(action) || (name && action === 'list')) {
+      if ((words.length > 0 && ['list', 'show', 'undo', 'report'].includes(action)) || (name && action === 'list')) {
         throw new CliError('USAGE', `session ${action} takes ${action === 'list' ? 'no arguments' : 'only a name'}`, `logsift session ${action}${action === 'list' ? '' : ' NAME'}`);
       }
       switch (action) {
@@ -109,13 +107,13 @@ export function sessionCommand(commands: () => CommandDef[]): CommandDef {
         }
         case 'note': {
           const s = sessions.open(need(name, 'a name', action));
-          if (o['undo'] === true) {
-            if (words.length > 0) throw new CliError('USAGE', 'session note --undo takes no text', 'logsift session note NAME --undo');
-            const undone = s.undoNote();
-            return { data: { session: s.name, undone: undone ?? null }, summary: { undone: undone !== undefined }, found: undone !== undefined };
-          }
           const note = s.note(words.join(' '));
           return { data: { session: s.name, note }, summary: { notes: s.state().notes.length }, found: true };
+        }
+        case 'undo': {
+          const s = sessions.open(need(name, 'a name', action));
+          const undone = s.undoNote();
+          return { data: { session: s.name, undone: undone ?? null }, summary: { undone: undone !== undefined }, found: undone !== undefined };
         }
         case 'conclude': {
           const s = sessions.open(need(name, 'a name', action));
