@@ -5,7 +5,7 @@ import { openSqliteSource } from './sqlite-module.js';
 import { optionKey, type FlagDef, type Options } from './spec.js';
 
 /** The source flags given a value other than their default, with that value. */
-function givenSourceFlags(options: Options): [FlagDef, NonNullable<Options[string]>][] {
+export function givenSourceFlags(options: Options): [FlagDef, NonNullable<Options[string]>][] {
   return SOURCE_FLAGS.flatMap((f) => {
     const v = options[optionKey(f)];
     // commander sets a `--no-x` flag's key to true unless it is given.

@@ -5,24 +5,11 @@ import { execute } from '../execute.js';
 import { parseWords } from '../flag-options.js';
 import { OUTPUT_FLAGS, SOURCE_FLAGS, SOURCES_ARG, outFlag } from '../flags.js';
 import { colors, formatCount, table } from '../render.js';
-import { openSources } from '../sources.js';
+import { givenSourceFlags, openSources } from '../sources.js';
 import { optionKey, printsEnvelope, type CommandDef, type Options, type RenderContext } from '../spec.js';
 
 const ACTIONS = ['new', 'list', 'show', 'note', 'undo', 'ask', 'conclude', 'report'] as const;
 type Action = (typeof ACTIONS)[number];
-
-/** The source flags a session keeps: the given ones (not their defaults), by option key. */
-function givenSources(options: Options): Record<string, string | number | boolean | string[]> {
-  const out: Record<string, string | number | boolean | string[]> = {};
-  for (const f of SOURCE_FLAGS) {
-    const v = options[optionKey(f)];
-    if (v === undefined || v === f.default || (Array.isArray(v) && v.length === 0)) continue;
-    // commander sets a `--no-x` key to true unless the flag is given.
-    if (f.type === 'boolean' && f.name.startsWith('no-') && v !== false) continue;
-    out[optionKey(f)] = v;
-  }
-  return out;
-}
 
 /** A command `ask` may run: it reads the session's sources and answers with an envelope. */
 function askable(def: CommandDef): boolean {
@@ -88,7 +75,8 @@ export function sessionCommand(commands: () => CommandDef[]): CommandDef {
         }
         case 'new': {
           const parsed = parseWords('session new', [SOURCES_ARG], SOURCE_FLAGS, words);
-          const sourceOptions = givenSources(parsed.options);
+          // The source flags given (not their defaults), by option key: what every question reads with.
+          const sourceOptions = Object.fromEntries(givenSourceFlags(parsed.options).map(([f, v]) => [optionKey(f), v]));
           // Opened once: sources that do not open make no session (and the index is cached for the questions).
           const inv = await openSources(parsed.args, parsed.options, { signal: ctx.signal });
           let stats;
