@@ -53,7 +53,7 @@ export const SOURCE_FLAGS: FlagDef[] = [
     valueName: 'name',
     open: 'format',
     description:
-      "force a format: json, logfmt, syslog, syslog5424, access, apache-error, glog, text, raw, or regex:<pattern> with named groups (timestamp, level, message, thread, ...)",
+      "force a format: json, logfmt, syslog, syslog5424, access, apache-error, glog, text, raw, regex:<pattern> with named groups (timestamp, level, message, thread, ...), or a format saved in logsift.config.json (logsift format list)",
   },
   { name: 'timezone', type: 'string', group: 'source', common: true, valueName: 'zone', open: 'timezone', db: true, description: 'zone for timestamps written without one: UTC, +02:00, an IANA name (Europe/Berlin) or local', default: 'UTC' },
   { name: 'include', type: 'string[]', group: 'source', common: true, valueName: 'glob', open: 'include', description: 'files found in directories must match this glob (repeatable)' },

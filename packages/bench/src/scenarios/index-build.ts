@@ -48,11 +48,22 @@ const reopen: Scenario = {
   },
 };
 
+/** The generated text layout as a custom pattern: the saved-format path (regex per line, then the stamp). */
+const TEXT_PATTERN = '^(?P<ts>\\S+ \\S+) (?P<level>\\w+) +\\[(?P<thread>[^\\]]+)\\] (?P<service>\\S+) - (?P<message>.*)$';
+
 export const indexScenarios: Scenario[] = [
   build('index.build-json', 'json', 'open + index JSON lines (parallel)', {}, '≥ 1.5M entries/s at 1M; ≤ 64 B/entry native'),
   build('index.build-text', 'text', 'open + index plain text (parallel)', {}, '≥ 2.5M entries/s at 1M; faster than lnav'),
   build('index.build-logfmt', 'logfmt', 'open + index logfmt (parallel)'),
   build('index.build-json-gzip', 'jsonGz', 'open + index gzip-compressed JSON lines (decompress included)'),
   build('index.build-json-serial', 'json', 'open + index JSON lines on one thread (serial: true)', { serial: true }),
+  // A saved format's cost: the same text file through a custom pattern, its stamp's shape
+  // detected (regex:) or read with an explicit strftime-like format (custom:, time::TsFormat).
+  build('index.build-text-regex', 'text', 'open + index plain text with a regex: custom format (stamp shape detected)', {
+    format: `regex:${TEXT_PATTERN.replace('?P<ts>', '?P<timestamp>')}`,
+  }),
+  build('index.build-text-saved-format', 'text', 'open + index plain text with a saved format (explicit timestamp format %Y-%m-%d %H:%M:%S,%f)', {
+    format: `custom:${JSON.stringify({ regex: TEXT_PATTERN, timestamp: '%Y-%m-%d %H:%M:%S,%f', fields: { ts: 'timestamp' } })}`,
+  }),
   reopen,
 ];
