@@ -47,7 +47,7 @@ export function EntryList(props: {
   params: Record<string, string>;
   total: number;
   selected: number;
-  onSelect: (index: number, hit: SearchHit | undefined) => void;
+  onSelect: (index: number) => void;
   onOpen: (hit: SearchHit) => void;
   jump: number | undefined;
 }) {
@@ -96,12 +96,13 @@ export function EntryList(props: {
 
   const move = (index: number) => {
     const i = Math.max(0, Math.min(total - 1, index));
-    onSelect(i, pages.entry(i));
+    onSelect(i);
     reveal(i);
   };
   const onKey = (e: KeyboardEvent) => {
     const step: Record<string, number> = { ArrowDown: 1, j: 1, ArrowUp: -1, k: -1, PageDown: g.rows - 1, PageUp: 1 - g.rows };
-    if (e.key in step) move(Math.max(0, selected) + step[e.key]!);
+    // Nothing selected yet: the first move selects the first row.
+    if (e.key in step) move(selected < 0 ? 0 : selected + step[e.key]!);
     else if (e.key === 'Home') move(0);
     else if (e.key === 'End') move(total - 1);
     else if (e.key === 'Enter') {
@@ -110,11 +111,6 @@ export function EntryList(props: {
     } else return;
     e.preventDefault();
   };
-  // Keeps the selection's entry current once its page lands.
-  useEffect(() => {
-    const hit = pages.entry(selected);
-    if (selected >= 0 && hit) onSelect(selected, hit);
-  });
 
   const offsetTop = top - (g.first(top) - first) * ROW;
   const rows = [];
@@ -130,7 +126,7 @@ export function EntryList(props: {
             data-entry=${hit.id}
             style=${{ top: `${y}px` }}
             onClick=${() => {
-              onSelect(i, hit);
+              onSelect(i);
               onOpen(hit);
             }}
           >
