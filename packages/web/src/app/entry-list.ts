@@ -3,6 +3,7 @@ import { useEffect, useLayoutEffect, useRef, useState } from 'preact/hooks';
 import type { SearchHit } from '@logsift/api';
 import { formatTime } from './format.js';
 import { MatchPages } from './pages.js';
+import { Failure } from './use-api.js';
 
 export const ROW = 22;
 /** Browsers cap an element's height (Chrome near 33.5M px): past this the scrollbar is scaled. */
@@ -135,7 +136,7 @@ export function EntryList(props: {
         : html`<div key=${i} class="row loading" data-index=${i} style=${{ top: `${y}px` }}><span class="idx">${i + 1}</span>…</div>`,
     );
   }
-  return html`<div
+  return html`${pages.error ? html`<${Failure} error=${pages.error} />` : null}<div
     class="list"
     ref=${box}
     tabIndex="0"

@@ -1,5 +1,5 @@
 import type { SearchHit, SearchResult } from '@logsift/api';
-import { get, type Params } from './api.js';
+import { ApiError, get, type Params } from './api.js';
 
 export const PAGE = 200;
 /** Pages kept in memory (10,000 entries): scrolling far drops the oldest. */
@@ -18,6 +18,8 @@ interface Page {
 export class MatchPages {
   #pages = new Map<number, Page>();
   #loading = new Map<number, Promise<void>>();
+  /** The last page that failed to load (shown above the list; scrolling retries). */
+  error: ApiError | undefined;
   constructor(
     readonly params: Params,
     readonly onLoad: () => void,
@@ -42,6 +44,11 @@ export class MatchPages {
       .then((r) => {
         this.#pages.set(page, { entries: r.entries, ...(r.nextCursor ? { nextCursor: r.nextCursor } : {}) });
         while (this.#pages.size > KEEP) this.#pages.delete(this.#pages.keys().next().value as number);
+        this.error = undefined;
+        this.onLoad();
+      })
+      .catch((error: unknown) => {
+        this.error = error instanceof ApiError ? error : new ApiError('FETCH_FAILED', String(error), 0);
         this.onLoad();
       })
       .finally(() => this.#loading.delete(page));
