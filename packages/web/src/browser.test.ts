@@ -55,6 +55,14 @@ describe.skipIf(!browserAvailable())('the web view in Chromium', () => {
       await expect.poll(() => page.locator(`[data-level=${level}]`).textContent()).toBe(`${level} ${n.toLocaleString('en-US')}`);
     }
     expect(page.url()).toContain('q=level%3E%3Dwarn');
+    // A text term is marked in every shown row where it matched.
+    await page.getByTestId('query').fill('timeout');
+    await page.getByTestId('query').press('Enter');
+    await expect.poll(total).toBe((await inv.count({ q: 'timeout' })).total);
+    await page.locator('.row[data-entry] mark').first().waitFor();
+    const marked = await page.locator('.row[data-entry] mark').allTextContents();
+    expect(marked.length).toBeGreaterThan(0);
+    expect(marked.every((m) => m.toLowerCase() === 'timeout')).toBe(true);
   });
 
   it('an error opens its context and ids; its request opens as a waterfall with the failing span marked', async () => {
