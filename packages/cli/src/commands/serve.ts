@@ -48,20 +48,21 @@ export const serveCommand: CommandDef = {
       ...(typeof port === 'number' ? { port } : {}),
       ...(typeof host === 'string' ? { host } : {}),
     });
+    // Ctrl-C is handled from before the URL is printed: whoever reads it may stop the server at once.
+    const stop = new AbortController();
+    const stopped = new Promise((resolve) => stop.signal.addEventListener('abort', resolve, { once: true }));
+    const onSignal = (): void => stop.abort();
+    process.once('SIGINT', onSignal);
+    process.once('SIGTERM', onSignal);
+    ctx.signal.addEventListener('abort', onSignal, { once: true });
     const data = { url: server.url, host: server.host, port: server.port };
     if (outputMode(ctx.options) === 'json') {
       const envelope = { ok: true, command: 'serve', inputs: { args: ctx.args, options: Object.fromEntries(Object.entries(ctx.options).filter(([, v]) => v !== undefined)) }, data, truncated: false, elapsedMs: Date.now() - started };
       await ctx.write(`${JSON.stringify(envelope)}\n`);
     } else {
-      await ctx.write(`logsift serve: ${server.url}\n(read-only, this machine only${typeof host === 'string' ? ` via ${host}` : ''}; Ctrl-C to stop)\n`);
+      await ctx.write(`logsift serve: ${server.url}\n(read-only, ${typeof host === 'string' ? `bound to ${host}` : 'this machine only'}; Ctrl-C to stop)\n`);
     }
     if (ctx.options['open'] === true) openBrowser(server.url);
-    const stop = new AbortController();
-    const onSignal = (): void => stop.abort();
-    process.once('SIGINT', onSignal);
-    process.once('SIGTERM', onSignal);
-    ctx.signal.addEventListener('abort', onSignal, { once: true });
-    const stopped = new Promise((resolve) => stop.signal.addEventListener('abort', resolve, { once: true }));
     try {
       // Runs until a signal; an open that fails (no such file, no logs) ends the command with its error.
       await Promise.race([server.ready.then(() => stopped), stopped]);
