@@ -34,4 +34,6 @@ export interface BottlenecksResult {
   minShare: number | null;
   total: number;
   nodes: Bottleneck[];
+  /** Node indexes (as in `hierarchy`) from the root down along the child ending last: what the root waited on. */
+  criticalPath: number[];
 }

@@ -2,7 +2,8 @@ import type { Query } from './query.js';
 import type { Entry, LevelName } from './types.js';
 
 export type SearchOrder = 'oldest' | 'newest' | 'file';
-export type AggregationKind = 'level' | 'thread' | 'service' | 'file' | 'time';
+/** `timeLevel`: the `time` buckets split by level (a stacked histogram in one pass). */
+export type AggregationKind = 'level' | 'thread' | 'service' | 'file' | 'time' | 'timeLevel';
 
 /** A query plus how to page and shape its results. */
 export interface SearchOptions extends Query {
@@ -39,6 +40,8 @@ export interface Aggregations {
   service?: [string, number][];
   file?: [string, number][];
   time?: { bucketNs: number; buckets: [number, number][] };
+  /** [bucket start ns, count per level], ascending; levels without matches left out. */
+  timeLevel?: { bucketNs: number; buckets: [number, Partial<Record<LevelName, number>>][] };
 }
 
 export interface SearchResult {

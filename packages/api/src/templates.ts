@@ -6,6 +6,8 @@ export interface TemplatesOptions {
   errorsOnly?: boolean;
   /** Entry ids whose template ids to return alongside (`templateIds`, same order). */
   ids?: readonly number[];
+  /** Also count each returned template in this many equal time buckets (1..500) over the data's range. */
+  sparkline?: number;
 }
 
 /** One mined log template: the same message with different values. */
@@ -36,4 +38,6 @@ export interface TemplatesResult {
   truncated: boolean;
   /** Template id of each entry in `ids`, when asked for. */
   templateIds?: number[];
+  /** With `sparkline`: per returned template (same order), its count per time bucket. */
+  sparklines?: { firstNs: number; bucketNs: number; counts: number[][] };
 }

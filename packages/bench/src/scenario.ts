@@ -5,7 +5,7 @@ import type { ScaleName } from './scales.js';
 import type { Units } from './stats.js';
 
 /** Scenario families, in report order. */
-export const SUITES = ['index', 'search', 'output', 'investigate', 'sampling', 'sqlite', 'watch', 'cli', 'peers'] as const;
+export const SUITES = ['index', 'search', 'output', 'investigate', 'sampling', 'sqlite', 'watch', 'web', 'cli', 'peers'] as const;
 export type Suite = (typeof SUITES)[number];
 
 /** A command a scenario spawns: its peak memory is that process's own (GNU time). */

@@ -78,4 +78,11 @@ describe('an install without @logsift/sqlite-export', () => {
     expect(r.code).toBe(2);
     expect(r.json).toMatchObject({ ok: false, error: { code: 'MISSING_DEPENDENCY', hint: expect.stringContaining('npm install @logsift/sqlite-export') } });
   });
+
+  // The same install lacks @logsift/web, the other optional peer.
+  it('serve says how to install @logsift/web (exit 2, typed error)', () => {
+    const r = run(['serve', sample, '--json']);
+    expect(r.code).toBe(2);
+    expect(r.json).toMatchObject({ ok: false, error: { code: 'MISSING_DEPENDENCY', hint: expect.stringContaining('npm install @logsift/web') } });
+  });
 });

@@ -33,6 +33,8 @@ describe('logsift mcp', () => {
     expect(names).toContain('schema');
     expect(names).not.toContain('mcp');
     expect(names).not.toContain('emit');
+    // Long-running: serve runs until Ctrl-C, so it is a command only.
+    expect(names).not.toContain('serve');
     const search = tools.find((t) => t.name === 'search');
     // Sources are optional in the schema because db (a common parameter, in the instructions)
     // can replace them; the shared parameters carry no description (the instructions give it

@@ -29,6 +29,7 @@ import { tailCommand } from './commands/tail.js';
 import { templatesCommand } from './commands/templates.js';
 import { timelineCommand } from './commands/timeline.js';
 import { triageCommand } from './commands/triage.js';
+import { serveCommand } from './commands/serve.js';
 import { watchCommand } from './commands/watch.js';
 import { verifyPatternCommand } from './commands/verify-pattern.js';
 import type { CommandDef } from './spec.js';
@@ -65,6 +66,7 @@ export const COMMANDS: CommandDef[] = [
   watchCommand,
   tailCommand,
   formatCommand,
+  serveCommand,
 ];
 
 /**

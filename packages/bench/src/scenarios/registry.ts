@@ -7,6 +7,7 @@ import { peerScenarios } from './peers.js';
 import { searchScenarios } from './search.js';
 import { sqliteScenarios } from './sqlite.js';
 import { watchScenarios } from './watch.js';
+import { webScenarios } from './web.js';
 
 /** Every scenario, in report order. Names are stable: reports are compared by them. */
 export const SCENARIOS: readonly Scenario[] = [
@@ -17,6 +18,7 @@ export const SCENARIOS: readonly Scenario[] = [
   ...samplingScenarios,
   ...sqliteScenarios,
   ...watchScenarios,
+  ...webScenarios,
   ...cliScenarios,
   ...peerScenarios,
 ];

@@ -40,6 +40,9 @@ pub enum AggKind {
     Service,
     File,
     Time,
+    /// Time buckets split by level: the stacked histogram of a view, in one pass.
+    #[serde(rename = "timeLevel")]
+    TimeLevel,
 }
 
 /// Search options beyond the query.
@@ -139,6 +142,8 @@ pub struct Aggregations {
     pub file: Option<Vec<(String, u64)>>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub time: Option<TimeBuckets>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub time_level: Option<TimeLevelBuckets>,
 }
 
 #[derive(Serialize, Debug)]
@@ -147,6 +152,14 @@ pub struct TimeBuckets {
     pub bucket_ns: i64,
     /// [bucket start (ns), count], ascending.
     pub buckets: Vec<(i64, u64)>,
+}
+
+#[derive(Serialize, Debug)]
+#[serde(rename_all = "camelCase")]
+pub struct TimeLevelBuckets {
+    pub bucket_ns: i64,
+    /// [bucket start (ns), count per level name], ascending; levels with no match left out.
+    pub buckets: Vec<(i64, BTreeMap<&'static str, u64>)>,
 }
 
 #[derive(Serialize, Debug)]
@@ -175,6 +188,7 @@ struct Partial {
     services: FxHashMap<u32, u64>,
     files: FxHashMap<usize, u64>,
     buckets: FxHashMap<i64, u64>,
+    level_buckets: FxHashMap<i64, [u64; 25]>,
 }
 
 /// Sort key: ascending in the requested order.
@@ -238,6 +252,13 @@ impl Plan<'_> {
                     let t = self.ix.cols.ts[i];
                     if t != NO_TS {
                         *p.buckets.entry(t.div_euclid(self.bucket_ns) * self.bucket_ns).or_default() += 1;
+                    }
+                }
+                AggKind::TimeLevel => {
+                    let t = self.ix.cols.ts[i];
+                    if t != NO_TS {
+                        let b = p.level_buckets.entry(t.div_euclid(self.bucket_ns) * self.bucket_ns).or_insert([0; 25]);
+                        b[self.ix.cols.level[i].min(24) as usize] += 1;
                     }
                 }
             }
@@ -531,6 +552,12 @@ fn merge(mut a: Partial, b: Partial, keep: usize) -> Partial {
     for (k, v) in b.buckets {
         *a.buckets.entry(k).or_default() += v;
     }
+    for (k, v) in b.level_buckets {
+        let into = a.level_buckets.entry(k).or_insert([0; 25]);
+        for i in 0..25 {
+            into[i] += v[i];
+        }
+    }
     a
 }
 
@@ -599,7 +626,7 @@ fn phase_one(
     let bucket_ns = match &opts.bucket {
         Some(b) => parse_duration(b)?.max(1),
         // The automatic bucket needs the time range: computed only when time buckets are asked.
-        None if opts.aggregate.contains(&AggKind::Time) => auto_bucket(ix),
+        None if opts.aggregate.iter().any(|a| matches!(a, AggKind::Time | AggKind::TimeLevel)) => auto_bucket(ix),
         None => 1,
     };
     let plan = Plan { ix, q, order, keep, after_key, aggs: &opts.aggregate, bucket_ns, ctl };
@@ -656,6 +683,17 @@ fn top_ids(map: FxHashMap<u32, u64>, ix: &Index, kind: usize) -> Vec<(String, u6
     v
 }
 
+/// Counts per severity number folded into counts per level name (zeros left out).
+fn level_counts(by_severity: &[u64; 25]) -> BTreeMap<&'static str, u64> {
+    let mut m = BTreeMap::new();
+    for (s, &n) in by_severity.iter().enumerate() {
+        if n > 0 {
+            *m.entry(level::name(s as u8)).or_insert(0) += n;
+        }
+    }
+    m
+}
+
 /// Runs a search and materializes one page.
 pub fn search(ix: &Index, query: Query, opts: &PageOptions, ctl: &Control) -> Result<SearchResult> {
     let q = Compiled::new(query, ix)?;
@@ -698,15 +736,7 @@ pub fn search(ix: &Index, query: Query, opts: &PageOptions, ctl: &Control) -> Re
     let mut aggs = Aggregations::default();
     for a in &opts.aggregate {
         match a {
-            AggKind::Level => {
-                let mut m = BTreeMap::new();
-                for (s, &n) in p.levels.iter().enumerate() {
-                    if n > 0 {
-                        *m.entry(level::name(s as u8)).or_insert(0) += n;
-                    }
-                }
-                aggs.level = Some(m);
-            }
+            AggKind::Level => aggs.level = Some(level_counts(&p.levels)),
             AggKind::Thread => aggs.thread = Some(top_ids(std::mem::take(&mut p.threads), ix, 0)),
             AggKind::Service => aggs.service = Some(top_ids(std::mem::take(&mut p.services), ix, 5)),
             AggKind::File => {
@@ -719,6 +749,15 @@ pub fn search(ix: &Index, query: Query, opts: &PageOptions, ctl: &Control) -> Re
                 let mut b: Vec<(i64, u64)> = p.buckets.iter().map(|(&k, &v)| (k, v)).collect();
                 b.sort_unstable();
                 aggs.time = Some(TimeBuckets { bucket_ns, buckets: b });
+            }
+            AggKind::TimeLevel => {
+                let mut b: Vec<(i64, BTreeMap<&'static str, u64>)> = p
+                    .level_buckets
+                    .iter()
+                    .map(|(&k, counts)| (k, level_counts(counts)))
+                    .collect();
+                b.sort_unstable_by_key(|x| x.0);
+                aggs.time_level = Some(TimeLevelBuckets { bucket_ns, buckets: b });
             }
         }
     }

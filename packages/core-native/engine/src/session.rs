@@ -174,6 +174,17 @@ struct TemplatesArgs {
     errors_only: bool,
     /// Entry ids whose template ids to return alongside.
     ids: Option<Vec<u32>>,
+    /// Counts of each returned template in this many equal time buckets over the data's range.
+    sparkline: Option<usize>,
+}
+
+/// Per returned template, its counts over equal time buckets (same order as `templates`).
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct Sparklines {
+    first_ns: i64,
+    bucket_ns: i64,
+    counts: Vec<Vec<u64>>,
 }
 
 #[derive(Serialize)]
@@ -188,6 +199,8 @@ struct TemplatesJson<'a> {
     /// Template id of each requested entry, in request order.
     #[serde(skip_serializing_if = "Option::is_none")]
     template_ids: Option<Vec<u32>>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    sparklines: Option<Sparklines>,
 }
 
 #[derive(Deserialize)]
@@ -346,13 +359,41 @@ impl Session {
         let limit = a.limit.unwrap_or(total);
         list.truncate(limit);
         let template_ids = a.ids.map(|ids| ids.iter().map(|&e| t.assignment[e as usize]).collect());
+        let sparklines = a.sparkline.map(|n| self.sparklines(t, &list, n)).transpose()?;
         to_json(&TemplatesJson {
             templates: list,
             total,
             entries: t.assignment.len(),
             truncated: total > limit,
             template_ids,
+            sparklines,
         })
+    }
+
+    /// One pass over the entries: each listed template's count per time bucket.
+    fn sparklines(&self, t: &Templates, list: &[&Template], buckets: usize) -> Result<Sparklines> {
+        if !(1..=500).contains(&buckets) {
+            return Err(Error::new(Code::InvalidOption, format!("sparkline must be within 1..500, got {buckets}")).at("sparkline"));
+        }
+        let mut counts = vec![vec![0u64; buckets]; list.len()];
+        let Some((lo, hi)) = self.index.ts_bounds() else {
+            return Ok(Sparklines { first_ns: 0, bucket_ns: 0, counts });
+        };
+        let bucket_ns = ((hi - lo) / buckets as i64 + 1).max(1);
+        let mut row = vec![usize::MAX; t.templates.len()];
+        for (i, x) in list.iter().enumerate() {
+            row[x.id as usize] = i;
+        }
+        for (e, &tid) in t.assignment.iter().enumerate() {
+            let r = row[tid as usize];
+            if r == usize::MAX {
+                continue;
+            }
+            if let Some(ts) = self.index.ts(e as u32) {
+                counts[r][(((ts - lo) / bucket_ns) as usize).min(buckets - 1)] += 1;
+            }
+        }
+        Ok(Sparklines { first_ns: lo, bucket_ns, counts })
     }
 
     /// The entries an investigation op works on: those its `query` selects (the search query

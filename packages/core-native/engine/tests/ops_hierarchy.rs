@@ -190,6 +190,10 @@ fn bottlenecks_by_threshold_and_share() {
     assert_eq!(r.nodes[1].path, vec!["t1", "s0", "s1"]);
     // s1 lasts 500 ms of which s3 takes 300.
     assert_eq!(r.nodes[1].self_ms, 200.0);
+    // The critical path follows the child ending last: s1 (ends at 600) over s2 (ends at 200).
+    let h = hierarchy(&ix, &c, &all(&ix), &HierarchyArgs { id: "t1".into(), ..Default::default() }).unwrap();
+    let names: Vec<&str> = r.critical_path.iter().map(|&i| h.nodes[i].name.as_str()).collect();
+    assert_eq!(names, vec!["t1", "s0", "s1", "s3"]);
     let r = bottlenecks(
         &ix,
         &c,

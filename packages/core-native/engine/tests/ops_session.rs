@@ -55,6 +55,22 @@ fn every_op_is_reachable_by_name() {
         serde_json::json!([0])
     );
     assert_eq!(call(&s, "triage", r#"{"query":{"q":"-\"failed\""}}"#)["errors"], 0);
+    // Sparklines: each listed template's counts over 4 time buckets sum to its count; the
+    // 20 ms range in 4 buckets of 6 ms puts "start" (0 ms) in the first, "done" (20 ms) in the last.
+    let t = call(&s, "templates", r#"{"sparkline":4}"#);
+    let (list, sp) = (t["templates"].as_array().unwrap(), &t["sparklines"]);
+    assert_eq!(sp["bucketNs"], 5_000_001);
+    for (tpl, counts) in list.iter().zip(sp["counts"].as_array().unwrap()) {
+        let c: Vec<u64> = counts.as_array().unwrap().iter().map(|v| v.as_u64().unwrap()).collect();
+        assert_eq!(c.iter().sum::<u64>(), tpl["count"].as_u64().unwrap(), "{tpl}");
+        if tpl["pattern"] == "start" {
+            assert_eq!(c, vec![1, 0, 0, 0]);
+        }
+        if tpl["pattern"] == "done" {
+            assert_eq!(c, vec![0, 0, 0, 1]);
+        }
+    }
+    assert_eq!(s.call("templates", r#"{"sparkline":0}"#, &Control::default()).unwrap_err().code, Code::InvalidOption);
     // A scope restricts every op.
     assert_eq!(call(&s, "follow", r#"{"id":"r1","scope":[3,0]}"#)["entryIds"], serde_json::json!([0, 3]));
 }

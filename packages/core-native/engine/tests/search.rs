@@ -209,6 +209,26 @@ fn aggregations_and_select() {
     let t = r.aggregations.time.as_ref().unwrap();
     assert_eq!(t.buckets.iter().map(|b| b.1).sum::<u64>(), 42);
     assert!(r.entries.is_empty());
+    // The level split of the same buckets: every bucket's levels sum to its `time` count.
+    let r2 = run(
+        &ix,
+        r#"{"minLevel":"warn"}"#,
+        PageOptions {
+            count_only: true,
+            aggregate: serde_json::from_str(r#"["time","timeLevel","level"]"#).unwrap(),
+            bucket: Some("30s".into()),
+            ..Default::default()
+        },
+    );
+    let (t2, tl) = (r2.aggregations.time.as_ref().unwrap(), r2.aggregations.time_level.as_ref().unwrap());
+    assert_eq!(tl.bucket_ns, 30_000_000_000);
+    assert_eq!(tl.buckets.iter().map(|b| b.0).collect::<Vec<_>>(), t2.buckets.iter().map(|b| b.0).collect::<Vec<_>>());
+    for (split, whole) in tl.buckets.iter().zip(&t2.buckets) {
+        assert_eq!(split.1.values().sum::<u64>(), whole.1);
+        assert!(split.1.keys().all(|k| ["WARN", "ERROR", "FATAL"].contains(k)));
+    }
+    let errors: u64 = tl.buckets.iter().map(|b| b.1.get("ERROR").copied().unwrap_or(0)).sum();
+    assert_eq!(errors, 42);
     let ids = select(&ix, q(r#"{"service":"checkout","level":"error"}"#), &Control::default()).unwrap();
     assert_eq!(ids.len(), 12);
     assert!(ids.windows(2).all(|w| w[0] < w[1]));

@@ -58,6 +58,26 @@ pub struct BottlenecksResult {
     /// Nodes that passed the thresholds (before `limit`).
     pub total: usize,
     pub nodes: Vec<Bottleneck>,
+    /// Node indexes from the root down along the child that ends last at each level: the
+    /// chain the request waited on (a waterfall highlights it).
+    pub critical_path: Vec<usize>,
+}
+
+/// From the root, the child ending last (ties: the longer one, then the first) at each level.
+fn critical_path(nodes: &[super::hierarchy::Node]) -> Vec<usize> {
+    let mut out = vec![0];
+    let mut at = 0;
+    while let Some(&next) = nodes[at].children.iter().max_by(|&&a, &&b| {
+        let (na, nb) = (&nodes[a], &nodes[b]);
+        na.last_ns
+            .cmp(&nb.last_ns)
+            .then(na.duration_ms.unwrap_or(0.0).total_cmp(&nb.duration_ms.unwrap_or(0.0)))
+            .then(b.cmp(&a))
+    }) {
+        out.push(next);
+        at = next;
+    }
+    out
 }
 
 pub fn bottlenecks(ix: &Index, cache: &Cache, scope: &[u32], args: &BottlenecksArgs) -> Result<BottlenecksResult> {
@@ -120,6 +140,7 @@ pub fn bottlenecks(ix: &Index, cache: &Cache, scope: &[u32], args: &BottlenecksA
     out.sort_by(|a, b| b.duration_ms.total_cmp(&a.duration_ms).then(a.node.cmp(&b.node)));
     let total_found = out.len();
     out.truncate(limit);
+    let critical_path = critical_path(nodes);
     Ok(BottlenecksResult {
         id: args.id.clone(),
         kind: tree.root_id.kind.name(),
@@ -129,5 +150,6 @@ pub fn bottlenecks(ix: &Index, cache: &Cache, scope: &[u32], args: &BottlenecksA
         min_share,
         total: total_found,
         nodes: out,
+        critical_path,
     })
 }
