@@ -9,8 +9,9 @@
 //!
 //! Time order without materializing the rows: the scope is split into its files' runs (each in
 //! file order, which is almost always time order) and merged by a heap on each run's carried
-//! timestamp (a record without one takes its predecessor's, as `ops::time_order` does); every
-//! row group is then sorted on its own. Memory is one row group being written plus one being
+//! timestamp (a record without one takes its predecessor's, as `ops::time_order` does), then
+//! through a bounded reorder window (`REORDER` entries) that puts a file's local disorder back
+//! in order; every row group is also sorted on its own. Memory is one row group being written plus one being
 //! fetched (a bounded channel), whatever the size of the scope.
 //!
 //! Crash safety: each file is written under a dot-name ending in `.tmp` and renamed to its
@@ -244,9 +245,16 @@ struct TimeMerge<'a> {
     /// (carried ts, entry, run, position in run); carried per run.
     heap: BinaryHeap<Reverse<(i64, u32, usize, usize)>>,
     carry: Vec<i64>,
+    /// Merged entries not yet given out, earliest first (see `pop`).
+    window: BinaryHeap<Reverse<(i64, u32)>>,
     /// Popped but not yet placed: the first entry of the next partition.
     pending: Option<(i64, u32)>,
 }
+
+/// Entries held back to put a source that is locally out of order back in order: 12 bytes
+/// each, 768 KiB in all. Sources are in time order within a few records (a request logged
+/// when it ends with the time it started); farther disorder stays sorted within row groups.
+const REORDER: usize = 65_536;
 
 impl<'a> TimeMerge<'a> {
     fn new(ix: &'a Index, scope: &'a [u32]) -> Self {
@@ -258,7 +266,14 @@ impl<'a> TimeMerge<'a> {
                 runs.push(&scope[lo..hi]);
             }
         }
-        let mut m = TimeMerge { ix, carry: vec![NO_TS; runs.len()], runs, heap: BinaryHeap::new(), pending: None };
+        let mut m = TimeMerge {
+            ix,
+            carry: vec![NO_TS; runs.len()],
+            runs,
+            heap: BinaryHeap::new(),
+            window: BinaryHeap::new(),
+            pending: None,
+        };
         for r in 0..m.runs.len() {
             m.push(r, 0);
         }
@@ -275,13 +290,26 @@ impl<'a> TimeMerge<'a> {
         }
     }
 
+    /// The next entry of the runs' merge (each run in its own order).
+    fn merged(&mut self) -> Option<(i64, u32)> {
+        let Reverse((t, e, run, pos)) = self.heap.pop()?;
+        self.push(run, pos + 1);
+        Some((t, e))
+    }
+
+    /// The next entry in time order: the earliest of a window of `REORDER` merged entries, so
+    /// a source out of order by fewer entries than that still comes out in order.
     fn pop(&mut self) -> Option<(i64, u32)> {
         if let Some(p) = self.pending.take() {
             return Some(p);
         }
-        let Reverse((t, e, run, pos)) = self.heap.pop()?;
-        self.push(run, pos + 1);
-        Some((t, e))
+        while self.window.len() < REORDER {
+            match self.merged() {
+                Some(x) => self.window.push(Reverse(x)),
+                None => break,
+            }
+        }
+        self.window.pop().map(|Reverse(x)| x)
     }
 
     /// Up to `max` entries of one partition, sorted by (carried time, id).
