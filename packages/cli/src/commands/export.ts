@@ -17,11 +17,11 @@ export const exportCommand: CommandDef = {
   args: [SOURCES_ARG],
   flags: [
     ...SOURCE_FLAGS,
-    outFlag('file.sqlite|dir', 'the database file (sqlite) or directory (parquet) to write', true),
-    { name: 'to', type: 'string', group: 'command', choices: ['sqlite', 'parquet'], default: 'sqlite', description: 'output format' },
-    { name: 'batch-size', type: 'integer', group: 'command', min: 1, valueName: 'n', default: BATCH_SIZE, description: 'rows per transaction (sqlite)' },
-    { name: 'partition', type: 'string', group: 'command', choices: ['hour', 'day'], description: 'one file series per UTC hour or day (parquet)' },
-    { name: 'attributes', type: 'boolean', group: 'command', description: 'fill LogAttributes with every parsed field (parquet; slower)' },
+    outFlag('file.sqlite|dir', 'file, or directory (parquet)', true),
+    { name: 'to', type: 'string', group: 'command', choices: ['sqlite', 'parquet'], default: 'sqlite', description: 'format' },
+    { name: 'batch-size', type: 'integer', group: 'command', min: 1, valueName: 'n', default: BATCH_SIZE, description: 'rows per transaction' },
+    { name: 'partition', type: 'string', group: 'command', choices: ['hour', 'day'], description: 'a file per UTC hour/day' },
+    { name: 'attributes', type: 'boolean', group: 'command', description: 'LogAttributes = all fields' },
     ...OUTPUT_FLAGS,
   ],
   examples: [
@@ -30,7 +30,7 @@ export const exportCommand: CommandDef = {
   ],
   uses: ['open', '@logsift/sqlite-export exportToSqlite', 'exportToParquet'],
   writesFile: true,
-  use: 'Use to hand the entries to SQL: a SQLite file (then sql) or Parquet (DuckDB, ClickHouse).',
+  use: 'Use to hand the entries to SQL: SQLite (then sql) or Parquet (DuckDB, ClickHouse).',
   run: async (ctx) => {
     const o = ctx.options;
     const out = String(o['out']);
