@@ -69,6 +69,7 @@ export type {
 } from './compare.js';
 export type { CorrelateAnchor, CorrelateOptions, CorrelateResult, CorrelateSpan, CorrelatedEvent, NameCount } from './correlate.js';
 export type { ExportTraceOptions, ExportTraceResult, TraceFormat } from './trace-export.js';
+export { PARQUET_COLUMNS, type ParquetExportOptions, type ParquetExportResult, type ParquetFile } from './parquet-export.js';
 export type { PatternGroup, PatternValue, VerifyPatternOptions, VerifyPatternResult } from './verify-pattern.js';
 export type { ParseSampleOptions, ParseSampleResult, ParsedLine } from './parse-sample.js';
 export {

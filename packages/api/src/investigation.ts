@@ -24,6 +24,7 @@ import type { CorrelateAnchor, CorrelateOptions, CorrelateResult } from './corre
 import type { ExportTraceOptions, ExportTraceResult } from './trace-export.js';
 import type { VerifyPatternOptions, VerifyPatternResult } from './verify-pattern.js';
 import type { ParseSampleOptions, ParseSampleResult } from './parse-sample.js';
+import type { ParquetExportOptions, ParquetExportResult } from './parquet-export.js';
 
 /** An open set of log sources, indexed. Every question about them is a method here. */
 export class Investigation {
@@ -238,6 +239,20 @@ export class Investigation {
   /** Two periods (or scopes): volume, error rate, templates that appeared, vanished or changed. */
   diff(options: DiffOptions, control: TaskControl = {}): Promise<DiffResult> {
     return this.call<DiffResult>('diff', options, control);
+  }
+
+  /**
+   * Writes the entries of a query scope (`options.query`; all when absent) as Parquet files
+   * into `outDir` (created if missing; it must hold no `.parquet` file): the OpenTelemetry log
+   * model with the column names of the OTel Collector's ClickHouse exporter (`otel_logs`), plus
+   * `File`, `Line`, `ThreadId`, `RequestId`, `ParentSpanId`. zstd, row groups sorted by time,
+   * each file written under a temporary name and renamed when complete. Progress counts rows;
+   * an abort stops at the next row group and removes the unfinished file. Files read back with
+   * `open({ parquet: outDir })`.
+   */
+  exportToParquet(outDir: string, options: ParquetExportOptions = {}, control: TaskControl = {}): Promise<ParquetExportResult> {
+    const { query = {}, ...rest } = options;
+    return this.call<ParquetExportResult>('exportParquet', { ...query, ...rest, outDir }, control);
   }
 
   /**

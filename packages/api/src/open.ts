@@ -1,4 +1,6 @@
-import { UsageError } from './errors.js';
+import { readdirSync, statSync } from 'node:fs';
+import { join } from 'node:path';
+import { InputError, UsageError } from './errors.js';
 import { cachedIndex, cacheKey, type FileIdentity, rememberIndex } from './index-cache.js';
 import { Investigation } from './investigation.js';
 import { native } from './native.js';
@@ -50,10 +52,16 @@ export interface OpenOptions extends TaskControl {
   cacheDir?: string;
   /** Bytes to read instead of a path (how `-` / stdin is opened); `sources` names them. */
   data?: Buffer;
+  /**
+   * Parquet exports of logsift (`exportToParquet`) to open as well: directories (their
+   * `*.parquet` files, in name order) or files. Each file is decoded once into JSON lines in an
+   * unlinked temporary file, then read like any log. A directory without one is `NO_INPUT`.
+   */
+  parquet?: string | readonly string[];
 }
 
 const NATIVE_KEYS = ['format', 'timezone', 'year', 'include', 'chunkSize', 'serial', 'maxDecompressedBytes', 'cache', 'cacheDir'] as const;
-const OPTION_KEYS = new Set<string>([...NATIVE_KEYS, 'signal', 'onProgress', 'data']);
+const OPTION_KEYS = new Set<string>([...NATIVE_KEYS, 'signal', 'onProgress', 'data', 'parquet']);
 
 /** The options a later `watch` of the same files reads them with. */
 function readOptions(options: OpenOptions): Record<string, unknown> {
@@ -68,12 +76,41 @@ async function readStdin(): Promise<Buffer> {
   return Buffer.concat(chunks);
 }
 
+/** The `.parquet` files of the `parquet` option's directories and files. */
+function parquetFiles(paths: string | readonly string[]): string[] {
+  const out: string[] = [];
+  for (const p of typeof paths === 'string' ? [paths] : paths) {
+    let isDir: boolean;
+    try {
+      isDir = statSync(p).isDirectory();
+    } catch {
+      throw new InputError('ENOENT', `no such file or directory: ${p}`, p);
+    }
+    if (!isDir) {
+      out.push(p);
+      continue;
+    }
+    const files = readdirSync(p)
+      .filter((name) => name.endsWith('.parquet'))
+      .sort()
+      .map((name) => join(p, name));
+    if (files.length === 0) throw new InputError('NO_INPUT', `${p} holds no .parquet files`, p);
+    out.push(...files);
+  }
+  return out;
+}
+
 /**
- * Opens log sources (files, directories, globs; `.gz` and `.zst` too; `-` for stdin) and
- * indexes them off the main thread. Resolves to an `Investigation`.
+ * Opens log sources (files, directories, globs; `.gz` and `.zst` too; `-` for stdin; Parquet
+ * exports through `parquet`) and indexes them off the main thread. Resolves to an
+ * `Investigation`. `open({ parquet: dir })` opens an export alone.
  */
-export async function open(sources: string | readonly string[], options: OpenOptions = {}): Promise<Investigation> {
-  const list = typeof sources === 'string' ? [sources] : [...sources];
+export async function open(sources: string | readonly string[] | OpenOptions, options: OpenOptions = {}): Promise<Investigation> {
+  if (typeof sources === 'object' && !Array.isArray(sources)) {
+    options = { ...(sources as OpenOptions), ...options };
+    sources = [];
+  }
+  const list = typeof sources === 'string' ? [sources] : [...(sources as readonly string[])];
   for (const key of Object.keys(options)) {
     if (!OPTION_KEYS.has(key)) throw new UsageError('INVALID_OPTION', `unknown open option '${key}'`, key);
   }
@@ -85,6 +122,12 @@ export async function open(sources: string | readonly string[], options: OpenOpt
   const optionsJson = JSON.stringify(nativeOptions);
   const control = { signal: options.signal, onProgress: options.onProgress };
 
+  if (options.parquet !== undefined) {
+    if (options.data !== undefined || list.includes('-')) {
+      throw new UsageError('INVALID_OPTION', "'parquet' cannot be combined with stdin or data", 'parquet');
+    }
+    list.push(...parquetFiles(options.parquet));
+  }
   if (options.data !== undefined || (list.length === 1 && list[0] === '-')) {
     const data = options.data ?? (await readStdin());
     const name = list[0] === '-' || list.length === 0 ? '<stdin>' : (list[0] as string);

@@ -41,6 +41,31 @@ describe('emit', () => {
   });
 });
 
+describe('export --to parquet', () => {
+  it('writes otel_logs Parquet files that --parquet reads back with the same answers', () => {
+    const out = join(tmp.dir, 'parquet');
+    const r = logsift(['export', sample, '--to', 'parquet', '-o', out, '--partition', 'hour']);
+    expect(r.code).toBe(0);
+    const data = r.json['data'] as { rows: number; files: { path: string; rows: number }[] };
+    expect(data.rows).toBe(2000);
+    expect(data.files.reduce((n, f) => n + f.rows, 0)).toBe(2000);
+    expect(data.files.every((f) => existsSync(f.path) && f.path.endsWith('.parquet'))).toBe(true);
+    expect(logsift(['count', '--parquet', out, '--level', 'error']).json).toMatchObject({ data: { total: 150 } });
+    expect(logsift(['search', '--parquet', out, '-q', 'NoRouteToHost', '--level', 'fatal']).json).toMatchObject({ summary: { totalMatches: 2 } });
+  });
+
+  it('refuses a flag of the other format, and a directory that holds an export', () => {
+    const sqliteOnly = logsift(['export', sample, '--to', 'parquet', '-o', join(tmp.dir, 'p2'), '--batch-size', '10']);
+    expect(sqliteOnly.code).toBe(2);
+    const parquetOnly = logsift(['export', sample, '-o', join(tmp.dir, 'x.sqlite'), '--partition', 'day']);
+    expect(parquetOnly.code).toBe(2);
+    expect(parquetOnly.json).toMatchObject({ ok: false, error: { code: 'USAGE' } });
+    const again = logsift(['export', sample, '--to', 'parquet', '-o', join(tmp.dir, 'parquet')]);
+    expect(again.code).toBe(2);
+    expect(again.json).toMatchObject({ ok: false, error: { code: 'INVALID_OPTION' } });
+  });
+});
+
 describe('export', () => {
   it('writes every entry into SQLite', async () => {
     const db = join(tmp.dir, 'out.sqlite');

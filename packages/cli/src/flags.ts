@@ -75,6 +75,7 @@ export const SOURCE_FLAGS: FlagDef[] = [
     open: 'cache',
     description: 'build the index from the files and write nothing (default: reuse the persistent index cache, see `logsift cache`)',
   },
+  { name: 'parquet', type: 'string[]', group: 'source', common: true, valueName: 'dir', open: 'parquet', description: 'read a logsift Parquet export (its directory or a file; repeatable)' },
   { name: 'db', type: 'string', group: 'source', common: true, valueName: 'file.sqlite', db: true, description: 'read a SQLite database instead of files: a logsift export, or any table with --db-mapping' },
   {
     name: 'db-mapping',

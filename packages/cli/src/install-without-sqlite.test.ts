@@ -68,6 +68,14 @@ describe('an install without @logsift/sqlite-export', () => {
     expect(t.stdout).toContain('2,000');
   });
 
+  it('exports Parquet and reads it back: the engine writes it, no extra package', () => {
+    const out = join(root, 'parquet-out');
+    const e = run(['export', sample, '--to', 'parquet', '-o', out]);
+    expect(e.code).toBe(0);
+    expect(e.json).toMatchObject({ ok: true, data: { rows: 2000 } });
+    expect(run(['count', '--parquet', out, '--level', 'error']).json).toMatchObject({ data: { total: 150 } });
+  });
+
   it.each([
     ['export', ['export', sample, '-o', 'x.sqlite']],
     ['sql', ['sql', '--db', 'x.sqlite', '-q', 'select 1']],

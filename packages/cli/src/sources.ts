@@ -59,8 +59,9 @@ export async function openSources(
   if (db) {
     return openSqliteSource(db.path, db.mapping, { ...(db.timezone ? { timezone: db.timezone } : {}), ...(io.signal ? { signal: io.signal } : {}) });
   }
-  if (args.length === 0) {
-    throw new CliError('USAGE', 'no log sources given', 'pass files, directories, globs, - for stdin, or --db FILE.sqlite (see --help)');
+  const parquet = options['parquet'];
+  if (args.length === 0 && !(Array.isArray(parquet) && parquet.length > 0)) {
+    throw new CliError('USAGE', 'no log sources given', 'pass files, directories, globs, - for stdin, --parquet DIR or --db FILE.sqlite (see --help)');
   }
   // `-` is stdin: the api reads it (alone, not mixed with paths).
   return open(args, { ...openOptions(options), ...(io.signal ? { signal: io.signal } : {}), ...(io.onProgress ? { onProgress: io.onProgress } : {}) });

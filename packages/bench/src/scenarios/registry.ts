@@ -3,6 +3,7 @@ import { cliScenarios } from './cli.js';
 import { gzipMemoryScenarios } from './gzip-memory.js';
 import { indexScenarios } from './index-build.js';
 import { investigateScenarios, samplingScenarios } from './investigate.js';
+import { parquetScenarios } from './parquet.js';
 import { peerScenarios } from './peers.js';
 import { searchScenarios } from './search.js';
 import { sqliteScenarios } from './sqlite.js';
@@ -17,6 +18,7 @@ export const SCENARIOS: readonly Scenario[] = [
   ...investigateScenarios,
   ...samplingScenarios,
   ...sqliteScenarios,
+  ...parquetScenarios,
   ...watchScenarios,
   ...webScenarios,
   ...cliScenarios,

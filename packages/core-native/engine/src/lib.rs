@@ -15,6 +15,8 @@ pub mod indexer;
 pub mod level;
 pub mod mapped;
 pub mod ops;
+pub mod parquet_export;
+pub mod parquet_read;
 pub mod query;
 pub mod record;
 pub mod schema;

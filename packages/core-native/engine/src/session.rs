@@ -585,6 +585,16 @@ impl Session {
                 let scope = self.scope(a.query.take(), a.scope.take(), ctl)?;
                 to_json(&ops::correlate::correlate(ix, &scope, self.templates(ctl)?, &a, ctl)?)
             }
+            "exportParquet" => {
+                let (query, a) = search::split_args::<crate::parquet_export::ParquetArgs>(
+                    op,
+                    json,
+                    crate::parquet_export::PARQUET_KEYS,
+                )?;
+                let query = (query != Query::default()).then_some(query);
+                let scope = self.scope(query, None, ctl)?;
+                to_json(&crate::parquet_export::export(ix, &scope, &a, ctl)?)
+            }
             "verifyPattern" => {
                 let mut a: ops::verify_pattern::VerifyPatternArgs = args(op, json)?;
                 let scope = self.scope(a.query.take(), a.scope.take(), ctl)?;

@@ -140,6 +140,12 @@ impl Source {
             src.inode = inode_of(&meta);
             return Ok(src);
         }
+        if magic[..got] == *crate::parquet_read::MAGIC {
+            let bytes = decode_parquet(path)?;
+            let mut src = Source::new(path, meta.len(), mtime_ns, Some("parquet"), bytes);
+            src.inode = inode_of(&meta);
+            return Ok(src);
+        }
         let map = Mapping::map(&file, path)?;
         let mut src = Source::new(path, map.as_slice().len() as u64, mtime_ns, None, Bytes::Owned(Vec::new()));
         src.samples = take_samples(map.as_slice());
@@ -291,6 +297,24 @@ fn decompress(kind: &'static str, input: &mut dyn Read, path: &str, limits: &Rea
         return Ok(Bytes::Owned(Vec::new()));
     }
     tmp.flush().map_err(tmp_err)?;
+    Ok(Bytes::Decompressed(Mapping::map(&tmp, path)?))
+}
+
+/// Decodes a Parquet export (`parquet_read`) into JSON lines in an unlinked temporary file,
+/// mapped like a decompressed input.
+fn decode_parquet(path: &str) -> Result<Bytes> {
+    let dir = std::env::temp_dir();
+    let tmp_err = |e: std::io::Error| {
+        Error::new(Code::Io, format!("cannot write the decoded {path} to {}: {e}", dir.display())).at(path)
+    };
+    let tmp = tempfile::tempfile_in(&dir).map_err(tmp_err)?;
+    let file = File::open(path).map_err(|e| Error::io(path, &e))?;
+    let mut out = std::io::BufWriter::with_capacity(BLOCK, tmp);
+    let total = crate::parquet_read::decode(file, path, &mut out)?;
+    let tmp = out.into_inner().map_err(|e| tmp_err(e.into_error()))?;
+    if total == 0 {
+        return Ok(Bytes::Owned(Vec::new()));
+    }
     Ok(Bytes::Decompressed(Mapping::map(&tmp, path)?))
 }
 

@@ -165,13 +165,24 @@ fn is_json_object(line: &[u8]) -> bool {
 /// (not `done`) before a row whose text would take the block past `max_text` bytes: callers
 /// that fill fixed buffers pass their size.
 pub fn row_batch(ix: &Index, q: &Compiled, args: &RowArgs, max_text: usize, ctl: &Control) -> Result<RowBatch> {
-    let max_text = max_text.min(MAX_TEXT);
     if args.limit == 0 || args.limit > MAX_ROWS {
         return Err(
             Error::new(Code::InvalidOption, format!("limit must be 1..={MAX_ROWS}, got {}", args.limit)).at("limit")
         );
     }
-    let (ids, mut done) = search::next_page(ix, q, args.after_id, args.limit, ctl)?;
+    let (ids, done) = search::next_page(ix, q, args.after_id, args.limit, ctl)?;
+    let mut b = batch_of(ix, &ids, args.fields, true, max_text)?;
+    // A batch cut short by `max_text` is never the last one.
+    b.done = done && b.len() == ids.len();
+    Ok(b)
+}
+
+/// The rows of entries `ids` (any order: the Parquet export passes them in time order), as
+/// many as fit in `max_text` bytes of text; `done` is left false. `first_file`/`files` cover
+/// the lowest to the highest file of the rows. Without `raw` the `raw` cells stay absent (and
+/// `fields` is never folded into them).
+pub fn batch_of(ix: &Index, ids: &[u32], fields: bool, raw: bool, max_text: usize) -> Result<RowBatch> {
+    let max_text = max_text.min(MAX_TEXT);
     let n = ids.len();
     let mut b = RowBatch {
         ids: Vec::with_capacity(n),
@@ -191,23 +202,17 @@ pub fn row_batch(ix: &Index, q: &Compiled, args: &RowArgs, max_text: usize, ctl:
     let mut prev: Option<(u32, u32)> = None;
     let mut p = Parsed::default();
     let mut file = usize::MAX;
-    for &e in &ids {
+    for &e in ids {
         let (text_before, ends_before) = (b.text.len(), b.ends.len());
-        if file == usize::MAX || ix.files[file].first + ix.files[file].count <= e {
+        if file == usize::MAX || !(ix.files[file].first..ix.files[file].first + ix.files[file].count).contains(&e) {
             file = ix.file_of(e);
-            if b.files.is_empty() {
-                b.first_file = file as u32;
-            }
-            while b.first_file as usize + b.files.len() <= file {
-                b.files.push(ix.files[b.first_file as usize + b.files.len()].source.path.clone());
-            }
             prev = None;
         }
         let f = &ix.files[file];
         let data = f.source.data();
         let ei = e as usize;
         let (s, end) = ix.record_range_in(f, e);
-        let raw = &data[s..end];
+        let record = &data[s..end];
         let line = match prev {
             Some((pe, pl)) if pe + 1 == e => {
                 let from = ix.cols.offset(pe as usize) as usize;
@@ -216,8 +221,8 @@ pub fn row_batch(ix: &Index, q: &Compiled, args: &RowArgs, max_text: usize, ctl:
             _ => ix.line(e),
         };
         prev = Some((e, line));
-        let nl = memchr::memchr(b'\n', raw);
-        let first = raw[..nl.unwrap_or(raw.len())].strip_suffix(b"\r").unwrap_or(&raw[..nl.unwrap_or(raw.len())]);
+        let nl = memchr::memchr(b'\n', record);
+        let first = record[..nl.unwrap_or(record.len())].strip_suffix(b"\r").unwrap_or(&record[..nl.unwrap_or(record.len())]);
         p.reset();
         let reparsed = f.format.parse(first, &mut p);
         let flags = ix.cols.flags[ei];
@@ -242,7 +247,7 @@ pub fn row_batch(ix: &Index, q: &Compiled, args: &RowArgs, max_text: usize, ctl:
         } else {
             (0, first.len())
         };
-        let msg = raw.get(ms..ms + ml).unwrap_or(&[]);
+        let msg = record.get(ms..ms + ml).unwrap_or(&[]);
         if flags & FLAG_MSG_ESCAPED != 0 {
             c.put(C_MESSAGE, Some(json::unescape(msg).as_bytes()));
         } else {
@@ -254,10 +259,14 @@ pub fn row_batch(ix: &Index, q: &Compiled, args: &RowArgs, max_text: usize, ctl:
             c.put(C_IDS + k, name.as_deref());
         }
         c.put(C_COMPONENT, if reparsed { p.component.map(|sp| sp.slice(first)) } else { None });
-        c.put(C_RAW, Some(raw));
-        if !args.fields {
+        c.put(C_RAW, raw.then_some(record));
+        if !fields {
             c.put(C_FIELDS, None);
-        } else if f.format.kind == FormatKind::Json && flags & FLAG_EMBEDDED == 0 && nl.is_none() && is_json_object(raw)
+        } else if raw
+            && f.format.kind == FormatKind::Json
+            && flags & FLAG_EMBEDDED == 0
+            && nl.is_none()
+            && is_json_object(record)
         {
             c.present |= FIELDS_IN_RAW;
             c.put(C_FIELDS, None);
@@ -294,11 +303,13 @@ pub fn row_batch(ix: &Index, q: &Compiled, args: &RowArgs, max_text: usize, ctl:
             b.ts.pop();
             b.severity.pop();
             b.present.pop();
-            done = false;
             break;
         }
     }
-    b.done = done;
+    if let (Some(lo), Some(hi)) = (b.file.iter().min(), b.file.iter().max()) {
+        b.first_file = *lo;
+        b.files = (*lo..=*hi).map(|f| ix.files[f as usize].source.path.clone()).collect();
+    }
     Ok(b)
 }
 
