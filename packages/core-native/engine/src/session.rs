@@ -549,6 +549,7 @@ impl Session {
                 let scope = self.scope(a.query.take(), a.scope.take(), ctl)?;
                 to_json(&ops::verify_pattern::verify_pattern(ix, &scope, &a, ctl)?)
             }
+            "sql" => to_json(&crate::sql::query_index(ix, &args::<crate::sql::SqlArgs>(op, json)?, ctl)?),
             _ => Err(Error::new(Code::InvalidOption, format!("unknown operation '{op}'")).at(op)),
         }
     }
