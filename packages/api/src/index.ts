@@ -70,3 +70,4 @@ export type {
 export type { CorrelateAnchor, CorrelateOptions, CorrelateResult, CorrelateSpan, CorrelatedEvent, NameCount } from './correlate.js';
 export type { ExportTraceOptions, ExportTraceResult, TraceFormat } from './trace-export.js';
 export type { PatternGroup, PatternValue, VerifyPatternOptions, VerifyPatternResult } from './verify-pattern.js';
+export { SQL_ENTRY_COLUMNS, sqlDatabase, type SqlOptions, type SqlResult } from './sql.js';

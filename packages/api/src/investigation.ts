@@ -23,6 +23,7 @@ import { watch, type WatchControl, type WatchOptions } from './watch.js';
 import type { CorrelateAnchor, CorrelateOptions, CorrelateResult } from './correlate.js';
 import type { ExportTraceOptions, ExportTraceResult } from './trace-export.js';
 import type { VerifyPatternOptions, VerifyPatternResult } from './verify-pattern.js';
+import { sqlArgs, type SqlOptions, type SqlResult } from './sql.js';
 
 /** An open set of log sources, indexed. Every question about them is a method here. */
 export class Investigation {
@@ -222,6 +223,17 @@ export class Investigation {
    */
   verifyPattern(pattern: string, options: VerifyPatternOptions = {}, control: TaskControl = {}): Promise<VerifyPatternResult> {
     return this.call<VerifyPatternResult>('verifyPattern', { ...options, pattern }, control);
+  }
+
+  /**
+   * One read-only SQL query over the entries, read straight from the index (no export): the
+   * table `entries` (columns in `SQL_ENTRY_COLUMNS`, the export's names; `id` is the entry id),
+   * `field(id, name)` for a parsed field, `percentile(x, p)`. Constraints on id, file,
+   * timestamp_ns, severity, level and the id columns narrow the scan. Anything but one
+   * SELECT is SQL_NOT_READ_ONLY; bad SQL is INVALID_QUERY; cancellable.
+   */
+  sql(sql: string, options: SqlOptions = {}, control: TaskControl = {}): Promise<SqlResult> {
+    return this.call<SqlResult>('sql', sqlArgs(sql, options), control);
   }
 
   /** Two requests / threads / traces side by side: durations, outcomes, where they diverge. */
