@@ -99,3 +99,4 @@ export {
   type SessionState,
   type SessionsOptions,
 } from './sessions.js';
+export { SQL_ENTRY_COLUMNS, sqlDatabase, type SqlOptions, type SqlResult } from './sql.js';

@@ -25,6 +25,7 @@ import type { ExportTraceOptions, ExportTraceResult } from './trace-export.js';
 import type { VerifyPatternOptions, VerifyPatternResult } from './verify-pattern.js';
 import type { ParseSampleOptions, ParseSampleResult } from './parse-sample.js';
 import type { ParquetExportOptions, ParquetExportResult } from './parquet-export.js';
+import { sqlArgs, type SqlOptions, type SqlResult } from './sql.js';
 
 /** An open set of log sources, indexed. Every question about them is a method here. */
 export class Investigation {
@@ -229,6 +230,17 @@ export class Investigation {
   /** How the first lines of a file parse with its format, line by line: matched or not, and each column and field (`logsift format test`). */
   parseSample(options: ParseSampleOptions = {}, control: TaskControl = {}): Promise<ParseSampleResult> {
     return this.call<ParseSampleResult>('parseSample', options, control);
+  }
+
+  /**
+   * One read-only SQL query over the entries, read straight from the index (no export): the
+   * table `entries` (columns in `SQL_ENTRY_COLUMNS`, the export's names; `id` is the entry id),
+   * `field(id, name)` for a parsed field, `percentile(x, p)`. Constraints on id, file,
+   * timestamp_ns, severity, level and the id columns narrow the scan. Anything but one
+   * SELECT is SQL_NOT_READ_ONLY; bad SQL is INVALID_QUERY; cancellable.
+   */
+  sql(sql: string, options: SqlOptions = {}, control: TaskControl = {}): Promise<SqlResult> {
+    return this.call<SqlResult>('sql', sqlArgs(sql, options), control);
   }
 
   /** Two requests / threads / traces side by side: durations, outcomes, where they diverge. */

@@ -49,6 +49,7 @@ export interface NativeModule {
   watch(inputs: string[], optionsJson: string): Promise<NativeWatch>;
   tail(inputs: string[], optionsJson: string): Promise<string>;
   generateToFile(path: string, optionsJson: string, token: NativeToken): Promise<string>;
+  sqlFile(path: string, argsJson: string, token: NativeToken): Promise<string>;
 }
 
 let loaded: NativeModule | undefined;

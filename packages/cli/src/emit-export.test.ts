@@ -110,6 +110,20 @@ describe('sql and db-to-jsonl over an export', () => {
     expect(logsift(['db-to-jsonl', '--db', join(tmp.dir, 'missing.sqlite')]).code).toBe(2);
   });
 
+  it('the same SQL over the log files (no export) answers as over the export', () => {
+    const db = join(tmp.dir, 'round.sqlite');
+    const q = "select service, level, count(*) n, min(time) first from entries group by service, level order by service, level";
+    const overDb = logsift(['sql', '--db', db, '-q', q]);
+    const overFiles = logsift(['sql', sample, '-q', q]);
+    expect(overFiles.code).toBe(0);
+    expect((overFiles.json['data'] as { rows: unknown[] }).rows.length).toBeGreaterThan(3);
+    expect(overFiles.json['data']).toEqual(overDb.json['data']);
+    const w = logsift(['sql', sample, '-q', 'with x as (select 1) delete from entries']);
+    expect(w.json).toMatchObject({ ok: false, error: { code: 'SQL_NOT_READ_ONLY' } });
+    expect(w.code).toBe(2);
+    expect(logsift(['sql', sample, '-q', 'select nope from entries']).json).toMatchObject({ ok: false, error: { code: 'INVALID_QUERY' } });
+  });
+
   it('the old positional forms are clear usage errors naming the new one', () => {
     const db = join(tmp.dir, 'round.sqlite');
     const q = logsift(['sql', db, 'select 1']);

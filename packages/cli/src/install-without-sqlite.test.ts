@@ -76,9 +76,15 @@ describe('an install without @logsift/sqlite-export', () => {
     expect(run(['count', '--parquet', out, '--level', 'error']).json).toMatchObject({ data: { total: 150 } });
   });
 
+  it('runs SQL over log files and over --db without it (the engine has its own SQLite)', () => {
+    const r = run(['sql', sample, '-q', 'select count(*) n from entries where level = \'ERROR\'']);
+    expect(r.json).toMatchObject({ ok: true, data: { columns: ['n'], rows: [[150]] } });
+    // Not MISSING_DEPENDENCY: the file is simply not there.
+    expect(run(['sql', '--db', 'x.sqlite', '-q', 'select 1']).json).toMatchObject({ ok: false, error: { code: 'ENOENT' } });
+  });
+
   it.each([
     ['export', ['export', sample, '-o', 'x.sqlite']],
-    ['sql', ['sql', '--db', 'x.sqlite', '-q', 'select 1']],
     ['db-to-jsonl', ['db-to-jsonl', '--db', 'x.sqlite']],
     ['--db', ['stats', '--db', 'x.sqlite']],
   ])('%s says how to install it (exit 2, typed error)', (_, args) => {

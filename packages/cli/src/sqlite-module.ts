@@ -15,8 +15,8 @@ function isMissing(error: unknown): boolean {
 }
 
 /**
- * Loads @logsift/sqlite-export, an optional peer dependency: only `export`, `db-to-jsonl`,
- * `sql` and `--db` sources need it (and its compiled better-sqlite3). Without it those
+ * Loads @logsift/sqlite-export, an optional peer dependency: only `export`, `db-to-jsonl`
+ * and `--db` sources need it (and its compiled better-sqlite3; `sql` runs in the engine). Without it those
  * commands fail with MISSING_DEPENDENCY (exit 2) saying how to install it.
  */
 export async function loadSqliteExport(what: string): Promise<SqliteExport> {

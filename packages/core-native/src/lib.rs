@@ -9,5 +9,6 @@ mod generate;
 mod investigation;
 mod open;
 mod rows;
+mod sql;
 mod sqlite_sink;
 mod watch;

@@ -1,9 +1,12 @@
-import { rmSync } from 'node:fs';
-import { join } from 'node:path';
+import { spawnSync } from 'node:child_process';
+import { existsSync, rmSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import type { Investigation } from '@logsift/api';
 import { method, Unavailable } from '../api-surface.js';
-import { prepared, type Scenario, type ScenarioContext } from '../scenario.js';
+import { prepared, SkipScenario, type Scenario, type ScenarioContext } from '../scenario.js';
 import { generateSqliteTable, SQLITE_TABLE_MAPPING } from '../sqlite-table.js';
+import Database from 'better-sqlite3';
 
 type SqliteModule = Record<string, unknown>;
 type ExportFn = (inv: Investigation, dbPath: string, options?: object) => Promise<{ rows?: number }>;
@@ -78,6 +81,29 @@ function openAndCount(ctx: ScenarioContext, openSource: () => Promise<Investigat
 
 let runNumber = 0;
 
+/**
+ * The engine's `sqlite_ceiling` program (a release build beside the addon): SQLite's own
+ * insert loop, indexes and FTS for the rows of an export, timed without any logsift code.
+ */
+function ceilingBin(): string {
+  const pkg = dirname(dirname(fileURLToPath(import.meta.resolve('@logsift/core-native'))));
+  const candidates = [join(pkg, 'target', 'release', 'sqlite_ceiling'), join(pkg, 'core-native', 'target', 'release', 'sqlite_ceiling')];
+  const bin = candidates.find((c) => existsSync(c));
+  if (!bin) throw new SkipScenario('build it: cd packages/core-native && cargo build --release -p logsift-engine --bin sqlite_ceiling');
+  return bin;
+}
+
+interface Ceiling {
+  rows: number;
+  insertMs: number;
+  indexMs: number;
+  totalMs: number;
+}
+
+/** The GROUP BY both SQL scenarios run: errors per service per minute (export column names). */
+export const SQL_GROUP_BY =
+  "SELECT service, strftime('%Y-%m-%d %H:%M', time) AS minute, count(*) AS n FROM entries WHERE severity >= 17 GROUP BY service, minute";
+
 export const sqliteScenarios: Scenario[] = [
   {
     name: 'sqlite.export',
@@ -104,6 +130,79 @@ export const sqliteScenarios: Scenario[] = [
           rowsPhaseRowsPerS: Math.round(ctx.data.files.json.entries / (r.rowsMs / 1000)),
           indexesAndFtsMs: Math.round(r.finishMs),
         }),
+      });
+    },
+  },
+  {
+    name: 'sqlite.export-ceiling',
+    suite: 'sqlite',
+    title: "the whole default export, then SQLite's own ceiling for the same rows (bare insert loop + the same indexes and FTS)",
+    target: 'export time ≤ 1.5 × the ceiling (issue #19 item 5)',
+    setup: async (ctx) => {
+      const exportToSqlite = fn<ExportFn>(await sqliteModule(), 'exportToSqlite');
+      const bin = ceilingBin();
+      const inv = await ctx.investigation('json');
+      return prepared<{ paths: string[]; exportMs: number; ceiling: Ceiling }>({
+        run: async () => {
+          const path = join(ctx.workDir, `ceiling-src-${process.pid}-${runNumber++}.sqlite`);
+          const out = `${path}.ceiling.sqlite`;
+          const start = performance.now();
+          await exportToSqlite(inv, path);
+          const exportMs = performance.now() - start;
+          // Back to back on the same rows: the ratio is measured within one run.
+          const r = spawnSync(bin, [path, out], { encoding: 'utf8' });
+          if (r.status !== 0) throw new Error(`sqlite_ceiling failed: ${r.stderr}`);
+          return { paths: [path, out], exportMs, ceiling: JSON.parse(r.stdout) as Ceiling };
+        },
+        release: (r) => r.paths.forEach(removeDb),
+        units: { entries: ctx.data.files.json.entries },
+        describe: (r) => ({
+          exportMs: Math.round(r.exportMs),
+          exportRowsPerS: Math.round(r.ceiling.rows / (r.exportMs / 1000)),
+          ceilingMs: Math.round(r.ceiling.totalMs),
+          ceilingInsertMs: Math.round(r.ceiling.insertMs),
+          ceilingIndexAndFtsMs: Math.round(r.ceiling.indexMs),
+          ceilingRowsPerS: Math.round(r.ceiling.rows / (r.ceiling.totalMs / 1000)),
+          ratio: Number((r.exportMs / r.ceiling.totalMs).toFixed(2)),
+        }),
+      });
+    },
+  },
+  {
+    name: 'sqlite.sql-vtab-group-by',
+    suite: 'sqlite',
+    title: 'SQL GROUP BY over the index (the entries virtual table, no export)',
+    setup: async (ctx) => {
+      const inv = await ctx.investigation('json');
+      const sql = method(inv, 'sql');
+      return prepared<{ rows: unknown[] }>({
+        run: async () => (await sql(SQL_GROUP_BY, { maxRows: 1_000_000 })) as { rows: unknown[] },
+        units: { entries: ctx.data.files.json.entries },
+        inputs: { sql: SQL_GROUP_BY },
+        describe: (r) => ({ groups: r.rows.length }),
+      });
+    },
+  },
+  {
+    name: 'sqlite.sql-export-group-by',
+    suite: 'sqlite',
+    title: 'the same GROUP BY the old way: export to SQLite, then query it with better-sqlite3',
+    setup: async (ctx) => {
+      const exportToSqlite = fn<ExportFn>(await sqliteModule(), 'exportToSqlite');
+      const inv = await ctx.investigation('json');
+      return prepared<{ path: string; groups: number }>({
+        run: async () => {
+          const path = join(ctx.workDir, `sql-export-${process.pid}-${runNumber++}.sqlite`);
+          await exportToSqlite(inv, path);
+          const db = new Database(path, { readonly: true });
+          const groups = db.prepare(SQL_GROUP_BY).all().length;
+          db.close();
+          return { path, groups };
+        },
+        release: (r) => removeDb(r.path),
+        units: { entries: ctx.data.files.json.entries },
+        inputs: { sql: SQL_GROUP_BY },
+        describe: (r) => ({ groups: r.groups }),
       });
     },
   },

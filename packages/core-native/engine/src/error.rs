@@ -39,6 +39,8 @@ pub enum Code {
     DbReadOnly,
     /// Any other SQLite failure (not a database, corrupt, disk full, bad statement...).
     DbError,
+    /// A SQL text that is not one read-only query (a write, several statements, a PRAGMA).
+    SqlNotReadOnly,
     /// A bug: something that should not happen did.
     Internal,
     /// A file or directory cannot be read for lack of permission.
@@ -66,6 +68,7 @@ impl Code {
             Code::DbLocked => "DB_LOCKED",
             Code::DbReadOnly => "DB_READ_ONLY",
             Code::DbError => "DB_ERROR",
+            Code::SqlNotReadOnly => "SQL_NOT_READ_ONLY",
             Code::Internal => "INTERNAL",
             Code::PermissionDenied => "EACCES",
             Code::TooLarge => "INPUT_TOO_LARGE",

@@ -23,6 +23,7 @@ pub mod schema;
 pub mod search;
 pub mod session;
 pub mod source;
+pub mod sql;
 pub mod sqlite_sink;
 pub mod stats;
 pub mod templates;

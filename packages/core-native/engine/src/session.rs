@@ -601,6 +601,7 @@ impl Session {
                 to_json(&ops::verify_pattern::verify_pattern(ix, &scope, &a, ctl)?)
             }
             "parseSample" => to_json(&ops::parse_sample::parse_sample(ix, &args(op, json)?)?),
+            "sql" => to_json(&crate::sql::query_index(ix, &args::<crate::sql::SqlArgs>(op, json)?, ctl)?),
             _ => Err(Error::new(Code::InvalidOption, format!("unknown operation '{op}'")).at(op)),
         }
     }
