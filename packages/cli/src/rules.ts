@@ -11,7 +11,8 @@ import type { FlagDef, Options } from './spec.js';
 export const RULES_FLAG: FlagDef = {
   name: 'rules',
   type: 'string',
-  group: 'query',
+  // An id option (shared, described once over MCP), not a query flag: it scopes nothing.
+  group: 'id',
   valueName: 'json|file',
   description: 'correlation rules (JSON or a JSON file): [{"type":"field_match","fields":["job_id","job"]},{"type":"temporal","withinMs":200}]; their virtual ids (kind virtual) are accepted as ids',
 };

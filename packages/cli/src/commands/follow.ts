@@ -6,7 +6,7 @@ import { ALL_FIELDS_FLAG, toScope } from '../query.js';
 import type { CommandDef } from '../spec.js';
 import { RULES_FLAG, rulesOption } from '../rules.js';
 
-const KINDS = ['thread', 'request', 'trace', 'span', 'service'] as const;
+const KINDS = ['thread', 'request', 'trace', 'span', 'service', 'virtual'] as const;
 
 /** Everything one thread, request, trace, span or service did, in time order, across files. */
 export const followCommand: CommandDef = {
