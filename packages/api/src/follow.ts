@@ -1,10 +1,11 @@
 import type { KindMatch, IdKind } from './ids.js';
+import type { RulesOptions, VirtualKind } from './correlation-rules.js';
 import type { ScopeOptions } from './scope.js';
 import type { Entry } from './types.js';
 
-export interface FollowOptions extends ScopeOptions {
-  /** Auto-detected when absent: the kind with the most entries (ties: request, trace, span, thread). */
-  kind?: IdKind;
+export interface FollowOptions extends ScopeOptions, RulesOptions {
+  /** Auto-detected when absent: a virtual id of `rules` first, then the kind with the most entries (ties: request, trace, span, thread). */
+  kind?: IdKind | VirtualKind;
   /** The page of records returned, as `entryIds` and materialized `entries` (default offset 0, limit 100). */
   offset?: number;
   limit?: number;
@@ -14,7 +15,7 @@ export interface FollowOptions extends ScopeOptions {
 
 export interface FollowResult {
   id: string;
-  kind: IdKind;
+  kind: IdKind | VirtualKind;
   matchedKinds: KindMatch[];
   /** Records of the id in scope. The summary (times, services, threads, outcome, errors) covers all of them. */
   total: number;

@@ -1,8 +1,10 @@
 import type { KindMatch } from './ids.js';
+import type { RulesOptions, VirtualKind } from './correlation-rules.js';
 import type { ScopeOptions } from './scope.js';
 
-export interface HierarchyOptions extends ScopeOptions {
-  kind?: 'request' | 'trace' | 'span' | 'thread';
+export interface HierarchyOptions extends ScopeOptions, RulesOptions {
+  /** `virtual`: a virtual id of `rules` (its spans and threads under it, like a request). */
+  kind?: 'request' | 'trace' | 'span' | 'thread' | VirtualKind;
   /** Deepest level kept (root = 0). */
   maxDepth?: number;
   /** Inferred edges (naming 0.9, temporal 0.5–0.7) below this are not made. */
@@ -15,7 +17,7 @@ export type EdgeMethod = 'explicit' | 'naming' | 'temporal' | 'group';
 export interface HierarchyNode {
   index: number;
   name: string;
-  kind: 'span' | 'thread' | 'request' | 'trace';
+  kind: 'span' | 'thread' | 'request' | 'trace' | VirtualKind;
   service: string | null;
   parent: number | null;
   method: EdgeMethod | null;

@@ -1,3 +1,4 @@
+import type { RulesOptions, VirtualKind } from './correlation-rules.js';
 import type { ScopeOptions } from './scope.js';
 
 /** Kinds of ids the index keeps a posting list for. */
@@ -5,13 +6,13 @@ export type IdKind = 'thread' | 'request' | 'trace' | 'span' | 'service';
 
 /** A kind an id value was found in, with its entry count (several: the id was ambiguous). */
 export interface KindMatch {
-  kind: IdKind;
+  kind: IdKind | VirtualKind;
   entries: number;
 }
 
-export interface IdsOptions extends ScopeOptions {
-  /** One kind; all five when absent. */
-  kind?: IdKind;
+export interface IdsOptions extends ScopeOptions, RulesOptions {
+  /** One kind; all five (and `virtual` with `rules`) when absent. */
+  kind?: IdKind | VirtualKind;
   /** `count` (most entries first, default), `name`, or `first` (earliest first seen). */
   sort?: 'count' | 'name' | 'first';
   /** Ids returned per kind (default 100). */
@@ -28,7 +29,7 @@ export interface IdListItem {
 }
 
 export interface IdKindList {
-  kind: IdKind;
+  kind: IdKind | VirtualKind;
   /** Distinct ids of this kind in scope, before `limit`. */
   total: number;
   ids: IdListItem[];

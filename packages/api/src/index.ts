@@ -39,6 +39,7 @@ export type { ScopeOptions } from './scope.js';
 export { SQLITE_SINK_DEFAULTS, type SqliteSinkOptions, type SqliteSinkProgress } from './sqlite-sink.js';
 export type { IdKind, IdListItem, IdKindList, IdsOptions, IdsResult, KindMatch } from './ids.js';
 export type { FollowOptions, FollowResult } from './follow.js';
+export type { CorrelationRule, RulesOptions, VirtualKind } from './correlation-rules.js';
 export type { ContextOptions, ContextResult } from './context.js';
 export type { EdgeMethod, HierarchyNode, HierarchyOptions, HierarchyResult, HierarchyTree } from './hierarchy.js';
 export type { Bottleneck, BottlenecksOptions, BottlenecksResult } from './bottlenecks.js';

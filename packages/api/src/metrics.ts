@@ -14,6 +14,7 @@ export interface MetricBucket {
   count: number;
   mean: number;
   p50: number;
+  p95: number;
   max: number;
 }
 

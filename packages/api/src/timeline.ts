@@ -1,11 +1,12 @@
 import type { IdKind, KindMatch } from './ids.js';
 import type { LevelName } from './types.js';
+import type { RulesOptions, VirtualKind } from './correlation-rules.js';
 import type { ScopeOptions } from './scope.js';
 
-export interface TimelineOptions extends ScopeOptions {
-  /** A request / trace (or any followable) id; without it, the whole scope. */
+export interface TimelineOptions extends ScopeOptions, RulesOptions {
+  /** A request / trace (or any followable, or a virtual id of `rules`) id; without it, the whole scope. */
   id?: string;
-  kind?: IdKind;
+  kind?: IdKind | VirtualKind;
   /** Gaps longer than this are reported (default 1000 ms). */
   gapMs?: number;
   /** Service name per file path or basename, for records without a service id. */
@@ -50,7 +51,7 @@ export interface ServiceBreakdown {
 
 export interface TimelineResult {
   id: string | null;
-  kind: IdKind | null;
+  kind: IdKind | VirtualKind | null;
   matchedKinds: KindMatch[];
   total: number;
   startNs: number | null;

@@ -6,6 +6,7 @@ import { compareCommand } from './compare-command.js';
 import { generateCommand } from './generate-command.js';
 import { runCommand } from './run-command.js';
 import { sqliteSizesCommand } from './sqlite-sizes-command.js';
+import { versusLoglerCommand } from './versus-logler.js';
 
 /** Exit codes, as in the logsift CLI: 0 done, 2 bad usage or input, 3 internal or I/O failure. */
 export const EXIT = { ok: 0, usage: 2, failure: 3 } as const;
@@ -19,7 +20,8 @@ export function buildProgram(): Command {
     .addCommand(runCommand())
     .addCommand(compareCommand())
     .addCommand(sqliteSizesCommand())
-    .addCommand(cacheCommand());
+    .addCommand(cacheCommand())
+    .addCommand(versusLoglerCommand());
 }
 
 /** Runs `logsift-bench` with `argv` (without node and script); resolves to the exit code. */

@@ -1,5 +1,6 @@
 import type { Scenario } from '../scenario.js';
 import { cliScenarios } from './cli.js';
+import { correlationRuleScenarios } from './correlation-rules.js';
 import { gzipMemoryScenarios } from './gzip-memory.js';
 import { indexScenarios } from './index-build.js';
 import { investigateScenarios, samplingScenarios } from './investigate.js';
@@ -16,6 +17,7 @@ export const SCENARIOS: readonly Scenario[] = [
   ...gzipMemoryScenarios,
   ...searchScenarios,
   ...investigateScenarios,
+  ...correlationRuleScenarios,
   ...samplingScenarios,
   ...sqliteScenarios,
   ...parquetScenarios,

@@ -4,8 +4,9 @@ import { colors, formatCount, keyValues } from '../render.js';
 import { renderEntries } from '../render-entries.js';
 import { ALL_FIELDS_FLAG, toScope } from '../query.js';
 import type { CommandDef } from '../spec.js';
+import { RULES_FLAG, rulesOption } from '../rules.js';
 
-const KINDS = ['thread', 'request', 'trace', 'span', 'service'] as const;
+const KINDS = ['thread', 'request', 'trace', 'span', 'service', 'virtual'] as const;
 
 /** Everything one thread, request, trace, span or service did, in time order, across files. */
 export const followCommand: CommandDef = {
@@ -17,6 +18,7 @@ export const followCommand: CommandDef = {
     ...QUERY_FLAGS,
     { name: 'id', type: 'string', group: 'command', valueName: 'value', required: true, description: 'the thread, request, trace, span or service id' },
     { name: 'kind', type: 'string', group: 'command', choices: KINDS, description: 'id kind (default: the kind with most entries)' },
+    RULES_FLAG,
     { name: 'limit', short: 'n', type: 'integer', group: 'paging', min: 0, valueName: 'n', default: 100, description: 'records returned (entries and their ids); the summary covers all' },
     { name: 'offset', type: 'integer', group: 'paging', min: 0, valueName: 'n', description: 'skip the first n records (next page: the nextOffset of the last one)' },
     ALL_FIELDS_FLAG,
@@ -24,6 +26,7 @@ export const followCommand: CommandDef = {
   ],
   examples: [
     { cmd: 'logsift follow logs/ --id 7f3a9c', what: 'one request (or thread, trace) end to end' },
+    { cmd: 'logsift follow app/ --rules rules.json --id job_id:J42', what: 'a job its producer and consumer log without a shared id (correlation rules)' },
     { cmd: "logsift follow examples/sample --id 'IPC Server handler 13 on 62270' --kind thread", what: 'one thread of the Hadoop sample' },
   ],
   use: 'Use to read one request, trace, thread or service end to end, in time order.',
@@ -38,6 +41,7 @@ export const followCommand: CommandDef = {
         limit: Number(o['limit']),
         ...(typeof o['offset'] === 'number' ? { offset: o['offset'] } : {}),
         ...(o['allFields'] === true ? { fields: true } : {}),
+        ...rulesOption(o),
         ...toScope(o),
       },
       { signal: ctx.signal },

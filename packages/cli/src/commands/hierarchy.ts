@@ -2,6 +2,7 @@ import type { HierarchyNode, HierarchyResult, HierarchyTree } from '@logsift/api
 import { OUTPUT_FLAGS, SOURCE_FLAGS, SOURCES_ARG, QUERY_FLAGS, TREE_ID_FLAGS, kindOption } from '../flags.js';
 import { colors, keyValues } from '../render.js';
 import { toScope } from '../query.js';
+import { RULES_FLAG, rulesOption } from '../rules.js';
 import type { CommandDef, RenderContext } from '../spec.js';
 
 /** A node's label: name, service, duration, entries, errors (details from `nodes[index]`). */
@@ -28,6 +29,7 @@ export const hierarchyCommand: CommandDef = {
     ...SOURCE_FLAGS,
     ...QUERY_FLAGS,
     ...TREE_ID_FLAGS,
+    RULES_FLAG,
     { name: 'depth', type: 'integer', group: 'command', min: 0, valueName: 'n', description: 'deepest level kept (root = 0)' },
     ...OUTPUT_FLAGS,
   ],
@@ -39,7 +41,7 @@ export const hierarchyCommand: CommandDef = {
     const o = ctx.options;
     const result = await inv.hierarchy(
       String(o['id']),
-      { ...kindOption(o), ...(typeof o['depth'] === 'number' ? { maxDepth: o['depth'] } : {}), ...toScope(o) },
+      { ...kindOption(o), ...(typeof o['depth'] === 'number' ? { maxDepth: o['depth'] } : {}), ...rulesOption(o), ...toScope(o) },
       { signal: ctx.signal },
     );
     return { data: result, summary: { id: result.id, kind: result.kind, nodes: result.nodeCount, edges: result.edges }, found: result.nodeCount > 0 };

@@ -2,6 +2,7 @@ import type { IdKind, IdsResult } from '@logsift/api';
 import { OUTPUT_FLAGS, SOURCE_FLAGS, SOURCES_ARG, QUERY_FLAGS } from '../flags.js';
 import { colors, formatCount, table, timeRange } from '../render.js';
 import { toScope } from '../query.js';
+import { RULES_FLAG, rulesOption } from '../rules.js';
 import type { CommandDef } from '../spec.js';
 
 /** The ids seen (threads, requests, traces, spans, services) with counts and time spans. */
@@ -12,7 +13,8 @@ export const idsCommand: CommandDef = {
   flags: [
     ...SOURCE_FLAGS,
     ...QUERY_FLAGS,
-    { name: 'kind', type: 'string', group: 'command', choices: ['thread', 'request', 'trace', 'span', 'service'], description: 'one kind (default: all)' },
+    { name: 'kind', type: 'string', group: 'command', choices: ['thread', 'request', 'trace', 'span', 'service', 'virtual'], description: 'one kind (default: all)' },
+    RULES_FLAG,
     { name: 'sort', type: 'string', group: 'command', choices: ['count', 'name', 'first'], default: 'count', description: 'by entries, name or first time' },
     { name: 'limit', short: 'n', type: 'integer', group: 'paging', min: 0, valueName: 'n', default: 20, description: 'ids per kind' },
     ...OUTPUT_FLAGS,
@@ -27,7 +29,13 @@ export const idsCommand: CommandDef = {
     const inv = await ctx.open();
     const o = ctx.options;
     const result = await inv.ids(
-      { ...(typeof o['kind'] === 'string' ? { kind: o['kind'] as IdKind } : {}), sort: o['sort'] as 'count' | 'name' | 'first', limit: Number(o['limit']), ...toScope(o) },
+      {
+        ...(typeof o['kind'] === 'string' ? { kind: o['kind'] as IdKind | 'virtual' } : {}),
+        sort: o['sort'] as 'count' | 'name' | 'first',
+        limit: Number(o['limit']),
+        ...rulesOption(o),
+        ...toScope(o),
+      },
       { signal: ctx.signal },
     );
     const totals = Object.fromEntries(result.kinds.map((k) => [k.kind, k.total]));

@@ -2,6 +2,7 @@ import type { IdKind, TimelineItem, TimelineResult } from '@logsift/api';
 import { OUTPUT_FLAGS, SOURCE_FLAGS, SOURCES_ARG, QUERY_FLAGS } from '../flags.js';
 import { clip, clockTime, colors, formatCount, formatMs, level, padVisible, table } from '../render.js';
 import { toScope } from '../query.js';
+import { RULES_FLAG, rulesOption } from '../rules.js';
 import type { CommandDef, RenderContext } from '../spec.js';
 
 /** More services than this, or lanes wider than half the screen: one service column instead. */
@@ -72,6 +73,7 @@ export const timelineCommand: CommandDef = {
     ...QUERY_FLAGS,
     { name: 'id', type: 'string', group: 'command', valueName: 'value', description: 'an id (default: the whole input)' },
     { name: 'kind', type: 'string', group: 'command', choices: ['thread', 'request', 'trace', 'span', 'service'], description: 'id kind (default: detected)' },
+    RULES_FLAG,
     { name: 'gap-ms', type: 'integer', group: 'command', min: 0, valueName: 'ms', description: 'gaps longer than this (default 1000)' },
     { name: 'limit', short: 'n', type: 'integer', group: 'paging', min: 0, valueName: 'n', default: 200, description: 'at most n steps' },
     { name: 'offset', type: 'integer', group: 'paging', min: 0, valueName: 'n', description: 'skip the first n steps' },
@@ -90,6 +92,7 @@ export const timelineCommand: CommandDef = {
         ...(typeof o['gapMs'] === 'number' ? { gapMs: o['gapMs'] } : {}),
         limit: Number(o['limit']),
         ...(typeof o['offset'] === 'number' ? { offset: o['offset'] } : {}),
+        ...rulesOption(o),
         ...toScope(o),
       },
       { signal: ctx.signal },

@@ -139,7 +139,13 @@ pub struct Session {
     pub cache: ops::Cache,
     /// How the index was opened (None: from bytes in memory), to re-check the files.
     request: Option<OpenRequest>,
+    /// Virtual traces of the correlation rule sets asked for (rules JSON → traces), the most
+    /// recent last: computing them is a pass over the index, asking again is free.
+    virtuals: std::sync::Mutex<Vec<(String, std::sync::Arc<ops::correlate_rules::Virtual>)>>,
 }
+
+/// Rule sets whose virtual traces a session keeps.
+const KEPT_RULE_SETS: usize = 4;
 
 /// A session shared by a long-lived process (the napi shell, an MCP server, a watcher): each
 /// `current` re-checks the files and swaps in the refreshed session (`Session::refreshed`),
@@ -295,7 +301,14 @@ impl Session {
 
     /// A session over an index built elsewhere (tests, in-memory sources).
     pub fn new(index: Index, skipped: Vec<Skipped>) -> Session {
-        Session { index, skipped, templates: OnceLock::new(), cache: ops::Cache::default(), request: None }
+        Session {
+            index,
+            skipped,
+            templates: OnceLock::new(),
+            cache: ops::Cache::default(),
+            request: None,
+            virtuals: Default::default(),
+        }
     }
 
     /// The session as of the files now: None when no indexed file changed (size, mtime,
@@ -412,6 +425,38 @@ impl Session {
         }
     }
 
+    /// Takes the `rules` argument (correlation rules) out of an op's JSON arguments: the
+    /// arguments without it, and the virtual traces of the rules (computed once per rule set).
+    fn take_rules(
+        &self,
+        op: &str,
+        json: &str,
+        ctl: &Control,
+    ) -> Result<(String, Option<std::sync::Arc<ops::correlate_rules::Virtual>>)> {
+        if !json.contains("\"rules\"") {
+            return Ok((json.to_string(), None));
+        }
+        let mut v: serde_json::Value = args(op, json)?;
+        let Some(rules) = v.as_object_mut().and_then(|m| m.remove("rules")) else {
+            return Ok((json.to_string(), None));
+        };
+        let key = rules.to_string();
+        let mut kept = self.virtuals.lock().unwrap_or_else(|p| p.into_inner());
+        if let Some(i) = kept.iter().position(|(k, _)| *k == key) {
+            let hit = kept.remove(i);
+            let virt = hit.1.clone();
+            kept.push(hit);
+            return Ok((v.to_string(), Some(virt)));
+        }
+        let parsed = ops::correlate_rules::parse_rules(&rules)?;
+        let virt = std::sync::Arc::new(ops::correlate_rules::compute(&self.index, &parsed, ctl)?);
+        if kept.len() >= KEPT_RULE_SETS {
+            kept.remove(0);
+        }
+        kept.push((key, virt.clone()));
+        Ok((v.to_string(), Some(virt)))
+    }
+
     /// Indexes bytes already in memory (stdin), named `name` in results.
     pub fn open_bytes(name: &str, data: Vec<u8>, json: &str, ctl: &Control) -> Result<Session> {
         let req = OpenRequest::from_json(&[], json)?;
@@ -503,14 +548,16 @@ impl Session {
                 to_json(&serde_json::json!({ "total": r.total_matches, "aggregations": r.aggregations }))
             }
             "ids" => {
-                let mut a: ops::ids::IdsArgs = args(op, json)?;
+                let (json, virt) = self.take_rules(op, json, ctl)?;
+                let mut a: ops::ids::IdsArgs = args(op, &json)?;
                 let scope = self.scope(a.query.take(), a.scope.take(), ctl)?;
-                to_json(&ops::ids::ids(ix, &scope, &a)?)
+                to_json(&ops::ids::ids_in(ix, virt.as_deref(), &scope, &a)?)
             }
             "follow" => {
-                let mut a: ops::follow::FollowArgs = args(op, json)?;
+                let (json, virt) = self.take_rules(op, json, ctl)?;
+                let mut a: ops::follow::FollowArgs = args(op, &json)?;
                 let scope = self.scope(a.query.take(), a.scope.take(), ctl)?;
-                to_json(&ops::follow::follow(ix, &scope, &a)?)
+                to_json(&ops::follow::follow_in(ix, virt.as_deref(), &scope, &a)?)
             }
             "compare" => {
                 let mut a: CompareArgs = args(op, json)?;
@@ -541,9 +588,10 @@ impl Session {
                 to_json(&ops::context::context(ix, &a)?)
             }
             "hierarchy" => {
-                let mut a: ops::hierarchy::HierarchyArgs = args(op, json)?;
+                let (json, virt) = self.take_rules(op, json, ctl)?;
+                let mut a: ops::hierarchy::HierarchyArgs = args(op, &json)?;
                 let scope = self.scope(a.query.take(), a.scope.take(), ctl)?;
-                to_json(&ops::hierarchy::hierarchy(ix, &self.cache, &scope, &a)?)
+                to_json(&ops::hierarchy::hierarchy_in(ix, virt.as_deref(), &self.cache, &scope, &a)?)
             }
             "bottlenecks" => {
                 let mut a: ops::bottlenecks::BottlenecksArgs = args(op, json)?;
@@ -556,9 +604,10 @@ impl Session {
                 to_json(&ops::error_flow::error_flow(ix, &self.cache, &scope, self.templates(ctl)?, &a)?)
             }
             "timeline" => {
-                let mut a: ops::timeline::TimelineArgs = args(op, json)?;
+                let (json, virt) = self.take_rules(op, json, ctl)?;
+                let mut a: ops::timeline::TimelineArgs = args(op, &json)?;
                 let scope = self.scope(a.query.take(), a.scope.take(), ctl)?;
-                to_json(&ops::timeline::timeline(ix, &scope, &a)?)
+                to_json(&ops::timeline::timeline_in(ix, virt.as_deref(), &scope, &a)?)
             }
             "sample" => {
                 let mut a: ops::sample::SampleArgs = args(op, json)?;

@@ -143,7 +143,7 @@ pub fn bottlenecks(ix: &Index, cache: &Cache, scope: &[u32], args: &BottlenecksA
     let critical_path = critical_path(nodes);
     Ok(BottlenecksResult {
         id: args.id.clone(),
-        kind: tree.root_id.kind.name(),
+        kind: tree.root_kind,
         matched_kinds: tree.matched_kinds,
         total_ms: total,
         threshold_ms: args.threshold_ms,

@@ -336,7 +336,7 @@ fn tree_flow(ix: &Index, cache: &Cache, scope: &[u32], h: &HierarchyArgs) -> Res
     };
     Ok(TreeErrorFlow {
         id: h.id.clone(),
-        kind: tree.root_id.kind.name(),
+        kind: tree.root_kind,
         matched_kinds: tree.matched_kinds,
         root_causes,
         impact,

@@ -4,7 +4,8 @@
 //! column for threads and spans, a sort that is linear on records already nearly in time
 //! order, and one page of materialized entries (and entry ids).
 
-use super::{is_error, ms, page, resolve_id, restrict_owned, text, time_order, KindMatch};
+use super::correlate_rules::Virtual;
+use super::{is_error, ms, page, resolve_any, restrict_owned, text, time_order, KindMatch};
 use crate::entry::Entry;
 use crate::error::{Code, Error, Result};
 use crate::index::{Index, NO_TS};
@@ -16,7 +17,8 @@ use serde::{Deserialize, Serialize};
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub struct FollowArgs {
     pub id: String,
-    /// `thread`, `request`, `trace`, `span` or `service`; auto-detected when absent.
+    /// `thread`, `request`, `trace`, `span`, `service` or `virtual` (a correlation rule's id);
+    /// auto-detected when absent.
     pub kind: Option<String>,
     /// Page of materialized entries (default offset 0, limit 100).
     #[serde(default)]
@@ -85,12 +87,18 @@ pub fn distinct_names(ix: &Index, kind: IdKind, entries: &[u32]) -> Vec<String> 
 }
 
 pub fn follow(ix: &Index, scope: &[u32], args: &FollowArgs) -> Result<FollowResult> {
+    follow_in(ix, None, scope, args)
+}
+
+/// `follow`, with the virtual trace ids of correlation rules (`virt`) followable too.
+pub fn follow_in(ix: &Index, virt: Option<&Virtual>, scope: &[u32], args: &FollowArgs) -> Result<FollowResult> {
     let limit = args.limit.unwrap_or(100);
     if limit == 0 {
         return Err(Error::new(Code::InvalidOption, "limit must be at least 1"));
     }
-    let (r, matched_kinds, all) = resolve_id(ix, &args.id, args.kind.as_deref())?;
-    let mut entries = restrict_owned(ix, scope, all);
+    let r = resolve_any(ix, virt, &args.id, args.kind.as_deref())?;
+    let matched_kinds = r.matched_kinds;
+    let mut entries = restrict_owned(ix, scope, r.entries);
     time_order(ix, &mut entries);
     // One pass for the time range, the error count and the first error (entries are in time
     // order, so the first error met is the earliest).
@@ -112,7 +120,7 @@ pub fn follow(ix: &Index, scope: &[u32], args: &FollowArgs) -> Result<FollowResu
     let end = args.offset.saturating_add(ids.len());
     Ok(FollowResult {
         id: args.id.clone(),
-        kind: r.kind.name(),
+        kind: r.kind,
         matched_kinds,
         total: entries.len(),
         first_ns: range.map(|r| r.0),

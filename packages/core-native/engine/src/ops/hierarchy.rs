@@ -21,7 +21,8 @@
 //! `elapsed`, `took 12ms`, ... see `numbers`), else last − first timestamp.
 
 use super::numbers;
-use super::{is_error, ms, resolve_id, restrict, text, KindMatch, ResolvedId};
+use super::correlate_rules::Virtual;
+use super::{is_error, ms, resolve_any, restrict, text, KindMatch, ResolvedId};
 use crate::error::{Code, Error, Result};
 use crate::index::{Index, NO_TS};
 use crate::ops::Cache;
@@ -53,6 +54,8 @@ pub struct HierarchyArgs {
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub enum NodeKey {
     Group(IdKind, u32),
+    /// The root of a virtual trace (correlation rules); its name is the id asked for.
+    Virtual,
     Span(u32),
     Thread(u32),
 }
@@ -61,6 +64,7 @@ impl NodeKey {
     pub fn kind(self) -> &'static str {
         match self {
             NodeKey::Group(k, _) => k.name(),
+            NodeKey::Virtual => super::VIRTUAL,
             NodeKey::Span(_) => "span",
             NodeKey::Thread(_) => "thread",
         }
@@ -68,6 +72,8 @@ impl NodeKey {
     pub fn name(self, ix: &Index) -> String {
         match self {
             NodeKey::Group(k, id) => text(&ix.id_name(k, id)),
+            // Named by `hierarchy` (the tree does not hold the virtual names).
+            NodeKey::Virtual => String::new(),
             NodeKey::Span(id) => text(&ix.id_name(IdKind::Span, id)),
             NodeKey::Thread(id) => text(&ix.id_name(IdKind::Thread, id)),
         }
@@ -123,7 +129,8 @@ impl Node {
 
 /// A finished tree: nodes in breadth-first order from the root (index 0).
 pub struct Tree {
-    pub root_id: ResolvedId,
+    /// The root id's kind name (`virtual` for a correlation rule's id).
+    pub root_kind: &'static str,
     pub matched_kinds: Vec<KindMatch>,
     pub nodes: Vec<Node>,
     /// Nodes left out below `maxDepth`.
@@ -140,12 +147,31 @@ fn check_confidence(c: Option<f64>) -> Result<f64> {
 
 /// Builds the tree under an id (see the module doc).
 pub fn build_tree(ix: &Index, cache: &Cache, scope: &[u32], args: &HierarchyArgs) -> Result<Tree> {
+    build_tree_in(ix, None, cache, scope, args)
+}
+
+/// `build_tree`, with the virtual trace ids of correlation rules (`virt`) as roots too: a
+/// virtual trace is a group like a request (its spans and threads under it).
+pub fn build_tree_in(
+    ix: &Index,
+    virt: Option<&Virtual>,
+    cache: &Cache,
+    scope: &[u32],
+    args: &HierarchyArgs,
+) -> Result<Tree> {
     let min_conf = check_confidence(args.min_confidence)?;
-    let (r, matched_kinds, own) = resolve_id(ix, &args.id, args.kind.as_deref())?;
-    let (mut nodes, root) = match r.kind {
+    let resolved = resolve_any(ix, virt, &args.id, args.kind.as_deref())?;
+    let (root_kind, matched_kinds, own) = (resolved.kind, resolved.matched_kinds, resolved.entries);
+    let Some(r) = resolved.real else {
+        let entries = restrict(ix, scope, &own);
+        let mut nodes = group_nodes(ix, NodeKey::Virtual, &entries);
+        link_group(ix, &mut nodes, min_conf);
+        return finish_tree(ix, nodes, 0, root_kind, matched_kinds, args);
+    };
+    let (nodes, root) = match r.kind {
         IdKind::Request | IdKind::Trace => {
             let entries = restrict(ix, scope, &own);
-            let mut nodes = group_nodes(ix, r, &entries);
+            let mut nodes = group_nodes(ix, NodeKey::Group(r.kind, r.id), &entries);
             link_group(ix, &mut nodes, min_conf);
             (nodes, 0)
         }
@@ -158,7 +184,7 @@ pub fn build_tree(ix: &Index, cache: &Cache, scope: &[u32], args: &HierarchyArgs
             match group {
                 Some(g) => {
                     let entries = restrict(ix, scope, &ix.entries_with(g.kind, g.id));
-                    let mut nodes = group_nodes(ix, g, &entries);
+                    let mut nodes = group_nodes(ix, NodeKey::Group(g.kind, g.id), &entries);
                     link_group(ix, &mut nodes, min_conf);
                     let root = nodes.iter().position(|n| n.key == NodeKey::Span(r.id)).unwrap_or(0);
                     (nodes, root)
@@ -171,6 +197,18 @@ pub fn build_tree(ix: &Index, cache: &Cache, scope: &[u32], args: &HierarchyArgs
             return Err(Error::new(Code::InvalidOption, "hierarchy needs a request, trace, span or thread id"));
         }
     };
+    finish_tree(ix, nodes, root, root_kind, matched_kinds, args)
+}
+
+/// Checks the tree has records, cuts it at `maxDepth` and computes the node durations.
+fn finish_tree(
+    ix: &Index,
+    mut nodes: Vec<Node>,
+    root: usize,
+    root_kind: &'static str,
+    matched_kinds: Vec<KindMatch>,
+    args: &HierarchyArgs,
+) -> Result<Tree> {
     if nodes.is_empty() || nodes[root].entries.is_empty() && nodes.len() == 1 {
         return Err(Error::new(Code::UnknownId, format!("'{}' has no records in scope", args.id)));
     }
@@ -179,7 +217,7 @@ pub fn build_tree(ix: &Index, cache: &Cache, scope: &[u32], args: &HierarchyArgs
     for n in &mut nodes {
         durations(ix, n);
     }
-    Ok(Tree { root_id: r, matched_kinds, nodes, truncated })
+    Ok(Tree { root_kind, matched_kinds, nodes, truncated })
 }
 
 /// Fills counts, window and first error of a node from its entries.
@@ -225,8 +263,8 @@ fn durations(ix: &Index, n: &mut Node) {
 
 /// Nodes of a request / trace: the group node first, then one node per span (records with a
 /// span id) or thread (records with a thread but no span).
-fn group_nodes(ix: &Index, g: ResolvedId, entries: &[u32]) -> Vec<Node> {
-    let mut nodes = vec![Node::new(NodeKey::Group(g.kind, g.id))];
+fn group_nodes(ix: &Index, root: NodeKey, entries: &[u32]) -> Vec<Node> {
+    let mut nodes = vec![Node::new(root)];
     let mut map: FxHashMap<NodeKey, usize> = FxHashMap::default();
     let (spans, threads, parents) = (
         &ix.cols.ids[IdKind::Span as usize],
@@ -292,7 +330,7 @@ fn naming_parent(ix: &Index, key: NodeKey, lookup: impl Fn(NodeKey) -> Option<us
     let (kind, id, mk): (IdKind, u32, fn(u32) -> NodeKey) = match key {
         NodeKey::Span(id) => (IdKind::Span, id, NodeKey::Span),
         NodeKey::Thread(id) => (IdKind::Thread, id, NodeKey::Thread),
-        NodeKey::Group(..) => return None,
+        NodeKey::Group(..) | NodeKey::Virtual => return None,
     };
     let name = ix.id_name(kind, id);
     (1..name.len()).rev().filter(|&i| SEPARATORS.contains(&name[i])).find_map(|i| {
@@ -424,7 +462,7 @@ fn fill_entries(ix: &Index, scope: &[u32], kind: IdKind, nodes: &mut [Node]) {
     if nodes.len() == 1 {
         let want = match nodes[0].key {
             NodeKey::Span(id) | NodeKey::Thread(id) => id,
-            NodeKey::Group(..) => 0,
+            NodeKey::Group(..) | NodeKey::Virtual => 0,
         };
         nodes[0].entries = scope.iter().copied().filter(|&e| col[e as usize] == want).collect();
     } else {
@@ -630,8 +668,22 @@ pub fn path(ix: &Index, nodes: &[Node], i: usize) -> Vec<String> {
 }
 
 pub fn hierarchy(ix: &Index, cache: &Cache, scope: &[u32], args: &HierarchyArgs) -> Result<HierarchyResult> {
-    let tree = build_tree(ix, cache, scope, args)?;
-    let flat: Vec<NodeOut> = (0..tree.nodes.len()).map(|i| node_out(ix, &tree.nodes, i)).collect();
+    hierarchy_in(ix, None, cache, scope, args)
+}
+
+/// `hierarchy`, with the virtual trace ids of correlation rules (`virt`) as roots too.
+pub fn hierarchy_in(
+    ix: &Index,
+    virt: Option<&Virtual>,
+    cache: &Cache,
+    scope: &[u32],
+    args: &HierarchyArgs,
+) -> Result<HierarchyResult> {
+    let tree = build_tree_in(ix, virt, cache, scope, args)?;
+    let mut flat: Vec<NodeOut> = (0..tree.nodes.len()).map(|i| node_out(ix, &tree.nodes, i)).collect();
+    if tree.nodes[0].key == NodeKey::Virtual {
+        flat[0].name = args.id.clone();
+    }
     let mut edges = MethodCounts::default();
     for n in &tree.nodes {
         match n.method {
@@ -644,7 +696,7 @@ pub fn hierarchy(ix: &Index, cache: &Cache, scope: &[u32], args: &HierarchyArgs)
     }
     Ok(HierarchyResult {
         id: args.id.clone(),
-        kind: tree.root_id.kind.name(),
+        kind: tree.root_kind,
         matched_kinds: tree.matched_kinds,
         node_count: flat.len(),
         truncated_nodes: tree.truncated,

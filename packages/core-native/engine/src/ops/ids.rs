@@ -1,7 +1,8 @@
 //! `ids`: every thread / request / trace / span / service id in scope, with its entry count
 //! and first / last timestamp. One pass over the id columns of the scope per kind.
 
-use super::{parse_kind, text};
+use super::correlate_rules::Virtual;
+use super::{parse_kind, text, VIRTUAL};
 use crate::error::{Code, Error, Result};
 use crate::index::{Index, NO_TS};
 use crate::record::IdKind;
@@ -23,7 +24,8 @@ pub enum IdSort {
 #[derive(Deserialize, Debug, Default)]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub struct IdsArgs {
-    /// `thread`, `request`, `trace`, `span` or `service`; all five when absent.
+    /// `thread`, `request`, `trace`, `span`, `service` or `virtual` (correlation rules' ids); all
+    /// when absent.
     pub kind: Option<String>,
     #[serde(default)]
     pub sort: IdSort,
@@ -65,7 +67,18 @@ pub struct IdsResult {
 const KINDS: [IdKind; 5] = [IdKind::Thread, IdKind::Request, IdKind::Trace, IdKind::Span, IdKind::Service];
 
 pub fn ids(ix: &Index, scope: &[u32], args: &IdsArgs) -> Result<IdsResult> {
+    ids_in(ix, None, scope, args)
+}
+
+/// `ids`, and with correlation rules (`virt`) their virtual trace ids as a sixth kind
+/// (`virtual`; the only one listed when `kind` is `virtual`).
+pub fn ids_in(ix: &Index, virt: Option<&Virtual>, scope: &[u32], args: &IdsArgs) -> Result<IdsResult> {
+    let want_virtual = args.kind.as_deref() == Some(VIRTUAL);
+    if want_virtual && virt.is_none() {
+        return Err(Error::new(Code::InvalidOption, "kind virtual needs correlation rules (rules / --rules FILE)"));
+    }
     let kinds: Vec<IdKind> = match &args.kind {
+        _ if want_virtual => Vec::new(),
         Some(k) => vec![parse_kind(k)?],
         None => KINDS.to_vec(),
     };
@@ -75,57 +88,71 @@ pub fn ids(ix: &Index, scope: &[u32], args: &IdsArgs) -> Result<IdsResult> {
     }
     let mut out = Vec::new();
     for kind in kinds {
-        let k = kind as usize;
-        let n = ix.interner(kind).count();
-        let mut count = vec![0u64; n];
-        let mut first = vec![i64::MAX; n];
-        let mut last = vec![i64::MIN; n];
-        let col = &ix.cols.ids[k];
-        for &e in scope {
-            let id = col[e as usize] as usize;
-            if id == 0 {
-                continue;
-            }
-            count[id] += 1;
-            let t = ix.cols.ts[e as usize];
-            if t != NO_TS {
-                first[id] = first[id].min(t);
-                last[id] = last[id].max(t);
-            }
-        }
-        let mut present: Vec<u32> = (1..n as u32).filter(|&i| count[i as usize] > 0).collect();
         let names = ix.interner(kind);
-        let total = present.len();
-        // Only the first `limit` need ordering: select them first (O(n)), then sort those.
-        let cmp = |a: &u32, b: &u32| match args.sort {
-            IdSort::Count => {
-                count[*b as usize].cmp(&count[*a as usize]).then_with(|| names.name(*a).cmp(&names.name(*b)))
-            }
-            IdSort::Name => names.name(*a).cmp(&names.name(*b)),
-            IdSort::First => (first[*a as usize], names.name(*a)).cmp(&(first[*b as usize], names.name(*b))),
-        };
-        if present.len() > limit {
-            present.select_nth_unstable_by(limit - 1, cmp);
-            present.truncate(limit);
-        }
-        present.sort_unstable_by(cmp);
-        let ids = present
-            .iter()
-            .take(limit)
-            .map(|&i| {
-                let (f, l) = (first[i as usize], last[i as usize]);
-                let has = f <= l;
-                IdInfo {
-                    id: text(&names.name(i)),
-                    count: count[i as usize],
-                    first_ns: has.then_some(f),
-                    last_ns: has.then_some(l),
-                    first: has.then(|| time::format_ns(f)),
-                    last: has.then(|| time::format_ns(l)),
-                }
-            })
-            .collect();
-        out.push(IdKindList { kind: kind.name(), total, ids });
+        let col = &ix.cols.ids[kind as usize];
+        out.push(list(ix, scope, col, names.count(), |i| names.name(i), kind.name(), args.sort, limit));
+    }
+    if let Some(v) = virt.filter(|_| want_virtual || args.kind.is_none()) {
+        out.push(list(ix, scope, &v.of, v.count(), |i| v.names[i as usize].as_bytes(), VIRTUAL, args.sort, limit));
     }
     Ok(IdsResult { kinds: out })
+}
+
+/// The ids of one id column (`col`, `n` ids including 0) in scope: counts, first and last
+/// timestamps, the first `limit` in `sort` order.
+#[allow(clippy::too_many_arguments)]
+fn list<N: Ord + std::ops::Deref<Target = [u8]>>(
+    ix: &Index,
+    scope: &[u32],
+    col: &[u32],
+    n: usize,
+    name: impl Fn(u32) -> N,
+    kind: &'static str,
+    sort: IdSort,
+    limit: usize,
+) -> IdKindList {
+    let mut count = vec![0u64; n];
+    let mut first = vec![i64::MAX; n];
+    let mut last = vec![i64::MIN; n];
+    for &e in scope {
+        let id = col[e as usize] as usize;
+        if id == 0 {
+            continue;
+        }
+        count[id] += 1;
+        let t = ix.cols.ts[e as usize];
+        if t != NO_TS {
+            first[id] = first[id].min(t);
+            last[id] = last[id].max(t);
+        }
+    }
+    let mut present: Vec<u32> = (1..n as u32).filter(|&i| count[i as usize] > 0).collect();
+    let total = present.len();
+    // Only the first `limit` need ordering: select them first (O(n)), then sort those.
+    let cmp = |a: &u32, b: &u32| match sort {
+        IdSort::Count => count[*b as usize].cmp(&count[*a as usize]).then_with(|| name(*a).cmp(&name(*b))),
+        IdSort::Name => name(*a).cmp(&name(*b)),
+        IdSort::First => (first[*a as usize], name(*a)).cmp(&(first[*b as usize], name(*b))),
+    };
+    if present.len() > limit {
+        present.select_nth_unstable_by(limit - 1, cmp);
+        present.truncate(limit);
+    }
+    present.sort_unstable_by(cmp);
+    let ids = present
+        .iter()
+        .map(|&i| {
+            let (f, l) = (first[i as usize], last[i as usize]);
+            let has = f <= l;
+            IdInfo {
+                id: text(&name(i)),
+                count: count[i as usize],
+                first_ns: has.then_some(f),
+                last_ns: has.then_some(l),
+                first: has.then(|| time::format_ns(f)),
+                last: has.then(|| time::format_ns(l)),
+            }
+        })
+        .collect();
+    IdKindList { kind, total, ids }
 }

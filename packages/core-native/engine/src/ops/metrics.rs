@@ -51,6 +51,8 @@ pub struct Bucket {
     pub count: usize,
     pub mean: f64,
     pub p50: f64,
+    /// The bucket's p95 ("p95 of a duration per minute" is a question on its own).
+    pub p95: f64,
     pub max: f64,
 }
 
@@ -235,6 +237,7 @@ pub fn metrics(ix: &Index, scope: &[u32], args: &MetricsArgs) -> Result<MetricsR
                     count: s.count,
                     mean: s.mean.unwrap_or(0.0),
                     p50: s.p50.unwrap_or(0.0),
+                    p95: s.p95.unwrap_or(0.0),
                     max: s.max.unwrap_or(0.0),
                 });
                 i = j;

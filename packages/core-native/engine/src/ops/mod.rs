@@ -10,6 +10,7 @@
 pub mod bottlenecks;
 pub mod context;
 pub mod correlate;
+pub mod correlate_rules;
 pub mod error_flow;
 pub mod follow;
 pub mod hierarchy;
@@ -228,6 +229,46 @@ pub fn resolve_id<'a>(
             Err(Error::new(Code::UnknownId, format!("no {what} id '{value}' in the index")).at(value))
         }
     }
+}
+
+/// The kind name of a virtual trace id (see `correlate_rules`).
+pub const VIRTUAL: &str = "virtual";
+
+/// An id resolved to its entries: a real id (`real` is Some) or a virtual trace of correlation
+/// rules. `kind` is the kind's name.
+pub struct Resolved<'a> {
+    pub real: Option<ResolvedId>,
+    pub kind: &'static str,
+    pub matched_kinds: Vec<KindMatch>,
+    pub entries: Cow<'a, [u32]>,
+}
+
+/// `resolve_id`, and virtual trace ids when correlation rules are given: kind `virtual` looks
+/// only there; no kind looks there first (virtual names hold a ':' and rarely collide).
+pub fn resolve_any<'a>(
+    ix: &'a Index,
+    virt: Option<&'a correlate_rules::Virtual>,
+    value: &str,
+    kind: Option<&str>,
+) -> Result<Resolved<'a>> {
+    let found = virt.and_then(|v| Some((v, v.get(value)?)));
+    if kind == Some(VIRTUAL) || (kind.is_none() && found.is_some()) {
+        let Some(v) = virt else {
+            return Err(Error::new(Code::InvalidOption, "kind virtual needs correlation rules (rules / --rules FILE)"));
+        };
+        let Some((_, id)) = found else {
+            return Err(Error::new(Code::UnknownId, format!("no virtual id '{value}' under these rules")).at(value));
+        };
+        let entries = v.entries(id);
+        return Ok(Resolved {
+            real: None,
+            kind: VIRTUAL,
+            matched_kinds: vec![KindMatch { kind: VIRTUAL, entries: entries.len() }],
+            entries: Cow::Borrowed(entries),
+        });
+    }
+    let (r, matched_kinds, entries) = resolve_id(ix, value, kind)?;
+    Ok(Resolved { real: Some(r), kind: r.kind.name(), matched_kinds, entries })
 }
 
 /// Parses a user-given id kind; `parent` has no posting list and is refused.

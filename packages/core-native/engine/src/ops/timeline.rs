@@ -5,7 +5,8 @@
 //! Service attribution per record: its service id; else the `services` option mapping its
 //! file (full path or basename) to a name; else the file's basename.
 
-use super::{basename, is_error, ms, page, resolve_id, restrict, text, time_order, KindMatch};
+use super::correlate_rules::Virtual;
+use super::{basename, is_error, ms, page, resolve_any, restrict, text, time_order, KindMatch};
 use crate::error::{Code, Error, Result};
 use crate::index::{Index, NO_TS};
 use crate::level;
@@ -154,6 +155,11 @@ pub struct TimelineResult {
 type Tally = (usize, usize, Option<i64>, Option<i64>);
 
 pub fn timeline(ix: &Index, scope: &[u32], args: &TimelineArgs) -> Result<TimelineResult> {
+    timeline_in(ix, None, scope, args)
+}
+
+/// `timeline`, with the virtual trace ids of correlation rules (`virt`) accepted too.
+pub fn timeline_in(ix: &Index, virt: Option<&Virtual>, scope: &[u32], args: &TimelineArgs) -> Result<TimelineResult> {
     let gap_ms = args.gap_ms.unwrap_or(1000.0);
     if !(gap_ms.is_finite() && gap_ms >= 0.0) {
         return Err(Error::new(Code::InvalidOption, format!("gapMs must be a number ≥ 0, got {gap_ms}")));
@@ -165,8 +171,8 @@ pub fn timeline(ix: &Index, scope: &[u32], args: &TimelineArgs) -> Result<Timeli
     let svc = ServiceMap::new(ix, args.services.as_ref())?;
     let (mut entries, kind, matched) = match &args.id {
         Some(id) => {
-            let (r, m, all) = resolve_id(ix, id, args.kind.as_deref())?;
-            (restrict(ix, scope, &all), Some(r.kind.name()), m)
+            let r = resolve_any(ix, virt, id, args.kind.as_deref())?;
+            (restrict(ix, scope, &r.entries), Some(r.kind), r.matched_kinds)
         }
         None => {
             if args.kind.is_some() {

@@ -240,7 +240,7 @@ pub fn export_trace(ix: &Index, cache: &Cache, scope: &[u32], args: &ExportTrace
     };
     Ok(ExportTraceResult {
         id: args.id.clone(),
-        kind: tree.root_id.kind.name(),
+        kind: tree.root_kind,
         format: format.name(),
         trace_id,
         span_count: spans.len(),
