@@ -15,7 +15,8 @@ fn main() {
     let count = serde_json::json!({ "text": text, "caseSensitive": true }).to_string();
     for round in 0..5 {
         let t = Instant::now();
-        let s = Session::open(OpenRequest::from_json(std::slice::from_ref(&file), &json).expect("req"), &ctl).expect("open");
+        let s = Session::open(OpenRequest::from_json(std::slice::from_ref(&file), &json).expect("req"), &ctl)
+            .expect("open");
         let open = t.elapsed().as_secs_f64() * 1e3;
         let t = Instant::now();
         let out = s.call("count", &count, &ctl).expect("count");
@@ -23,6 +24,9 @@ fn main() {
         let t = Instant::now();
         s.call("count", &count, &ctl).expect("count");
         let second = t.elapsed().as_secs_f64() * 1e3;
-        println!("round {round}: open {open:.1} ms, count {first:.1} ms, again {second:.1} ms: {}", &out[..out.len().min(80)]);
+        println!(
+            "round {round}: open {open:.1} ms, count {first:.1} ms, again {second:.1} ms: {}",
+            &out[..out.len().min(80)]
+        );
     }
 }
