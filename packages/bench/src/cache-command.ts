@@ -8,6 +8,7 @@ import { Command } from 'commander';
 import { positiveInt } from './int-arg.js';
 import { findCliBin } from './runner.js';
 import { DEFAULT_SEED } from './scales.js';
+import { watchLatency, type WatchLatency } from './cache-watch.js';
 import { runMarkedChild, runProcess, which } from './spawn-process.js';
 
 const median = (xs: number[]): number => {
@@ -16,6 +17,26 @@ const median = (xs: number[]): number => {
   return s.length % 2 ? (s[m] as number) : ((s[m - 1] as number) + (s[m] as number)) / 2;
 };
 const ms = (x: number): string => `${x.toFixed(1)} ms`;
+const p95 = (xs: number[]): number => {
+  const s = [...xs].sort((a, b) => a - b);
+  return s[Math.min(s.length - 1, Math.ceil(s.length * 0.95) - 1)] as number;
+};
+
+/** One line of the closing table: a figure, its value, the target and whether it is met. */
+interface Row {
+  figure: string;
+  result: string;
+  target: string;
+  met?: boolean;
+}
+
+function table(rows: Row[]): string {
+  const cells = rows.map((r) => [r.figure, r.result, r.target, r.met === undefined ? '' : r.met ? 'yes' : 'NO']);
+  const head = ['figure', 'result', 'target', 'met'];
+  const w = head.map((h, i) => Math.max(h.length, ...cells.map((c) => (c[i] as string).length)));
+  const line = (c: string[]): string => `| ${c.map((x, i) => x.padEnd(w[i] as number)).join(' | ')} |`;
+  return [line(head), `|${w.map((n) => '-'.repeat(n + 2)).join('|')}|`, ...cells.map(line)].join('\n');
+}
 
 /** Wall time of one spawned command (its exit code must be 0 or 1). */
 async function timed(cmd: string, args: string[], env: NodeJS.ProcessEnv): Promise<{ ms: number; stdout: string }> {
@@ -52,9 +73,11 @@ export function cacheCommand(): Command {
     .option('--runs <n>', 'rounds of the spawned commands', positiveInt('--runs', 1), 10)
     .option('--append <n>', 'lines appended per append round', positiveInt('--append', 1), 10_000)
     .option('--query <word>', 'the word counted', 'timeout')
+    .option('--big-entries <n>', 'entries of the file for the warm count against rg -c (0: skip)', positiveInt('--big-entries', 0), 10_000_000)
+    .option('--watch-samples <n>', 'lines timed per watch latency figure (0: skip)', positiveInt('--watch-samples', 0), 40)
     .option('--dir <dir>', 'scratch directory (data and the cache directory)', 'bench-results/cache')
     .option('--out <file>', 'JSON report (default: <dir>/report.json)')
-    .action(async (flags: { entries: number; runs: number; append: number; query: string; dir: string; out?: string }) => {
+    .action(async (flags: { entries: number; runs: number; append: number; query: string; bigEntries: number; watchSamples: number; dir: string; out?: string }) => {
       const cli = findCliBin();
       if (!cli) throw new Error('the logsift CLI is not installed beside @logsift/bench');
       const dir = resolve(flags.dir);
@@ -122,7 +145,50 @@ export function cacheCommand(): Command {
       }
       const extraMs = median(appendRounds.map((a) => a.after - a.warm));
       log(`append ${flags.append} lines then count: +${ms(extraMs)} over a warm call (target <= 30 ms), median of ${appendRounds.length}`);
+      // The same in-process: one investigation held open through the appends (api).
+      copyFileSync(file, grown);
+      await timed(process.execPath, countArgs(grown), env);
+      const moreFile = join(dir, 'append-more.jsonl');
+      writeFileSync(moreFile, more);
+      const inProc = await child<{ rounds: { after: number; warm: number; total: number }[]; cache: string }>(
+        ['append', grown, cacheDir, q, moreFile, String(Math.min(flags.runs, 5))],
+        env,
+      );
+      const apiExtraMs = median(inProc.rounds.map((a) => a.after - a.warm));
+      log(`api: append ${flags.append} lines then count: +${ms(apiExtraMs)} over a warm call (target <= 30 ms) [${inProc.cache}]`);
       rmSync(grown, { force: true });
+      rmSync(moreFile, { force: true });
+
+      // The warm count against rg -c on a larger file (the issue: faster than rg at 10M).
+      let big: { entries: number; bytes: number; warm: number; rg?: number; total: number; rgCount?: number } | undefined;
+      if (flags.bigEntries > 0) {
+        const bigFile = join(dir, `json-${flags.bigEntries}.jsonl`);
+        if (!existsSync(bigFile)) await generateToFile(bigFile, { entries: flags.bigEntries, format: 'json', seed: DEFAULT_SEED });
+        const first = await timed(process.execPath, countArgs(bigFile), env); // builds its cache when absent
+        const bigTotal = (JSON.parse(first.stdout) as { data: { total: number } }).data.total;
+        const r = { warm: [] as number[], rg: [] as number[] };
+        let bigRg: number | undefined;
+        for (let i = 0; i < flags.runs; i++) {
+          r.warm.push((await timed(process.execPath, countArgs(bigFile), env)).ms);
+          if (rg) {
+            const x = await timed(rg, ['-c', q, bigFile], env);
+            r.rg.push(x.ms);
+            bigRg = Number(x.stdout.trim());
+          }
+        }
+        big = { entries: flags.bigEntries, bytes: statSync(bigFile).size, warm: median(r.warm), total: bigTotal, ...(rg ? { rg: median(r.rg), rgCount: bigRg } : {}) };
+        log(`${flags.bigEntries} entries (${(big.bytes / 1e6).toFixed(0)} MB): warm count ${ms(big.warm)} (${bigTotal})${big.rg !== undefined ? `, rg -c ${ms(big.rg)} (${bigRg}), rg / logsift = ${(big.rg / big.warm).toFixed(2)}` : ', rg not installed'}`);
+      }
+
+      // Watch latency: a matching line appended → seen, while a writer appends 10K lines/s.
+      const watches: WatchLatency[] = [];
+      if (flags.watchSamples > 0) {
+        for (const via of ['api', 'cli'] as const) {
+          const w = await watchLatency(via, cli, dir, 10_000, flags.watchSamples);
+          watches.push(w);
+          log(`watch (${via}, writer at 10K lines/s): median ${ms(median(w.samples))}, p95 ${ms(p95(w.samples))} (target p95 <= 250 ms)`);
+        }
+      }
 
       const report = {
         createdAt: new Date().toISOString(),
@@ -140,8 +206,27 @@ export function cacheCommand(): Command {
         breakdown,
         reopen: { ...re, medianMs: reopenMs, anonBytesPerEntry: re.anonBytes / re.entries, fileBytesPerEntry: re.fileBytes / re.entries },
         cacheBytesPerEntry: onDisk / re.entries,
-        append: { lines: flags.append, rounds: appendRounds, medianExtraMs: extraMs },
+        append: { lines: flags.append, rounds: appendRounds, medianExtraMs: extraMs, api: { ...inProc, medianExtraMs: apiExtraMs } },
+        big,
+        watch: watches.map((w) => ({ ...w, medianMs: median(w.samples), p95Ms: p95(w.samples) })),
       };
       writeFileSync(flags.out ?? join(dir, 'report.json'), `${JSON.stringify(report, null, 2)}\n`);
+
+      const rows: Row[] = [
+        { figure: `warm count / --version (${flags.entries} entries)`, result: `${warm.toFixed(0)} / ${version.toFixed(0)} ms = ${(warm / version).toFixed(2)}`, target: '<= 1.5', met: warm / version <= 1.5 },
+        ...(rg ? [{ figure: `rg -c / warm count (${flags.entries})`, result: `${median(rounds.rg).toFixed(0)} / ${warm.toFixed(0)} ms = ${(median(rounds.rg) / warm).toFixed(2)}`, target: '' }] : []),
+        ...(big
+          ? [{ figure: `rg -c / warm count (${big.entries})`, result: big.rg !== undefined ? `${big.rg.toFixed(0)} / ${big.warm.toFixed(0)} ms = ${(big.rg / big.warm).toFixed(2)}` : 'rg not installed', target: '> 1 (faster than rg)', ...(big.rg !== undefined ? { met: big.rg > big.warm } : {}) }]
+          : []),
+        { figure: 'warm call: node start, api, addon, open, query', result: ['nodeStartMs', 'apiImportMs', 'addonLoadMs', 'openMs', 'queryMs'].map((k) => (breakdown[k] as number).toFixed(0)).join(', ') + ' ms', target: '' },
+        { figure: 'reopen in-process', result: ms(reopenMs), target: '<= 20 ms', met: reopenMs <= 20 },
+        { figure: 'anonymous RSS after reopen', result: `${(re.anonBytes / re.entries).toFixed(2)} B/entry (file-backed ${(re.fileBytes / re.entries).toFixed(1)})`, target: '<= 8 B/entry', met: re.anonBytes / re.entries <= 8 },
+        { figure: 'cache on disk', result: `${(onDisk / re.entries).toFixed(1)} B/entry`, target: '<= 64 B/entry', met: onDisk / re.entries <= 64 },
+        { figure: `CLI: count after +${flags.append} lines - warm`, result: ms(extraMs), target: '<= 30 ms', met: extraMs <= 30 },
+        { figure: `api: count after +${flags.append} lines - warm`, result: ms(apiExtraMs), target: '<= 30 ms', met: apiExtraMs <= 30 },
+        ...watches.map((w) => ({ figure: `watch latency p95 (${w.via}, writer 10K lines/s)`, result: `${ms(p95(w.samples))} (median ${ms(median(w.samples))})`, target: '<= 250 ms', met: p95(w.samples) <= 250 })),
+        { figure: 'cold call (build + write) / --no-cache', result: `${cold.ms.toFixed(0)} / ${noCache.ms.toFixed(0)} ms`, target: '' },
+      ];
+      process.stdout.write(`${table(rows)}\nload average ${loadavg().map((x) => x.toFixed(1)).join(' ')}\n`);
     });
 }

@@ -8,7 +8,7 @@ import { prepared, type Scenario } from '../scenario.js';
 type WatchFn = (sources: string, options: WatchOptions, control: WatchControl) => AsyncGenerator<SearchHit, void, undefined>;
 
 /** A child appending non-matching lines to a file at a steady rate (the load a watch keeps up with). */
-const LOADER = `
+export const LOADER = `
 const fs = require('node:fs');
 const [file, rate] = [process.argv[1], Number(process.argv[2])];
 const fd = fs.openSync(file, 'a');
