@@ -190,14 +190,15 @@ impl Columns {
 /// Interned strings of one id kind, stored in one arena (no allocation per string).
 /// Id 0 is the empty string ("absent").
 ///
-/// Two savings once the index is built (`seal`), both worth several bytes per entry on logs
-/// with trace and span ids:
-/// - the hash table that deduplicates strings (about 10 bytes per distinct id: a power-of-two
-///   table at most 7/8 full) is dropped; the first lookup by name (`get`, rare: a query naming
-///   an id) rebuilds it, which takes a few milliseconds;
+/// Two savings, both worth several bytes per entry on logs with trace and span ids:
 /// - when every id is lowercase hex of one even length (W3C trace ids: 32 digits, span ids:
 ///   16), the ids are packed two digits a byte at a fixed width: half the bytes, and no
-///   `ends` array. `name` decodes them again (into a buffer on the stack).
+///   `ends` array. They are packed as they are interned (the first name decides; the first
+///   that does not fit unpacks them), so a build never holds the ids twice. `name` decodes
+///   them again (into a buffer on the stack);
+/// - the hash table that deduplicates strings (about 10 bytes per distinct id: a power-of-two
+///   table at most 7/8 full) is dropped once the index is built (`seal`); the first lookup by
+///   name (`get`, rare: a query naming an id) rebuilds it, which takes a few milliseconds.
 #[derive(Clone)]
 pub struct Interner {
     bytes: Col<u8>,
@@ -275,20 +276,11 @@ static HEX_TABLE: [u8; 256] = {
     t
 };
 
-/// Packs a run of lowercase hex digits (even length) two a byte; None at the first other byte.
-fn pack_all_hex(s: &[u8]) -> Option<Vec<u8>> {
-    let mut out = Vec::with_capacity(s.len() / 2);
-    let mut bad = 0u8;
-    for pair in s.chunks_exact(2) {
-        let (h, l) = (HEX_TABLE[pair[0] as usize], HEX_TABLE[pair[1] as usize]);
-        // Invalid digits set the high bit; checked in blocks to keep the loop branch-free.
-        bad |= h | l;
-        out.push(h << 4 | (l & 15));
-        if out.len() % 64 == 0 && bad & 0x80 != 0 {
-            return None;
-        }
-    }
-    (bad & 0x80 == 0).then_some(out)
+/// The packed width of a name that can start a packed hex interner: lowercase hex digits,
+/// an even count of at least 8 (W3C trace and span ids), at most `2 * HEX_MAX`.
+fn hex_width_of(s: &[u8]) -> Option<usize> {
+    let fits = s.len() >= 8 && s.len().is_multiple_of(2) && s.len() <= 2 * HEX_MAX;
+    (fits && s.iter().all(|&c| HEX_TABLE[c as usize] != 0xFF)).then_some(s.len() / 2)
 }
 
 /// An id's name: borrowed from the arena, or decoded from packed hex into a stack buffer.
@@ -334,16 +326,52 @@ impl Interner {
         if self.sealed {
             return self.intern_sealed(s);
         }
-        let h = hash_bytes(s);
-        let (bytes, ends) = (&self.bytes, &self.ends);
-        if let Some(&id) = self.table.find(h, |&id| bytes_eq(arena_name(bytes, ends, id), s)) {
+        // The first name decides whether the ids are packed hex; the first name that is not
+        // hex of that width unpacks them for good.
+        if self.count() == 1 && self.hex_width == 0 {
+            if let Some(w) = hex_width_of(s) {
+                self.hex_width = w;
+                self.ends = Col::default();
+            }
+        }
+        let mut packed = [0u8; HEX_MAX];
+        let w = self.hex_width;
+        if w > 0 && !(s.len() == 2 * w && pack_hex(s, &mut packed[..w])) {
+            self.unpack_hex();
+        }
+        let key = if self.hex_width > 0 { &packed[..w] } else { s };
+        self.intern_key(key)
+    }
+
+    /// Interns id `id` of another interner (a chunk's, merged into the file's): its packed
+    /// bytes are taken as they are when both pack hex of one width, without decoding them.
+    #[inline]
+    pub fn intern_from(&mut self, other: &Interner, id: u32) -> u32 {
+        if id == 0 {
+            return 0;
+        }
+        if !self.sealed && self.hex_width > 0 && other.hex_width == self.hex_width {
+            return self.intern_key(other.stored(id));
+        }
+        self.intern(&other.name(id))
+    }
+
+    /// Interns bytes as stored (packed when the interner is) during the build: the
+    /// build-time table finds them, else they get the next id.
+    #[inline]
+    fn intern_key(&mut self, key: &[u8]) -> u32 {
+        let h = hash_bytes(key);
+        let (bytes, ends, w) = (&self.bytes, &self.ends, self.hex_width);
+        if let Some(&id) = self.table.find(h, |&id| bytes_eq(stored_in(bytes, ends, w, id), key)) {
             return id;
         }
-        let id = self.ends.len() as u32;
-        self.bytes.extend_from_slice(s);
-        self.ends.push(self.bytes.len() as u32);
+        let id = self.count() as u32;
+        self.bytes.extend_from_slice(key);
+        if w == 0 {
+            self.ends.push(self.bytes.len() as u32);
+        }
         let (bytes, ends) = (&self.bytes, &self.ends);
-        self.table.insert_unique(h, id, |&id| hash_bytes(arena_name(bytes, ends, id)));
+        self.table.insert_unique(h, id, |&id| hash_bytes(stored_in(bytes, ends, w, id)));
         id
     }
     /// Interning after `seal` (extending an index after an append): the lookup table finds
@@ -458,6 +486,9 @@ impl Interner {
         self.ends = ends.into();
         self.hex_width = 0;
         self.lookup = OnceLock::new();
+        if !self.sealed {
+            self.table = self.build_table();
+        }
     }
 
     /// Makes room for `n` more distinct strings (an upper bound is fine: `seal` trims).
@@ -465,17 +496,19 @@ impl Interner {
         if self.sealed {
             return;
         }
-        self.ends.reserve(n);
+        let w = self.hex_width;
+        if w == 0 {
+            self.ends.reserve(n);
+        } else {
+            self.bytes.reserve(n * w);
+        }
         let (bytes, ends) = (&self.bytes, &self.ends);
-        self.table.reserve(n, |&id| hash_bytes(arena_name(bytes, ends, id)));
+        self.table.reserve(n, |&id| hash_bytes(stored_in(bytes, ends, w, id)));
     }
     /// The id of a name, if interned.
     pub fn get(&self, s: &[u8]) -> Option<u32> {
         if s.is_empty() {
             return None;
-        }
-        if !self.sealed {
-            return self.table.find(hash_bytes(s), |&id| arena_name(&self.bytes, &self.ends, id) == s).copied();
         }
         let mut buf = [0u8; HEX_MAX];
         let key = if self.hex_width > 0 {
@@ -487,7 +520,7 @@ impl Interner {
         } else {
             s
         };
-        let table = self.lookup.get_or_init(|| self.build_table());
+        let table = if self.sealed { self.lookup.get_or_init(|| self.build_table()) } else { &self.table };
         table.find(hash_bytes(key), |&id| self.stored(id) == key).copied()
     }
     /// The bytes stored for id (packed when hex); id in 1..count.
@@ -550,23 +583,11 @@ impl Interner {
         ok.then(|| Interner { bytes, ends, hex_width, table: HashTable::new(), sealed: true, lookup: OnceLock::new() })
     }
 
-    /// Ends the build: drops the build-time table, packs hex ids, trims (see the type's doc).
+    /// Ends the build: drops the build-time table and trims (hex ids were packed as they were
+    /// interned, see the type's doc).
     pub fn seal(&mut self) {
         self.table = HashTable::new();
         self.sealed = true;
-        let width = self.ends.get(1).map_or(0, |&e| e as usize);
-        let uniform = width >= 8
-            && width.is_multiple_of(2)
-            && width <= 2 * HEX_MAX
-            && self.ends.iter().enumerate().all(|(i, &e)| e as usize == i * width);
-        if uniform {
-            if let Some(packed) = pack_all_hex(&self.bytes) {
-                self.bytes = packed.into();
-                self.ends = Col::default();
-                self.hex_width = width / 2;
-                self.lookup = OnceLock::new();
-            }
-        }
         self.bytes.shrink_to_fit();
         self.ends.shrink_to_fit();
     }

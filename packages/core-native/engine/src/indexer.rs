@@ -292,7 +292,7 @@ pub fn concat(parts: Vec<Index>, serial: bool) -> Index {
         for part in &parts {
             let local = &part.ids[*slot];
             remap.clear();
-            remap.extend((0..local.count() as u32).map(|id| global.intern(&local.name(id))));
+            remap.extend((0..local.count() as u32).map(|id| global.intern_from(local, id)));
             for (kind, col) in cols.iter_mut() {
                 col.extend(part.cols.ids[*kind].iter().map(|&id| remap[id as usize]));
             }
@@ -480,6 +480,10 @@ fn chunk_bounds(data: &[u8], start: usize, chunk: usize) -> Vec<(usize, usize)> 
     out
 }
 
+/// Chunks parsed per batch, per thread: enough to keep every thread busy, few enough that
+/// the chunks' own columns and interners stay a small part of the index.
+const BATCH_PER_THREAD: usize = 2;
+
 #[allow(clippy::too_many_arguments)]
 fn index_file(
     data: &[u8],
@@ -498,43 +502,77 @@ fn index_file(
         ctl.done.fetch_add((e - s) as u64, Ordering::Relaxed);
         Ok(out)
     };
-    let outs: Vec<ChunkOut> = if opts.serial {
-        bounds.iter().map(run).collect::<Result<_>>()?
-    } else {
-        bounds.par_iter().map(run).collect::<Result<_>>()?
+    let parse = |batch: &[(usize, usize)]| -> Result<Vec<ChunkOut>> {
+        if opts.serial {
+            batch.iter().map(run).collect()
+        } else {
+            batch.par_iter().map(run).collect()
+        }
     };
-    // Size the global tables once instead of growing them chunk by chunk.
-    let rows: usize = outs.iter().map(|o| o.cols.len() + usize::from(o.leading)).sum();
-    index.cols.reserve(rows);
-    // Rows and line marks, in chunk order. A chunk that starts with continuation lines either
-    // extends the previous record or, at the very start of the file, becomes an orphan record
-    // of its own (its ids are all absent).
-    let mut orphan = vec![false; outs.len()];
-    let mut line_base: u64 = start_line;
-    for (chunk_no, out) in outs.iter().enumerate() {
-        if out.leading {
-            if index.cols.len() > file_first {
-                let last = index.cols.len() - 1;
-                index.cols.flags[last] |= FLAG_MULTILINE;
-            } else {
-                let start = bounds[chunk_no].0;
-                let first_line = memchr(b'\n', &data[start..]).map_or(data.len() - start, |p| p);
-                let first_line = crate::bytes::trim_end_blank(&data[start..start + first_line]).len();
-                push_orphan(&mut index.cols, start as u64, first_line);
-                lines.note(index.cols.len() - 1, clamp_u32(line_base + 1));
-                orphan[chunk_no] = true;
-            }
-        }
-        let base = index.cols.len();
-        for (r, &l) in out.lines.iter().enumerate() {
-            lines.note(base + r, clamp_u32(l as u64 + line_base));
-        }
-        index.cols.extend_rows(&out.cols);
-        line_base += out.newlines;
+    // The chunks are parsed a batch at a time, and each batch is merged into the file's
+    // columns and interners (then freed) while the next one is parsed: the build's peak is
+    // the index plus two batches, not the index twice (all chunks' results, then the merged
+    // columns).
+    let per_batch = if opts.serial { 1 } else { BATCH_PER_THREAD * rayon::current_num_threads().max(1) };
+    let mut merge = FileMerge { data, index, lines, file_first, line_base: start_line, serial: opts.serial };
+    let mut batches = bounds.chunks(per_batch);
+    let mut current = batches.next().map(|b| (b, parse(b)));
+    while let Some((batch, outs)) = current {
+        let outs = outs?;
+        let next = batches.next();
+        current = if opts.serial {
+            merge.batch(batch, outs);
+            next.map(|b| (b, parse(b)))
+        } else {
+            rayon::join(|| next.map(|b| (b, parse(b))), || merge.batch(batch, outs)).0
+        };
     }
-    merge_ids(index, &outs, &orphan, opts.serial);
     let tail = data.len() > body_start && data.last() != Some(&b'\n');
-    Ok(line_base + u64::from(tail))
+    Ok(merge.line_base + u64::from(tail))
+}
+
+/// The merge of one file's chunk results, batch after batch, in chunk order.
+struct FileMerge<'a> {
+    data: &'a [u8],
+    index: &'a mut Index,
+    lines: &'a mut FileLines,
+    /// The file's first row.
+    file_first: usize,
+    /// Lines before the next chunk.
+    line_base: u64,
+    serial: bool,
+}
+
+impl FileMerge<'_> {
+    /// Appends a batch's rows and line marks, then its ids. A chunk that starts with
+    /// continuation lines either extends the previous record or, at the very start of the
+    /// file, becomes an orphan record of its own (its ids are all absent).
+    fn batch(&mut self, bounds: &[(usize, usize)], outs: Vec<ChunkOut>) {
+        let (index, data) = (&mut *self.index, self.data);
+        let mut orphan = vec![false; outs.len()];
+        for (chunk_no, out) in outs.iter().enumerate() {
+            if out.leading {
+                if index.cols.len() > self.file_first {
+                    let last = index.cols.len() - 1;
+                    index.cols.flags[last] |= FLAG_MULTILINE;
+                } else {
+                    let start = bounds[chunk_no].0;
+                    let first_line = memchr(b'\n', &data[start..]).map_or(data.len() - start, |p| p);
+                    let first_line = crate::bytes::trim_end_blank(&data[start..start + first_line]).len();
+                    push_orphan(&mut index.cols, start as u64, first_line);
+                    self.lines.note(index.cols.len() - 1, clamp_u32(self.line_base + 1));
+                    orphan[chunk_no] = true;
+                }
+            }
+            let base = index.cols.len();
+            for (r, &l) in out.lines.iter().enumerate() {
+                self.lines.note(base + r, clamp_u32(l as u64 + self.line_base));
+            }
+            index.cols.extend_rows(&out.cols);
+            self.line_base += out.newlines;
+        }
+        merge_ids(index, &outs, &orphan, self.serial);
+    }
 }
 
 /// Line bookkeeping of the build: the marks kept by the index, and the current file's first
@@ -583,7 +621,7 @@ fn merge_ids(index: &mut Index, outs: &[ChunkOut], orphan: &[bool], serial: bool
             remap.clear();
             match &sealed_ids {
                 Some(ids) => remap.extend_from_slice(&ids[at..at + local.count()]),
-                None => remap.extend((0..local.count() as u32).map(|id| global.intern(&local.name(id)))),
+                None => remap.extend((0..local.count() as u32).map(|id| global.intern_from(local, id))),
             }
             at += local.count();
             for (kind, col) in cols.iter_mut() {
