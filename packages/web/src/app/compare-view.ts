@@ -16,7 +16,11 @@ function Side(props: { id: string; follow?: FollowResult; divergence?: number; l
   </div>`;
 }
 
-/** Two requests (threads, traces) side by side, the first step where they differ marked. */
+/**
+ * Two requests (threads, traces) side by side, the first step where they differ marked.
+ * Its inputs (like every input of the page) are uncontrolled (`defaultValue`, re-keyed when the
+ * URL state changes): a re-render while someone types (an answer arriving) keeps what they typed.
+ */
 export function CompareView(props: { state: ViewState }) {
   const { a, b } = props.state;
   const both = a !== '' && b !== '';
@@ -34,8 +38,8 @@ export function CompareView(props: { state: ViewState }) {
         navigate({ view: 'compare', a: String(f.get('a') ?? ''), b: String(f.get('b') ?? '') });
       }}
     >
-      <input name="a" value=${a} list="known-ids" placeholder="id A" data-testid="compare-a" />
-      <input name="b" value=${b} list="known-ids" placeholder="id B" data-testid="compare-b" />
+      <input name="a" key=${`a:${a}`} defaultValue=${a} list="known-ids" placeholder="id A" data-testid="compare-a" />
+      <input name="b" key=${`b:${b}`} defaultValue=${b} list="known-ids" placeholder="id B" data-testid="compare-b" />
       <button>compare</button>
       <datalist id="known-ids">${ids.data?.kinds.filter((k) => k.kind !== 'service').flatMap((k) => k.ids.map((i) => html`<option value=${i.id}>${k.kind}</option>`))}</datalist>
     </form>

@@ -49,7 +49,7 @@ function Main(props: { state: ViewState }) {
           navigate({ view: state.view === 'errors' ? 'errors' : 'entries', q: String(new FormData(e.currentTarget as HTMLFormElement).get('q') ?? '') });
         }}
       >
-        <input name="q" key=${state.q} value=${state.q} placeholder=${'query: level>=error service:checkout "timeout" -healthcheck'} data-testid="query" autocomplete="off" spellcheck=${false} />
+        <input name="q" key=${state.q} defaultValue=${state.q} placeholder=${'query: level>=error service:checkout "timeout" -healthcheck'} data-testid="query" autocomplete="off" spellcheck=${false} />
       </form>
       <span class="sources" title=${s.files.map((f) => f.path).join('\n')}>${number(s.entries)} entries in ${s.files.length} file${s.files.length === 1 ? '' : 's'}</span>
     </header>

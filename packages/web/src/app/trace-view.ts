@@ -65,7 +65,7 @@ export function TraceView(props: { state: ViewState }) {
         navigate({ view: 'trace', id: String(new FormData(e.currentTarget as HTMLFormElement).get('id') ?? '') });
       }}
     >
-      <label>request / trace / span / thread id <input name="id" value=${id} data-testid="trace-id" /></label> <button>follow</button>
+      <label>request / trace / span / thread id <input name="id" key=${id} defaultValue=${id} data-testid="trace-id" /></label> <button>follow</button>
     </form>
     ${!id ? html`<p class="empty">Open an entry and click one of its ids, or type an id.</p>` : null}
     ${h.error ? html`<${Failure} error=${h.error} />` : null}
