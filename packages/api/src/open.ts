@@ -4,7 +4,7 @@ import { InputError, UsageError } from './errors.js';
 import { cachedIndex, cacheKey, type FileIdentity, rememberIndex } from './index-cache.js';
 import { Investigation } from './investigation.js';
 import { native } from './native.js';
-import { resolveFormat } from './saved-formats.js';
+import { withResolvedFormat } from './saved-formats.js';
 import { callNativeSync, runNative, type TaskControl } from './run-native.js';
 
 /** How to read the sources. */
@@ -116,7 +116,7 @@ export async function open(sources: string | readonly string[] | OpenOptions, op
   }
   // A saved format's name becomes its custom format here, before the cache key is made: an
   // edited config file is a different format.
-  if (options.format !== undefined) options = { ...options, format: resolveFormat(options.format) };
+  options = withResolvedFormat(options);
   const nativeOptions: Record<string, unknown> = {};
   for (const key of NATIVE_KEYS) if (options[key] !== undefined) nativeOptions[key] = options[key];
   const optionsJson = JSON.stringify(nativeOptions);

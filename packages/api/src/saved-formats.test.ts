@@ -22,7 +22,7 @@ function project(name: string, formats: unknown): string {
 }
 
 /** Every entry's timestamp, opened with a saved format resolved from `cwd`'s config. */
-async function timestamps(file: string, format: string, cwd: string): Promise<{ ts: (number | null)[]; levels: string[]; messages: string[] }> {
+async function timestamps(file: string, format: string, cwd: string): Promise<{ ts: (number | undefined)[]; levels: string[]; messages: string[] }> {
   const inv = await open(file, { format: resolveFormat(format, { cwd, userConfigDir: noUser }), cache: false });
   try {
     const r = await inv.search({ limit: 100_000, order: 'file' });
@@ -70,7 +70,7 @@ describe.runIf(hasCorpus)('saved formats on corpus logs, timestamps checked agai
     const truth = csv(join(corpus, 'Apache', 'Apache_2k.log_structured.csv'));
     const got = await timestamps(join(corpus, 'Apache', 'Apache_2k.log'), 'apache', dir);
     expect(got.ts).toEqual(truth.map((r) => Date.parse(`${r['Time']!.slice(4)} UTC`) * 1e6));
-    expect(got.ts.every((t) => t !== null)).toBe(true);
+    expect(got.ts.every((t) => typeof t === "number")).toBe(true);
   });
 });
 

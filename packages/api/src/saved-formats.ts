@@ -144,3 +144,8 @@ export function resolveFormat(format: string, options: FormatConfigOptions = {})
   return saved ? customFormatOption(saved) : format;
 }
 
+
+/** Options with their `format` resolved (`resolveFormat`): what open, watch and tail hand the engine. */
+export function withResolvedFormat<T extends { format?: string | undefined }>(options: T): T {
+  return options.format === undefined ? options : { ...options, format: resolveFormat(options.format) };
+}

@@ -56,6 +56,12 @@ describe('sessions', () => {
     expect(codeOf(() => sessions.open('taken', opts).note('  '))).toBe('INVALID_OPTION');
   });
 
+  it('keeps a SQLite source by its absolute path too', () => {
+    const s = sessions.create('db-source', { paths: [], options: { db: 'exports/logs.sqlite', timezone: '+02:00' } }, opts);
+    expect(sessions.open('db-source', opts).state().sources).toEqual({ paths: [], options: { db: join(process.cwd(), 'exports/logs.sqlite'), timezone: '+02:00' } });
+    expect(s.name).toBe('db-source');
+  });
+
   it('a last line still being written is not part of the state', () => {
     const s = sessions.create('partial', { paths: ['a.log'], options: {} }, opts);
     s.note('complete');

@@ -225,7 +225,11 @@ function create(name: string, sources: SessionSources, options: SessionsOptions 
     version: SESSION_VERSION,
     name,
     ...(options.title ? { title: options.title } : {}),
-    sources: { paths: sources.paths.map((p) => (p === '-' ? p : resolve(p))), options: sources.options },
+    // Paths made absolute, so any later process resumes from wherever it runs.
+    sources: {
+      paths: sources.paths.map((p) => (p === '-' ? p : resolve(p))),
+      options: typeof sources.options['db'] === 'string' ? { ...sources.options, db: resolve(sources.options['db']) } : sources.options,
+    },
     at: new Date().toISOString(),
   };
   if (event.sources.paths.includes('-')) throw new UsageError('INVALID_OPTION', "a session cannot keep stdin ('-') as a source: it is read once", 'sources');

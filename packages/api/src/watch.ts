@@ -1,5 +1,6 @@
 import { CancelledError, fromNative, UsageError } from './errors.js';
 import { native } from './native.js';
+import { withResolvedFormat } from './saved-formats.js';
 import type { Query } from './query.js';
 import type { SearchHit } from './search.js';
 
@@ -87,7 +88,7 @@ export async function* watch(
   if (signal?.aborted) throw new CancelledError();
   let handle;
   try {
-    handle = await native().watch(list, JSON.stringify(options));
+    handle = await native().watch(list, JSON.stringify(withResolvedFormat(options)));
   } catch (error) {
     throw fromNative(error);
   }
@@ -118,7 +119,7 @@ export async function* watch(
 export async function tail(sources: string | readonly string[], options: TailOptions = {}): Promise<TailResult> {
   const list = sourceList(sources);
   try {
-    return JSON.parse(await native().tail(list, JSON.stringify(options))) as TailResult;
+    return JSON.parse(await native().tail(list, JSON.stringify(withResolvedFormat(options)))) as TailResult;
   } catch (error) {
     throw fromNative(error);
   }
