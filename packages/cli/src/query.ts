@@ -69,16 +69,18 @@ export const AGGREGATE_FLAGS: FlagDef[] = [
   {
     name: 'aggregate',
     type: 'list',
-    group: 'command',
+    // Shared by search and count: described once in the MCP instructions.
+    group: 'output',
     valueName: 'kinds',
     description: 'count by level, thread, service, file, time',
   },
-  { name: 'bucket', type: 'string', group: 'command', valueName: 'size', description: 'time bucket (1m, 1h; default: auto)' },
+  { name: 'bucket', type: 'string', group: 'output', valueName: 'size', description: 'time bucket (1m, 1h; default: auto)' },
 ];
 
 export const ALL_FIELDS_FLAG: FlagDef = {
   name: 'all-fields',
   type: 'boolean',
-  group: 'command',
+  // An output option of several commands: described once in the MCP instructions.
+  group: 'output',
   description: 'every parsed field of each entry',
 };

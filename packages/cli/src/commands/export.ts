@@ -19,7 +19,7 @@ export const exportCommand: CommandDef = {
     ...SOURCE_FLAGS,
     outFlag('file.sqlite|dir', 'file, or directory (parquet)', true),
     { name: 'to', type: 'string', group: 'command', choices: ['sqlite', 'parquet'], default: 'sqlite', description: 'format' },
-    { name: 'batch-size', type: 'integer', group: 'command', min: 1, valueName: 'n', default: BATCH_SIZE, description: 'rows per transaction' },
+    { name: 'batch-size', type: 'integer', group: 'command', min: 1, valueName: 'n', default: BATCH_SIZE, description: 'rows per transaction', cliOnly: true },
     { name: 'partition', type: 'string', group: 'command', choices: ['hour', 'day'], description: 'a file per UTC hour/day' },
     { name: 'attributes', type: 'boolean', group: 'command', description: 'LogAttributes = all fields' },
     ...OUTPUT_FLAGS,

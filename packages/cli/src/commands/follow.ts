@@ -17,7 +17,7 @@ export const followCommand: CommandDef = {
     ...SOURCE_FLAGS,
     ...QUERY_FLAGS,
     { name: 'id', type: 'string', group: 'command', valueName: 'value', required: true, description: 'the thread, request, trace, span or service id' },
-    { name: 'kind', type: 'string', group: 'command', choices: KINDS, description: 'id kind (default: the kind with most entries)' },
+    { name: 'kind', type: 'string', group: 'command', choices: KINDS, description: 'id kind (default: the most frequent)' },
     RULES_FLAG,
     { name: 'limit', short: 'n', type: 'integer', group: 'paging', min: 0, valueName: 'n', default: 100, description: 'records returned (entries and their ids); the summary covers all' },
     { name: 'offset', type: 'integer', group: 'paging', min: 0, valueName: 'n', description: 'skip the first n records (next page: the nextOffset of the last one)' },
