@@ -8,7 +8,7 @@ export interface ParquetExportOptions {
   query?: Query;
   /** One file series (default), or one per UTC hour or day (`logs-2024-01-02T03-00001.parquet`). */
   partition?: 'none' | 'hour' | 'day';
-  /** Rows per row group, 1..=1000000 (default 65536); memory grows with it. */
+  /** Rows per row group, 1..=1000000 (default 16384); memory grows with it. */
   rowGroupRows?: number;
   /** Fill `LogAttributes` with all of the record's parsed fields (slower; default: empty maps). */
   fields?: boolean;

@@ -48,7 +48,7 @@ describe('envelope and exit codes', () => {
     [['schema', sample, '--sample', 'ten'], 'not an integer'],
     [['schema', sample, '--sample', '0'], 'must be at least 1'],
     [['stats', sample, '--max-bytes', '10'], 'must be at least 256'],
-    [['export', sample], "required option '-o, --out <file.sqlite>' not specified"],
+    [['export', sample], "required option '-o, --out <file.sqlite|dir>' not specified"],
   ])('bad usage %j is a USAGE error with exit code 2', (args, message) => {
     const r = logsift(args);
     expect(r.code).toBe(2);

@@ -65,7 +65,7 @@ async function questions(inv: Investigation): Promise<{ sql: Record<string, stri
       total: 'SELECT count() AS n FROM {src}',
       errors: 'SELECT count() AS n FROM {src} WHERE SeverityNumber >= 17',
       search: "SELECT count() AS n FROM {src} WHERE positionCaseInsensitiveUTF8(Body, 'timeout') > 0",
-      levels: "SELECT multiIf(SeverityNumber = 0, 'none', SeverityNumber <= 4, 'trace', SeverityNumber <= 8, 'debug', SeverityNumber <= 12, 'info', SeverityNumber <= 16, 'warn', SeverityNumber <= 20, 'error', 'fatal') AS level, count() AS n FROM {src} GROUP BY level ORDER BY level",
+      levels: "SELECT multiIf(SeverityNumber = 0, 'NONE', SeverityNumber <= 4, 'TRACE', SeverityNumber <= 8, 'DEBUG', SeverityNumber <= 12, 'INFO', SeverityNumber <= 16, 'WARN', SeverityNumber <= 20, 'ERROR', 'FATAL') AS level, count() AS n FROM {src} GROUP BY level ORDER BY level",
       services: 'SELECT ServiceName AS service, count() AS n FROM {src} GROUP BY service ORDER BY n DESC, service',
       follow: `SELECT count() OVER () AS total, Body FROM {src} WHERE '${q}' IN (RequestId, TraceId, SpanId, ThreadId) ORDER BY Timestamp, File, Line LIMIT 5`,
     },

@@ -54,7 +54,8 @@ pub const MAGIC: &[u8; 4] = b"PAR1";
 /// returns the bytes written. Files of another schema are refused: read-back is for logsift's
 /// own exports (other Parquet has no agreed log layout to map).
 pub fn decode(file: std::fs::File, path: &str, out: &mut impl Write) -> Result<u64> {
-    let bad = |what: String| Error::new(Code::Decompress, format!("cannot read the Parquet file {path}: {what}")).at(path);
+    let bad =
+        |what: String| Error::new(Code::Decompress, format!("cannot read the Parquet file {path}: {what}")).at(path);
     let reader = SerializedFileReader::new(file).map_err(|e| bad(e.to_string()))?;
     let names: Vec<String> =
         reader.metadata().file_metadata().schema().get_fields().iter().map(|f| f.name().to_string()).collect();

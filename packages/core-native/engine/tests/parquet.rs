@@ -105,8 +105,8 @@ fn partitions_by_hour_and_scopes_by_query() {
     assert_eq!(r["rows"].as_u64(), Some(errors as u64));
     let e = export(&s, &format!(r#"{{"outDir":"{}"}}"#, dir2.display())).unwrap_err();
     assert_eq!(e.code, Code::InvalidOption);
-    let e = export(&s, &format!(r#"{{"outDir":"{}","rowGroupRows":0}}"#, temp_dir("parquet-bad").display()))
-        .unwrap_err();
+    let e =
+        export(&s, &format!(r#"{{"outDir":"{}","rowGroupRows":0}}"#, temp_dir("parquet-bad").display())).unwrap_err();
     assert_eq!(e.code, Code::InvalidOption);
     let e = export(&s, &format!(r#"{{"outDir":"{}","partition":"week"}}"#, temp_dir("parquet-bad2").display()))
         .unwrap_err();

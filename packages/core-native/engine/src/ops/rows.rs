@@ -222,7 +222,8 @@ pub fn batch_of(ix: &Index, ids: &[u32], fields: bool, raw: bool, max_text: usiz
         };
         prev = Some((e, line));
         let nl = memchr::memchr(b'\n', record);
-        let first = record[..nl.unwrap_or(record.len())].strip_suffix(b"\r").unwrap_or(&record[..nl.unwrap_or(record.len())]);
+        let first =
+            record[..nl.unwrap_or(record.len())].strip_suffix(b"\r").unwrap_or(&record[..nl.unwrap_or(record.len())]);
         p.reset();
         let reparsed = f.format.parse(first, &mut p);
         let flags = ix.cols.flags[ei];
