@@ -25,9 +25,13 @@ export const detectCommand: CommandDef = {
   text: (raw, ctx) => {
     const files = (raw as { files?: Detection[] }).files ?? [];
     const c = colors(ctx);
+    // Two shares of the sample, named apart (one "confidence" column read 46% beside a layout
+    // line saying 100% for apt's history.log): lines that start a record, and lines the layout
+    // explains (record starts plus the continuation lines it recognises).
+    const pct = (x: number) => `${Math.round(x * 100)}%`;
     const head = table(
-      ['file', 'format', 'confidence', 'entries'],
-      files.map((f) => [f.path, f.format, `${Math.round(f.confidence * 100)}%`, formatCount(f.entries)]),
+      ['file', 'format', 'record starts', 'explained', 'entries'],
+      files.map((f) => [f.path, f.format, pct(f.confidence), pct(f.layout.confidence), formatCount(f.entries)]),
       ctx,
     );
     // One readable line per file: what was understood, and a note where the evidence is weak.

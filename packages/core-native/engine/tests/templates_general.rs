@@ -144,6 +144,46 @@ fn alternatives_rules() -> Labeller {
     ])
 }
 
+/// Redis 7 (`pid:role dd Mon yyyy hh:mm:ss.mmm <mark> message`), as Debian's redis-server
+/// writes it when started and asked to save. Lines of other versions or events are labelled
+/// by their first two words (a rule that cannot flatter the miner: it splits more, not less).
+fn redis_rules() -> Labeller {
+    Labeller::new(&[
+        (r"Background saving (started|terminated)", "bgsave $1"),
+        (r"DB saved on disk", "db saved"),
+        (r"Fork CoW for RDB: ", "fork cow"),
+        (r"Redis version=", "version"),
+        (r"Running mode=", "running mode"),
+        (r"Received (SIG\S+)", "received $1"),
+        (r"Redis is starting", "starting"),
+        (r"WARNING Memory overcommit", "overcommit warning"),
+        (r"^\d+:\w \d+ \w+ \d+ [\d:.]+ [*#.-] (\S+ \S+)", "$1"),
+    ])
+}
+
+/// nginx's error log (`yyyy/mm/dd hh:mm:ss [level] pid#tid: *conn message`); the path,
+/// client and request are parameters.
+fn nginx_error_rules() -> Labeller {
+    Labeller::new(&[
+        (r#"\] \d+#\d+: (?:\*\d+ )?directory index of ".*" is forbidden"#, "index forbidden"),
+        (r#"\] \d+#\d+: (?:\*\d+ )?open\(\) ".*" failed \((\d+): "#, "open failed $1"),
+        (r"\] \d+#\d+: (?:\*\d+ )?(\S+ \S+)", "$1"),
+    ])
+}
+
+/// Exim 4's mainlog (`yyyy-mm-dd hh:mm:ss [message-id] flag …`): one event per flag
+/// (`<=` arrival, `=>` delivery, `**` bounce, `Completed`) or per daemon message.
+fn exim_rules() -> Labeller {
+    Labeller::new(&[
+        (r"^\S+ \S+ \S+ (<=|=>|->|\*\*|==) ", "$1"),
+        (r"^\S+ \S+ \S+ Completed$", "completed"),
+        (r"^\S+ \S+ (Start|End) queue run: ", "$1 queue run"),
+        (r"^\S+ \S+ exim \S+ daemon started: ", "daemon started"),
+        (r"^\S+ \S+ (\S+ \S+)", "$1"),
+        (r"^\s+(\S+ \S+)", "detail $1"),
+    ])
+}
+
 struct Scored {
     accuracy: f64,
     entries: usize,
@@ -235,14 +275,16 @@ fn postgres() {
     assert!(s.accuracy >= FLOOR_POSTGRES, "postgres: {:.4}", s.accuracy);
 }
 
-/// apt's history.log is scored and printed but not held to a floor: since the per-file layout
-/// inference it scores 0.017 here (0.49 before; its `Start-Date:` / `Commandline:` lines are
-/// now read through a learned header), a known regression to mend, not a figure to guard.
+/// apt's history.log: each stanza's `Start-Date:` record (its `Commandline:`, `Install:` …
+/// field lines continue it) and its `End-Date:` record. Both are headers with no message
+/// after the stamp, so they are mined by their whole first line (0.017 when both were one
+/// empty template).
 #[test]
-fn apt_history_is_scored() {
+fn apt_history() {
     if let Some(data) = machine_log("/var/log/apt/history.log") {
         let s = score("apt-history", data, &apt_history_rules(), LabelBy::Line);
         assert!(s.entries > 0 && s.templates > 0);
+        assert!(s.accuracy >= FLOOR_APT_HISTORY, "apt-history: {:.4}", s.accuracy);
     }
 }
 
@@ -259,7 +301,26 @@ fn machine_logs() {
     }
 }
 
+/// Logs of Debian services (redis, nginx, exim4), when this machine ran them: `apt-get install
+/// -y nginx redis-server exim4-daemon-light`, start each for a minute and give it some work
+/// (requests, `redis-cli bgsave`, a few `mail` to a local and a remote address).
+#[test]
+fn service_logs() {
+    for (name, path, rules, floor) in [
+        ("redis", "/var/log/redis/redis-server.log", redis_rules(), FLOOR_SERVICES),
+        ("nginx-error", "/var/log/nginx/error.log", nginx_error_rules(), FLOOR_SERVICES),
+        ("exim", "/var/log/exim4/mainlog", exim_rules(), FLOOR_SERVICES),
+    ] {
+        if let Some(data) = machine_log(path) {
+            let s = score(name, data, &rules, LabelBy::Line);
+            assert!(s.accuracy >= floor, "{name}: {:.4} < {floor}", s.accuracy);
+        }
+    }
+}
+
+const FLOOR_SERVICES: f64 = 0.60;
+const FLOOR_APT_HISTORY: f64 = 0.90;
 const FLOOR_GENERATOR: f64 = 0.99;
 const FLOOR_POSTGRES: f64 = 0.74;
 const FLOOR_DPKG: f64 = 0.90;
-const FLOOR_ALTERNATIVES: f64 = 0.40;
+const FLOOR_ALTERNATIVES: f64 = 0.80;

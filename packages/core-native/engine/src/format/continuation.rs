@@ -7,7 +7,9 @@
 //!   `Traceback (most recent call last):`, `java.lang.IllegalStateException: x`). No header
 //!   of any layout starts that way, and a sample can miss the one trace of a file.
 //! - when the file's sample shows it: a markup line (`<tag>`, `{`, `}`, `"key": value`), the
-//!   body of an XML or JSON document printed after a header.
+//!   body of an XML or JSON document printed after a header; a `Key: value` field line in a
+//!   file of stanzas whose records start with a stamped field (`Start-Date: <stamp>`, then
+//!   `Commandline: …`, `Install: …`, as apt's history.log and RFC 822-style reports write).
 //!
 //! Every other line is an entry of its own (with a timestamp and level when its first words
 //! hold them): a header of another layout (two files concatenated), a JSON line cut off by a
@@ -25,12 +27,15 @@ pub const MARKUP: u8 = 4;
 /// Not a shape: the file is JSON lines, so a line opening with `{` that is not a whole JSON
 /// record is one cut off (a crash while writing) and stays an entry of its own.
 pub const JSON_LINES: u8 = 8;
+/// A `Key: value` field line, in a file whose headers are stamped fields (see `learn`).
+pub const FIELD: u8 = 16;
 
 /// Shapes that continue a record in every file.
 pub const ALWAYS: u8 = INDENT | TRACE;
 
 /// The names of the shapes, for `detect` (bit order).
-pub const SHAPE_NAMES: [(u8, &str); 3] = [(INDENT, "indented"), (TRACE, "stack-trace"), (MARKUP, "markup")];
+pub const SHAPE_NAMES: [(u8, &str); 4] =
+    [(INDENT, "indented"), (TRACE, "stack-trace"), (MARKUP, "markup"), (FIELD, "key: value fields")];
 
 /// How one file's non-header lines are read: learned once from the sample.
 #[derive(Clone, Copy, Debug, PartialEq)]
@@ -94,18 +99,43 @@ fn is_trace(line: &[u8]) -> bool {
             .any(|s| word.ends_with(s) && word.len() > s.len())
 }
 
+/// The end of a leading `Key:` (a word of letters, digits, `-`, `_`, starting with a letter,
+/// then `: `): the key of a field line.
+fn field_key(line: &[u8]) -> Option<usize> {
+    if !line.first().is_some_and(u8::is_ascii_alphabetic) {
+        return None;
+    }
+    let n = line.iter().take(64).position(|&c| !(c.is_ascii_alphanumeric() || matches!(c, b'-' | b'_')))?;
+    (line[n] == b':' && matches!(line.get(n + 1), Some(b' ' | b'\t'))).then_some(n + 1)
+}
+
 /// Learns the rule from the sample: `is_header` tells which lines start a record by the
 /// file's format. Markup continues records when the sample has markup lines that are not
 /// records of their own (a one-line JSON record is a record, not a document body).
+/// `Key: value` lines continue records only in a file of stanzas: nearly every header is a
+/// field whose value is a stamp (`Start-Date: 2025-06-24  14:36:25`) and most other lines are
+/// fields too; elsewhere (`Error: …` among stamped headers) such a line is an entry.
 /// `base` holds the shapes the format brings (`ALWAYS`, and `JSON_LINES` for JSON).
 pub fn learn(lines: &[&[u8]], ctx: &ParseCtx, base: u8, mut is_header: impl FnMut(&[u8]) -> bool) -> Rule {
     let json_lines = base & JSON_LINES != 0;
-    let others: Vec<&[u8]> = lines.iter().copied().filter(|l| !is_header(l)).collect();
+    let (heads, others): (Vec<&[u8]>, Vec<&[u8]>) = lines.iter().copied().partition(|l| is_header(l));
     let markup = others
         .iter()
         .any(|l| shape_of(l) == MARKUP && !(json_lines && l.first() == Some(&b'{')) && !standalone_record(l, ctx));
-    let mut rule = Rule { shapes: base | ALWAYS | if markup { MARKUP } else { 0 }, ..Rule::default() };
-    let headers = lines.len() - others.len();
+    let headers = heads.len();
+    let stamped_fields = heads
+        .iter()
+        .filter(|l| {
+            field_key(l).is_some_and(|k| {
+                let v = crate::format::text::skip_ws(l, k);
+                time::parse_any_shape(&l[v..], ctx.tz, ctx.year).is_some()
+            })
+        })
+        .count();
+    let fields = others.iter().filter(|l| field_key(l).is_some()).count();
+    let stanzas = headers > 0 && stamped_fields * 10 >= headers * 9 && fields > 0 && fields * 5 >= others.len() * 4;
+    let shapes = base | ALWAYS | if markup { MARKUP } else { 0 } | if stanzas { FIELD } else { 0 };
+    let mut rule = Rule { shapes, ..Rule::default() };
     let continued = others.iter().filter(|l| kind(l, &rule, ctx) == Kind::Continuation).count();
     let n = lines.len().max(1) as f64;
     rule.headers = headers as f64 / n;
@@ -170,6 +200,9 @@ pub fn kind(line: &[u8], rule: &Rule, ctx: &ParseCtx) -> Kind {
         return Kind::Standalone;
     }
     match shape {
+        0 if rule.shapes & FIELD != 0 && field_key(line).is_some() && !standalone_record(line, ctx) => {
+            Kind::Continuation
+        }
         0 => Kind::Standalone,
         INDENT | TRACE => classify(shape, rule.shapes),
         _ if standalone_record(line, ctx) => Kind::Standalone,
@@ -269,6 +302,38 @@ mod tests {
         assert_eq!(out.level, level::ERROR);
         assert_eq!(out.level_text.unwrap().slice(l), b"ERROR");
         assert_eq!(out.message.slice(l), &l[..l.len() - 1]);
+    }
+
+    #[test]
+    fn key_value_stanzas_continue_only_in_a_file_of_stanzas() {
+        let stanza: Vec<&[u8]> = vec![
+            b"Start-Date: 2025-06-24  14:36:25",
+            b"Commandline: apt-get -qqy upgrade",
+            b"Upgrade: libudev1:amd64 (252.36-1, 252.38-1)",
+            b"End-Date: 2025-06-24  14:36:29",
+            b"Start-Date: 2025-06-24  14:37:36",
+            b"Commandline: apt-get install -y curl",
+            b"Requested-By: admin (1000)",
+            b"Install: curl:amd64 (7.88.1-10)",
+            b"End-Date: 2025-06-24  14:37:40",
+        ];
+        let rule = learn(&stanza, &ctx(), ALWAYS, |l| l.starts_with(b"Start-Date") || l.starts_with(b"End-Date"));
+        assert_eq!(rule.shapes & FIELD, FIELD, "{rule:?}");
+        assert_eq!(
+            kind(b"Error: Sub-process /usr/bin/dpkg returned an error code (1)", &rule, &ctx()),
+            Kind::Continuation
+        );
+        assert_eq!(kind(b"plain words", &rule, &ctx()), Kind::Standalone);
+        // Stamped headers that are not fields: an `Error: …` line among them is an entry.
+        let plain: Vec<&[u8]> = vec![
+            b"2024-01-02 03:04:05 INFO up",
+            b"Error: disk full",
+            b"2024-01-02 03:04:06 INFO down",
+            b"Warning: low",
+        ];
+        let rule = learn(&plain, &ctx(), ALWAYS, |l| l.starts_with(b"2024"));
+        assert_eq!(rule.shapes & FIELD, 0);
+        assert_eq!(kind(b"Error: disk full", &rule, &ctx()), Kind::Standalone);
     }
 
     #[test]

@@ -73,7 +73,8 @@ pub fn shape_name(shape: TsShape) -> String {
         TsShape::Compact => "YYYYMMDD hhmmss".into(),
         TsShape::MonthDay => "Mon DD hh:mm:ss".into(),
         TsShape::Ctime => "Www Mon DD hh:mm:ss YYYY".into(),
-        TsShape::DayMonth => "DD/Mon/YYYY:hh:mm:ss".into(),
+        // The shape reads `03 Dec 2026 14:22:01` (redis) as well as `30/Oct/2023:16:49:06`.
+        TsShape::DayMonth => "DD Mon YYYY hh:mm:ss".into(),
         TsShape::Short { day_first: false } => "MM.DD hh:mm:ss".into(),
         TsShape::Short { day_first: true } => "DD.MM hh:mm:ss".into(),
         TsShape::Epoch => "epoch (s, ms, us or ns)".into(),

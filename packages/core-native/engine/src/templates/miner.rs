@@ -9,13 +9,16 @@
 //! the template: positions that differ become `<*>`), or starts a new template otherwise.
 //! Template ids are creation order, so the same input order always gives the same ids.
 //!
-//! Three things more than Drain:
+//! Four things more than Drain:
 //! - an exact-sequence cache. A masked message identical to one seen before joins the same
 //!   template without a tree walk; that is the common case in logs and what makes the miner
 //!   run at well over a million lines a second;
 //! - a leading run of `key=value` tokens followed by text (`req=… trace=… span=… GET /x
 //!   started`, an MDC-style context prefix) is context, not the event: it is dropped, so the
 //!   same event with one id more or less (`parent=…`) is the same template;
+//! - a command line's arguments are values: from a long option on (`--install`, after the
+//!   first token), the rest of the message is one variable (`run with --install /usr/bin/java
+//!   java … --slave …` → `run with <*>`), as many options as the command was given;
 //! - `finish` merges templates that differ only in one position where they show at least
 //!   `merge_values` distinct words, iterating to a fixed point (see `finish`). Drain only
 //!   merges such templates when the message is long enough for one differing word to stay
@@ -114,6 +117,11 @@ fn fold_repeats(seq: &mut Vec<u32>, param: &[bool]) {
     }
 }
 
+/// `--name` (a letter after the dashes): a command-line option, where an argument list starts.
+fn is_long_option(tok: &[u8]) -> bool {
+    tok.starts_with(b"--") && tok.get(2).is_some_and(u8::is_ascii_alphabetic)
+}
+
 /// Whether `pattern` matches `tokens` with each `<*>` of the pattern matching one or more
 /// tokens and every other token matching itself.
 fn glob_matches(pattern: &[u32], tokens: &[u32]) -> bool {
@@ -196,6 +204,12 @@ impl TemplateMiner {
         // The leading run of key=value tokens: whether it still lasts, and its length once ended.
         let (mut in_context, mut lead) = (true, 0);
         for tok in tokens(message) {
+            if !self.seq.is_empty() && is_long_option(tok) {
+                if self.seq.last() != Some(&WILD) {
+                    self.seq.push(WILD);
+                }
+                break;
+            }
             let (id, kv) = match mask_token(tok, &mut self.scratch) {
                 Masked::Same => (self.vocab.intern(tok), false),
                 Masked::Rewritten if self.scratch == WILDCARD => (WILD, false),
@@ -511,6 +525,22 @@ mod tests {
         let (m, ids) = mine(&["ask 10.0.0.1:50010 to delete blk_1 blk_-2 blk_3", "ask 10.0.0.2:50010 to delete blk_4"]);
         assert_eq!(ids, vec![0, 0]);
         assert_eq!(m.pattern(0), "ask <*> to delete <*>");
+    }
+
+    #[test]
+    fn a_command_line_from_its_first_long_option_is_one_variable() {
+        let (m, ids) = mine(&[
+            "run with --quiet --install /usr/bin/pager pager /usr/bin/less 77 --slave /a/pager.1.gz pager.1.gz /b",
+            "run with --install /usr/bin/java java /jvm/bin/java 1711",
+            "run with --remove java /jvm/bin/java",
+            "link group java updated to point to /jvm/bin/java",
+            "--install /usr/bin/x x /y 1",
+        ]);
+        assert_eq!((ids[0], ids[1], ids[2]), (0, 0, 0));
+        assert_eq!(m.pattern(0), "run with <*>");
+        assert_ne!(ids[3], 0);
+        // A message that opens with an option is not all variable.
+        assert_eq!(m.pattern(ids[4]), "--install <*> x <*>");
     }
 
     #[test]

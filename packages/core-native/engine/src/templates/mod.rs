@@ -55,11 +55,18 @@ pub fn is_error(index: &Index, e: u32) -> bool {
 
 /// Feeds one entry's message to the miner (decoding JSON escapes only when present);
 /// returns its provisional template id (see `TemplateMiner::finish`).
+/// A record whose header is all its first line says (`Start-Date: 2025-06-24  14:36:25`,
+/// `End-Date: …`, a stamp and a level alone) has no message words to tell it apart: its whole
+/// first line is mined instead, so such records are not all one empty template.
 pub fn add_entry(miner: &mut TemplateMiner, index: &Index, e: u32) -> u32 {
     if index.cols.flags[e as usize] & FLAG_MSG_ESCAPED != 0 {
-        miner.add(index.message(e).as_bytes())
+        return miner.add(index.message(e).as_bytes());
+    }
+    let message = index.message_bytes(e);
+    if mask::tokens(message).next().is_none() {
+        miner.add(crate::format::text::first_line(index.raw(e)))
     } else {
-        miner.add(index.message_bytes(e))
+        miner.add(message)
     }
 }
 
