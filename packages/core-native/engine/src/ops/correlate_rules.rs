@@ -19,7 +19,7 @@
 
 use super::{text, time_order};
 use crate::error::{Code, Error, Result};
-use crate::index::{Index, NO_TS};
+use crate::index::{Index, Postings, NO_TS};
 use crate::indexer::Control;
 use crate::query::lookup;
 use crate::record::IdKind;
@@ -97,15 +97,15 @@ pub fn parse_rules(v: &Value) -> Result<Vec<Rule>> {
 
 /// The virtual traces of a rule set: names, the virtual id of each entry (0: none) and a
 /// posting list per id (entry order), like an interned id column.
-#[derive(Debug, Default)]
+#[derive(Default)]
 pub struct Virtual {
     /// Index 0 is unused (id 0 = none), as in the interners.
     pub names: Vec<String>,
     by_name: FxHashMap<String, u32>,
     /// The virtual id of each entry.
     pub of: Vec<u32>,
-    offsets: Vec<u32>,
-    postings: Vec<u32>,
+    /// The entries of each id: the index's own CSR posting lists, built from `of`.
+    postings: Postings,
 }
 
 impl Virtual {
@@ -114,11 +114,10 @@ impl Virtual {
     }
     /// Entries of a virtual id, in entry order.
     pub fn entries(&self, id: u32) -> &[u32] {
-        let i = id as usize;
-        if i == 0 || i + 1 >= self.offsets.len() {
+        if id == 0 {
             return &[];
         }
-        &self.postings[self.offsets[i] as usize..self.offsets[i + 1] as usize]
+        self.postings.of(id)
     }
     /// Number of ids including the reserved 0.
     pub fn count(&self) -> usize {
@@ -192,29 +191,15 @@ fn field_values(ix: &Index, fields: &[String], ctl: &Control) -> Result<Vec<(u32
 
 /// Unions consecutive records (time order) of each thread less than `within_ns` apart.
 fn temporal(ix: &Index, parent: &mut [u32], within_ns: i64) {
-    let col = &ix.cols.ids[IdKind::Thread as usize];
-    // Entries grouped by thread (a counting sort), then each group in time order.
+    // Threads have no posting lists in the index (to keep it small): group the entries by
+    // thread with the same counting sort, then each group in time order.
     let threads = ix.interner(IdKind::Thread).count();
-    let mut start = vec![0u32; threads + 1];
-    for &t in col.iter() {
-        if t != 0 {
-            start[t as usize + 1] += 1;
-        }
-    }
-    for i in 1..start.len() {
-        start[i] += start[i - 1];
-    }
-    let mut fill = start.clone();
-    let mut by_thread = vec![0u32; start[threads] as usize];
-    for (e, &t) in col.iter().enumerate() {
-        if t != 0 {
-            by_thread[fill[t as usize] as usize] = e as u32;
-            fill[t as usize] += 1;
-        }
-    }
-    for t in 1..threads {
-        let group = &mut by_thread[start[t] as usize..start[t + 1] as usize];
-        time_order(ix, group);
+    let by_thread = Postings::build(&ix.cols.ids[IdKind::Thread as usize], threads);
+    let mut group = Vec::new();
+    for t in 1..threads as u32 {
+        group.clear();
+        group.extend_from_slice(by_thread.of(t));
+        time_order(ix, &mut group);
         for w in group.windows(2) {
             let (a, b) = (ix.cols.ts[w[0] as usize], ix.cols.ts[w[1] as usize]);
             if a != NO_TS && b != NO_TS && b - a <= within_ns {
@@ -295,26 +280,6 @@ pub fn compute(ix: &Index, rules: &[Rule], ctl: &Control) -> Result<Virtual> {
         };
         v.of[e as usize] = id;
     }
-    // Posting lists (CSR): entries are visited in entry order, so each list is sorted.
-    let ids = v.names.len();
-    let mut offsets = vec![0u32; ids + 1];
-    for &id in &v.of {
-        if id != 0 {
-            offsets[id as usize + 1] += 1;
-        }
-    }
-    for i in 1..offsets.len() {
-        offsets[i] += offsets[i - 1];
-    }
-    let mut fill = offsets.clone();
-    let mut postings = vec![0u32; offsets[ids] as usize];
-    for (e, &id) in v.of.iter().enumerate() {
-        if id != 0 {
-            postings[fill[id as usize] as usize] = e as u32;
-            fill[id as usize] += 1;
-        }
-    }
-    v.offsets = offsets;
-    v.postings = postings;
+    v.postings = Postings::build(&v.of, v.names.len());
     Ok(v)
 }
