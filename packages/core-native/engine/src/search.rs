@@ -762,11 +762,8 @@ pub fn search(ix: &Index, query: Query, opts: &PageOptions, ctl: &Control) -> Re
                 aggs.time = Some(TimeBuckets { bucket_ns, buckets: b });
             }
             AggKind::TimeLevel => {
-                let mut b: Vec<(i64, BTreeMap<&'static str, u64>)> = p
-                    .level_buckets
-                    .iter()
-                    .map(|(&k, counts)| (k, level_counts(counts)))
-                    .collect();
+                let mut b: Vec<(i64, BTreeMap<&'static str, u64>)> =
+                    p.level_buckets.iter().map(|(&k, counts)| (k, level_counts(counts))).collect();
                 b.sort_unstable_by_key(|x| x.0);
                 aggs.time_level = Some(TimeLevelBuckets { bucket_ns, buckets: b });
             }

@@ -386,7 +386,8 @@ impl Session {
     /// One pass over the entries: each listed template's count per time bucket.
     fn sparklines(&self, t: &Templates, list: &[&Template], buckets: usize) -> Result<Sparklines> {
         if !(1..=500).contains(&buckets) {
-            return Err(Error::new(Code::InvalidOption, format!("sparkline must be within 1..500, got {buckets}")).at("sparkline"));
+            return Err(Error::new(Code::InvalidOption, format!("sparkline must be within 1..500, got {buckets}"))
+                .at("sparkline"));
         }
         let mut counts = vec![vec![0u64; buckets]; list.len()];
         let Some((lo, hi)) = self.index.ts_bounds() else {

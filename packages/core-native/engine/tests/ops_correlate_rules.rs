@@ -17,7 +17,14 @@ const WORKERS: usize = 3;
 #[allow(clippy::needless_range_loop)]
 fn producer_consumer() -> (logsift_engine::index::Index, Vec<BTreeSet<u32>>) {
     let producer: Vec<String> = (0..JOBS)
-        .map(|k| rec(50 * k as i64, "info", "enqueued job", &[("service", "producer"), ("thread", "p-1"), ("job_id", &format!("J{k}"))]))
+        .map(|k| {
+            rec(
+                50 * k as i64,
+                "info",
+                "enqueued job",
+                &[("service", "producer"), ("thread", "p-1"), ("job_id", &format!("J{k}"))],
+            )
+        })
         .collect();
     let mut consumer = Vec::new();
     let mut truth: Vec<BTreeSet<u32>> = (0..JOBS).map(|k| BTreeSet::from([k as u32])).collect();
@@ -25,7 +32,12 @@ fn producer_consumer() -> (logsift_engine::index::Index, Vec<BTreeSet<u32>>) {
         let t = format!("c-{}", k % WORKERS);
         let at = 50 * k as i64 + 7;
         let base = (JOBS + consumer.len()) as u32;
-        consumer.push(rec(at, "info", "picked job", &[("service", "consumer"), ("thread", &t), ("job", &format!("J{k}"))]));
+        consumer.push(rec(
+            at,
+            "info",
+            "picked job",
+            &[("service", "consumer"), ("thread", &t), ("job", &format!("J{k}"))],
+        ));
         consumer.push(rec(at + 3, "info", "step parse", &[("service", "consumer"), ("thread", &t)]));
         let lvl = if k == 5 { "error" } else { "info" };
         consumer.push(rec(at + 6, lvl, "step store", &[("service", "consumer"), ("thread", &t)]));
@@ -34,7 +46,8 @@ fn producer_consumer() -> (logsift_engine::index::Index, Vec<BTreeSet<u32>>) {
     (index(&[("producer.jsonl", producer), ("consumer.jsonl", consumer)]), truth)
 }
 
-const RULES: &str = r#"[{"type":"field_match","fields":["job_id","job"],"name":"job"},{"type":"temporal","withinMs":10}]"#;
+const RULES: &str =
+    r#"[{"type":"field_match","fields":["job_id","job"],"name":"job"},{"type":"temporal","withinMs":10}]"#;
 
 fn call(s: &logsift_engine::session::Session, op: &str, args: Value) -> Result<Value, logsift_engine::Error> {
     s.call(op, &args.to_string(), &Control::default()).map(|j| serde_json::from_str(&j).unwrap())
@@ -70,7 +83,8 @@ fn producer_consumer_jobs_are_virtual_traces() {
     assert_eq!(h["kind"], "virtual");
     assert_eq!(h["tree"]["name"], "job:J5");
     // The group, the producer's thread and the consumer's thread.
-    let names: BTreeSet<String> = h["nodes"].as_array().unwrap().iter().map(|n| n["name"].as_str().unwrap().to_string()).collect();
+    let names: BTreeSet<String> =
+        h["nodes"].as_array().unwrap().iter().map(|n| n["name"].as_str().unwrap().to_string()).collect();
     assert_eq!(names, BTreeSet::from(["job:J5".to_string(), "p-1".to_string(), "c-2".to_string()]));
 
     let ids = call(&s, "ids", json!({"kind": "virtual", "rules": rules})).unwrap();
@@ -82,7 +96,8 @@ fn producer_consumer_jobs_are_virtual_traces() {
     assert_eq!(every["kinds"].as_array().unwrap().last().unwrap()["kind"], "virtual");
 
     // Scoped: only the consumer file's records of the job.
-    let scoped = call(&s, "follow", json!({"id": "job:J5", "rules": rules, "query": {"files": ["consumer.jsonl"]}})).unwrap();
+    let scoped =
+        call(&s, "follow", json!({"id": "job:J5", "rules": rules, "query": {"files": ["consumer.jsonl"]}})).unwrap();
     assert_eq!(scoped["total"], 3);
 }
 
@@ -91,7 +106,9 @@ fn field_match_alone_and_temporal_alone() {
     let (ix, _) = producer_consumer();
     let s = session(ix);
     // Without the temporal rule the steps stay out: producer line + pick line.
-    let f = call(&s, "follow", json!({"id": "job_id:J3", "rules": [{"type": "field_match", "fields": ["job_id", "job"]}]})).unwrap();
+    let f =
+        call(&s, "follow", json!({"id": "job_id:J3", "rules": [{"type": "field_match", "fields": ["job_id", "job"]}]}))
+            .unwrap();
     assert_eq!(f["total"], 2);
     // Temporal alone: each pick and its two steps form a burst of its thread (the producer's
     // records are 50 ms apart: none). Worker c-0 handles jobs 0, 3, 6, 9.
@@ -102,7 +119,8 @@ fn field_match_alone_and_temporal_alone() {
     assert_eq!(b["entries"][0]["fields"], Value::Null);
     assert_eq!(b["threads"], json!(["c-0"]));
     // A second call with the same rules is answered from the session's cache (same answer).
-    let again = call(&s, "follow", json!({"id": "thread:c-0#2", "rules": [{"type": "temporal", "withinMs": 10}]})).unwrap();
+    let again =
+        call(&s, "follow", json!({"id": "thread:c-0#2", "rules": [{"type": "temporal", "withinMs": 10}]})).unwrap();
     assert_eq!(again, b);
 }
 
@@ -123,7 +141,8 @@ fn bad_rules_and_ids_are_typed_errors() {
         let e = call(&s, "follow", json!({"id": "x", "rules": bad})).unwrap_err();
         assert_eq!(e.code, Code::InvalidOption, "{bad}: {}", e.message);
     }
-    let e = call(&s, "follow", json!({"id": "job:J99", "kind": "virtual", "rules": RULES.parse::<Value>().unwrap()})).unwrap_err();
+    let e = call(&s, "follow", json!({"id": "job:J99", "kind": "virtual", "rules": RULES.parse::<Value>().unwrap()}))
+        .unwrap_err();
     assert_eq!(e.code, Code::UnknownId);
     let e = call(&s, "follow", json!({"id": "job:J1", "kind": "virtual"})).unwrap_err();
     assert_eq!(e.code, Code::InvalidOption);

@@ -79,14 +79,11 @@ fn run() -> Result<(), String> {
     for f in &files {
         c.execute(&file_sql, params_from_iter(f.iter())).map_err(e)?;
     }
-    c.execute_batch(
-        "INSERT INTO export_progress VALUES ('k', 'ceiling', -1, 0, NULL, 'running', 'now', 'now')",
-    )
-    .map_err(e)?;
-    let marks: Vec<String> = (1..=19).map(|i| format!("?{i}")).collect();
-    let mut insert = c
-        .prepare(&format!("INSERT OR IGNORE INTO entries ({COLUMNS}) VALUES ({})", marks.join(", ")))
+    c.execute_batch("INSERT INTO export_progress VALUES ('k', 'ceiling', -1, 0, NULL, 'running', 'now', 'now')")
         .map_err(e)?;
+    let marks: Vec<String> = (1..=19).map(|i| format!("?{i}")).collect();
+    let mut insert =
+        c.prepare(&format!("INSERT OR IGNORE INTO entries ({COLUMNS}) VALUES ({})", marks.join(", "))).map_err(e)?;
     let mut mark = c.prepare("UPDATE export_progress SET last_id = ?1, rows = rows + ?2").map_err(e)?;
     for (k, chunk) in rows.chunks(batch.max(1)).enumerate() {
         c.execute_batch("BEGIN IMMEDIATE").map_err(e)?;

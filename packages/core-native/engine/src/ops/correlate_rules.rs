@@ -158,8 +158,10 @@ fn key_of(v: &Value) -> Option<String> {
 /// rule order): entries whose bytes hold a field's top-level
 /// key are parsed (in parallel), the rest skipped unread.
 fn field_values(ix: &Index, fields: &[String], ctl: &Control) -> Result<Vec<(u32, String)>> {
-    let finders: Vec<memchr::memmem::Finder> =
-        fields.iter().map(|f| memchr::memmem::Finder::new(f.split('.').next().unwrap_or(f).as_bytes()).into_owned()).collect();
+    let finders: Vec<memchr::memmem::Finder> = fields
+        .iter()
+        .map(|f| memchr::memmem::Finder::new(f.split('.').next().unwrap_or(f).as_bytes()).into_owned())
+        .collect();
     let n = ix.len() as u32;
     let chunks: Vec<u32> = (0..n).step_by(8192).collect();
     let parts: Vec<Vec<(u32, String)>> = chunks
@@ -267,7 +269,8 @@ pub fn compute(ix: &Index, rules: &[Rule], ctl: &Control) -> Result<Virtual> {
                         let t = thread_col[r as usize];
                         let k = bursts.entry(t).or_insert(0);
                         *k += 1;
-                        let rule = rules.iter().find(|r| matches!(r, Rule::Temporal { .. })).map_or("thread", |r| r.name());
+                        let rule =
+                            rules.iter().find(|r| matches!(r, Rule::Temporal { .. })).map_or("thread", |r| r.name());
                         format!("{rule}:{}#{k}", text(&ix.id_name(IdKind::Thread, t)))
                     }
                 };

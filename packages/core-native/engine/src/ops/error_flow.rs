@@ -334,13 +334,7 @@ fn tree_flow(ix: &Index, cache: &Cache, scope: &[u32], h: &HierarchyArgs) -> Res
         concurrent_failures: concurrent.iter().filter(|&&c| c).count(),
         max_concurrent,
     };
-    Ok(TreeErrorFlow {
-        id: h.id.clone(),
-        kind: tree.root_kind,
-        matched_kinds: tree.matched_kinds,
-        root_causes,
-        impact,
-    })
+    Ok(TreeErrorFlow { id: h.id.clone(), kind: tree.root_kind, matched_kinds: tree.matched_kinds, root_causes, impact })
 }
 
 fn scope_flow(ix: &Index, scope: &[u32], templates: &dyn Templates, args: &ErrorFlowArgs) -> Result<ScopeErrorFlow> {

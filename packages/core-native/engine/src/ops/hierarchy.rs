@@ -20,8 +20,8 @@
 //! method). Per node duration: the largest duration a record states (`duration_ms`,
 //! `elapsed`, `took 12ms`, ... see `numbers`), else last − first timestamp.
 
-use super::numbers;
 use super::correlate_rules::Virtual;
+use super::numbers;
 use super::{is_error, ms, resolve_any, restrict, text, KindMatch, ResolvedId};
 use crate::error::{Code, Error, Result};
 use crate::index::{Index, NO_TS};
