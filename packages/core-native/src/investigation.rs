@@ -28,7 +28,7 @@ impl Task for CallTask {
     type JsValue = String;
 
     fn compute(&mut self) -> Result<Self::Output> {
-        guard(|| self.session.current(&self.token)?.call(&self.op, &self.args_json, &self.token))
+        guard(|| self.session.run(&self.token, |s| s.call(&self.op, &self.args_json, &self.token)))
     }
 
     fn resolve(&mut self, _env: Env, output: Self::Output) -> Result<Self::JsValue> {
@@ -48,6 +48,6 @@ impl NativeInvestigation {
     #[napi]
     pub fn call_sync(&self, op: String, args_json: String) -> Result<String> {
         let control = logsift_engine::indexer::Control::default();
-        guard(|| self.session.current(&control)?.call(&op, &args_json, &control))
+        guard(|| self.session.run(&control, |s| s.call(&op, &args_json, &control)))
     }
 }

@@ -7,7 +7,7 @@
 //! mutation (push, extend, `col[i] = v`) first turns a mapped column into an owned copy
 //! (copy-on-write), which is what extending a reopened index after an append needs.
 
-use memmap2::Mmap;
+use crate::mapped::Mapping;
 use std::sync::Arc;
 
 /// Plain old data that may be viewed in place in a mapped file: fixed layout, no padding,
@@ -27,8 +27,10 @@ unsafe impl Pod for i64 {}
 
 enum Store<T> {
     Owned(Vec<T>),
-    /// The mapping the slice points into, kept alive as long as the column.
-    Mapped(#[allow(dead_code)] Arc<Mmap>),
+    /// The mapping the slice points into, kept alive as long as the column (registered
+    /// with the SIGBUS handler: a cache file truncated under a reader reads as zeros and
+    /// counts a fault, see `faulted`).
+    Mapped(Arc<Mapping>),
 }
 
 pub struct Col<T: Pod> {
@@ -92,14 +94,14 @@ impl<T: Pod> std::ops::DerefMut for Col<T> {
 impl<T: Pod> Col<T> {
     /// `len` values of `T` at byte `offset` of a mapping; None when out of bounds or
     /// misaligned (a cache file is never trusted).
-    pub fn mapped(map: &Arc<Mmap>, offset: usize, len: usize) -> Option<Col<T>> {
+    pub fn mapped(map: &Arc<Mapping>, offset: usize, len: usize) -> Option<Col<T>> {
         let bytes = len.checked_mul(std::mem::size_of::<T>())?;
         let end = offset.checked_add(bytes)?;
-        if end > map.len() {
+        if end > map.as_slice().len() {
             return None;
         }
         // SAFETY: offset <= map.len(), checked above.
-        let ptr = unsafe { map.as_ptr().add(offset) } as *const T;
+        let ptr = unsafe { map.as_slice().as_ptr().add(offset) } as *const T;
         if !(ptr as usize).is_multiple_of(std::mem::align_of::<T>()) {
             return None;
         }
@@ -109,6 +111,12 @@ impl<T: Pod> Col<T> {
     /// True when the values live in a mapped file.
     pub fn is_mapped(&self) -> bool {
         matches!(self.store, Store::Mapped(_))
+    }
+
+    /// True when a read of the mapped file this column lives in faulted (the file was
+    /// truncated under it): its values may have read as zeros.
+    pub fn faulted(&self) -> bool {
+        matches!(&self.store, Store::Mapped(m) if m.faulted())
     }
 
     /// Runs `f` on the owned Vec (copying a mapped column first, with room for `extra`
@@ -217,8 +225,7 @@ mod tests {
         let vals: Vec<u32> = (0..64).collect();
         let bytes: Vec<u8> = vals.iter().flat_map(|v| v.to_ne_bytes()).collect();
         f.1.write_all(&bytes).unwrap();
-        // SAFETY: test file, not modified while mapped.
-        let map = Arc::new(unsafe { Mmap::map(&f.1) }.unwrap());
+        let map = Arc::new(Mapping::map(&f.1, &f.0).unwrap());
         let mut c: Col<u32> = Col::mapped(&map, 8, 10).unwrap();
         assert!(c.is_mapped());
         assert_eq!(c.capacity(), 0);

@@ -571,16 +571,21 @@ impl Interner {
     }
 
     /// A sealed interner over stored parts (read back from a cache file); None when they do
-    /// not form one (ends not starting at 0, decreasing or past the arena, a bad hex width).
+    /// not form one (ends not starting at 0 or past the arena, a bad hex width). O(1): that
+    /// the ends never decrease is a pass over them, `ends_ordered`, run with the other checks
+    /// of a reopened index's values.
     pub fn from_parts(bytes: Col<u8>, ends: Col<u32>, hex_width: usize) -> Option<Interner> {
         let ok = if hex_width == 0 {
-            ends.first() == Some(&0)
-                && ends.windows(2).fold(0u32, |bad, w| bad | u32::from(w[0] > w[1])) == 0
-                && ends.last().is_some_and(|&e| e as usize <= bytes.len())
+            ends.first() == Some(&0) && ends.last().is_some_and(|&e| e as usize <= bytes.len())
         } else {
             ends.is_empty() && hex_width <= HEX_MAX && bytes.len().is_multiple_of(hex_width)
         };
         ok.then(|| Interner { bytes, ends, hex_width, table: HashTable::new(), sealed: true, lookup: OnceLock::new() })
+    }
+
+    /// The ends of the arena never decrease (with `from_parts`: every name lies in it).
+    pub fn ends_ordered(&self) -> bool {
+        self.ends.windows(2).fold(0u32, |bad, w| bad | u32::from(w[0] > w[1])) == 0
     }
 
     /// Ends the build: drops the build-time table and trims (hex ids were packed as they were
@@ -755,6 +760,45 @@ pub struct Index {
     /// a query relative to the end of the data would otherwise scan the whole time column
     /// (8 MB at 1M entries) every time.
     pub ts_stats: OnceLock<TsStats>,
+    /// The integrity check of an index reopened from a cache file, still running or done
+    /// (None: built here, nothing to check). See `Pending` and `trusted`.
+    pub pending: Option<std::sync::Arc<Pending>>,
+}
+
+/// The checks of an index reopened from a cache file that read every page of it (the body
+/// checksum, the order and range of its values), run on a background thread from the open,
+/// so that the open costs O(ms) instead of a pass over tens of MB. Nothing read from the
+/// index is trusted before the outcome: an operation that ran meanwhile waits for it and is
+/// discarded when it failed (`Session::checked`); extending or concatenating waits first.
+pub struct Pending {
+    outcome: OnceLock<bool>,
+    job: std::sync::Mutex<Option<std::thread::JoinHandle<bool>>>,
+}
+
+impl Pending {
+    /// Starts `check` on its own thread (a thread that cannot be started is a failed check:
+    /// the index is rebuilt, never trusted unchecked).
+    pub fn spawn(check: impl FnOnce() -> bool + Send + 'static) -> std::sync::Arc<Pending> {
+        let job = std::thread::Builder::new().name("logsift-cache-check".into()).spawn(check).ok();
+        std::sync::Arc::new(Pending { outcome: OnceLock::new(), job: std::sync::Mutex::new(job) })
+    }
+
+    /// Waits for the outcome: true when the index checked out.
+    pub fn wait(&self) -> bool {
+        *self.outcome.get_or_init(|| {
+            let job = self.job.lock().unwrap_or_else(|p| p.into_inner()).take();
+            job.is_some_and(|h| h.join().unwrap_or(false))
+        })
+    }
+
+    /// True when the check is over and failed (does not wait).
+    pub fn failed(&self) -> bool {
+        if let Some(&ok) = self.outcome.get() {
+            return !ok;
+        }
+        let done = self.job.lock().unwrap_or_else(|p| p.into_inner()).as_ref().is_none_or(|h| h.is_finished());
+        done && !self.wait()
+    }
 }
 
 /// See `Index::ts_stats`.
@@ -906,13 +950,58 @@ impl Index {
             + self.line_marks.capacity() * 4
     }
 
+    /// Waits for the integrity check of an index reopened from a cache file (see `Pending`);
+    /// true at once for an index built here.
+    pub fn trusted(&self) -> bool {
+        self.pending.as_ref().is_none_or(|p| p.wait())
+    }
+
+    /// True when the integrity check of a reopened index is over and failed (does not wait).
+    pub fn damaged(&self) -> bool {
+        self.pending.as_ref().is_some_and(|p| p.failed())
+    }
+
     /// Fails when a read of a mapped source faulted, or a source was found changed before
-    /// (see `Source::check_faults`); no system call.
+    /// (see `Source::check_faults`), or a read of the cache file the index is mapped from
+    /// faulted; no system call.
     pub fn check_faults(&self) -> Result<()> {
         for f in &self.files {
             f.source.check_faults()?;
         }
+        self.check_cache()
+    }
+
+    /// Fails with SOURCE_CHANGED when a read of the cache file the index is mapped from
+    /// faulted (`cache_faulted`).
+    fn check_cache(&self) -> Result<()> {
+        if self.cache_faulted() {
+            let path = self.files.first().map_or("", |f| f.source.path.as_str());
+            return Err(crate::error::Error::new(
+                crate::error::Code::SourceChanged,
+                format!("the cached index of {path} was truncated while being read; re-open it"),
+            )
+            .at(path));
+        }
         Ok(())
+    }
+
+    /// True when a read of a cache file some part of the index is mapped from faulted (the
+    /// file was truncated under it, so the part may have read as zeros). One atomic load per
+    /// part, no system call.
+    pub fn cache_faulted(&self) -> bool {
+        let c = &self.cols;
+        c.offset_lo.faulted()
+            || c.offset_hi.faulted()
+            || c.ts.faulted()
+            || c.level.faulted()
+            || c.flags.faulted()
+            || c.msg_start.faulted()
+            || c.msg_len.faulted()
+            || c.fp.faulted()
+            || c.ids.iter().any(Col::faulted)
+            || self.ids.iter().any(|i| i.parts().0.faulted() || i.parts().1.faulted())
+            || self.postings.iter().any(|p| p.starts.faulted() || p.entries.faulted())
+            || self.line_marks.faulted()
     }
 
     /// Fails when a mapped source was truncated or rewritten since it was indexed (see
@@ -921,7 +1010,7 @@ impl Index {
         for f in &self.files {
             f.source.check_readable()?;
         }
-        Ok(())
+        self.check_cache()
     }
 
     /// Extends the posting lists of `prev` (the same index before rows `first_row..` were

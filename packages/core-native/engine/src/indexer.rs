@@ -153,6 +153,7 @@ pub fn build_formatted(sources: Vec<(Format, Sample, Source)>, opts: &OpenOption
         line_marks: Default::default(),
         postings: Default::default(),
         ts_stats: Default::default(),
+        pending: None,
     };
     let mut lines = FileLines::default();
     for (fmt, sample, src) in sources {
@@ -219,6 +220,10 @@ pub fn extend(
     ctl: &Control,
 ) -> Result<std::result::Result<Index, Source>> {
     let [pf] = &prev.files[..] else { return Ok(Err(src)) };
+    // The old part is read below: a reopened index is trusted only once its checks passed.
+    if !prev.trusted() {
+        return Ok(Err(src));
+    }
     let data = src.data();
     let appendable = pf.count > 0
         && prev.len() == pf.count as usize
@@ -242,6 +247,7 @@ pub fn extend(
         line_marks: Default::default(),
         postings: Default::default(),
         ts_stats: Default::default(),
+        pending: None,
     };
     let mut lines = FileLines { marks: prev.line_marks.to_vec(), first: Some(pf.first_line) };
     let old_rows = index.cols.len();
@@ -275,6 +281,7 @@ pub fn concat(parts: Vec<Index>, serial: bool) -> Index {
         line_marks: Default::default(),
         postings: Default::default(),
         ts_stats: Default::default(),
+        pending: None,
     };
     let rows: usize = parts.iter().map(Index::len).sum();
     index.cols.reserve(rows);

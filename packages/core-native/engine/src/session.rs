@@ -168,6 +168,21 @@ impl LiveSession {
         }
         Ok(cur.clone())
     }
+
+    /// Runs `op` on the current session; when it failed because the index it read was
+    /// reopened from a cache file found damaged (or truncated) meanwhile, runs it once more
+    /// on the session opened again, so the caller gets the answer of a rebuilt index.
+    pub fn run<T>(&self, ctl: &Control, op: impl Fn(&Session) -> Result<T>) -> Result<T> {
+        let s = self.current(ctl)?;
+        match op(&s) {
+            Err(e) if e.code == Code::SourceChanged && (s.index.damaged() || s.index.cache_faulted()) => {
+                drop(s);
+                let again = self.current(ctl)?;
+                op(&again)
+            }
+            r => r,
+        }
+    }
 }
 
 #[derive(Deserialize)]
@@ -319,6 +334,11 @@ impl Session {
     /// change is an append to the last (or only) file.
     pub fn refreshed(&self, ctl: &Control) -> Result<Option<Session>> {
         let Some(req) = &self.request else { return Ok(None) };
+        // The cache file this index is mapped from was truncated under it: its columns may
+        // read as zeros; open again (the damaged cache file is detected and rebuilt).
+        if self.index.cache_faulted() || self.index.damaged() {
+            return Session::open(req.clone(), ctl).map(Some);
+        }
         if !self.index.files.iter().any(|f| f.source.changed()) {
             return Ok(None);
         }
@@ -506,6 +526,17 @@ impl Session {
         self.index.check_faults()?;
         let res = std::panic::catch_unwind(std::panic::AssertUnwindSafe(op));
         self.index.check_sources()?;
+        // An index reopened from a cache file may still be under its integrity check (see
+        // `index::Pending`): the operation ran beside it, and its answer (or panic) counts
+        // only once the check passed.
+        if !self.index.trusted() {
+            let path = self.index.files.first().map_or("", |f| f.source.path.as_str());
+            return Err(Error::new(
+                Code::SourceChanged,
+                format!("the cached index of {path} is damaged (it is rebuilt when opened again); re-open it"),
+            )
+            .at(path));
+        }
         res.unwrap_or_else(|panic| std::panic::resume_unwind(panic))
     }
 

@@ -3,7 +3,8 @@
 use logsift_engine::cache::{self, Config};
 use logsift_engine::generate::{generate_to_vec, GenFormat, GenerateOptions};
 use logsift_engine::indexer::{Control, OpenOptions};
-use logsift_engine::session::{OpenRequest, Session};
+use logsift_engine::session::{LiveSession, OpenRequest, Session};
+use logsift_engine::Code;
 use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicU32, Ordering};
@@ -263,11 +264,33 @@ fn a_damaged_or_foreign_cache_file_is_rebuilt_never_trusted() {
     for (what, damage) in damages {
         damage();
         let s = open(&p, &d);
+        // A damaged body is found by the checks that run beside the first operation: that
+        // operation's answer is discarded (SOURCE_CHANGED) and the file removed, so the
+        // next open rebuilds it. A long-lived session does both for its caller (`run`).
+        let s = if s.index.pending.is_some() {
+            let e = s.call("stats", "{}", &Control::default()).unwrap_err();
+            assert_eq!(e.code, Code::SourceChanged, "{what}: {e}");
+            assert!(s.index.damaged(), "{what}");
+            open(&p, &d)
+        } else {
+            s
+        };
         assert_eq!(origin(&s), ["built"], "{what}");
         assert_eq!(digest(&s), want, "{what}");
         // The rebuild replaced the damaged file with a good one.
         assert_eq!(origin(&open(&p, &d)), ["hit"], "{what}");
     }
+    // Through a long-lived session the caller gets the rebuilt index's answer at once.
+    let file = cache_files(&d).pop().unwrap();
+    let mut b = std::fs::read(&file).unwrap();
+    let at = b.len() - 100;
+    b[at] ^= 0x40;
+    std::fs::write(&file, b).unwrap();
+    let live = LiveSession::new(open(&p, &d));
+    let ctl = Control::default();
+    let stats = live.run(&ctl, |s| s.call("stats", "{}", &ctl)).unwrap();
+    assert!(stats.contains("\"cache\":\"built\""), "{stats}");
+    assert_eq!(digest(&live.current(&ctl).unwrap()), want);
     std::fs::remove_dir_all(&d).unwrap();
 }
 

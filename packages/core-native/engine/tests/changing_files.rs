@@ -234,3 +234,86 @@ fn a_file_changing_under_queries_never_crashes() {
     assert!(num("ok=") > 0, "no complete answer at all: {summary}");
     assert!(num("changed=") > 0, "no change was ever seen: {summary}");
 }
+
+/// The cached index a session is mapped from, truncated under running queries (another
+/// process's `cache clear` of an older build, a disk tool): every answer is complete or
+/// SOURCE_CHANGED, never a SIGBUS (which would kill this test process), and the long-lived
+/// session opens again on its next call and answers as a fresh build.
+#[test]
+fn a_cache_file_truncated_under_queries_never_crashes() {
+    use logsift_engine::session::LiveSession;
+    let dir = common::temp_dir("cache-churn");
+    let cache = dir.join("cache");
+    let path = dir.join("app.jsonl");
+    std::fs::write(&path, common::generated(77, 20_000)).unwrap();
+    let json = serde_json::json!({ "cacheDir": cache }).to_string();
+    let req = || OpenRequest::from_json(&[path.to_string_lossy().into_owned()], &json).unwrap();
+    let ctl = Control::default();
+    let reference = Session::open_bytes(&path.to_string_lossy(), std::fs::read(&path).unwrap(), "{}", &ctl).unwrap();
+    let id = some_request(&reference);
+    let want: Vec<Result<String, Code>> =
+        OPS.iter().map(|(op, a)| answer(reference.call(op, &a.replace("{id}", &id), &ctl))).collect();
+    drop(Session::open(req(), &ctl).unwrap()); // builds and writes the cache file
+    let lsx = || {
+        std::fs::read_dir(&cache)
+            .unwrap()
+            .flatten()
+            .map(|e| e.path())
+            .find(|p| p.extension().is_some_and(|x| x == "lsx"))
+            .unwrap()
+    };
+    let (mut changed, mut complete) = (0, 0);
+    for round in 0..6u64 {
+        let live = LiveSession::new(Session::open(req(), &ctl).unwrap());
+        let s = live.current(&ctl).unwrap();
+        assert!(s.index.cols.offset_lo.is_mapped(), "round {round}: the index is used from the cache file");
+        let victim = lsx();
+        let bytes = std::fs::read(&victim).unwrap();
+        // Truncated from another thread while the operations run (at a different point each
+        // round), or between calls (round 0: the first call must see the fault).
+        let cut = (bytes.len() as u64 * (round + 1) / 8).max(16);
+        let truncate = move || std::fs::OpenOptions::new().write(true).open(&victim).unwrap().set_len(cut).unwrap();
+        let cutter = if round == 0 {
+            truncate();
+            None
+        } else {
+            let delay = Duration::from_millis(round * 3);
+            Some(std::thread::spawn(move || {
+                std::thread::sleep(delay);
+                truncate();
+            }))
+        };
+        for _ in 0..3 {
+            for (i, (op, args)) in OPS.iter().enumerate() {
+                match answer(s.call(op, &args.replace("{id}", &id), &ctl)) {
+                    Err(Code::SourceChanged) => changed += 1,
+                    got => {
+                        assert_eq!(got, want[i], "round {round}: {op} answered from a damaged cache");
+                        complete += 1;
+                    }
+                }
+            }
+        }
+        if let Some(c) = cutter {
+            c.join().unwrap();
+        }
+        if round == 0 {
+            assert!(s.index.cache_faulted(), "reads past the cut were counted");
+        }
+        drop(s);
+        // The long-lived session opens again at the call after the fault was seen (a cut
+        // after the last read of this round is seen by the first read after it).
+        for (i, (op, args)) in OPS.iter().enumerate() {
+            let args = args.replace("{id}", &id);
+            let mut got = answer(live.current(&ctl).unwrap().call(op, &args, &ctl));
+            if got == Err(Code::SourceChanged) {
+                got = answer(live.current(&ctl).unwrap().call(op, &args, &ctl));
+            }
+            assert_eq!(got, want[i], "round {round}: {op} after reopening");
+        }
+        assert!(!live.current(&ctl).unwrap().index.cache_faulted());
+    }
+    let _ = std::fs::remove_dir_all(&dir);
+    eprintln!("cache truncated under queries: {complete} complete answers, {changed} SOURCE_CHANGED");
+    assert!(changed > 0, "no truncation was ever seen");
+}

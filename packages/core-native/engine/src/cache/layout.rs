@@ -9,14 +9,16 @@
 //! The meta holds the format version, the key the file was built for, the per-file numbers
 //! and each section's byte length; sections come in a fixed order (`sections`). Every
 //! section starts 8-aligned, so a column of u32 or i64 can be viewed where it lies. Nothing
-//! read is trusted: the magic, version, lengths, both checksums and the structure of the
-//! columns (`valid`) are checked before an index is made of it.
+//! read is trusted: the magic, version, lengths and meta checksum are checked before an
+//! index is made of it (`index`, O(1)); the body checksum and the values (`body_ok`, a pass
+//! over every page) are checked on a background thread, and nothing computed from the index
+//! is used before they passed (`crate::index::Pending`).
 
 use super::Key;
 use crate::col::{Col, Pod};
 use crate::index::{FileIndex, HiRun, Index, Interner, Postings, LINE_MARK};
 use crate::indexer::Sample;
-use memmap2::Mmap;
+use crate::mapped::Mapping;
 use serde::{Deserialize, Serialize};
 use std::io::Write;
 use std::sync::Arc;
@@ -131,7 +133,8 @@ pub fn write(ix: &Index, key: &Key, w: &mut impl Write) -> std::io::Result<()> {
 
 /// Reads the meta of a mapped cache file; None when it is not a whole cache file of this
 /// version (the body checksum is checked separately, by `verify`, once the key matched).
-pub fn read_meta(map: &Mmap) -> Option<Meta> {
+pub fn read_meta(map: &Mapping) -> Option<Meta> {
+    let map = map.as_slice();
     let head = map.get(..16)?;
     if &head[..8] != MAGIC {
         return None;
@@ -146,35 +149,42 @@ pub fn read_meta(map: &Mmap) -> Option<Meta> {
     (meta.version == VERSION && meta.file_len == map.len() as u64 && meta.sections.len() == SECTIONS).then_some(meta)
 }
 
-fn body_start(map: &Mmap) -> usize {
+fn body_start(map: &[u8]) -> usize {
     let len = map.get(8..12).and_then(|b| b.try_into().ok()).map_or(0, u32::from_le_bytes) as usize;
     align(16 + len)
 }
 
 /// The body checksum matches the meta.
-pub fn verify(map: &Mmap, meta: &Meta) -> bool {
+fn verify(map: &Mapping, meta: &Meta) -> bool {
+    let map = map.as_slice();
     map.get(body_start(map)..).is_some_and(|body| crc32fast::hash(body) == meta.body_crc)
 }
 
-/// The index of a verified cache file, its columns viewing the mapping; `file` is the
-/// source and format it describes. None when the structure does not hold together.
-pub fn index(map: &Arc<Mmap>, meta: &Meta, file: FileIndex) -> Result<Index, Box<FileIndex>> {
+/// The index of a cache file whose meta checked out, its columns viewing the mapping;
+/// `file` is the source and format it describes. Err when its shape does not hold together
+/// (column lengths, the O(1) checks). The checks that read every page (`body_ok`) are the
+/// caller's to run, in the background.
+pub fn index(map: &Arc<Mapping>, meta: &Meta, file: FileIndex) -> Result<Index, Box<FileIndex>> {
     match columns(map, meta) {
-        Some(mut ix) => {
+        Some(mut ix) if shape_ok(&ix, file.count as usize) => {
             ix.files.push(file);
-            if valid(&ix) {
-                Ok(ix)
-            } else {
-                Err(Box::new(ix.files.pop().unwrap_or_else(|| unreachable!("pushed above"))))
-            }
+            Ok(ix)
         }
-        None => Err(Box::new(file)),
+        _ => Err(Box::new(file)),
     }
 }
 
+/// The body checksum and the values' order and ranges (`values_ok`), for a cache file
+/// whose `index` was made: a pass over every page, run off the open's path.
+pub fn body_ok(map: &Arc<Mapping>, meta: &Meta, data_len: u64) -> bool {
+    let Some(ix) = columns(map, meta) else { return false };
+    let (crc, values) = rayon::join(|| verify(map, meta), || values_ok(&ix, meta.count as usize, data_len));
+    crc && values
+}
+
 /// The sections of a mapped cache file as an index without its file entry.
-fn columns(map: &Arc<Mmap>, meta: &Meta) -> Option<Index> {
-    let mut cur = Cursor { map, meta, at: body_start(map), no: 0 };
+fn columns(map: &Arc<Mapping>, meta: &Meta) -> Option<Index> {
+    let mut cur = Cursor { map, meta, at: body_start(map.as_slice()), no: 0 };
     let mut ix = Index {
         files: Vec::with_capacity(1),
         cols: Default::default(),
@@ -182,6 +192,7 @@ fn columns(map: &Arc<Mmap>, meta: &Meta) -> Option<Index> {
         line_marks: Default::default(),
         postings: Default::default(),
         ts_stats: Default::default(),
+        pending: None,
     };
     let c = &mut ix.cols;
     c.offset_lo = cur.col()?;
@@ -211,7 +222,7 @@ fn columns(map: &Arc<Mmap>, meta: &Meta) -> Option<Index> {
 
 /// Walks the sections of a mapped cache file in order.
 struct Cursor<'a> {
-    map: &'a Arc<Mmap>,
+    map: &'a Arc<Mapping>,
     meta: &'a Meta,
     at: usize,
     no: usize,
@@ -233,30 +244,40 @@ impl Cursor<'_> {
     }
 }
 
-/// The structure every reader relies on: columns of one length, offsets in order and inside
-/// the data, ids known to their interner, posting lists inside the entries, one line mark
-/// per `LINE_MARK` entries. A cache file whose checksum matched but that fails this (a bug,
-/// or a crafted file) is rebuilt, never read out of bounds.
-fn valid(ix: &Index) -> bool {
-    let Some(f) = ix.files.first() else { return false };
+/// The shape every reader relies on, checked at open in O(1): columns of one length, one
+/// line mark per `LINE_MARK` entries, posting lists sized for their ids.
+fn shape_ok(ix: &Index, n: usize) -> bool {
     let c = &ix.cols;
-    let n = f.count as usize;
     let lens = [c.ts.len(), c.level.len(), c.flags.len(), c.msg_start.len(), c.msg_len.len(), c.fp.len()];
     if c.offset_lo.len() != n || lens.iter().any(|&l| l != n) || c.ids.iter().any(|v| v.len() != n) {
         return false;
     }
+    let postings = ix.postings.iter().enumerate().all(|(k, p)| {
+        (p.starts.is_empty() && p.entries.is_empty())
+            || (p.starts.len() == ix.ids[k].count() + 1
+                && p.starts.first() == Some(&0)
+                && p.starts.last().is_some_and(|&e| e as usize == p.entries.len()))
+    });
+    postings && ix.line_marks.len() == n.div_ceil(LINE_MARK as usize)
+}
+
+/// The values every reader relies on: offsets in order and inside the data, ids known to
+/// their interner, arenas in order, posting lists in order and inside the entries. A cache
+/// file whose checksum matched but that fails this (a bug, or a crafted file) is rebuilt,
+/// never read out of bounds.
+fn values_ok(ix: &Index, n: usize, data_len: u64) -> bool {
+    let c = &ix.cols;
     if !c.offset_hi.windows(2).all(|w| w[0].row < w[1].row) || c.offset_hi.last().is_some_and(|r| r.row as usize >= n) {
         return false;
     }
     // Branch-free reductions (they vectorize): a whole pass costs a few ms at 1M entries.
-    let data_len = f.source.data().len() as u64;
     let ordered = if c.offset_hi.is_empty() {
         c.offset_lo.windows(2).fold(0u32, |bad, w| bad | u32::from(w[0] > w[1])) == 0
             && c.offset_lo.last().is_none_or(|&o| (o as u64) < data_len)
     } else {
         (1..n).all(|r| c.offset(r - 1) <= c.offset(r)) && (n == 0 || c.offset(n - 1) < data_len)
     };
-    if !ordered {
+    if !ordered || !ix.ids.iter().all(Interner::ends_ordered) {
         return false;
     }
     let max = |v: &[u32]| v.iter().fold(0u32, |m, &x| m.max(x));
@@ -266,20 +287,10 @@ fn valid(ix: &Index) -> bool {
             return false;
         }
     }
-    for (k, p) in ix.postings.iter().enumerate() {
-        if p.starts.is_empty() && p.entries.is_empty() {
-            continue;
-        }
-        let ok = p.starts.len() == ix.ids[k].count() + 1
-            && p.starts.first() == Some(&0)
-            && p.starts.windows(2).fold(0u32, |bad, w| bad | u32::from(w[0] > w[1])) == 0
-            && p.starts.last().is_some_and(|&e| e as usize == p.entries.len())
-            && (p.entries.is_empty() || (max(&p.entries) as usize) < n);
-        if !ok {
-            return false;
-        }
-    }
-    ix.line_marks.len() == n.div_ceil(LINE_MARK as usize)
+    ix.postings.iter().all(|p| {
+        p.starts.windows(2).fold(0u32, |bad, w| bad | u32::from(w[0] > w[1])) == 0
+            && (p.entries.is_empty() || (max(&p.entries) as usize) < n)
+    })
 }
 
 /// The per-file numbers of a meta, for the `FileIndex` the caller assembles.

@@ -21,10 +21,10 @@ mod store;
 pub use store::{clear, list, CacheEntry};
 
 use crate::error::Result;
-use crate::index::{Cached, FileIndex, Index};
+use crate::index::{Cached, FileIndex, Index, Pending};
 use crate::indexer::{self, Control, OpenOptions};
+use crate::mapped::Mapping;
 use crate::source::Source;
-use memmap2::Mmap;
 use serde::{Deserialize, Serialize};
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
@@ -173,15 +173,14 @@ fn relate(old: &Key, now: &Key, data: &[u8]) -> Relation {
     Relation::Other
 }
 
-/// Maps a file read-only. The one place the cache maps files, so that a future registry of
-/// mapped ranges (guarding against truncation under a reader) can take it over.
-fn map_file(path: &Path) -> std::io::Result<Arc<Mmap>> {
-    let file = std::fs::File::open(path)?;
-    // SAFETY: cache files are never modified in place: they are written under a temporary
-    // name and renamed, and removed by unlinking, so a mapping keeps its inode's bytes.
-    // Populated: every page is read right away (checksum, checks), and one populate call
-    // is cheaper than a fault per page.
-    Ok(Arc::new(unsafe { memmap2::MmapOptions::new().populate().map(&file) }?))
+/// Maps a cache file read-only, through the SIGBUS-safe registry: the cache writes files
+/// under a temporary name and renames them, but another process (`cache clear` on an older
+/// build, a disk tool) may truncate one under a reader; its reads then see zeros and count a
+/// fault, which the running operation reports as SOURCE_CHANGED (`Index::check_faults`)
+/// and a long-lived session answers by opening again (`Session::refreshed`).
+fn map_file(path: &Path) -> Result<Arc<Mapping>> {
+    let file = std::fs::File::open(path).map_err(|e| crate::error::Error::io(&path.to_string_lossy(), &e))?;
+    Ok(Arc::new(Mapping::map(&file, &path.to_string_lossy())?))
 }
 
 /// The cached index of one source, as a mapped one-file index, and how the file relates to
@@ -203,6 +202,7 @@ fn load(cfg: &Config, key: &Key, src: Source, opts: &OpenOptions) -> std::result
     let sample = layout::sample_of(&meta);
     let upto = Some(sample.end);
     let (format, _) = indexer::file_format(src.data(), opts, forced.as_ref(), meta.key.mtime_ns, upto);
+    let data_len = src.data().len() as u64;
     let file = FileIndex {
         source: src,
         format,
@@ -213,13 +213,21 @@ fn load(cfg: &Config, key: &Key, src: Source, opts: &OpenOptions) -> std::result
         sample,
         cached: Cached::Hit,
     };
-    // The checksum pass and the structure checks run side by side (both read every page).
-    let (crc_ok, r) = rayon::join(|| layout::verify(&map, &meta), || layout::index(&map, &meta, file));
-    match (crc_ok, r) {
-        (true, Ok(ix)) => Ok((ix, meta.key, same)),
-        // The index holds the one file it was given: hand its source back.
-        (false, Ok(mut ix)) => Err(ix.files.pop().map_or_else(|| Source::empty(""), |f| f.source)),
-        (_, Err(file)) => Err(file.source),
+    match layout::index(&map, &meta, file) {
+        Ok(mut ix) => {
+            // The pass over every page runs beside whatever the caller does next; a cache
+            // file that fails it is removed, so the open that follows rebuilds it.
+            let m = meta.clone();
+            ix.pending = Some(Pending::spawn(move || {
+                let ok = layout::body_ok(&map, &m, data_len);
+                if !ok {
+                    let _ = std::fs::remove_file(&path);
+                }
+                ok
+            }));
+            Ok((ix, meta.key, same))
+        }
+        Err(file) => Err(file.source),
     }
 }
 
@@ -332,10 +340,19 @@ fn save(cfg: &Config, ix: &Index, opts: &OpenOptions) {
 /// Opens sources through the cache: one file is used in place from its mapping; several
 /// are concatenated into one index (their columns copied, their ids re-interned).
 pub fn open_sources(sources: Vec<Source>, opts: &OpenOptions, cfg: &Config, ctl: &Control) -> Result<Index> {
+    let several = sources.len() > 1;
     let mut parts = Vec::with_capacity(sources.len());
     for src in sources {
         ctl.check()?;
-        parts.push(open_source(src, opts, cfg, ctl)?);
+        let mut part = open_source(src, opts, cfg, ctl)?;
+        // Concatenation copies the parts: a reopened one is read only once it checked out.
+        if several && !part.trusted() {
+            let src = part.files.pop().map_or_else(|| Source::empty(""), |f| f.source);
+            part = indexer::build(vec![src], opts, ctl)?;
+            part.files[0].cached = Cached::Built;
+            save(cfg, &part, opts);
+        }
+        parts.push(part);
     }
     if parts.len() == 1 {
         if let Some(one) = parts.pop() {
