@@ -38,17 +38,22 @@ beforeAll(async () => {
   if (!summary.incident) throw new Error('the generator wrote no incident');
   incident = summary.incident;
   const out: string[] = [];
-  readFileSync(original, 'utf8')
-    .split('\n')
-    .filter((l) => l !== '')
-    .forEach((line, entry) => {
-      const { request_id: req, trace_id: _, ...rest } = JSON.parse(line) as Record<string, unknown>;
-      if (typeof req === 'string') {
-        truth.set(req, [...(truth.get(req) ?? []), entry]);
-        rest[rest['service'] === 'gateway' ? 'ticket' : 'ref'] = req;
-      }
-      out.push(JSON.stringify(rest));
-    });
+  let entry = -1;
+  for (const line of readFileSync(original, 'utf8').split('\n')) {
+    // A record is a JSON line; the stack-trace lines after one continue it, kept as they are.
+    if (!line.startsWith('{')) {
+      if (line !== '') out.push(line);
+      continue;
+    }
+    entry++;
+    const { request_id: req, trace_id: _, ...rest } = JSON.parse(line) as Record<string, unknown>;
+    if (typeof req === 'string') {
+      truth.set(req, [...(truth.get(req) ?? []), entry]);
+      rest[rest['service'] === 'gateway' ? 'ticket' : 'ref'] = req;
+    }
+    out.push(JSON.stringify(rest));
+  }
+  expect(entry + 1).toBe(summary.entries);
   writeFileSync(file, `${out.join('\n')}\n`);
   inv = await open(file, { cache: false });
 });
@@ -70,6 +75,7 @@ describe('correlation rules (api)', () => {
     const counts = new Map(list.ids.map((i) => [i.id, i.count]));
     for (const [req, entries] of truth) expect(counts.get(`ticket:${req}`), req).toBe(entries.length);
     // Entry by entry, for the failed requests of the incident.
+    expect(incident.requestIds.length).toBeGreaterThan(0);
     for (const req of incident.requestIds) {
       const f = await inv.follow(`ticket:${req}`, { rules: RULES, limit: 1000 });
       expect(f.kind).toBe('virtual');
