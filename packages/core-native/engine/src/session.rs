@@ -605,7 +605,14 @@ impl Session {
                 let (json, virt) = self.take_rules(op, json, ctl)?;
                 let mut a: ops::error_flow::ErrorFlowArgs = args(op, &json)?;
                 let scope = self.scope(a.query.take(), a.scope.take(), ctl)?;
-                to_json(&ops::error_flow::error_flow(ix, virt.as_deref(), &self.cache, &scope, self.templates(ctl)?, &a)?)
+                to_json(&ops::error_flow::error_flow(
+                    ix,
+                    virt.as_deref(),
+                    &self.cache,
+                    &scope,
+                    self.templates(ctl)?,
+                    &a,
+                )?)
             }
             "timeline" => {
                 let (json, virt) = self.take_rules(op, json, ctl)?;

@@ -84,7 +84,10 @@ fn critical_path(nodes: &[super::hierarchy::Node]) -> Vec<usize> {
 pub fn bottlenecks(
     ix: &Index,
     virt: Option<&Virtual>,
-    cache: &Cache, scope: &[u32], args: &BottlenecksArgs) -> Result<BottlenecksResult> {
+    cache: &Cache,
+    scope: &[u32],
+    args: &BottlenecksArgs,
+) -> Result<BottlenecksResult> {
     if let Some(t) = args.threshold_ms {
         if !(t.is_finite() && t >= 0.0) {
             return Err(Error::new(Code::InvalidOption, format!("thresholdMs must be a number ≥ 0, got {t}")));

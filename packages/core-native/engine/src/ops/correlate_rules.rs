@@ -72,8 +72,11 @@ pub fn parse_rules(v: &Value) -> Result<Vec<Rule>> {
         .at("rules"));
     };
     if items.is_empty() || items.len() > MAX_RULES {
-        return Err(Error::new(Code::InvalidOption, format!("give 1 to {MAX_RULES} correlation rules, got {}", items.len()))
-            .at("rules"));
+        return Err(Error::new(
+            Code::InvalidOption,
+            format!("give 1 to {MAX_RULES} correlation rules, got {}", items.len()),
+        )
+        .at("rules"));
     }
     items.iter().enumerate().map(|(i, item)| parse_rule(i, item)).collect()
 }
@@ -81,7 +84,9 @@ pub fn parse_rules(v: &Value) -> Result<Vec<Rule>> {
 /// One rule of a set, `i` its position (for the error).
 fn parse_rule(i: usize, item: &Value) -> Result<Rule> {
     let named = item.get("name").and_then(Value::as_str).map_or(String::new(), |n| format!(" '{n}'"));
-    let bad = |m: String| Error::new(Code::InvalidOption, format!("correlation rule {i}{named}: {m}")).at(format!("rules[{i}]"));
+    let bad = |m: String| {
+        Error::new(Code::InvalidOption, format!("correlation rule {i}{named}: {m}")).at(format!("rules[{i}]"))
+    };
     let r: Rule = serde_json::from_value(item.clone()).map_err(|e| {
         bad(format!("{e}; a rule is {{\"type\":\"field_match\",\"fields\":[\"job_id\",\"job\"]}} or {{\"type\":\"temporal\",\"withinMs\":200}}"))
     })?;

@@ -243,7 +243,13 @@ pub fn error_flow(
     }
 }
 
-fn tree_flow(ix: &Index, virt: Option<&Virtual>, cache: &Cache, scope: &[u32], h: &HierarchyArgs) -> Result<TreeErrorFlow> {
+fn tree_flow(
+    ix: &Index,
+    virt: Option<&Virtual>,
+    cache: &Cache,
+    scope: &[u32],
+    h: &HierarchyArgs,
+) -> Result<TreeErrorFlow> {
     let tree = build_tree(ix, virt, cache, scope, h)?;
     let nodes = &tree.nodes;
     let n = nodes.len();

@@ -148,7 +148,10 @@ fn trace_id_of(ix: &Index, entries: &[u32], fallback: &str) -> String {
 pub fn export_trace(
     ix: &Index,
     virt: Option<&Virtual>,
-    cache: &Cache, scope: &[u32], args: &ExportTraceArgs) -> Result<ExportTraceResult> {
+    cache: &Cache,
+    scope: &[u32],
+    args: &ExportTraceArgs,
+) -> Result<ExportTraceResult> {
     let format = Format::parse(&args.format)?;
     let max_events = args.max_events.unwrap_or(DEFAULT_MAX_EVENTS);
     if max_events > MAX_EVENTS {
@@ -167,7 +170,9 @@ pub fn export_trace(
     let trace_id = trace_id_of(ix, &all, &args.id);
     let outs: Vec<NodeOut> = (0..tree.nodes.len()).map(|i| tree.node_out(ix, i)).collect();
     // The group node (a request, trace or virtual trace) is a span only with records of its own.
-    let is_span = |i: usize| !matches!(tree.nodes[i].key, NodeKey::Group(..) | NodeKey::Virtual) || !tree.nodes[i].entries.is_empty();
+    let is_span = |i: usize| {
+        !matches!(tree.nodes[i].key, NodeKey::Group(..) | NodeKey::Virtual) || !tree.nodes[i].entries.is_empty()
+    };
     let ids: Vec<String> = outs.iter().map(|o| span_hex(tree.nodes[o.index].key, &o.name)).collect();
     let mut spans = Vec::new();
     for (i, o) in outs.iter().enumerate() {
