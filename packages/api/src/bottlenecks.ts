@@ -1,9 +1,8 @@
 import type { HierarchyOptions } from './hierarchy.js';
 import type { KindMatch } from './ids.js';
 
-/** A hierarchy's options without correlation rules (bottlenecks take real ids only). */
-export interface BottlenecksOptions extends Omit<HierarchyOptions, 'rules' | 'kind'> {
-  kind?: 'request' | 'trace' | 'span' | 'thread';
+/** A hierarchy's options (with `rules`, a virtual id's tree). */
+export interface BottlenecksOptions extends HierarchyOptions {
   /** Keep nodes lasting at least this many ms. */
   thresholdMs?: number;
   /** Keep nodes lasting at least this share (0..1) of the root; 0.1 when neither option is given. */

@@ -1,8 +1,9 @@
+import type { RulesOptions } from './correlation-rules.js';
 import type { Query } from './query.js';
 
 /** Options of `Investigation.compare()`. */
-export interface CompareOptions {
-  /** Id kind of both ids (`request`, `thread`, `trace`, `span`); auto-detected when absent. */
+export interface CompareOptions extends RulesOptions {
+  /** Id kind of both ids (`request`, `thread`, `trace`, `span`, `virtual` with `rules`); auto-detected when absent. */
   kind?: string;
   /** Scope both sides (time range, filters). */
   query?: Query;

@@ -1,7 +1,9 @@
 /**
- * Correlation rules: join entries that share no id into virtual traces, which `follow`,
- * `timeline`, `hierarchy` and `ids` accept like real ids (kind `virtual`). Computed once per
- * investigation and rule set by the engine (`ops/correlate_rules.rs`).
+ * Correlation rules: join entries that share no id into virtual traces, which every method
+ * taking an id (`follow`, `timeline`, `hierarchy`, `ids`, `bottlenecks`, `errorFlow`,
+ * `exportTrace`, `compare`) accepts like a real id (kind `virtual`). Computed once per
+ * investigation and rule set by the engine (`ops/correlate_rules.rs`). Saved in
+ * `logsift.config.json` too (`configRules`).
  */
 export type CorrelationRule =
   /** Entries whose value of any of `fields` is equal join (a producer's `job_id` and a consumer's `job`). Ids: `<name>:<value>`, name defaulting to the first field. */

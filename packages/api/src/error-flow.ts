@@ -1,11 +1,13 @@
 import type { HierarchyNode } from './hierarchy.js';
 import type { KindMatch } from './ids.js';
+import type { RulesOptions, VirtualKind } from './correlation-rules.js';
 import type { ScopeOptions } from './scope.js';
 
-export interface ErrorFlowOptions extends ScopeOptions {
+/** With `rules`, `id` may be a virtual id of theirs (tree mode). */
+export interface ErrorFlowOptions extends ScopeOptions, RulesOptions {
   /** A request / trace / span / thread id: tree mode. Without it: the scope's errors by service. */
   id?: string;
-  kind?: 'request' | 'trace' | 'span' | 'thread';
+  kind?: 'request' | 'trace' | 'span' | 'thread' | VirtualKind;
   maxDepth?: number;
   minConfidence?: number;
   /** Scope mode: service name per file path or basename, for records without a service id. */

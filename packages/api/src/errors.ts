@@ -18,6 +18,8 @@ export type LogsiftErrorCode =
   | 'INVALID_CONFIG'
   | 'UNKNOWN_SESSION'
   | 'SESSION_EXISTS'
+  | 'UNKNOWN_NOTE'
+  | 'NOTE_ALREADY_UNDONE'
   | 'SQL_NOT_READ_ONLY'
   | 'DB_LOCKED'
   | 'DB_READ_ONLY'
@@ -101,6 +103,8 @@ const USAGE_CODES = new Set<LogsiftErrorCode>([
   'INVALID_CONFIG',
   'UNKNOWN_SESSION',
   'SESSION_EXISTS',
+  'UNKNOWN_NOTE',
+  'NOTE_ALREADY_UNDONE',
   'SQL_NOT_READ_ONLY',
 ]);
 

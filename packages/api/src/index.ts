@@ -85,6 +85,7 @@ export {
   type SavedFormat,
   type SavedFormatSpec,
 } from './saved-formats.js';
+export { checkConfigRules, configRules, readRulesConfig, type ConfigRules } from './config-rules.js';
 export { validateFormatConfig, type FormatConfigProblem, type FormatConfigReport } from './validate-formats.js';
 export {
   InvestigationSession,

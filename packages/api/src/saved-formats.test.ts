@@ -169,7 +169,7 @@ describe('config files', () => {
       noMessage: { regex: '(?P<msg>.*)' },
     });
     const r = await validateFormatConfig({ cwd: dir, userConfigDir: noUser });
-    expect(r.files).toEqual([{ file: join(dir, CONFIG_FILE), scope: 'project', formats: ['good', 'badRegex', 'badStamp', 'badField', 'noMessage'] }]);
+    expect(r.files).toEqual([{ file: join(dir, CONFIG_FILE), scope: 'project', formats: ['good', 'badRegex', 'badStamp', 'badField', 'noMessage'], rules: 0 }]);
     expect(r.problems.map((p) => [p.format, p.key, p.code])).toEqual([
       ['badRegex', 'formats.badRegex.regex', 'INVALID_REGEX'],
       ['badStamp', 'formats.badStamp.timestamp', 'INVALID_OPTION'],

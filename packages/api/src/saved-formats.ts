@@ -79,15 +79,13 @@ export function formatConfigFiles(options: FormatConfigOptions = {}): { file: st
   return out;
 }
 
-function configError(file: string, where: string, message: string): UsageError {
+/** INVALID_CONFIG naming the file and where in it (`formats.NAME.regex`, `rules[2]`). */
+export function configError(file: string, where: string, message: string): UsageError {
   return new UsageError('INVALID_CONFIG', `${file}: ${message}`, `${file}#${where}`);
 }
 
-/**
- * Reads one config file and checks its shape (the engine checks patterns and timestamp
- * formats: see `validateFormatConfig`). INVALID_CONFIG names the file, the format and the key.
- */
-export function readFormatConfig(file: string, scope: 'project' | 'user'): SavedFormat[] {
+/** A config file's top-level object (every section: `formats`, `rules`). */
+export function readConfigFile(file: string): Record<string, unknown> {
   let json: unknown;
   try {
     json = JSON.parse(readFileSync(file, 'utf8'));
@@ -95,7 +93,15 @@ export function readFormatConfig(file: string, scope: 'project' | 'user'): Saved
     throw configError(file, '', `not valid JSON: ${(error as Error).message}`);
   }
   if (typeof json !== 'object' || json === null || Array.isArray(json)) throw configError(file, '', 'must hold a JSON object');
-  const formats = (json as Record<string, unknown>)['formats'];
+  return json as Record<string, unknown>;
+}
+
+/**
+ * Reads one config file and checks its shape (the engine checks patterns and timestamp
+ * formats: see `validateFormatConfig`). INVALID_CONFIG names the file, the format and the key.
+ */
+export function readFormatConfig(file: string, scope: 'project' | 'user'): SavedFormat[] {
+  const formats = readConfigFile(file)['formats'];
   if (formats === undefined) return [];
   if (typeof formats !== 'object' || formats === null || Array.isArray(formats)) throw configError(file, 'formats', "'formats' must be an object of name → format");
   const out: SavedFormat[] = [];

@@ -69,6 +69,66 @@ describe('sessions', () => {
     expect(s.state().notes.map((n) => n.text)).toEqual(['complete']);
   });
 
+  it('undo names its note: note N, a second undo of it is a typed error, numbers are never reused', () => {
+    const s = sessions.create('numbered', { paths: ['a.log'], options: {} }, opts);
+    expect(['one', 'two', 'three'].map((t) => s.note(t).seq)).toEqual([1, 2, 3]);
+    expect(s.undoNote(2)?.text).toBe('two');
+    expect(codeOf(() => s.undoNote(2))).toBe('NOTE_ALREADY_UNDONE');
+    expect(codeOf(() => s.undoNote(4))).toBe('UNKNOWN_NOTE');
+    expect(codeOf(() => s.undoNote(0))).toBe('UNKNOWN_NOTE');
+    expect(s.note('four').seq).toBe(4);
+    expect(s.state().notes.map((n) => [n.seq, n.text])).toEqual([[1, 'one'], [3, 'three'], [4, 'four']]);
+    // A replayed second undo of one note (a journal written before undos had ids) changes nothing.
+    const first = s.state().notes[0]!.id;
+    for (let i = 0; i < 2; i++) appendFileSync(s.file, `${JSON.stringify({ type: 'undo', note: first, at: new Date().toISOString() })}\n`);
+    expect(s.state().notes.map((n) => n.seq)).toEqual([3, 4]);
+  });
+
+  /** Runs `body` (given the session `s`) in `n` processes started together; their stdout lines, parsed. */
+  async function together(name: string, n: number, body: string): Promise<unknown[]> {
+    const start = Date.now() + 1500;
+    const script = `
+      const { sessions } = await import(${JSON.stringify(join(import.meta.dirname, '..', 'dist', 'index.js'))});
+      const s = sessions.open(${JSON.stringify(name)}, { dir: ${JSON.stringify(dir)} });
+      while (Date.now() < ${start}) {}
+      let out;
+      try { out = { ok: (() => { ${body} })() ?? null }; } catch (e) { out = { code: e.code }; }
+      process.stdout.write(JSON.stringify(out));
+    `;
+    const run = (): Promise<unknown> =>
+      new Promise((resolve, reject) => {
+        const child = spawn(process.execPath, ['--input-type=module', '-e', script], { stdio: ['ignore', 'pipe', 'inherit'] });
+        let text = '';
+        child.stdout.on('data', (d: Buffer) => (text += d.toString()));
+        child.on('exit', (code) => (code === 0 ? resolve(JSON.parse(text)) : reject(new Error(`exit ${code}`))));
+      });
+    return Promise.all(Array.from({ length: n }, run));
+  }
+
+  it('concurrent undos from several processes never take one note back twice', async () => {
+    const s = sessions.create('undo-race', { paths: ['a.log'], options: {} }, opts);
+    for (let i = 1; i <= 10; i++) s.note(`note ${i}`);
+    const got = (await together('undo-race', 6, 'return s.undoNote()?.seq;')) as { ok: number | null }[];
+    // Six undos of "the last note" take back the six last notes, each exactly once.
+    expect(got.map((g) => g.ok).sort((a, b) => (a ?? 0) - (b ?? 0))).toEqual([5, 6, 7, 8, 9, 10]);
+    expect(s.state().notes.map((n) => n.seq)).toEqual([1, 2, 3, 4]);
+
+    // More undos than notes: every note is taken back once, the rest find none.
+    const t = sessions.create('undo-race-2', { paths: ['a.log'], options: {} }, opts);
+    for (let i = 1; i <= 3; i++) t.note(`note ${i}`);
+    const more = (await together('undo-race-2', 5, 'return s.undoNote()?.seq;')) as { ok: number | null }[];
+    expect(more.map((g) => g.ok).sort()).toEqual([1, 2, 3, null, null]);
+    expect(t.state().notes).toEqual([]);
+
+    // Undo of one named note at once: one process takes it back, the others are told it is gone.
+    const u = sessions.create('undo-race-3', { paths: ['a.log'], options: {} }, opts);
+    for (let i = 1; i <= 5; i++) u.note(`note ${i}`);
+    const same = (await together('undo-race-3', 4, 'return s.undoNote(3)?.seq;')) as { ok?: number; code?: string }[];
+    expect(same.filter((g) => g.ok === 3)).toHaveLength(1);
+    expect(same.filter((g) => g.code === 'NOTE_ALREADY_UNDONE')).toHaveLength(3);
+    expect(u.state().notes.map((n) => n.seq)).toEqual([1, 2, 4, 5]);
+  }, 60_000);
+
   it('concurrent appends from several processes lose no note', async () => {
     const s = sessions.create('busy', { paths: ['a.log'], options: {} }, opts);
     const script = `

@@ -15,6 +15,12 @@ import { UsageError } from './errors.js';
  * one line, so two processes appending at once both land, neither overwrites the other, and
  * no lock is held. Undo is an event too (it names the note it takes back), so the journal
  * is also the history. A reader skips a last line without its newline (a write in flight).
+ *
+ * Undo without a lock: the journal's order arbitrates. An undo appends its event, then reads
+ * the journal back; the first undo of a note in the journal is the one that took it back,
+ * a later undo of the same note is a no-op when replayed. So two processes undoing at once
+ * never take back one note twice: the one that lost takes back the next note standing (undo
+ * of "the last note"), or fails with NOTE_ALREADY_UNDONE (undo of note N).
  */
 
 export const SESSION_VERSION = 1;
@@ -32,6 +38,8 @@ export interface SessionSources {
 
 export interface SessionNote {
   id: string;
+  /** Its number: the n-th note written in the session (1-based, never reused). */
+  seq: number;
   text: string;
   at: string;
 }
@@ -85,7 +93,8 @@ export interface SessionsOptions {
 type SessionEvent =
   | { type: 'created'; version: number; name: string; title?: string; sources: SessionSources; at: string }
   | { type: 'note'; id: string; text: string; at: string }
-  | { type: 'undo'; note: string; at: string }
+  /** `id`: this undo's own id, to tell which of two undos of one note came first. */
+  | { type: 'undo'; id?: string; note: string; at: string }
   | ({ type: 'question' } & SessionQuestion)
   | { type: 'conclusion'; text: string; at: string };
 
@@ -134,13 +143,15 @@ function replay(file: string, events: SessionEvent[]): SessionState {
     questions: [],
     file,
   };
+  let seq = 0;
   for (const e of events.slice(1)) {
     state.updatedAt = e.at;
     switch (e.type) {
       case 'note':
-        state.notes.push({ id: e.id, text: e.text, at: e.at });
+        state.notes.push({ id: e.id, seq: ++seq, text: e.text, at: e.at });
         break;
       case 'undo':
+        // A second undo of a note (or of one never written) changes nothing.
         state.notes = state.notes.filter((n) => n.id !== e.note);
         break;
       case 'question': {
@@ -180,14 +191,34 @@ export class InvestigationSession {
     if (text.trim() === '') throw new UsageError('INVALID_OPTION', 'a note needs some text', 'text');
     const note = { id: randomUUID(), text, at: new Date().toISOString() };
     this.#append({ type: 'note', ...note });
-    return note;
+    // Its number is its place among the note events, which only the journal knows.
+    const events = readEvents(this.file).filter((e) => e.type === 'note');
+    return { ...note, seq: events.findIndex((e) => e.type === 'note' && e.id === note.id) + 1 };
   }
 
-  /** Takes back the most recent note still standing; undefined when there is none. */
-  undoNote(): SessionNote | undefined {
-    const last = this.state().notes.at(-1);
-    if (last) this.#append({ type: 'undo', note: last.id, at: new Date().toISOString() });
-    return last;
+  /**
+   * Takes back note number `seq`, or without it the most recent note still standing;
+   * undefined when none stands. Safe against concurrent undos (see the module doc):
+   * NOTE_ALREADY_UNDONE when note `seq` is (or was meanwhile) taken back, UNKNOWN_NOTE when
+   * there is no such note.
+   */
+  undoNote(seq?: number): SessionNote | undefined {
+    for (;;) {
+      const notes = this.state().notes;
+      const target = seq === undefined ? notes.at(-1) : notes.find((n) => n.seq === seq);
+      if (!target) {
+        if (seq === undefined) return undefined;
+        const written = readEvents(this.file).filter((e) => e.type === 'note').length;
+        if (!Number.isInteger(seq) || seq < 1 || seq > written) throw new UsageError('UNKNOWN_NOTE', `session '${this.name}' has no note ${seq} (notes 1 to ${written})`, String(seq));
+        throw new UsageError('NOTE_ALREADY_UNDONE', `note ${seq} of session '${this.name}' is already undone`, String(seq));
+      }
+      const id = randomUUID();
+      this.#append({ type: 'undo', id, note: target.id, at: new Date().toISOString() });
+      // The journal's first undo of the note is the one that took it back.
+      const first = readEvents(this.file).find((e) => e.type === 'undo' && e.note === target.id);
+      if (first?.type === 'undo' && first.id === id) return target;
+      // Another process took it back first: ours was a no-op. Undo the next one standing (or fail for `seq`).
+    }
   }
 
   /** Records a question asked and the summary of its answer. */

@@ -1,11 +1,13 @@
+import type { RulesOptions, VirtualKind } from './correlation-rules.js';
 import type { ScopeOptions } from './scope.js';
 
 /** OTLP/JSON (`resourceSpans`), Jaeger's JSON (the UI's upload format) or Zipkin v2 JSON. */
 export type TraceFormat = 'otlp' | 'jaeger' | 'zipkin';
 
-export interface ExportTraceOptions extends ScopeOptions {
+/** With `rules`, the id may be a virtual id of theirs (its spans and threads as the trace). */
+export interface ExportTraceOptions extends ScopeOptions, RulesOptions {
   format: TraceFormat;
-  kind?: 'request' | 'trace' | 'span' | 'thread';
+  kind?: 'request' | 'trace' | 'span' | 'thread' | VirtualKind;
   /** Records attached to each span as events / logs / annotations (default 100). */
   maxEvents?: number;
 }

@@ -1,4 +1,4 @@
-import { writeFileSync } from 'node:fs';
+import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { logsift, tempFiles } from './test-support.js';
@@ -65,4 +65,67 @@ describe('--rules: virtual trace ids of correlation rules', () => {
     const unknown = logsift(['follow', tmp.dir, '--rules', rulesFile, '--id', 'job:J99', '--kind', 'virtual'], { env });
     expect(unknown.json['error']).toMatchObject({ code: 'UNKNOWN_ID' });
   });
+
+  it('bottlenecks, error-flow, export-trace and compare accept them too', () => {
+    const b = logsift(['bottlenecks', tmp.dir, '--rules', rulesFile, '--id', 'job:J4'], { env });
+    expect(b.code).toBe(0);
+    expect(b.json['data']).toMatchObject({ kind: 'virtual', totalMs: 13, nodes: [{ name: 'c-1', durationMs: 6, path: ['job:J4', 'c-1'], errorCount: 1 }] });
+
+    const f = logsift(['error-flow', tmp.dir, '--rules', rulesFile, '--id', 'job:J4'], { env });
+    expect(f.code).toBe(0);
+    expect(f.json['data']).toMatchObject({ kind: 'virtual', rootCauses: [{ node: { name: 'c-1' }, firstErrorMessage: 'step store' }] });
+    const noId = logsift(['error-flow', tmp.dir, '--rules', rulesFile], { env });
+    expect(noId.code).toBe(2);
+
+    const t = logsift(['export-trace', tmp.dir, '--rules', rulesFile, '--id', 'job:J4', '--to', 'jaeger'], { env });
+    expect(t.code).toBe(0);
+    expect(t.json['data']).toMatchObject({ kind: 'virtual', spanCount: 2, services: expect.arrayContaining(['producer', 'consumer']) });
+
+    const c = logsift(['compare', tmp.dir, '--rules', rulesFile, '--a', 'job:J3', '--b', 'job:J4'], { env });
+    expect(c.code).toBe(0);
+    expect(c.json['data']).toMatchObject({ a: 'job:J3', b: 'job:J4' });
+  });
 });
+
+describe('correlation rules in logsift.config.json', () => {
+  const project = tempFiles({});
+  const cwd = join(project.dir, 'deeper');
+  mkdirSync(cwd);
+  const cfg = join(project.dir, 'logsift.config.json');
+  // No user config of the machine's: an empty XDG_CONFIG_HOME.
+  const cfgEnv = { ...env, XDG_CONFIG_HOME: join(project.dir, 'xdg') };
+  afterAll(() => project.remove());
+
+  it('every command taking rules uses the config when no --rules is given; --rules overrides', () => {
+    writeFileSync(cfg, JSON.stringify({ formats: {}, ...RULES }));
+    for (const [cmd, ...rest] of [['follow', '--id', 'job:J4'], ['timeline', '--id', 'job:J4'], ['hierarchy', '--id', 'job:J4'], ['bottlenecks', '--id', 'job:J4'], ['error-flow', '--id', 'job:J4'], ['export-trace', '--id', 'job:J4', '--to', 'zipkin']] as string[][]) {
+      const r = logsift([cmd!, tmp.dir, ...rest], { env: cfgEnv, cwd });
+      expect(r.code, `${cmd}: ${r.stdout}`).toBe(0);
+      expect((r.json['data'] as { kind: string }).kind, cmd).toBe('virtual');
+    }
+    const ids = logsift(['ids', tmp.dir, '--kind', 'virtual'], { env: cfgEnv, cwd });
+    expect(ids.json['data']).toMatchObject({ kinds: [{ kind: 'virtual', total: 9 }] });
+    // --rules replaces the config's rules: without the temporal rule a job is 2 records, named after job_id.
+    const over = logsift(['follow', tmp.dir, '--rules', '[{"type":"field_match","fields":["job_id","job"]}]', '--id', 'job_id:J4'], { env: cfgEnv, cwd });
+    expect(over.json['data']).toMatchObject({ kind: 'virtual', total: 2 });
+    // Without a config (another directory), the virtual id is unknown.
+    const none = logsift(['follow', tmp.dir, '--id', 'job:J4'], { env: cfgEnv, cwd: tmp.dir });
+    expect(none.json['error']).toMatchObject({ code: 'UNKNOWN_ID' });
+  });
+
+  it('a bad rule in the config is INVALID_CONFIG naming the file and the rule; format validate shows it', () => {
+    writeFileSync(cfg, JSON.stringify({ rules: [RULES.rules[0], { type: 'temporal', withinMs: 'soon', name: 'bursts' }] }));
+    const r = logsift(['follow', tmp.dir, '--id', 'job:J4'], { env: cfgEnv, cwd });
+    expect(r.code).toBe(2);
+    const error = r.json['error'] as { code: string; message: string; location?: string };
+    expect(error.code).toBe('INVALID_CONFIG');
+    expect(error.message).toContain(cfg);
+    expect(error.message).toContain("correlation rule 1 'bursts'");
+    // --rules given: the config's rules are not read.
+    expect(logsift(['follow', tmp.dir, '--rules', rulesFile, '--id', 'job:J4'], { env: cfgEnv, cwd }).code).toBe(0);
+    const v = logsift(['format', 'validate'], { env: cfgEnv, cwd });
+    expect(v.code).toBe(2);
+    expect(JSON.stringify(v.json['error'])).toContain('rules[1]');
+  });
+});
+

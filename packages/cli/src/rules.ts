@@ -1,12 +1,14 @@
 import { readFileSync } from 'node:fs';
-import type { CorrelationRule } from '@logsift/api';
+import { configRules, type CorrelationRule } from '@logsift/api';
 import { CliError } from './envelope.js';
 import type { FlagDef, Options } from './spec.js';
 
 /**
- * `--rules`: correlation rules for follow, timeline, hierarchy and ids, as inline JSON (an MCP
- * client has no file to point at) or a JSON file: a list of rules or `{"rules": [...]}`. The
- * engine checks each rule and answers INVALID_OPTION with what is wrong.
+ * `--rules`: correlation rules for every command taking an id (follow, timeline, hierarchy,
+ * ids, bottlenecks, error-flow, export-trace, compare), as inline JSON (an MCP client has no
+ * file to point at) or a JSON file: a list of rules or `{"rules": [...]}`. Without it, the
+ * `rules` section of logsift.config.json (api `configRules`). The engine checks each rule and
+ * answers INVALID_OPTION (INVALID_CONFIG naming the file, for the config's) with what is wrong.
  */
 export const RULES_FLAG: FlagDef = {
   name: 'rules',
@@ -14,13 +16,16 @@ export const RULES_FLAG: FlagDef = {
   // An id option (shared, described once over MCP), not a query flag: it scopes nothing.
   group: 'id',
   valueName: 'json|file',
-  description: 'correlation rules (JSON or a JSON file): [{"type":"field_match","fields":["job_id","job"]},{"type":"temporal","withinMs":200}]; their virtual ids (kind virtual) are accepted as ids',
+  description: 'correlation rules (JSON or a JSON file; default: logsift.config.json rules): [{"type":"field_match","fields":["job_id","job"]},{"type":"temporal","withinMs":200}]; their virtual ids are accepted as ids',
 };
 
-/** `--rules` as the api option, when given. */
-export function rulesOption(options: Options): { rules?: CorrelationRule[] } {
+/** `--rules` as the api option, else the config file's rules, else none. */
+export async function rulesOption(options: Options): Promise<{ rules?: CorrelationRule[] }> {
   const v = options['rules'];
-  if (typeof v !== 'string') return {};
+  if (typeof v !== 'string') {
+    const saved = await configRules();
+    return saved ? { rules: saved.rules } : {};
+  }
   const inline = /^\s*[[{]/.test(v);
   let text = v;
   if (!inline) {

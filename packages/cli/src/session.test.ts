@@ -74,6 +74,15 @@ describe('logsift session', () => {
     expect(code(session('show', 'nofiles'))).toBe('UNKNOWN_SESSION');
     session('new', 'twice', sample);
     expect(code(session('new', 'twice', sample))).toBe('SESSION_EXISTS');
+    // Undo of a named note: once, then it is gone; a number never written; not a number.
+    session('note', 'twice', 'first');
+    session('note', 'twice', 'second');
+    expect(data(session('undo', 'twice', '1'))['undone']).toMatchObject({ seq: 1, text: 'first' });
+    expect(code(session('undo', 'twice', '1'))).toBe('NOTE_ALREADY_UNDONE');
+    expect(code(session('undo', 'twice', '7'))).toBe('UNKNOWN_NOTE');
+    expect(code(session('undo', 'twice', 'last'))).toBe('USAGE');
+    expect(code(session('undo', 'twice', '2', '3'))).toBe('USAGE');
+    expect((data(session('show', 'twice'))['session'] as { notes: { seq: number }[] }).notes.map((n) => n.seq)).toEqual([2]);
     // The session fixes the sources: a question names none.
     expect(code(session('ask', 'twice', 'search', sample))).toBe('USAGE');
     expect(code(session('ask', 'twice', 'commands'))).toBe('USAGE');

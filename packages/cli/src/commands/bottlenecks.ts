@@ -2,6 +2,7 @@ import type { BottlenecksResult } from '@logsift/api';
 import { OUTPUT_FLAGS, SOURCE_FLAGS, SOURCES_ARG, QUERY_FLAGS, TREE_ID_FLAGS, kindOption } from '../flags.js';
 import { colors, keyValues, table } from '../render.js';
 import { toScope } from '../query.js';
+import { RULES_FLAG, rulesOption } from '../rules.js';
 import type { CommandDef } from '../spec.js';
 
 /** Where the time of one trace or request goes: its slowest nodes, with self time and share. */
@@ -13,6 +14,7 @@ export const bottlenecksCommand: CommandDef = {
     ...SOURCE_FLAGS,
     ...QUERY_FLAGS,
     ...TREE_ID_FLAGS,
+    RULES_FLAG,
     { name: 'threshold-ms', type: 'integer', group: 'command', min: 0, valueName: 'ms', description: 'nodes lasting at least this long' },
     { name: 'limit', short: 'n', type: 'integer', group: 'paging', min: 0, valueName: 'n', default: 20, description: 'at most n nodes' },
     ...OUTPUT_FLAGS,
@@ -29,6 +31,7 @@ export const bottlenecksCommand: CommandDef = {
         ...kindOption(o),
         ...(typeof o['thresholdMs'] === 'number' ? { thresholdMs: o['thresholdMs'] } : {}),
         limit: Number(o['limit']),
+        ...(await rulesOption(o)),
         ...toScope(o),
       },
       { signal: ctx.signal },

@@ -1,5 +1,6 @@
 import type { CompareResult, SequenceSide } from '@logsift/api';
 import { OUTPUT_FLAGS, QUERY_FLAGS, SOURCE_FLAGS, SOURCES_ARG } from '../flags.js';
+import { RULES_FLAG, rulesOption } from '../rules.js';
 import { toScope } from '../query.js';
 import { clockTime, colors, formatCount, formatMs, sideBySide } from '../render.js';
 import type { CommandDef, RenderContext } from '../spec.js';
@@ -51,6 +52,7 @@ export const compareCommand: CommandDef = {
     { name: 'a', type: 'string', group: 'command', valueName: 'id', required: true, description: 'the first id (e.g. a good request)' },
     { name: 'b', type: 'string', group: 'command', valueName: 'id', required: true, description: 'the second id (e.g. a failing request)' },
     { name: 'kind', type: 'string', group: 'command', choices: ['request', 'trace', 'span', 'thread'], description: 'id kind (default: detected)' },
+    RULES_FLAG,
     ...OUTPUT_FLAGS,
   ],
   examples: [{ cmd: 'logsift compare logs/ --a req-ok-1 --b req-failed-7', what: 'what the failing request did differently' }],
@@ -59,7 +61,7 @@ export const compareCommand: CommandDef = {
   run: async (ctx) => {
     const inv = await ctx.open();
     const o = ctx.options;
-    const result = await inv.compare(String(o['a']), String(o['b']), { ...(typeof o['kind'] === 'string' ? { kind: o['kind'] } : {}), ...toScope(o) }, { signal: ctx.signal });
+    const result = await inv.compare(String(o['a']), String(o['b']), { ...(typeof o['kind'] === 'string' ? { kind: o['kind'] } : {}), ...(await rulesOption(o)), ...toScope(o) }, { signal: ctx.signal });
     return { data: result, found: true };
   },
   text: (data, ctx) => renderCompare(data as Partial<CompareResult>, ctx),

@@ -1,5 +1,7 @@
 import type { ChainLink, ErrorFlowResult, RootCause, ScopeErrorFlow, TreeErrorFlow } from '@logsift/api';
 import { OUTPUT_FLAGS, SOURCE_FLAGS, SOURCES_ARG, QUERY_FLAGS } from '../flags.js';
+import { CliError } from '../envelope.js';
+import { RULES_FLAG, rulesOption } from '../rules.js';
 import { clip, clockTime, colors, formatCount, formatMs, percent, sparkline } from '../render.js';
 import { toScope } from '../query.js';
 import type { CommandDef, RenderContext } from '../spec.js';
@@ -112,6 +114,7 @@ export const errorFlowCommand: CommandDef = {
     ...QUERY_FLAGS,
     { name: 'id', type: 'string', group: 'command', valueName: 'value', description: "an id: its tree's error chain (default: by service)" },
     { name: 'kind', type: 'string', group: 'command', choices: ['request', 'trace', 'span', 'thread'], description: 'id kind (default: detected)' },
+    RULES_FLAG,
     { name: 'depth', type: 'integer', group: 'command', min: 0, valueName: 'n', description: 'deepest tree level kept' },
     { name: 'bucket-ms', type: 'integer', group: 'command', min: 1, valueName: 'ms', description: 'bucket without --id (default: auto)' },
     ...OUTPUT_FLAGS,
@@ -125,11 +128,13 @@ export const errorFlowCommand: CommandDef = {
   run: async (ctx) => {
     const inv = await ctx.open();
     const o = ctx.options;
+    if (typeof o['rules'] === 'string' && typeof o['id'] !== 'string') throw new CliError('USAGE', '--rules goes with --id (the rules name the ids of one tree)', 'add --id, or drop --rules');
     const result = await inv.errorFlow(
       {
         ...(typeof o['id'] === 'string' ? { id: o['id'] } : {}),
         ...(typeof o['kind'] === 'string' ? { kind: o['kind'] as 'request' | 'trace' | 'span' | 'thread' } : {}),
         ...(typeof o['depth'] === 'number' ? { maxDepth: o['depth'] } : {}),
+        ...(typeof o['id'] === 'string' ? await rulesOption(o) : {}),
         ...(typeof o['bucketMs'] === 'number' ? { bucketMs: o['bucketMs'] } : {}),
         ...toScope(o),
       },

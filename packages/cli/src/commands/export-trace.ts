@@ -3,6 +3,7 @@ import type { ExportTraceResult, TraceFormat } from '@logsift/api';
 import { OUTPUT_FLAGS, QUERY_FLAGS, SOURCE_FLAGS, SOURCES_ARG, TREE_ID_FLAGS, kindOption, outFlag } from '../flags.js';
 import { colors, keyValues } from '../render.js';
 import { toScope } from '../query.js';
+import { RULES_FLAG, rulesOption } from '../rules.js';
 import type { CommandDef } from '../spec.js';
 
 /** One trace's spans for a tracing UI. `--to`, not `--format`: that is the log format of every source. */
@@ -14,6 +15,7 @@ export const exportTraceCommand: CommandDef = {
     ...SOURCE_FLAGS,
     ...QUERY_FLAGS,
     ...TREE_ID_FLAGS,
+    RULES_FLAG,
     { name: 'to', type: 'string', group: 'command', choices: ['otlp', 'jaeger', 'zipkin'], required: true, description: 'format' },
     { name: 'max-events', type: 'integer', group: 'command', cliOnly: true, min: 0, valueName: 'n', default: 100, description: 'records per span' },
     outFlag('file.json', 'file to write'),
@@ -31,7 +33,7 @@ export const exportTraceCommand: CommandDef = {
     const o = ctx.options;
     const result = await inv.exportTrace(
       String(o['id']),
-      { format: String(o['to']) as TraceFormat, ...kindOption(o), ...(typeof o['maxEvents'] === 'number' ? { maxEvents: o['maxEvents'] } : {}), ...toScope(o) },
+      { format: String(o['to']) as TraceFormat, ...kindOption(o), ...(typeof o['maxEvents'] === 'number' ? { maxEvents: o['maxEvents'] } : {}), ...(await rulesOption(o)), ...toScope(o) },
       { signal: ctx.signal },
     );
     const summary = { traceId: result.traceId, format: result.format, spans: result.spanCount, services: result.services, errorSpans: result.errorSpans };

@@ -41,7 +41,7 @@ export const followCommand: CommandDef = {
         limit: Number(o['limit']),
         ...(typeof o['offset'] === 'number' ? { offset: o['offset'] } : {}),
         ...(o['allFields'] === true ? { fields: true } : {}),
-        ...rulesOption(o),
+        ...(await rulesOption(o)),
         ...toScope(o),
       },
       { signal: ctx.signal },

@@ -1,4 +1,4 @@
-import { BUILTIN_FORMATS, open, savedFormats, validateFormatConfig, type ParseSampleResult } from '@logsift/api';
+import { BUILTIN_FORMATS, open, savedFormats, validateFormatConfig, type FormatConfigReport, type ParseSampleResult } from '@logsift/api';
 import { CliError } from '../envelope.js';
 import { OUTPUT_FLAGS, SOURCE_FLAGS } from '../flags.js';
 import { clip, colors, table } from '../render.js';
@@ -75,7 +75,8 @@ export const formatCommand: CommandDef = {
         );
       }
       const formats = report.files.reduce((n, f) => n + f.formats.length, 0);
-      return { data: report, summary: { files: report.files.length, formats }, found: report.files.length > 0 };
+      const rules = report.files.reduce((n, f) => n + f.rules, 0);
+      return { data: report, summary: { files: report.files.length, formats, rules }, found: report.files.length > 0 };
     }
     const rows: FormatRow[] = [
       ...BUILTIN_FORMATS.map((b) => ({ name: b.name, source: 'built-in' as const, description: b.description, ...(b.aliases.length ? { aliases: b.aliases } : {}) })),
@@ -97,13 +98,13 @@ export const formatCommand: CommandDef = {
 
 function renderFormat(raw: unknown, ctx: RenderContext): string {
   const c = colors(ctx);
-  const d = raw as { formats?: FormatRow[]; files?: { file: string; scope: string; formats: string[] }[] } & Partial<ParseSampleResult> & { name?: string };
+  const d = raw as { formats?: FormatRow[]; files?: FormatConfigReport['files'] } & Partial<ParseSampleResult> & { name?: string };
   if (d.formats) {
     return table(['format', 'from', 'what'], d.formats.map((f) => [f.name, f.file ? `${f.source} ${f.file}` : f.source, f.description ?? f.regex ?? '']), ctx);
   }
   if (d.files) {
     if (d.files.length === 0) return c.dim('no logsift.config.json found (project: up from here; user: ~/.config/logsift/)');
-    return d.files.map((f) => `${c.bold('ok')} ${f.scope} ${f.file}: ${f.formats.length ? f.formats.join(', ') : c.dim('no formats')}`).join('\n');
+    return d.files.map((f) => `${c.bold('ok')} ${f.scope} ${f.file}: ${f.formats.length ? f.formats.join(', ') : c.dim('no formats')}${f.rules ? `; ${f.rules} correlation rule${f.rules === 1 ? '' : 's'}` : ''}`).join('\n');
   }
   const out: string[] = [c.bold(`${d.path ?? ''} with ${d.name ?? ''} (${d.format ?? ''}): ${d.matched ?? 0} matched, ${d.unmatched ?? 0} unmatched`)];
   for (const l of d.lines ?? []) {

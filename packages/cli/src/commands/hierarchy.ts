@@ -41,7 +41,7 @@ export const hierarchyCommand: CommandDef = {
     const o = ctx.options;
     const result = await inv.hierarchy(
       String(o['id']),
-      { ...kindOption(o), ...(typeof o['depth'] === 'number' ? { maxDepth: o['depth'] } : {}), ...rulesOption(o), ...toScope(o) },
+      { ...kindOption(o), ...(typeof o['depth'] === 'number' ? { maxDepth: o['depth'] } : {}), ...(await rulesOption(o)), ...toScope(o) },
       { signal: ctx.signal },
     );
     return { data: result, summary: { id: result.id, kind: result.kind, nodes: result.nodeCount, edges: result.edges }, found: result.nodeCount > 0 };

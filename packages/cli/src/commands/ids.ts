@@ -33,7 +33,7 @@ export const idsCommand: CommandDef = {
         ...(typeof o['kind'] === 'string' ? { kind: o['kind'] as IdKind | 'virtual' } : {}),
         sort: o['sort'] as 'count' | 'name' | 'first',
         limit: Number(o['limit']),
-        ...rulesOption(o),
+        ...(await rulesOption(o)),
         ...toScope(o),
       },
       { signal: ctx.signal },

@@ -33,7 +33,7 @@ export function sessionCommand(commands: () => CommandDef[]): CommandDef {
     summary: 'A saved investigation: its sources, the questions asked with their answers, notes and a conclusion.',
     description:
       'Sessions live in $LOGSIFT_SESSIONS_DIR, else $XDG_DATA_HOME/logsift/sessions, else ~/.local/share/logsift/sessions, one append-only journal per session (safe for concurrent appends). ' +
-      'new NAME SOURCES... [source flags] | list | show NAME | note NAME TEXT... | undo NAME (takes the last note back) | ask NAME COMMAND [its flags] (runs it on the session sources and records it) | conclude NAME TEXT... | report NAME (Markdown on a terminal or with -o FILE.md, JSON otherwise).',
+      'new NAME SOURCES... [source flags] | list | show NAME | note NAME TEXT... | undo NAME [N] (takes note N, default the last, back) | ask NAME COMMAND [its flags] (runs it on the session sources and records it) | conclude NAME TEXT... | report NAME (Markdown on a terminal or with -o FILE.md, JSON otherwise).',
     args: [
       { name: 'action', description: ACTIONS.join('|'), required: true },
       { name: 'name', description: 'session name', required: false },
@@ -50,7 +50,7 @@ export function sessionCommand(commands: () => CommandDef[]): CommandDef {
       { cmd: 'logsift session new checkout-outage logs/ --title "Checkout 502s"', what: 'start an investigation of these sources' },
       { cmd: "logsift session ask checkout-outage search -q 'level>=error service:checkout' -n 5", what: 'ask a question; it is recorded with its summary' },
       { cmd: 'logsift session note checkout-outage "pool exhausted at 14:02, before the 502s"', what: 'write down a finding' },
-      { cmd: 'logsift session undo checkout-outage', what: 'take the last note back' },
+      { cmd: 'logsift session undo checkout-outage', what: 'take the last note back (or note N: undo NAME N)' },
       { cmd: 'logsift session conclude checkout-outage "db pool too small for the retry storm"', what: 'close with a conclusion' },
       { cmd: 'logsift session report checkout-outage -o report.md', what: 'the report as Markdown' },
     ],
@@ -65,8 +65,8 @@ export function sessionCommand(commands: () => CommandDef[]): CommandDef {
       const o = ctx.options;
       if (o['title'] !== undefined && action !== 'new') throw new CliError('USAGE', '--title goes with session new', 'drop --title');
       if (o['out'] !== undefined && action !== 'report') throw new CliError('USAGE', '--out goes with session report', 'drop --out');
-      if ((words.length > 0 && ['list', 'show', 'undo', 'report'].includes(action)) || (name && action === 'list')) {
-        throw new CliError('USAGE', `session ${action} takes ${action === 'list' ? 'no arguments' : 'only a name'}`, `logsift session ${action}${action === 'list' ? '' : ' NAME'}`);
+      if ((words.length > 0 && ['list', 'show', 'report'].includes(action)) || (name && action === 'list') || (action === 'undo' && words.length > 1)) {
+        throw new CliError('USAGE', `session ${action} takes ${action === 'list' ? 'no arguments' : action === 'undo' ? 'a name and at most a note number' : 'only a name'}`, `logsift session ${action}${action === 'list' ? '' : action === 'undo' ? ' NAME [N]' : ' NAME'}`);
       }
       switch (action) {
         case 'list': {
@@ -100,7 +100,9 @@ export function sessionCommand(commands: () => CommandDef[]): CommandDef {
         }
         case 'undo': {
           const s = sessions.open(need(name, 'a name', action));
-          const undone = s.undoNote();
+          const seq = words[0];
+          if (seq !== undefined && !/^[1-9]\d*$/.test(seq)) throw new CliError('USAGE', `session undo takes a note number, got '${seq}'`, 'logsift session undo NAME [N] (N as in session show)');
+          const undone = s.undoNote(seq === undefined ? undefined : Number(seq));
           return { data: { session: s.name, undone: undone ?? null }, summary: { undone: undone !== undefined }, found: undone !== undefined };
         }
         case 'conclude': {
@@ -185,7 +187,7 @@ function renderSession(raw: unknown, ctx: RenderContext): string {
     const lines = [c.bold(s.title ?? s.name), `sources   ${s.sources.paths.join(' ')}`];
     if (d.entries !== undefined) lines.push(`entries   ${formatCount(d.entries)}`);
     lines.push(`questions ${s.questions.length}, notes ${s.notes.length}${s.conclusion ? ', concluded' : ''}`);
-    for (const n of s.notes) lines.push(`  - ${n.text}`);
+    for (const n of s.notes) lines.push(`  ${n.seq}. ${n.text}`);
     if (s.conclusion) lines.push(`conclusion: ${s.conclusion.text}`);
     return lines.join('\n');
   }

@@ -92,7 +92,7 @@ export const timelineCommand: CommandDef = {
         ...(typeof o['gapMs'] === 'number' ? { gapMs: o['gapMs'] } : {}),
         limit: Number(o['limit']),
         ...(typeof o['offset'] === 'number' ? { offset: o['offset'] } : {}),
-        ...rulesOption(o),
+        ...(await rulesOption(o)),
         ...toScope(o),
       },
       { signal: ctx.signal },

@@ -592,10 +592,11 @@ impl Session {
                 to_json(&ops::follow::follow_in(ix, virt.as_deref(), &scope, &a)?)
             }
             "compare" => {
-                let mut a: CompareArgs = args(op, json)?;
+                let (json, virt) = self.take_rules(op, json, ctl)?;
+                let mut a: CompareArgs = args(op, &json)?;
                 let scope = self.scope(a.query.take(), None, ctl)?;
                 let side = |id: &str| -> Result<Vec<u32>> {
-                    let (_, _, all) = ops::resolve_id(ix, id, a.kind.as_deref())?;
+                    let all = ops::resolve_any(ix, virt.as_deref(), id, a.kind.as_deref())?.entries;
                     let mut entries = ops::restrict(ix, &scope, &all);
                     ops::time_order(ix, &mut entries);
                     Ok(entries)
@@ -623,17 +624,26 @@ impl Session {
                 let (json, virt) = self.take_rules(op, json, ctl)?;
                 let mut a: ops::hierarchy::HierarchyArgs = args(op, &json)?;
                 let scope = self.scope(a.query.take(), a.scope.take(), ctl)?;
-                to_json(&ops::hierarchy::hierarchy_in(ix, virt.as_deref(), &self.cache, &scope, &a)?)
+                to_json(&ops::hierarchy::hierarchy(ix, virt.as_deref(), &self.cache, &scope, &a)?)
             }
             "bottlenecks" => {
-                let mut a: ops::bottlenecks::BottlenecksArgs = args(op, json)?;
+                let (json, virt) = self.take_rules(op, json, ctl)?;
+                let mut a: ops::bottlenecks::BottlenecksArgs = args(op, &json)?;
                 let scope = self.scope(a.query.take(), a.scope.take(), ctl)?;
-                to_json(&ops::bottlenecks::bottlenecks(ix, &self.cache, &scope, &a)?)
+                to_json(&ops::bottlenecks::bottlenecks(ix, virt.as_deref(), &self.cache, &scope, &a)?)
             }
             "errorFlow" => {
-                let mut a: ops::error_flow::ErrorFlowArgs = args(op, json)?;
+                let (json, virt) = self.take_rules(op, json, ctl)?;
+                let mut a: ops::error_flow::ErrorFlowArgs = args(op, &json)?;
                 let scope = self.scope(a.query.take(), a.scope.take(), ctl)?;
-                to_json(&ops::error_flow::error_flow(ix, &self.cache, &scope, self.templates(ctl)?, &a)?)
+                to_json(&ops::error_flow::error_flow(
+                    ix,
+                    virt.as_deref(),
+                    &self.cache,
+                    &scope,
+                    self.templates(ctl)?,
+                    &a,
+                )?)
             }
             "timeline" => {
                 let (json, virt) = self.take_rules(op, json, ctl)?;
@@ -657,9 +667,10 @@ impl Session {
                 to_json(&ops::triage::triage(ix, &scope, self.templates(ctl)?, &a)?)
             }
             "exportTrace" => {
-                let mut a: ops::trace_export::ExportTraceArgs = args(op, json)?;
+                let (json, virt) = self.take_rules(op, json, ctl)?;
+                let mut a: ops::trace_export::ExportTraceArgs = args(op, &json)?;
                 let scope = self.scope(a.query.take(), a.scope.take(), ctl)?;
-                to_json(&ops::trace_export::export_trace(ix, &self.cache, &scope, &a)?)
+                to_json(&ops::trace_export::export_trace(ix, virt.as_deref(), &self.cache, &scope, &a)?)
             }
             "correlateEvents" => {
                 let mut a: ops::correlate::CorrelateArgs = args(op, json)?;

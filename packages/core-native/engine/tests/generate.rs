@@ -92,6 +92,7 @@ fn batch_jobs_are_wide_trees_recorded_in_the_ground_truth() {
     // The hierarchy of the request: its group node, the root span, a thousand explicit children.
     let h = hierarchy(
         &ix,
+        None,
         &Cache::default(),
         &(0..ix.len() as u32).collect::<Vec<_>>(),
         &HierarchyArgs { id: b.request_id.clone(), kind: Some("request".into()), ..Default::default() },

@@ -182,3 +182,66 @@ fn span_parent_links_rebuild_the_generated_traces() {
     // Most traces come back whole (a root span without records of its own splits its children).
     assert!(whole * 10 >= traces * 9, "{whole} of {traces} traces rebuilt whole");
 }
+
+/// Every op taking a trace / request id takes a virtual one (one resolution path: `build_tree`
+/// and `resolve_any`): job J5's error is in its consumer's `step store`, 6 ms of the job's 13.
+#[test]
+fn virtual_ids_are_accepted_by_every_op_on_an_id() {
+    let (ix, _) = producer_consumer();
+    let s = session(ix);
+    let rules: Value = serde_json::from_str(RULES).unwrap();
+
+    let b = call(&s, "bottlenecks", json!({"id": "job:J5", "rules": rules})).unwrap();
+    assert_eq!((b["kind"].clone(), b["totalMs"].clone()), (json!("virtual"), json!(13.0)));
+    let slow = &b["nodes"][0];
+    assert_eq!((slow["name"].clone(), slow["durationMs"].clone()), (json!("c-2"), json!(6.0)));
+    assert_eq!(slow["path"], json!(["job:J5", "c-2"]));
+    assert_eq!(slow["errorCount"], 1);
+
+    let f = call(&s, "errorFlow", json!({"id": "job:J5", "rules": rules})).unwrap();
+    assert_eq!(f["kind"], "virtual");
+    let cause = &f["rootCauses"][0];
+    assert_eq!(cause["node"]["name"], "c-2");
+    assert_eq!(cause["firstErrorMessage"], "step store");
+    let chain: Vec<&str> = cause["chain"].as_array().unwrap().iter().map(|l| l["name"].as_str().unwrap()).collect();
+    assert_eq!(chain, ["c-2", "job:J5"]);
+    // A job without an error has no root cause.
+    let ok = call(&s, "errorFlow", json!({"id": "job:J4", "rules": rules})).unwrap();
+    assert_eq!(ok["rootCauses"], json!([]));
+
+    let t = call(&s, "exportTrace", json!({"id": "job:J5", "format": "zipkin", "rules": rules})).unwrap();
+    assert_eq!(t["kind"], "virtual");
+    // The producer's thread and the consumer's: the virtual root has no records of its own.
+    assert_eq!(t["spanCount"], 2);
+    let spans = t["document"].as_array().unwrap();
+    let mut names: Vec<&str> = spans.iter().map(|s| s["tags"]["logsift.name"].as_str().unwrap()).collect();
+    names.sort();
+    assert_eq!(names, ["c-2", "p-1"]);
+
+    let c = call(&s, "compare", json!({"a": "job:J5", "b": "job:J4", "rules": rules})).unwrap();
+    assert_eq!((c["a"].clone(), c["b"].clone()), (json!("job:J5"), json!("job:J4")));
+    assert!(c["comparison"].is_object(), "{c}");
+
+    // Without the rules the same ids are unknown, a typed error.
+    for (op, args) in [
+        ("bottlenecks", json!({"id": "job:J5"})),
+        ("errorFlow", json!({"id": "job:J5"})),
+        ("exportTrace", json!({"id": "job:J5", "format": "otlp"})),
+        ("compare", json!({"a": "job:J5", "b": "job:J4"})),
+    ] {
+        assert_eq!(call(&s, op, args).unwrap_err().code, Code::UnknownId, "{op}");
+    }
+}
+
+#[test]
+fn a_bad_rule_is_named_by_its_position_and_name() {
+    let (ix, _) = producer_consumer();
+    let s = session(ix);
+    let rules = json!([{"type": "temporal", "withinMs": 10}, {"type": "nearby", "name": "jobs"}]);
+    let e = call(&s, "follow", json!({"id": "x", "rules": rules})).unwrap_err();
+    assert_eq!(e.code, Code::InvalidOption);
+    assert!(e.message.starts_with("correlation rule 1 'jobs': "), "{}", e.message);
+    assert_eq!(e.location.as_deref(), Some("rules[1]"));
+    let e = call(&s, "follow", json!({"id": "x", "rules": [{"type": "temporal", "withinMs": -1}]})).unwrap_err();
+    assert!(e.message.contains("rule 0") && e.message.contains("withinMs"), "{}", e.message);
+}

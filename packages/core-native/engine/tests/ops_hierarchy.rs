@@ -70,7 +70,7 @@ fn data() -> Index {
 }
 
 fn h(ix: &Index, args: HierarchyArgs) -> HierarchyResult {
-    hierarchy(ix, &Cache::default(), &all(ix), &args).unwrap()
+    hierarchy(ix, None, &Cache::default(), &all(ix), &args).unwrap()
 }
 
 fn node<'a>(r: &'a HierarchyResult, name: &str) -> &'a logsift_engine::ops::hierarchy::NodeOut {
@@ -138,6 +138,7 @@ fn naming_patterns_depth_and_confidence_limits() {
     assert!(strict.nodes.iter().skip(1).all(|n| n.depth == 1));
     let e = hierarchy(
         &ix,
+        None,
         &Cache::default(),
         &all(&ix),
         &HierarchyArgs { id: "r2".into(), min_confidence: Some(1.5), ..Default::default() },
@@ -180,6 +181,7 @@ fn bottlenecks_by_threshold_and_share() {
     let c = Cache::default();
     let r = bottlenecks(
         &ix,
+        None,
         &c,
         &all(&ix),
         &BottlenecksArgs { id: "t1".into(), threshold_ms: Some(400.0), ..Default::default() },
@@ -191,11 +193,12 @@ fn bottlenecks_by_threshold_and_share() {
     // s1 lasts 500 ms of which s3 takes 300.
     assert_eq!(r.nodes[1].self_ms, 200.0);
     // The critical path follows the child ending last: s1 (ends at 600) over s2 (ends at 200).
-    let h = hierarchy(&ix, &c, &all(&ix), &HierarchyArgs { id: "t1".into(), ..Default::default() }).unwrap();
+    let h = hierarchy(&ix, None, &c, &all(&ix), &HierarchyArgs { id: "t1".into(), ..Default::default() }).unwrap();
     let names: Vec<&str> = r.critical_path.iter().map(|&i| h.nodes[i].name.as_str()).collect();
     assert_eq!(names, vec!["t1", "s0", "s1", "s3"]);
     let r = bottlenecks(
         &ix,
+        None,
         &c,
         &all(&ix),
         &BottlenecksArgs { id: "t1".into(), min_share: Some(0.25), ..Default::default() },
@@ -204,6 +207,7 @@ fn bottlenecks_by_threshold_and_share() {
     assert_eq!(r.nodes.iter().map(|n| n.name.as_str()).collect::<Vec<_>>(), vec!["s0", "s1", "s3"]);
     let e = bottlenecks(
         &ix,
+        None,
         &c,
         &all(&ix),
         &BottlenecksArgs { id: "t1".into(), min_share: Some(2.0), ..Default::default() },
@@ -218,6 +222,7 @@ fn error_flow_finds_the_injected_root_cause() {
     let c = Cache::default();
     let ErrorFlowResult::Tree(r) = error_flow(
         &ix,
+        None,
         &c,
         &all(&ix),
         &logsift_engine::templates::mine(&ix, &all(&ix)),
@@ -238,6 +243,7 @@ fn error_flow_finds_the_injected_root_cause() {
 
     let ErrorFlowResult::Tree(r) = error_flow(
         &ix,
+        None,
         &c,
         &all(&ix),
         &logsift_engine::templates::mine(&ix, &all(&ix)),
@@ -263,6 +269,7 @@ fn error_flow_by_service_suggests_the_origin() {
     let services: BTreeMap<String, String> = [("db.jsonl".to_string(), "database".to_string())].into();
     let ErrorFlowResult::Scope(r) = error_flow(
         &ix,
+        None,
         &c,
         &all(&ix),
         &logsift_engine::templates::mine(&ix, &all(&ix)),
@@ -281,6 +288,7 @@ fn error_flow_by_service_suggests_the_origin() {
     let bad: BTreeMap<String, String> = [("nope.log".to_string(), "x".to_string())].into();
     let e = error_flow(
         &ix,
+        None,
         &c,
         &all(&ix),
         &logsift_engine::templates::mine(&ix, &all(&ix)),
@@ -290,6 +298,7 @@ fn error_flow_by_service_suggests_the_origin() {
     assert_eq!(e.code, Code::InvalidOption);
     let e = error_flow(
         &ix,
+        None,
         &c,
         &all(&ix),
         &logsift_engine::templates::mine(&ix, &all(&ix)),

@@ -1,7 +1,8 @@
 //! `bottlenecks ID`: the nodes of a hierarchy that take longest, over an absolute threshold
 //! and/or a share of the root's duration, each with its path from the root.
 
-use super::hierarchy::{build_tree, path, HierarchyArgs};
+use super::correlate_rules::Virtual;
+use super::hierarchy::{build_tree, HierarchyArgs};
 use super::{Cache, KindMatch};
 use crate::error::{Code, Error, Result};
 use crate::index::Index;
@@ -80,7 +81,13 @@ fn critical_path(nodes: &[super::hierarchy::Node]) -> Vec<usize> {
     out
 }
 
-pub fn bottlenecks(ix: &Index, cache: &Cache, scope: &[u32], args: &BottlenecksArgs) -> Result<BottlenecksResult> {
+pub fn bottlenecks(
+    ix: &Index,
+    virt: Option<&Virtual>,
+    cache: &Cache,
+    scope: &[u32],
+    args: &BottlenecksArgs,
+) -> Result<BottlenecksResult> {
     if let Some(t) = args.threshold_ms {
         if !(t.is_finite() && t >= 0.0) {
             return Err(Error::new(Code::InvalidOption, format!("thresholdMs must be a number ≥ 0, got {t}")));
@@ -107,7 +114,7 @@ pub fn bottlenecks(ix: &Index, cache: &Cache, scope: &[u32], args: &BottlenecksA
         scope: None,
         query: None,
     };
-    let tree = build_tree(ix, cache, scope, &h)?;
+    let tree = build_tree(ix, virt, cache, scope, &h)?;
     let nodes = &tree.nodes;
     let total = nodes[0].duration_ms.filter(|&d| d > 0.0);
     let mut out: Vec<Bottleneck> = Vec::new();
@@ -126,7 +133,7 @@ pub fn bottlenecks(ix: &Index, cache: &Cache, scope: &[u32], args: &BottlenecksA
         let kids: f64 = n.children.iter().filter_map(|&c| nodes[c].duration_ms).sum();
         out.push(Bottleneck {
             node: i,
-            name: n.key.name(ix),
+            name: tree.name(ix, i),
             kind: n.key.kind(),
             depth: n.depth,
             duration_ms: d,
@@ -134,7 +141,7 @@ pub fn bottlenecks(ix: &Index, cache: &Cache, scope: &[u32], args: &BottlenecksA
             self_ms: (d - kids).max(0.0),
             share,
             error_count: n.errors,
-            path: path(ix, nodes, i),
+            path: tree.path(ix, i),
         });
     }
     out.sort_by(|a, b| b.duration_ms.total_cmp(&a.duration_ms).then(a.node.cmp(&b.node)));

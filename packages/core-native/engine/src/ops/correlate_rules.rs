@@ -56,43 +56,56 @@ impl Rule {
     }
 }
 
-/// Parses and checks a rule set: a JSON array of rules, or `{"rules": [...]}` (a rules file).
+/// Parses and checks a rule set: a JSON array of rules, or `{"rules": [...]}` (a rules file or
+/// a `logsift.config.json`). An error names the rule (`rule 2 'jobs'`, located at `rules[2]`),
+/// so a config file's reader can point at it.
 pub fn parse_rules(v: &Value) -> Result<Vec<Rule>> {
     let list = match v {
         Value::Object(m) if m.contains_key("rules") => &m["rules"],
         other => other,
     };
-    let rules: Vec<Rule> = serde_json::from_value(list.clone()).map_err(|e| {
-        Error::new(
+    let Value::Array(items) = list else {
+        return Err(Error::new(
             Code::InvalidOption,
-            format!(
-                "bad correlation rules: {e}; expected [{{\"type\":\"field_match\",\"fields\":[\"job_id\",\"job\"]}}, {{\"type\":\"temporal\",\"withinMs\":200}}]"
-            ),
+            "bad correlation rules: expected a list, e.g. [{\"type\":\"field_match\",\"fields\":[\"job_id\",\"job\"]}, {\"type\":\"temporal\",\"withinMs\":200}]",
         )
-        .at("rules")
+        .at("rules"));
+    };
+    if items.is_empty() || items.len() > MAX_RULES {
+        return Err(Error::new(
+            Code::InvalidOption,
+            format!("give 1 to {MAX_RULES} correlation rules, got {}", items.len()),
+        )
+        .at("rules"));
+    }
+    items.iter().enumerate().map(|(i, item)| parse_rule(i, item)).collect()
+}
+
+/// One rule of a set, `i` its position (for the error).
+fn parse_rule(i: usize, item: &Value) -> Result<Rule> {
+    let named = item.get("name").and_then(Value::as_str).map_or(String::new(), |n| format!(" '{n}'"));
+    let bad = |m: String| {
+        Error::new(Code::InvalidOption, format!("correlation rule {i}{named}: {m}")).at(format!("rules[{i}]"))
+    };
+    let r: Rule = serde_json::from_value(item.clone()).map_err(|e| {
+        bad(format!("{e}; a rule is {{\"type\":\"field_match\",\"fields\":[\"job_id\",\"job\"]}} or {{\"type\":\"temporal\",\"withinMs\":200}}"))
     })?;
-    let bad = |m: String| Err(Error::new(Code::InvalidOption, m).at("rules"));
-    if rules.is_empty() || rules.len() > MAX_RULES {
-        return bad(format!("give 1 to {MAX_RULES} correlation rules, got {}", rules.len()));
-    }
-    for (i, r) in rules.iter().enumerate() {
-        match r {
-            Rule::FieldMatch { fields, .. } => {
-                if fields.is_empty() || fields.iter().any(|f| f.trim().is_empty()) {
-                    return bad(format!("rule {i} (field_match): fields must be one or more non-empty field names"));
-                }
-            }
-            Rule::Temporal { within_ms, .. } => {
-                if !(within_ms.is_finite() && *within_ms >= 0.0) {
-                    return bad(format!("rule {i} (temporal): withinMs must be a number ≥ 0, got {within_ms}"));
-                }
+    match &r {
+        Rule::FieldMatch { fields, .. } => {
+            if fields.is_empty() || fields.iter().any(|f| f.trim().is_empty()) {
+                return Err(bad("(field_match) fields must be one or more non-empty field names".into()));
             }
         }
-        if r.name().is_empty() || r.name().contains(':') {
-            return bad(format!("rule {i}: a name must be non-empty and without ':' (it prefixes the virtual ids)"));
+        Rule::Temporal { within_ms, .. } => {
+            if !(within_ms.is_finite() && *within_ms >= 0.0) {
+                return Err(bad(format!("(temporal) withinMs must be a number ≥ 0, got {within_ms}")));
+            }
         }
     }
-    Ok(rules)
+    if r.name().is_empty() || r.name().contains(':') {
+        return Err(bad("a name must be non-empty and without ':' (it prefixes the virtual ids)".into()));
+    }
+    Ok(r)
 }
 
 /// The virtual traces of a rule set: names, the virtual id of each entry (0: none) and a

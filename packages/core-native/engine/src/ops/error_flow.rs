@@ -13,7 +13,8 @@
 //! background of errors everywhere, and the first error of the scope is then just noise. When
 //! nothing emerges (the scope starts inside the incident), the earliest error is suggested.
 
-use super::hierarchy::{build_tree, node_out, HierarchyArgs, NodeOut};
+use super::correlate_rules::Virtual;
+use super::hierarchy::{build_tree, HierarchyArgs, NodeOut};
 use super::templates::Templates;
 use super::timeline::ServiceMap;
 use super::{bucket_ns, is_error, ts_range, Cache, KindMatch};
@@ -206,6 +207,7 @@ pub enum ErrorFlowResult {
 
 pub fn error_flow(
     ix: &Index,
+    virt: Option<&Virtual>,
     cache: &Cache,
     scope: &[u32],
     templates: &dyn Templates,
@@ -227,7 +229,7 @@ pub fn error_flow(
                 scope: None,
                 query: None,
             };
-            tree_flow(ix, cache, scope, &h).map(ErrorFlowResult::Tree)
+            tree_flow(ix, virt, cache, scope, &h).map(ErrorFlowResult::Tree)
         }
         None => {
             if args.kind.is_some() || args.max_depth.is_some() || args.min_confidence.is_some() {
@@ -241,8 +243,14 @@ pub fn error_flow(
     }
 }
 
-fn tree_flow(ix: &Index, cache: &Cache, scope: &[u32], h: &HierarchyArgs) -> Result<TreeErrorFlow> {
-    let tree = build_tree(ix, cache, scope, h)?;
+fn tree_flow(
+    ix: &Index,
+    virt: Option<&Virtual>,
+    cache: &Cache,
+    scope: &[u32],
+    h: &HierarchyArgs,
+) -> Result<TreeErrorFlow> {
+    let tree = build_tree(ix, virt, cache, scope, h)?;
     let nodes = &tree.nodes;
     let n = nodes.len();
     // Nodes are in breadth-first order: walking backwards visits children before parents.
@@ -265,7 +273,7 @@ fn tree_flow(ix: &Index, cache: &Cache, scope: &[u32], h: &HierarchyArgs) -> Res
             while let Some(x) = cur {
                 chain.push(ChainLink {
                     node: x,
-                    name: nodes[x].key.name(ix),
+                    name: tree.name(ix, x),
                     kind: nodes[x].key.kind(),
                     errored: nodes[x].errors > 0,
                     first_error_ns: first_err_ts(x),
@@ -273,7 +281,7 @@ fn tree_flow(ix: &Index, cache: &Cache, scope: &[u32], h: &HierarchyArgs) -> Res
                 cur = nodes[x].parent;
             }
             RootCause {
-                node: node_out(ix, nodes, i),
+                node: tree.node_out(ix, i),
                 first_error_ns: first_err_ts(i),
                 first_error_entry: nodes[i].first_error,
                 first_error_message: nodes[i].first_error.map(|e| ix.message(e)),

@@ -72,7 +72,7 @@ impl NodeKey {
     pub fn name(self, ix: &Index) -> String {
         match self {
             NodeKey::Group(k, id) => text(&ix.id_name(k, id)),
-            // Named by `hierarchy` (the tree does not hold the virtual names).
+            // Named by `Tree::name` (the key does not hold the virtual names).
             NodeKey::Virtual => String::new(),
             NodeKey::Span(id) => text(&ix.id_name(IdKind::Span, id)),
             NodeKey::Thread(id) => text(&ix.id_name(IdKind::Thread, id)),
@@ -135,6 +135,53 @@ pub struct Tree {
     pub nodes: Vec<Node>,
     /// Nodes left out below `maxDepth`.
     pub truncated: usize,
+    /// The id asked for: the name of a virtual root (`NodeKey::Virtual` holds no name).
+    pub root_id: String,
+}
+
+impl Tree {
+    /// The name of node `i` (a virtual root is named by the id asked for).
+    pub fn name(&self, ix: &Index, i: usize) -> String {
+        match self.nodes[i].key {
+            NodeKey::Virtual => self.root_id.clone(),
+            k => k.name(ix),
+        }
+    }
+
+    /// The path of node names from the root to `i`.
+    pub fn path(&self, ix: &Index, i: usize) -> Vec<String> {
+        let mut p = vec![self.name(ix, i)];
+        let mut cur = self.nodes[i].parent;
+        while let Some(x) = cur {
+            p.push(self.name(ix, x));
+            cur = self.nodes[x].parent;
+        }
+        p.reverse();
+        p
+    }
+
+    /// Node `i` as reported.
+    pub fn node_out(&self, ix: &Index, i: usize) -> NodeOut {
+        let n = &self.nodes[i];
+        let svc = n.entries.iter().map(|&e| ix.id(IdKind::Service, e)).find(|&s| s != 0);
+        NodeOut {
+            index: i,
+            name: self.name(ix, i),
+            kind: n.key.kind(),
+            service: svc.map(|s| text(&ix.id_name(IdKind::Service, s))),
+            parent: n.parent,
+            method: n.method,
+            confidence: n.confidence,
+            depth: n.depth,
+            entry_count: n.entries.len(),
+            error_count: n.errors,
+            first_ns: n.first_ns,
+            last_ns: n.last_ns,
+            duration_ms: n.duration_ms,
+            duration_source: n.duration_source,
+            child_ids: n.children.clone(),
+        }
+    }
 }
 
 fn check_confidence(c: Option<f64>) -> Result<f64> {
@@ -145,14 +192,11 @@ fn check_confidence(c: Option<f64>) -> Result<f64> {
     Ok(c)
 }
 
-/// Builds the tree under an id (see the module doc).
-pub fn build_tree(ix: &Index, cache: &Cache, scope: &[u32], args: &HierarchyArgs) -> Result<Tree> {
-    build_tree_in(ix, None, cache, scope, args)
-}
-
-/// `build_tree`, with the virtual trace ids of correlation rules (`virt`) as roots too: a
-/// virtual trace is a group like a request (its spans and threads under it).
-pub fn build_tree_in(
+/// Builds the tree under an id (see the module doc), the virtual trace ids of correlation rules
+/// (`virt`) accepted as roots too: a virtual trace is a group like a request (its spans and
+/// threads under it). Every op on a tree (hierarchy, bottlenecks, error flow, trace export)
+/// resolves its id here.
+pub fn build_tree(
     ix: &Index,
     virt: Option<&Virtual>,
     cache: &Cache,
@@ -217,7 +261,7 @@ fn finish_tree(
     for n in &mut nodes {
         durations(ix, n);
     }
-    Ok(Tree { root_kind, matched_kinds, nodes, truncated })
+    Ok(Tree { root_kind, matched_kinds, nodes, truncated, root_id: args.id.clone() })
 }
 
 /// Fills counts, window and first error of a node from its entries.
@@ -625,28 +669,6 @@ pub struct HierarchyResult {
     pub nodes: Vec<NodeOut>,
 }
 
-pub fn node_out(ix: &Index, nodes: &[Node], i: usize) -> NodeOut {
-    let n = &nodes[i];
-    let svc = n.entries.iter().map(|&e| ix.id(IdKind::Service, e)).find(|&s| s != 0);
-    NodeOut {
-        index: i,
-        name: n.key.name(ix),
-        kind: n.key.kind(),
-        service: svc.map(|s| text(&ix.id_name(IdKind::Service, s))),
-        parent: n.parent,
-        method: n.method,
-        confidence: n.confidence,
-        depth: n.depth,
-        entry_count: n.entries.len(),
-        error_count: n.errors,
-        first_ns: n.first_ns,
-        last_ns: n.last_ns,
-        duration_ms: n.duration_ms,
-        duration_source: n.duration_source,
-        child_ids: n.children.clone(),
-    }
-}
-
 fn tree_out(flat: &[NodeOut], i: usize) -> TreeOut {
     TreeOut {
         index: i,
@@ -655,35 +677,16 @@ fn tree_out(flat: &[NodeOut], i: usize) -> TreeOut {
     }
 }
 
-/// The path of node names from the root to `i`.
-pub fn path(ix: &Index, nodes: &[Node], i: usize) -> Vec<String> {
-    let mut p = vec![nodes[i].key.name(ix)];
-    let mut cur = nodes[i].parent;
-    while let Some(x) = cur {
-        p.push(nodes[x].key.name(ix));
-        cur = nodes[x].parent;
-    }
-    p.reverse();
-    p
-}
-
-pub fn hierarchy(ix: &Index, cache: &Cache, scope: &[u32], args: &HierarchyArgs) -> Result<HierarchyResult> {
-    hierarchy_in(ix, None, cache, scope, args)
-}
-
-/// `hierarchy`, with the virtual trace ids of correlation rules (`virt`) as roots too.
-pub fn hierarchy_in(
+/// The tree under an id (real, or virtual with correlation rules `virt`) as reported.
+pub fn hierarchy(
     ix: &Index,
     virt: Option<&Virtual>,
     cache: &Cache,
     scope: &[u32],
     args: &HierarchyArgs,
 ) -> Result<HierarchyResult> {
-    let tree = build_tree_in(ix, virt, cache, scope, args)?;
-    let mut flat: Vec<NodeOut> = (0..tree.nodes.len()).map(|i| node_out(ix, &tree.nodes, i)).collect();
-    if tree.nodes[0].key == NodeKey::Virtual {
-        flat[0].name = args.id.clone();
-    }
+    let tree = build_tree(ix, virt, cache, scope, args)?;
+    let flat: Vec<NodeOut> = (0..tree.nodes.len()).map(|i| tree.node_out(ix, i)).collect();
     let mut edges = MethodCounts::default();
     for n in &tree.nodes {
         match n.method {

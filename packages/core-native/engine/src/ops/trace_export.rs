@@ -15,7 +15,8 @@
 //! first record; end = its last record, or start + the duration a record states when that is
 //! later.
 
-use super::hierarchy::{build_tree, node_out, HierarchyArgs, NodeKey, NodeOut};
+use super::correlate_rules::Virtual;
+use super::hierarchy::{build_tree, HierarchyArgs, NodeKey, NodeOut};
 use super::{text, Cache};
 use crate::error::{Code, Error, Result};
 use crate::index::Index;
@@ -144,7 +145,13 @@ fn trace_id_of(ix: &Index, entries: &[u32], fallback: &str) -> String {
     }
 }
 
-pub fn export_trace(ix: &Index, cache: &Cache, scope: &[u32], args: &ExportTraceArgs) -> Result<ExportTraceResult> {
+pub fn export_trace(
+    ix: &Index,
+    virt: Option<&Virtual>,
+    cache: &Cache,
+    scope: &[u32],
+    args: &ExportTraceArgs,
+) -> Result<ExportTraceResult> {
     let format = Format::parse(&args.format)?;
     let max_events = args.max_events.unwrap_or(DEFAULT_MAX_EVENTS);
     if max_events > MAX_EVENTS {
@@ -158,12 +165,14 @@ pub fn export_trace(ix: &Index, cache: &Cache, scope: &[u32], args: &ExportTrace
         scope: None,
         query: None,
     };
-    let tree = build_tree(ix, cache, scope, &hargs)?;
+    let tree = build_tree(ix, virt, cache, scope, &hargs)?;
     let all: Vec<u32> = tree.nodes.iter().flat_map(|n| n.entries.iter().copied()).collect();
     let trace_id = trace_id_of(ix, &all, &args.id);
-    let outs: Vec<NodeOut> = (0..tree.nodes.len()).map(|i| node_out(ix, &tree.nodes, i)).collect();
-    // The group node is a span only with records of its own.
-    let is_span = |i: usize| !matches!(tree.nodes[i].key, NodeKey::Group(..)) || !tree.nodes[i].entries.is_empty();
+    let outs: Vec<NodeOut> = (0..tree.nodes.len()).map(|i| tree.node_out(ix, i)).collect();
+    // The group node (a request, trace or virtual trace) is a span only with records of its own.
+    let is_span = |i: usize| {
+        !matches!(tree.nodes[i].key, NodeKey::Group(..) | NodeKey::Virtual) || !tree.nodes[i].entries.is_empty()
+    };
     let ids: Vec<String> = outs.iter().map(|o| span_hex(tree.nodes[o.index].key, &o.name)).collect();
     let mut spans = Vec::new();
     for (i, o) in outs.iter().enumerate() {
