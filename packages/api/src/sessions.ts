@@ -1,7 +1,8 @@
-import { randomUUID } from 'node:crypto';
 import { appendFileSync, existsSync, linkSync, mkdirSync, readdirSync, readFileSync, statSync, unlinkSync, writeFileSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { join, resolve } from 'node:path';
+// Ids come from the global Web Crypto (`crypto.randomUUID`, Node >= 19), which Node loads on
+// first use: a static `node:crypto` import would load its ~25 modules on every CLI start.
 import { UsageError } from './errors.js';
 
 /**
@@ -189,7 +190,7 @@ export class InvestigationSession {
 
   note(text: string): SessionNote {
     if (text.trim() === '') throw new UsageError('INVALID_OPTION', 'a note needs some text', 'text');
-    const note = { id: randomUUID(), text, at: new Date().toISOString() };
+    const note = { id: crypto.randomUUID(), text, at: new Date().toISOString() };
     this.#append({ type: 'note', ...note });
     // Its number is its place among the note events, which only the journal knows.
     const events = readEvents(this.file).filter((e) => e.type === 'note');
@@ -223,7 +224,7 @@ export class InvestigationSession {
 
   /** Records a question asked and the summary of its answer. */
   record(question: Omit<SessionQuestion, 'id' | 'at'>): SessionQuestion {
-    const q: SessionQuestion = { id: randomUUID(), at: new Date().toISOString(), ...question };
+    const q: SessionQuestion = { id: crypto.randomUUID(), at: new Date().toISOString(), ...question };
     this.#append({ type: 'question', ...q });
     return q;
   }
@@ -264,7 +265,7 @@ function create(name: string, sources: SessionSources, options: SessionsOptions 
     at: new Date().toISOString(),
   };
   if (event.sources.paths.includes('-')) throw new UsageError('INVALID_OPTION', "a session cannot keep stdin ('-') as a source: it is read once", 'sources');
-  const tmp = join(dir, `.${name}.${process.pid}.${randomUUID()}.tmp`);
+  const tmp = join(dir, `.${name}.${process.pid}.${crypto.randomUUID()}.tmp`);
   writeFileSync(tmp, `${JSON.stringify(event)}\n`, { flag: 'wx' });
   try {
     // link() fails when the name exists: creation is atomic and never replaces a session.

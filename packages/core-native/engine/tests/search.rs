@@ -422,3 +422,55 @@ fn edge_cases(pad: usize) {
     let timed = total(&ix, r#"{"text":"timeout","last":"10h","relativeTo":"end"}"#);
     assert!(timed < all, "{timed} < {all}: records without a timestamp are outside any time bound");
 }
+
+/// The count a warm `logsift count -q` returns (phase one's scan, by whichever strategy the
+/// cost model picks: whole-buffer anchor scan or per-survivor search behind the fingerprint)
+/// equals the per-record path (`select`: `Compiled::matches` on every entry) on real data:
+/// the bundled samples and generated logs whose stack traces make multi-line records (in
+/// JSON and in text), for rare and frequent terms, any case or exact, one term or several,
+/// without a level filter (the whole-buffer scan) and with a selective one (the survivors).
+#[test]
+fn count_paths_agree_with_the_per_record_path_on_real_data() {
+    use logsift_engine::generate::{generate_to_vec, GenFormat, GenerateOptions};
+    let sample = |name: &str| {
+        let path = format!("{}/../../../examples/sample/{name}", env!("CARGO_MANIFEST_DIR"));
+        Source::from_bytes(name, std::fs::read(&path).unwrap_or_else(|e| panic!("{path}: {e}"))).unwrap()
+    };
+    let generated = |format: GenFormat, name: &str| {
+        let opts = GenerateOptions { entries: 60_000, format, seed: 42, ..Default::default() };
+        Source::from_bytes(name, generate_to_vec(&opts).unwrap().0).unwrap()
+    };
+    let inputs = [
+        ("services.jsonl", vec![sample("services.jsonl")]),
+        ("hadoop.log", vec![sample("hadoop.log")]),
+        ("generated json", vec![generated(GenFormat::Json, "g.jsonl")]),
+        ("generated text + json", vec![generated(GenFormat::Text, "g.log"), generated(GenFormat::Json, "g.jsonl")]),
+    ];
+    let queries = [
+        r#"{"text":"timeout"}"#,
+        r#"{"text":"timeout","caseSensitive":true}"#,
+        r#"{"text":"Exception"}"#,
+        r#"{"text":"exception","caseSensitive":true}"#,
+        r#"{"text":"at "}"#,
+        r#"{"text":"e"}"#,
+        r#"{"text":"deadline exceeded"}"#,
+        r#"{"any":["refused","DEADLINE"]}"#,
+        r#"{"text":"timeout","minLevel":"error"}"#,
+        r#"{"text":"Exception","minLevel":"fatal"}"#,
+        r#"{"text":"no such term anywhere"}"#,
+    ];
+    let mut multi_line_hits = 0;
+    for (name, sources) in inputs {
+        let ix = build(sources, &OpenOptions::default(), &Control::default()).unwrap();
+        assert!(ix.len() > 1000, "{name}: {} entries", ix.len());
+        let mut nonzero = 0;
+        for query in queries {
+            let want = select(&ix, q(query), &Control::default()).unwrap();
+            assert_eq!(total(&ix, query), want.len() as u64, "{name}: {query}");
+            nonzero += usize::from(!want.is_empty());
+            multi_line_hits += want.iter().filter(|&&e| ix.cols.flags[e as usize] & FLAG_MULTILINE != 0).count();
+        }
+        assert!(nonzero >= 3, "{name}: only {nonzero} queries match anything: the comparison tests nothing");
+    }
+    assert!(multi_line_hits > 0, "no multi-line record matched: the data lacks what this test is for");
+}
