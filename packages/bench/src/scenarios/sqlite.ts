@@ -1,5 +1,6 @@
 import { spawnSync } from 'node:child_process';
 import { existsSync, rmSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Investigation } from '@logsift/api';
@@ -86,7 +87,9 @@ let runNumber = 0;
  * insert loop, indexes and FTS for the rows of an export, timed without any logsift code.
  */
 function ceilingBin(): string {
-  const pkg = dirname(dirname(fileURLToPath(import.meta.resolve('@logsift/core-native'))));
+  // core-native is api's dependency, not ours: resolved from api.
+  const fromApi = createRequire(fileURLToPath(import.meta.resolve('@logsift/api')));
+  const pkg = dirname(fromApi.resolve('@logsift/core-native/package.json'));
   const candidates = [join(pkg, 'target', 'release', 'sqlite_ceiling'), join(pkg, 'core-native', 'target', 'release', 'sqlite_ceiling')];
   const bin = candidates.find((c) => existsSync(c));
   if (!bin) throw new SkipScenario('build it: cd packages/core-native && cargo build --release -p logsift-engine --bin sqlite_ceiling');
