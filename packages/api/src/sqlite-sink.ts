@@ -36,6 +36,25 @@ export interface SqliteSinkOptions {
   busyTimeoutMs?: number;
   /** Page cache of the writing connection in KiB (default 4096). */
   cacheKb?: number;
+  /**
+   * Run after the last batch, in one transaction (the secondary indexes), on the writer's
+   * connection; with `fts`, the FTS index is copied in that same transaction.
+   */
+  finishSql?: string;
+  /**
+   * An FTS5 table built on another thread from the rows this run inserts (in a scratch file
+   * `<db>.fts-build`, while the rows are written and the indexes built), then copied into the
+   * database in the finishing transaction. For a table that does not exist yet, over rows
+   * that are all this run's.
+   */
+  fts?: {
+    /** Its name (its shadow tables `<table>_*` are copied). */
+    table: string;
+    /** CREATE VIRTUAL TABLE … USING fts5(…), without IF NOT EXISTS. */
+    createSql: string;
+    /** One-row INSERT into it: ?1 = the row id, ?2 = the message. */
+    insertSql: string;
+  };
   /** Called after each committed batch; the writer waits for it, so aborting here stops at this batch. */
   onBatch?: (progress: SqliteSinkProgress) => void;
   signal?: AbortSignal;

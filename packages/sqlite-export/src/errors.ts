@@ -47,7 +47,10 @@ export function fromSqlite(error: unknown, dbPath: string, doing: string): Logsi
   if (code && isBusy(error)) {
     return new SqliteExportError('DB_LOCKED', `${doing}: the database ${dbPath} is locked by another connection (${detail})`, dbPath, opts);
   }
-  if (code?.startsWith('SQLITE_READONLY') || code === 'SQLITE_CANTOPEN' || code === 'SQLITE_PERM' || code === 'SQLITE_AUTH') {
+  // As the engine maps them (`Error::sqlite`): SQLITE_AUTH is a statement refused by an
+  // authorizer, the statement's fault, not a read-only file.
+  if (code === 'SQLITE_AUTH') return new SqliteExportError('SQL_NOT_READ_ONLY', `${doing}: ${dbPath}: ${detail}`, dbPath, opts);
+  if (code?.startsWith('SQLITE_READONLY') || code === 'SQLITE_CANTOPEN' || code === 'SQLITE_PERM') {
     return new SqliteExportError(
       'DB_READ_ONLY',
       `${doing}: the database ${dbPath} cannot be written or created (read-only file or location: ${detail})`,

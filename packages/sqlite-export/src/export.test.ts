@@ -20,6 +20,15 @@ function rows(dbPath: string, sql: string, ...params: unknown[]): Record<string,
     db.close();
   }
 }
+/** FTS5's own check of the external-content index against `entries` (throws when they differ). */
+function ftsIntegrityCheck(dbPath: string): void {
+  const db = new Database(dbPath);
+  try {
+    db.exec("INSERT INTO entries_fts(entries_fts) VALUES ('integrity-check')");
+  } finally {
+    db.close();
+  }
+}
 const count = (dbPath: string, where = ''): number => rows(dbPath, `SELECT count(*) AS n FROM entries ${where}`)[0]!.n as number;
 
 describe('exportToSqlite', () => {
@@ -53,6 +62,11 @@ describe('exportToSqlite', () => {
     const fts = "SELECT count(*) AS n FROM entries_fts JOIN entries ON entries.id = entries_fts.rowid WHERE entries_fts MATCH 'items' AND entries.file LIKE ?";
     expect(rows(dbPath, fts, '%app.jsonl')[0]!.n).toBe(2500);
     expect(rows(dbPath, 'PRAGMA integrity_check')[0]!.integrity_check).toBe('ok');
+    // A fresh export's FTS index is built beside the rows in a scratch file, then copied in:
+    // FTS5 checks it against the entries, it covers every row, the scratch file is gone.
+    ftsIntegrityCheck(dbPath);
+    expect(Number(meta.fts_rowid)).toBe(stats.entries);
+    expect(existsSync(`${dbPath}.fts-build`)).toBe(false);
     // exact nanoseconds from the RFC 3339 text (a JS number would round them)
     const first = rows(dbPath, 'SELECT time, timestamp_ns FROM entries WHERE line = 2 AND file LIKE ?', '%app.jsonl')[0]!;
     expect(first.time).toBe('2024-01-01T00:00:00.007001000Z');
@@ -99,6 +113,7 @@ describe('exportToSqlite', () => {
     expect(rows(dbPath, 'SELECT count(DISTINCT line) AS n FROM entries')[0]!.n).toBe(1200);
     // the FTS index caught up with the appended rows
     expect(rows(dbPath, "SELECT count(*) AS n FROM entries_fts WHERE entries_fts MATCH '\"request 1100\"'")[0]!.n).toBe(1);
+    ftsIntegrityCheck(dbPath);
     inv.close();
   });
 

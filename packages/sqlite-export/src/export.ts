@@ -6,7 +6,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { CancelledError, SQLITE_SINK_DEFAULTS as SINK, UsageError, type FileStats, type Investigation, type Query } from '@logsift/api';
 import Database from 'better-sqlite3';
 import { fromSqlite, isBusy } from './errors.js';
-import { createTables, dropOwnTables, finishIndexes, getMeta, hasTable, SCHEMA_VERSION, setMeta } from './schema.js';
+import { createTables, dropOwnTables, finishIndexes, FTS_CREATE, FTS_INSERT, FTS_SYNCED, FTS_TABLE, getMeta, hasTable, INDEXES, SCHEMA_VERSION, setMeta } from './schema.js';
 
 /** The scope of a query export: @logsift/api's `Query`. */
 export type ExportQuery = Query;
@@ -162,11 +162,15 @@ export async function exportToSqlite(source: ExportSource, dbPath: string, optio
         )
         .run(sourceKey, describe, afterId, progress.resumed, total, now, now),
     );
-    return { afterId, fileIds: Object.fromEntries(fileIds) };
+    // Into a fresh table, the engine's writer builds the FTS index on another core while it
+    // builds the secondary indexes; an FTS table with entries already is caught up in phase 3.
+    const ftsBeside = opt.fts && !hasTable(db, FTS_TABLE) && db.prepare('SELECT 1 FROM entries LIMIT 1').get() === undefined;
+    return { afterId, fileIds: Object.fromEntries(fileIds), ftsBeside };
   });
   if (setup === undefined) return { dbPath, rows: 0, inserted: 0, resumed: progress.resumed, total, batches: 0, sourceKey, upToDate: true };
 
-  // Phase 2 (native): the rows, one transaction per batch together with its marker update.
+  // Phase 2 (native): the rows, one transaction per batch together with its marker update;
+  // then, in one more transaction, the secondary indexes (and the FTS index built beside them).
   try {
     const written = await inv.writeSqliteRows({
       db: dbPath,
@@ -182,6 +186,8 @@ export async function exportToSqlite(source: ExportSource, dbPath: string, optio
       retryDelayMs: opt.retryDelayMs,
       busyTimeoutMs: opt.busyTimeoutMs,
       cacheKb: CACHE_KB,
+      finishSql: setup.ftsBeside ? INDEXES + FTS_SYNCED : INDEXES,
+      ...(setup.ftsBeside ? { fts: { table: FTS_TABLE, createSql: FTS_CREATE, insertSql: FTS_INSERT } } : {}),
       onBatch: (p) => options.onProgress?.({ ...progress, rows: p.rows, inserted: p.inserted, batches: p.batches }),
       ...(signal ? { signal } : {}),
     });
@@ -190,7 +196,8 @@ export async function exportToSqlite(source: ExportSource, dbPath: string, optio
     throw fromSqlite(error, dbPath, 'exporting to SQLite');
   }
 
-  // Phase 3 (better-sqlite3): mark the export done, build the indexes and the FTS table.
+  // Phase 3 (better-sqlite3): mark the export done; finish what phase 2 did not (an FTS table
+  // that had entries already is caught up here).
   await withDb(dbPath, opt.busyTimeoutMs, (db) =>
     retrying('finishing the export', () => {
       db.transaction(() => {

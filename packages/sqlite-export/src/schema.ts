@@ -59,7 +59,7 @@ CREATE TABLE IF NOT EXISTS export_progress (
 `;
 
 /** Secondary indexes: built once after a bulk load (much faster than row by row). */
-const INDEXES = `
+export const INDEXES = `
 CREATE INDEX IF NOT EXISTS entries_time ON entries(timestamp_ns);
 CREATE INDEX IF NOT EXISTS entries_level ON entries(severity);
 CREATE INDEX IF NOT EXISTS entries_thread ON entries(thread) WHERE thread IS NOT NULL;
@@ -69,6 +69,14 @@ CREATE INDEX IF NOT EXISTS entries_span ON entries(span) WHERE span IS NOT NULL;
 CREATE INDEX IF NOT EXISTS entries_parent_span ON entries(parent_span) WHERE parent_span IS NOT NULL;
 CREATE INDEX IF NOT EXISTS entries_service ON entries(service) WHERE service IS NOT NULL;
 `;
+
+/** The FTS5 index of the messages: external content, so it stores no second copy of them. */
+export const FTS_TABLE = 'entries_fts';
+export const FTS_CREATE = `CREATE VIRTUAL TABLE ${FTS_TABLE} USING fts5(message, content='entries', content_rowid='id')`;
+export const FTS_INSERT = `INSERT INTO ${FTS_TABLE}(rowid, message) VALUES (?1, ?2)`;
+/** Records that the FTS index holds every entry so far (`meta.fts_rowid`, `meta.fts`). */
+export const FTS_SYNCED = `INSERT INTO meta(key, value) VALUES ('fts_rowid', (SELECT coalesce(max(id), 0) FROM entries)), ('fts', '${FTS_TABLE}')
+  ON CONFLICT(key) DO UPDATE SET value = excluded.value;`;
 
 /** Our tables, dropped by replace mode (and nothing else in the file). */
 const OWN_TABLES = ['entries_fts', 'entries', 'files', 'export_progress', 'meta'];
@@ -95,18 +103,18 @@ export function getMeta(db: Database.Database, key: string): string | undefined 
 
 /**
  * Builds the secondary indexes and brings the FTS index up to date with the rows committed
- * so far. The FTS table is external-content (it stores no copy of the messages); `meta.fts_rowid`
+ * so far (after a fresh export the engine's writer has done both: then this finds nothing to
+ * do). The FTS table is external-content (it stores no copy of the messages); `meta.fts_rowid`
  * says up to which entry it is synced, so an interrupted run is finished by the next one.
  */
 export function finishIndexes(db: Database.Database, fts: boolean): void {
   db.transaction(() => {
     db.exec(INDEXES);
-    if (!fts && !hasTable(db, 'entries_fts')) return;
-    db.exec(`CREATE VIRTUAL TABLE IF NOT EXISTS entries_fts USING fts5(message, content='entries', content_rowid='id')`);
+    if (!fts && !hasTable(db, FTS_TABLE)) return;
+    if (!hasTable(db, FTS_TABLE)) db.exec(FTS_CREATE);
     const done = Number(getMeta(db, 'fts_rowid') ?? 0);
-    db.prepare('INSERT INTO entries_fts(rowid, message) SELECT id, message FROM entries WHERE id > ?').run(done);
-    const max = db.prepare('SELECT coalesce(max(id), 0) AS m FROM entries').get() as { m: number };
-    setMeta(db, { fts_rowid: String(max.m), fts: 'entries_fts' });
+    db.prepare(`INSERT INTO ${FTS_TABLE}(rowid, message) SELECT id, message FROM entries WHERE id > ?`).run(done);
+    db.exec(FTS_SYNCED);
   })();
 }
 

@@ -103,6 +103,22 @@ impl Error {
         };
         Error::new(code, format!("cannot read {path}: {e}")).at(path)
     }
+
+    /// A SQLite failure while `doing` something: the one mapping of SQLite's result codes to
+    /// ours, for the exporter's writer and for SQL over logs and over files. A statement refused
+    /// by an authorizer is `SqlNotReadOnly`: the only authorizer the engine installs is the
+    /// read-only one of `sql`, and what it refuses is the statement, not the database (which may
+    /// well be writable), so the caller has to change the query, not the file's permissions.
+    pub fn sqlite(e: &rusqlite::Error, doing: &str) -> Self {
+        use rusqlite::ErrorCode as E;
+        let code = match e.sqlite_error_code() {
+            Some(E::DatabaseBusy | E::DatabaseLocked) => Code::DbLocked,
+            Some(E::ReadOnly | E::CannotOpen | E::PermissionDenied) => Code::DbReadOnly,
+            Some(E::AuthorizationForStatementDenied) => Code::SqlNotReadOnly,
+            _ => Code::DbError,
+        };
+        Error::new(code, format!("{doing}: {e}"))
+    }
 }
 
 impl fmt::Display for Error {
@@ -117,3 +133,26 @@ impl fmt::Display for Error {
 impl std::error::Error for Error {}
 
 pub type Result<T> = std::result::Result<T, Error>;
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn code_of(sqlite: std::os::raw::c_int) -> Code {
+        Error::sqlite(&rusqlite::Error::SqliteFailure(rusqlite::ffi::Error::new(sqlite), None), "x").code
+    }
+
+    #[test]
+    fn one_mapping_of_sqlite_result_codes() {
+        use rusqlite::ffi;
+        assert_eq!(code_of(ffi::SQLITE_BUSY), Code::DbLocked);
+        assert_eq!(code_of(ffi::SQLITE_LOCKED), Code::DbLocked);
+        assert_eq!(code_of(ffi::SQLITE_READONLY), Code::DbReadOnly);
+        assert_eq!(code_of(ffi::SQLITE_CANTOPEN), Code::DbReadOnly);
+        assert_eq!(code_of(ffi::SQLITE_PERM), Code::DbReadOnly);
+        // Refused by the read-only authorizer: the statement's fault, not the file's.
+        assert_eq!(code_of(ffi::SQLITE_AUTH), Code::SqlNotReadOnly);
+        assert_eq!(code_of(ffi::SQLITE_FULL), Code::DbError);
+        assert_eq!(code_of(ffi::SQLITE_CORRUPT), Code::DbError);
+    }
+}

@@ -195,7 +195,9 @@ fn not_read_only(message: &str) -> Error {
 fn sql_error(e: rusqlite::Error, source: &str) -> Error {
     match &e {
         rusqlite::Error::MultipleStatement => not_read_only("only one statement can be run"),
-        _ if e.sqlite_error_code() == Some(ErrorCode::AuthorizationForStatementDenied) => {
+        // The read-only authorizer refused it (the shared mapping's `SqlNotReadOnly`, with the
+        // message and location of every other refusal).
+        _ if Error::sqlite(&e, source).code == Code::SqlNotReadOnly => {
             not_read_only("the statement is not a read-only query")
         }
         _ if e.sqlite_error_code() == Some(ErrorCode::OperationInterrupted) => {
@@ -215,12 +217,7 @@ fn sql_error(e: rusqlite::Error, source: &str) -> Error {
 }
 
 fn db_error(e: rusqlite::Error, doing: &str) -> Error {
-    let code = match e.sqlite_error_code() {
-        Some(ErrorCode::DatabaseBusy | ErrorCode::DatabaseLocked) => Code::DbLocked,
-        Some(ErrorCode::CannotOpen | ErrorCode::PermissionDenied) => Code::DbReadOnly,
-        _ => Code::DbError,
-    };
-    Error::new(code, format!("{doing}: {e}"))
+    Error::sqlite(&e, doing)
 }
 
 /// A SQL value as JSON (see `SqlResult`).

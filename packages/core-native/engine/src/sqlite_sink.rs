@@ -11,6 +11,17 @@
 //! Pipelining: a producer thread fetches batch k+1 from the index (`ops::rows`) while this
 //! thread commits batch k; a bounded channel of `queue_size` batches holds the producer back
 //! when writing lags (backpressure, never unbounded buffering).
+//!
+//! Finishing (`finish_sql`, `fts`): after the last batch the same connection builds the
+//! secondary indexes in one transaction. SQLite allows one writer per database file, so the
+//! FTS5 index cannot be filled in the export's file while the indexes are built there; it is
+//! filled instead on a third thread, in a scratch database of its own (`<db>.fts-build`),
+//! from the very batches this thread commits (their messages and the row ids SQLite gave
+//! them), while the rows are written and then while the indexes are built. When both are
+//! done, the finished FTS5 shadow tables are copied into the export inside the indexes'
+//! transaction: a few thousand segment pages and one small row per document, instead of
+//! tokenising every message on the writer's core. A killed or failed finish rolls back whole
+//! (the rows stay committed; the exporter's next run finishes the indexes).
 
 use crate::error::{Code, Error, Result};
 use crate::index::{Index, NO_TS};
@@ -21,11 +32,11 @@ use crate::ops::rows::{
     MAX_ROWS,
 };
 use crate::query::Compiled;
-use rusqlite::{Connection, ErrorCode, OpenFlags, Statement};
+use rusqlite::{Connection, OpenFlags, Statement};
 use serde::{Deserialize, Serialize};
 use std::collections::HashMap;
 use std::sync::atomic::Ordering;
-use std::sync::mpsc::sync_channel;
+use std::sync::mpsc::{sync_channel, Receiver};
 use std::time::Duration;
 
 /// Arguments of `sqliteSink` (beside the query that scopes the rows).
@@ -59,6 +70,26 @@ pub struct SinkArgs {
     pub busy_timeout_ms: u64,
     /// Page cache of the writing connection, in KiB.
     pub cache_kb: u64,
+    /// Statements run after the last batch in one transaction (the secondary indexes), with
+    /// the FTS index of `fts` when it is given.
+    pub finish_sql: Option<String>,
+    /// An FTS5 index of the rows this run inserts, built on its own thread (see the module
+    /// doc). Only for a table that does not exist yet and rows that are all this run's: the
+    /// exporter catches up an existing FTS table itself.
+    pub fts: Option<FtsArgs>,
+}
+
+/// The FTS5 table built beside the rows.
+#[derive(Deserialize, Debug)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct FtsArgs {
+    /// Its name: the shadow tables `<table>_*` are what is copied into the export.
+    pub table: String,
+    /// The CREATE VIRTUAL TABLE statement (no IF NOT EXISTS: an existing table is an error,
+    /// never merged into); run in the scratch database, then in the finishing transaction.
+    pub create_sql: String,
+    /// One-row INSERT into it: ?1 = the entry's row id, ?2 = its message.
+    pub insert_sql: String,
 }
 
 pub const SINK_KEYS: &[&str] = &[
@@ -74,6 +105,8 @@ pub const SINK_KEYS: &[&str] = &[
     "retryDelayMs",
     "busyTimeoutMs",
     "cacheKb",
+    "finishSql",
+    "fts",
 ];
 
 /// What has been committed so far (reported after every batch, and at the end).
@@ -122,6 +155,9 @@ pub fn write(
         })
         .collect::<Result<Vec<i64>>>()?;
 
+    // The FTS scratch database is made before any thread starts: a bad statement fails first.
+    let scratch = a.fts.as_ref().map(|f| Scratch::create(f, a, &conn)).transpose()?;
+
     let mut done = SinkProgress::default();
     let (tx, rx) = sync_channel::<Result<RowBatch>>(a.queue_size);
     std::thread::scope(|s| {
@@ -140,6 +176,16 @@ pub fn write(
                 args.after_id = last;
             }
         });
+        // The FTS filler, fed each committed batch with the row ids of its inserted rows; a
+        // bounded channel holds this thread back when tokenising lags.
+        let (mut fts_tx, mut filler) = (None, None);
+        if let (Some(f), Some(sc)) = (&a.fts, &scratch) {
+            let (t, r) = sync_channel::<Filled>(a.queue_size);
+            let conn = sc.open(a)?;
+            fts_tx = Some(t);
+            filler = Some(s.spawn(move || fill(conn, &f.insert_sql, r)));
+        }
+        let mut ids = fts_tx.as_ref().map(|_| Vec::new());
         // Owned here so that an early return drops it: a producer blocked on a full channel
         // then fails its send and ends, and the scope can join it.
         let rx = rx;
@@ -155,17 +201,166 @@ pub fn write(
             // bytes: never commit it. The export stops with SOURCE_CHANGED; what was committed
             // before stays good.
             ix.check_sources()?;
-            let inserted = with_retries(a, ctl, || write_batch(&conn, &mut insert, &mut mark, &b, &file_ids, ix))?;
+            let inserted =
+                with_retries(a, ctl, || write_batch(&conn, &mut insert, &mut mark, &b, &file_ids, ix, ids.as_mut()))?;
             done.rows += b.len() as u64;
             done.inserted += inserted;
             done.batches += 1;
             done.last = b.last();
             ctl.done.store(done.rows, Ordering::Relaxed);
             on_batch(&done);
+            if let (Some(t), Some(ids)) = (&fts_tx, ids.as_mut()) {
+                // A closed channel means the filler failed: its error is the export's.
+                if t.send((b, std::mem::take(ids))).is_err() {
+                    return Err(joined(filler.take(), scratch.as_ref()).err().unwrap_or_else(|| {
+                        Error::new(Code::Internal, "the FTS thread stopped before the last batch")
+                    }));
+                }
+            }
         }
-        Ok(())
+        if a.finish_sql.is_none() && a.fts.is_none() {
+            return Ok(());
+        }
+        if ctl.cancel.load(Ordering::Relaxed) {
+            return Err(Error::new(Code::Cancelled, "the export was cancelled"));
+        }
+        // No more batches: the filler finishes its last ones while the indexes are built.
+        drop(fts_tx);
+        finish(&conn, a, ctl, || joined(filler.take(), scratch.as_ref()))
     })?;
     Ok(done)
+}
+
+/// A committed batch and the (row in batch, row id) of each row it inserted.
+type Filled = (RowBatch, Vec<(u32, i64)>);
+
+/// The FTS scratch database `<db>.fts-build`: removed when the export ends, however it ends
+/// (a killed export leaves it behind, and the next one removes it before starting).
+struct Scratch {
+    path: String,
+}
+
+impl Scratch {
+    fn create(f: &FtsArgs, a: &SinkArgs, main: &Connection) -> Result<Scratch> {
+        let sc = Scratch { path: format!("{}.fts-build", a.db) };
+        sc.remove();
+        let err = |e| db_error(e, &sc.path, "creating the FTS scratch database");
+        let page_size: i64 = main.query_row("PRAGMA page_size", [], |r| r.get(0)).map_err(err)?;
+        let conn = sc.open(a)?;
+        // The same page size as the export: the pages copied from here fit it the same way.
+        conn.execute_batch(&format!("PRAGMA page_size = {page_size};")).map_err(err)?;
+        conn.execute_batch(&f.create_sql).map_err(err)?;
+        check_params(&conn.prepare(&f.insert_sql).map_err(err)?, 2, "fts.insertSql")?;
+        Ok(sc)
+    }
+
+    /// A connection to it. No journal and no syncs: nothing here is kept if the export fails.
+    fn open(&self, a: &SinkArgs) -> Result<Connection> {
+        let conn = Connection::open(&self.path)
+            .and_then(|c| {
+                c.execute_batch(&format!(
+                    "PRAGMA journal_mode = OFF; PRAGMA synchronous = OFF; PRAGMA cache_size = -{};",
+                    a.cache_kb
+                ))?;
+                Ok(c)
+            })
+            .map_err(|e| db_error(e, &self.path, "opening the FTS scratch database"))?;
+        Ok(conn)
+    }
+
+    fn remove(&self) {
+        for suffix in ["", "-journal"] {
+            let _ = std::fs::remove_file(format!("{}{suffix}", self.path));
+        }
+    }
+}
+
+impl Drop for Scratch {
+    fn drop(&mut self) {
+        self.remove();
+    }
+}
+
+/// The filler thread: every inserted row's message into the scratch FTS table, in one
+/// transaction (the FTS5 build SQLite itself does for `INSERT … SELECT`); hands back the
+/// connection for the copy.
+fn fill(conn: Connection, insert_sql: &str, rx: Receiver<Filled>) -> rusqlite::Result<Connection> {
+    conn.execute_batch("BEGIN")?;
+    {
+        let mut st = conn.prepare(insert_sql)?;
+        for (b, ids) in rx {
+            for (row, id) in ids {
+                st.raw_bind_parameter(1, id)?;
+                st.raw_bind_parameter(2, b.cell(row as usize, C_MESSAGE).unwrap_or(""))?;
+                st.raw_execute()?;
+            }
+        }
+    }
+    conn.execute_batch("COMMIT")?;
+    Ok(conn)
+}
+
+/// The filler's outcome: its connection to the finished scratch database, or its error.
+fn joined(
+    h: Option<std::thread::ScopedJoinHandle<'_, rusqlite::Result<Connection>>>,
+    sc: Option<&Scratch>,
+) -> Result<Option<Connection>> {
+    let (Some(h), Some(sc)) = (h, sc) else { return Ok(None) };
+    let r = h.join().map_err(|_| Error::new(Code::Internal, "the FTS thread panicked"))?;
+    r.map(Some).map_err(|e| db_error(e, &sc.path, "building the FTS index"))
+}
+
+/// The finishing transaction: `finish_sql` (the indexes), then the FTS table created in the
+/// export and its shadow tables copied from the scratch database once the filler is done.
+fn finish(
+    conn: &Connection,
+    a: &SinkArgs,
+    ctl: &Control,
+    filler: impl FnOnce() -> Result<Option<Connection>>,
+) -> Result<()> {
+    with_retries(a, ctl, || conn.execute_batch("BEGIN IMMEDIATE").map(|_| 0))?;
+    let r = (|| {
+        if let Some(sql) = &a.finish_sql {
+            conn.execute_batch(sql).map_err(|e| db_error(e, &a.db, "building the indexes"))?;
+        }
+        if let (Some(f), Some(scratch)) = (&a.fts, filler()?) {
+            let err = |e| db_error(e, &a.db, "copying the FTS index");
+            conn.execute_batch(&f.create_sql).map_err(err)?;
+            copy_shadow_tables(&scratch, conn, &f.table).map_err(err)?;
+        }
+        conn.execute_batch("COMMIT").map_err(|e| db_error(e, &a.db, "committing the indexes"))
+    })();
+    if r.is_err() && !conn.is_autocommit() {
+        let _ = conn.execute_batch("ROLLBACK");
+    }
+    r
+}
+
+/// Replaces the rows of every shadow table `<table>_*` of `to` by those of `from`. FTS5 keeps
+/// its whole index in them (segments, the term index, document sizes, the structure record
+/// and its configuration), so the copy is that index, rowids included.
+fn copy_shadow_tables(from: &Connection, to: &Connection, table: &str) -> rusqlite::Result<()> {
+    let prefix = format!("{table}_");
+    let names = from
+        .prepare("SELECT name FROM sqlite_master WHERE type = 'table' AND substr(name, 1, ?2) = ?1 ORDER BY name")?
+        .query_map((&prefix, prefix.chars().count() as i64), |r| r.get::<_, String>(0))?
+        .collect::<rusqlite::Result<Vec<_>>>()?;
+    for name in names {
+        let q = format!("\"{}\"", name.replace('"', "\"\""));
+        to.execute(&format!("DELETE FROM main.{q}"), [])?;
+        let mut read = from.prepare(&format!("SELECT * FROM {q}"))?;
+        let n = read.column_count();
+        let marks = (1..=n).map(|i| format!("?{i}")).collect::<Vec<_>>().join(", ");
+        let mut write = to.prepare(&format!("INSERT INTO main.{q} VALUES ({marks})"))?;
+        let mut rows = read.raw_query();
+        while let Some(r) = rows.next()? {
+            for i in 0..n {
+                write.raw_bind_parameter(i + 1, rusqlite::types::ToSqlOutput::Borrowed(r.get_ref(i)?))?;
+            }
+            write.raw_execute()?;
+        }
+    }
+    Ok(())
 }
 
 fn invalid(what: &str, message: String) -> Error {
@@ -220,7 +415,8 @@ fn with_retries(a: &SinkArgs, ctl: &Control, mut f: impl FnMut() -> rusqlite::Re
     }
 }
 
-/// One transaction: the batch's rows and the marker; rolled back whole on any failure.
+/// One transaction: the batch's rows and the marker; rolled back whole on any failure. With
+/// `ids`, the (row, row id) of every row inserted (for the FTS filler).
 fn write_batch(
     conn: &Connection,
     insert: &mut Statement,
@@ -228,12 +424,20 @@ fn write_batch(
     b: &RowBatch,
     file_ids: &[i64],
     ix: &Index,
+    mut ids: Option<&mut Vec<(u32, i64)>>,
 ) -> rusqlite::Result<u64> {
+    if let Some(ids) = ids.as_deref_mut() {
+        ids.clear();
+    }
     conn.execute_batch("BEGIN IMMEDIATE")?;
     let r = (|| {
         let mut inserted = 0u64;
         for row in 0..b.len() {
-            inserted += insert_row(insert, b, row, file_ids, ix)? as u64;
+            let n = insert_row(insert, b, row, file_ids, ix)?;
+            if let (1, Some(ids)) = (n, ids.as_deref_mut()) {
+                ids.push((row as u32, conn.last_insert_rowid()));
+            }
+            inserted += n as u64;
         }
         mark.execute((b.last().map(i64::from), b.len() as i64))?;
         conn.execute_batch("COMMIT")?;
@@ -271,22 +475,12 @@ fn insert_row(st: &mut Statement, b: &RowBatch, row: usize, file_ids: &[i64], ix
 }
 
 fn is_busy(e: &rusqlite::Error) -> bool {
-    matches!(e.sqlite_error_code(), Some(ErrorCode::DatabaseBusy | ErrorCode::DatabaseLocked))
+    Error::sqlite(e, "").code == Code::DbLocked
 }
 
-/// A SQLite failure as a typed engine error naming the database.
+/// A SQLite failure as a typed engine error naming the database (the engine's one mapping).
 fn db_error(e: rusqlite::Error, db: &str, doing: &str) -> Error {
-    let code = match e.sqlite_error_code() {
-        Some(ErrorCode::DatabaseBusy | ErrorCode::DatabaseLocked) => Code::DbLocked,
-        Some(
-            ErrorCode::ReadOnly
-            | ErrorCode::CannotOpen
-            | ErrorCode::PermissionDenied
-            | ErrorCode::AuthorizationForStatementDenied,
-        ) => Code::DbReadOnly,
-        _ => Code::DbError,
-    };
-    Error::new(code, format!("{doing}: {db}: {e}")).at(db)
+    Error::sqlite(&e, &format!("{doing}: {db}")).at(db)
 }
 
 #[cfg(test)]
@@ -346,6 +540,8 @@ mod tests {
             retry_delay_ms: 1,
             busy_timeout_ms: 10,
             cache_kb: 1024,
+            finish_sql: None,
+            fts: None,
         }
     }
 
@@ -414,6 +610,82 @@ mod tests {
         let mark: (i64, i64) =
             c.query_row("SELECT last_id, rows FROM progress", [], |r| Ok((r.get(0)?, r.get(1)?))).unwrap();
         assert_eq!(mark, (249, 250));
+    }
+
+    const FTS_CREATE: &str =
+        "CREATE VIRTUAL TABLE entries_fts USING fts5(message, content='entries', content_rowid='id')";
+
+    fn with_fts(mut a: SinkArgs) -> SinkArgs {
+        a.finish_sql =
+            Some("CREATE INDEX entries_time ON entries(timestamp_ns); UPDATE progress SET rows = -rows;".into());
+        a.fts = Some(FtsArgs {
+            table: "entries_fts".into(),
+            create_sql: FTS_CREATE.into(),
+            insert_sql: "INSERT INTO entries_fts(rowid, message) VALUES (?1, ?2)".into(),
+        });
+        a
+    }
+
+    /// Every row of every FTS5 shadow table, in order: the whole index as stored.
+    fn fts_tables(db: &str) -> Vec<(String, Vec<rusqlite::types::Value>)> {
+        let c = Connection::open(db).unwrap();
+        let mut out = Vec::new();
+        for t in ["entries_fts_config", "entries_fts_data", "entries_fts_docsize", "entries_fts_idx"] {
+            let mut st = c.prepare(&format!("SELECT * FROM {t} ORDER BY 1, 2")).unwrap();
+            let n = st.column_count();
+            let rows = st.query_map([], |r| (0..n).map(|i| r.get(i)).collect::<rusqlite::Result<Vec<_>>>()).unwrap();
+            out.extend(rows.map(|r| (t.to_string(), r.unwrap())));
+        }
+        out
+    }
+
+    #[test]
+    fn builds_the_indexes_and_the_fts_index_beside_the_rows_as_sqlite_would() {
+        let (dir, db, ix) = setup(30_000);
+        let a = with_fts(args(&db, None, 1000));
+        let p = write(&ix, &scope(&ix, Query::default()), &a, &Control::default(), |_| {}).unwrap();
+        assert_eq!((p.rows, p.batches), (30_000, 30));
+        assert!(!std::path::Path::new(&format!("{db}.fts-build")).exists(), "the scratch database is removed");
+        let c = Connection::open(&db).unwrap();
+        // The finishing statements ran, once, in the same run.
+        assert_eq!(count(&db, "SELECT rows FROM progress"), -30_000);
+        assert_eq!(count(&db, "SELECT count(*) FROM sqlite_master WHERE name = 'entries_time'"), 1);
+        // FTS5's own check of an external-content index against its content table.
+        c.execute_batch("INSERT INTO entries_fts(entries_fts) VALUES ('integrity-check')").unwrap();
+        assert_eq!(count(&db, "SELECT count(*) FROM entries_fts WHERE entries_fts MATCH 'step'"), 30_000);
+        assert_eq!(
+            count(&db, "SELECT f.rowid FROM entries_fts f WHERE entries_fts MATCH '\"step 12345\"'"),
+            count(&db, "SELECT id FROM entries WHERE message = 'step 12345 café'")
+        );
+        // Byte for byte the index SQLite builds in the file itself from the same rows.
+        let serial = dir.path("serial.sqlite");
+        std::fs::copy(&db, &serial).unwrap();
+        Connection::open(&serial)
+            .unwrap()
+            .execute_batch(&format!(
+                "DROP TABLE entries_fts; {FTS_CREATE}; INSERT INTO entries_fts(rowid, message) SELECT id, message FROM entries;"
+            ))
+            .unwrap();
+        assert_eq!(fts_tables(&db), fts_tables(&serial));
+    }
+
+    #[test]
+    fn a_failed_finish_keeps_the_rows_and_adds_no_index() {
+        let (dir, db, ix) = setup(3000);
+        let q = scope(&ix, Query::default());
+        let mut a = with_fts(args(&db, None, 1000));
+        a.finish_sql = Some("CREATE INDEX entries_time ON entries(timestamp_ns); CREATE INDEX x ON nowhere(y);".into());
+        let e = write(&ix, &q, &a, &Control::default(), |_| {}).unwrap_err();
+        assert_eq!(e.code, Code::DbError, "{e}");
+        assert_eq!(count(&db, "SELECT count(*) FROM entries"), 3000);
+        assert_eq!(count(&db, "SELECT count(*) FROM sqlite_master WHERE name LIKE 'entries\\_%' ESCAPE '\\'"), 0);
+        assert!(!std::path::Path::new(&dir.path("out.sqlite.fts-build")).exists());
+        // An FTS table that exists already is never merged into: an error, the table as it was.
+        Connection::open(&db).unwrap().execute_batch(FTS_CREATE).unwrap();
+        let e = write(&ix, &q, &with_fts(args(&db, None, 1000)), &Control::default(), |_| {}).unwrap_err();
+        assert_eq!(e.code, Code::DbError, "{e}");
+        assert!(e.message.contains("already exists"), "{e}");
+        assert_eq!(count(&db, "SELECT count(*) FROM entries_fts_docsize"), 0);
     }
 
     #[test]

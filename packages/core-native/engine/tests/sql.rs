@@ -277,6 +277,12 @@ fn a_sqlite_file_is_queried_read_only() {
     assert_eq!(r.columns, ["k", "sum(v)", "percentile(v, 50)"]);
     assert_eq!(serde_json::to_value(&r.rows).unwrap(), json!([["a", 4, 2.0], ["b", 10, 10.0]]));
     assert_eq!(query_file(&db, &a("DELETE FROM t"), &ctl).unwrap_err().code, Code::SqlNotReadOnly);
+    // A write that passes the keyword check is refused by the read-only authorizer: the
+    // statement is at fault (SQL_NOT_READ_ONLY, a usage error), not the file (DB_READ_ONLY).
+    for q in ["WITH x AS (SELECT 1) DELETE FROM t", "WITH x AS (SELECT 1) INSERT INTO t SELECT 'c', 1 FROM x"] {
+        let e = query_file(&db, &a(q), &ctl).unwrap_err();
+        assert_eq!((e.code, e.location.as_deref()), (Code::SqlNotReadOnly, Some("sql")), "{q}: {e}");
+    }
     // Full-text search over an export's FTS table works read-only.
     let r = query_file(&db, &a("SELECT rowid, body FROM f WHERE f MATCH 'refused'"), &ctl).unwrap();
     assert_eq!(serde_json::to_value(&r.rows).unwrap(), json!([[1, "connection refused"]]));
