@@ -38,7 +38,12 @@ fn main() {
         for &level in &levels {
             let dir = format!("{file}.parquet-{round}-{level}");
             let _ = std::fs::remove_dir_all(&dir);
-            let a = ParquetArgs { out_dir: dir.clone(), partition: Default::default(), row_group_rows: None, fields: false };
+            let a = ParquetArgs {
+                out_dir: dir.clone(),
+                partition: Default::default(),
+                row_group_rows: None,
+                fields: false,
+            };
             let before = rss_anon_kb();
             let t = Instant::now();
             let r = export_at(&ix, &scope, &a, level, &ctl).expect("export");

@@ -197,7 +197,8 @@ pub fn export_at(ix: &Index, scope: &[u32], a: &ParquetArgs, zstd_level: i32, ct
     let enc = Encoder { ix, descr: &descr, props: &props, files: &files, fields: a.fields };
 
     let workers = std::thread::available_parallelism().map_or(2, |n| n.get()).clamp(1, 8);
-    let mut out = Output { dir, schema, props: props.clone(), partition: a.partition, open: None, done: Vec::new(), seq: 0 };
+    let mut out =
+        Output { dir, schema, props: props.clone(), partition: a.partition, open: None, done: Vec::new(), seq: 0 };
     let res = std::thread::scope(|s| {
         let mut jobs: Vec<SyncSender<(i64, Vec<u32>)>> = Vec::new();
         let mut results: Vec<Receiver<Result<Encoded>>> = Vec::new();
