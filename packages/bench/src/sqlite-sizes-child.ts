@@ -1,12 +1,13 @@
-// Child process of `logsift-bench sqlite-sizes`: runs ONE export or db-to-jsonl and prints its
-// figures, so each measurement starts from a fresh process (peak RSS is process-wide).
+// Child process of `logsift-bench sqlite-sizes`: runs ONE export (SQLite or Parquet) or
+// db-to-jsonl and prints its figures, so each measurement starts from a fresh process (peak
+// RSS is process-wide).
 import { statSync } from 'node:fs';
 import { open } from '@logsift/api';
 import { collectGarbage, peakRss, snapshot, type MemorySnapshot } from './memory.js';
 import { resetPeak } from './peak-memory.js';
 
 export interface SizeResult {
-  op: 'export' | 'db-to-jsonl';
+  op: 'export' | 'db-to-jsonl' | 'parquet';
   rows: number;
   ms: number;
   /** CPU time of the whole process (main thread, engine threads, SQLite), ms. */
@@ -21,9 +22,11 @@ export interface SizeResult {
   outputBytes: number;
 }
 
+// For `parquet`, `db` is the output directory.
 const [op, input, db, out] = process.argv.slice(2) as [string, string, string, string | undefined];
-const sqlite = (await import('@logsift/sqlite-export')) as typeof import('@logsift/sqlite-export');
-const inv = op === 'export' ? await open(input) : undefined;
+// Imported only when SQLite is measured: a Parquet run needs no exporter package.
+const sqlite = op === 'parquet' ? undefined : ((await import('@logsift/sqlite-export')) as typeof import('@logsift/sqlite-export'));
+const inv = op === 'db-to-jsonl' ? undefined : await open(input);
 if (inv) await inv.stats();
 collectGarbage();
 const before = snapshot();
@@ -40,11 +43,15 @@ const cpu0 = process.cpuUsage();
 const t0 = performance.now();
 let rows: number;
 let outputBytes: number;
-if (inv) {
+if (inv && !sqlite) {
+  const r = await inv.exportToParquet(db, {}, { onProgress: sample });
+  rows = r.rows;
+  outputBytes = r.bytes;
+} else if (inv && sqlite) {
   rows = (await sqlite.exportToSqlite(inv, db, { onProgress: sample })).rows;
   outputBytes = statSync(db).size;
 } else {
-  const r = await sqlite.dbToJsonl(db, out as string, undefined, { onProgress: sample });
+  const r = await (sqlite as NonNullable<typeof sqlite>).dbToJsonl(db, out as string, undefined, { onProgress: sample });
   rows = r.rows;
   outputBytes = r.bytes;
 }

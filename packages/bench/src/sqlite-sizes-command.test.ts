@@ -17,4 +17,11 @@ describe('logsift-bench sqlite-sizes', () => {
     }
     expect(existsSync(dir)).toBe(false);
   });
+
+  it('rejects an unknown --to format before generating anything', async () => {
+    vi.spyOn(process.stderr, 'write').mockImplementation(() => true);
+    const dir = join(mkdtempSync(join(tmpdir(), 'logsift-bench-')), 'sizes');
+    expect(await run(['sqlite-sizes', '--sizes', '10', '--to', 'csv', '--dir', dir])).toBe(EXIT.usage);
+    expect(existsSync(dir)).toBe(false);
+  });
 });

@@ -2,7 +2,7 @@ import { existsSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { generateToFile } from '@logsift/api';
-import { Command, InvalidArgumentError } from 'commander';
+import { Command, InvalidArgumentError, Option } from 'commander';
 import { positiveInt } from './int-arg.js';
 import { DEFAULT_SEED } from './scales.js';
 import { runMarkedChild } from './spawn-process.js';
@@ -20,8 +20,9 @@ function runChild(args: string[]): Promise<SizeResult> {
   return runMarkedChild<SizeResult>(join(dirname(fileURLToPath(import.meta.url)), 'sqlite-sizes-child.js'), args, 'SIZE_RESULT');
 }
 
+/** Removes a database with its side files, or a Parquet export directory. */
 function removeDb(path: string): void {
-  for (const suffix of ['', '-wal', '-shm', '-journal']) rmSync(`${path}${suffix}`, { force: true });
+  for (const suffix of ['', '-wal', '-shm', '-journal']) rmSync(`${path}${suffix}`, { recursive: true, force: true });
 }
 
 /**
@@ -29,7 +30,8 @@ function removeDb(path: string): void {
  * several data sizes (the issue asks for flat memory at 100K, 1M and 5M rows). Each size is
  * generated as JSON lines, exported into a fresh database and streamed back out with
  * db-to-jsonl, each in a fresh child process; RSS, anonymous RSS and the JS heap are reported
- * apart. Data and outputs are deleted after each size unless `--keep`.
+ * apart. `--to parquet` measures `exportToParquet` the same way instead (issue #19: ≤ 64 MB
+ * of growth at 1M and 5M). Data and outputs are deleted after each size unless `--keep`.
  */
 export function sqliteSizesCommand(): Command {
   return new Command('sqlite-sizes')
@@ -40,18 +42,21 @@ export function sqliteSizesCommand(): Command {
     // At least one: `--runs 0` or `--runs x` would write a report with no results.
     .option('--runs <n>', 'runs per size and operation', positiveInt('--runs', 1), 1)
     .option('--keep', 'keep the generated data and databases', false)
-    .action(async (flags: { sizes: number[]; dir: string; out?: string; runs: number; keep: boolean }) => {
+    .addOption(new Option('--to <format>', 'what the export writes').choices(['sqlite', 'parquet']).default('sqlite'))
+    .action(async (flags: { sizes: number[]; dir: string; out?: string; runs: number; keep: boolean; to: string }) => {
       const dir = resolve(flags.dir);
       mkdirSync(dir, { recursive: true });
       const results: (SizeResult & { entries: number; run: number })[] = [];
       for (const entries of flags.sizes) {
         const input = join(dir, `json-${entries}.jsonl`);
         if (!existsSync(input)) await generateToFile(input, { entries, format: 'json', seed: DEFAULT_SEED });
-        const db = join(dir, `export-${entries}.sqlite`);
+        const parquet = flags.to === 'parquet';
+        const db = join(dir, parquet ? `export-${entries}-parquet` : `export-${entries}.sqlite`);
         const out = join(dir, `back-${entries}.jsonl`);
+        const ops = parquet ? [['parquet', input, db]] : [['export', input, db], ['db-to-jsonl', input, db, out]];
         for (let run = 1; run <= flags.runs; run++) {
           removeDb(db);
-          for (const args of [['export', input, db], ['db-to-jsonl', input, db, out]]) {
+          for (const args of ops) {
             const r = { entries, run, ...(await runChild(args)) };
             results.push(r);
             process.stderr.write(

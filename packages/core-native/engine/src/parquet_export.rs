@@ -11,8 +11,13 @@
 //! file order, which is almost always time order) and merged by a heap on each run's carried
 //! timestamp (a record without one takes its predecessor's, as `ops::time_order` does), then
 //! through a bounded reorder window (`REORDER` entries) that puts a file's local disorder back
-//! in order; every row group is also sorted on its own. Memory is one row group being written plus one being
-//! fetched (a bounded channel), whatever the size of the scope.
+//! in order; every row group is also sorted on its own.
+//!
+//! Both cores: the merge hands row groups out in turn to `workers` threads, each of which reads
+//! the rows of its group and encodes and compresses every column chunk into memory; the
+//! writer takes the encoded groups back in the same turn (so in order, with no reorder
+//! buffer) and appends them to the file. Memory is, per worker, one group being built plus
+//! one queued each way (bounded channels), whatever the size of the scope.
 //!
 //! Crash safety: each file is written under a dot-name ending in `.tmp` and renamed to its
 //! `.parquet` name once its footer is written, so a killed export leaves only complete
@@ -26,10 +31,11 @@ use crate::ops::rows::{self, RowBatch, C_COMPONENT, C_FIELDS, C_IDS, C_LEVEL_TEX
 use crate::parquet_read::SCHEMA;
 use bytes::Bytes;
 use parquet::basic::{Compression, ZstdLevel};
-use parquet::data_type::{ByteArray, ByteArrayType, Int32Type, Int64Type};
-use parquet::file::properties::{EnabledStatistics, WriterProperties};
-use parquet::file::writer::SerializedFileWriter;
-use parquet::schema::types::ColumnPath;
+use parquet::column::writer::{get_column_writer, ColumnCloseResult, ColumnWriter};
+use parquet::data_type::ByteArray;
+use parquet::file::properties::{EnabledStatistics, WriterProperties, WriterPropertiesPtr};
+use parquet::file::writer::{SerializedFileWriter, SerializedPageWriter, TrackedWrite};
+use parquet::schema::types::{ColumnPath, SchemaDescriptor};
 use serde::{Deserialize, Serialize};
 use std::cmp::Reverse;
 use std::collections::BinaryHeap;
@@ -37,7 +43,7 @@ use std::fs::File;
 use std::io::BufWriter;
 use std::path::{Path, PathBuf};
 use std::sync::atomic::Ordering;
-use std::sync::mpsc::sync_channel;
+use std::sync::mpsc::{sync_channel, Receiver, SyncSender};
 use std::sync::Arc;
 
 /// Arguments of `exportParquet` (beside the query that scopes the entries).
@@ -61,6 +67,19 @@ pub const PARQUET_KEYS: &[&str] = &["outDir", "partition", "rowGroupRows", "fiel
 /// took 87 MB at 1M entries, over the 64 MB budget).
 pub const DEFAULT_ROW_GROUP_ROWS: usize = 16_384;
 pub const MAX_ROW_GROUP_ROWS: usize = 1_000_000;
+
+/// zstd level 1: measured against 3 and -1 on 1M generated JSON entries
+/// (`examples/parquet_timing.rs`, see the package README), the level with the best
+/// rows per second for its size; higher levels cost more time than the bytes they save.
+pub const ZSTD_LEVEL: i32 = 1;
+
+/// The columns that keep min/max statistics: the ones a reader prunes row groups on (time,
+/// level, service, line). Nearly unique strings (ids, bodies, paths, map entries) would cost
+/// a byte comparison per value for bounds that prune nothing (it was 19% of the export).
+const STATS_COLUMNS: [&str; 5] = ["Timestamp", "SeverityText", "SeverityNumber", "ServiceName", "Line"];
+/// Columns without a dictionary: ids that are unique to a few rows and bodies that are nearly
+/// all distinct, where the dictionary's hashing costs time and its page only grows the file.
+const PLAIN_COLUMNS: [&str; 5] = ["TraceId", "SpanId", "Body", "RequestId", "ParentSpanId"];
 
 /// One file series for the whole scope, or one per UTC hour or day.
 #[derive(Deserialize, Debug, Default, Clone, Copy, PartialEq, Eq)]
@@ -134,10 +153,16 @@ fn io_err(path: &Path, e: impl std::fmt::Display) -> Error {
 
 /// Writes the entries `scope` (ascending ids) of `ix` as Parquet files into `a.out_dir`.
 pub fn export(ix: &Index, scope: &[u32], a: &ParquetArgs, ctl: &Control) -> Result<ParquetResult> {
+    export_at(ix, scope, a, ZSTD_LEVEL, ctl)
+}
+
+/// `export` at another zstd level (the measurement that chose `ZSTD_LEVEL`).
+pub fn export_at(ix: &Index, scope: &[u32], a: &ParquetArgs, zstd_level: i32, ctl: &Control) -> Result<ParquetResult> {
     let rg_rows = a.row_group_rows.unwrap_or(DEFAULT_ROW_GROUP_ROWS);
     if rg_rows == 0 || rg_rows > MAX_ROW_GROUP_ROWS {
         return Err(invalid("rowGroupRows", format!("rowGroupRows must be 1..={MAX_ROW_GROUP_ROWS}, got {rg_rows}")));
     }
+    let level = ZstdLevel::try_new(zstd_level).map_err(|e| invalid("zstdLevel", e.to_string()))?;
     let dir = PathBuf::from(&a.out_dir);
     std::fs::create_dir_all(&dir).map_err(|e| io_err(&dir, e))?;
     let listing = std::fs::read_dir(&dir).map_err(|e| io_err(&dir, e))?;
@@ -154,65 +179,75 @@ pub fn export(ix: &Index, scope: &[u32], a: &ParquetArgs, ctl: &Control) -> Resu
     let schema = Arc::new(
         parquet::schema::parser::parse_message_type(SCHEMA).map_err(|e| Error::new(Code::Internal, e.to_string()))?,
     );
-    let body = ColumnPath::from("Body");
-    let props = Arc::new(
-        WriterProperties::builder()
-            .set_compression(Compression::ZSTD(ZstdLevel::default()))
-            .set_max_row_group_row_count(Some(rg_rows))
-            .set_statistics_enabled(EnabledStatistics::Chunk)
-            // Messages are nearly all distinct: a dictionary and min/max would cost time and
-            // buy nothing.
-            .set_column_dictionary_enabled(body.clone(), false)
-            .set_column_statistics_enabled(body, EnabledStatistics::None)
-            .set_created_by(format!("logsift {}", env!("CARGO_PKG_VERSION")))
-            .build(),
-    );
+    let descr = SchemaDescriptor::new(schema.clone());
+    let mut props = WriterProperties::builder()
+        .set_compression(Compression::ZSTD(level))
+        .set_max_row_group_row_count(Some(rg_rows))
+        .set_statistics_enabled(EnabledStatistics::None)
+        .set_created_by(format!("logsift {}", env!("CARGO_PKG_VERSION")));
+    for name in STATS_COLUMNS {
+        props = props.set_column_statistics_enabled(ColumnPath::from(name), EnabledStatistics::Chunk);
+    }
+    for name in PLAIN_COLUMNS {
+        props = props.set_column_dictionary_enabled(ColumnPath::from(name), false);
+    }
+    let props = Arc::new(props.build());
     let files: Vec<ByteArray> =
         ix.files.iter().map(|f| ByteArray::from(Bytes::from(f.source.path.clone().into_bytes()))).collect();
+    let enc = Encoder { ix, descr: &descr, props: &props, files: &files, fields: a.fields };
 
-    let mut out = Output { dir, schema, props, partition: a.partition, open: None, done: Vec::new(), seq: 0 };
-    let (tx, rx) = sync_channel::<Result<Group>>(1);
+    let workers = std::thread::available_parallelism().map_or(2, |n| n.get()).clamp(1, 8);
+    let mut out =
+        Output { dir, schema, props: props.clone(), partition: a.partition, open: None, done: Vec::new(), seq: 0 };
     let res = std::thread::scope(|s| {
+        let mut jobs: Vec<SyncSender<(i64, Vec<u32>)>> = Vec::new();
+        let mut results: Vec<Receiver<Result<Encoded>>> = Vec::new();
+        for _ in 0..workers {
+            let (job_tx, job_rx) = sync_channel::<(i64, Vec<u32>)>(1);
+            let (res_tx, res_rx) = sync_channel::<Result<Encoded>>(1);
+            jobs.push(job_tx);
+            results.push(res_rx);
+            let enc = &enc;
+            s.spawn(move || {
+                for (key, ids) in job_rx.iter() {
+                    let r = enc.encode(key, ids);
+                    let stop = r.is_err();
+                    // A closed channel means the writer stopped (error or cancel): so do we.
+                    if res_tx.send(r).is_err() || stop {
+                        return;
+                    }
+                }
+            });
+        }
+        // The merge deals groups to the workers in turn; dropping `jobs` at its end ends them.
         s.spawn(move || {
             let mut merge = TimeMerge::new(ix, scope);
-            loop {
-                let g = match merge.next_group(a.partition, rg_rows) {
-                    None => return,
-                    Some((key, ids)) => {
-                        if ctl.cancel.load(Ordering::Relaxed) {
-                            return;
-                        }
-                        rows::batch_of(ix, &ids, a.fields, false, rows::MAX_TEXT).map(|b| Group { key, ids, b })
-                    }
-                };
-                let stop = g.is_err();
-                // A closed channel means the writer stopped (error or cancel): so do we.
-                if tx.send(g).is_err() || stop {
+            let mut turn = 0;
+            while let Some(group) = merge.next_group(a.partition, rg_rows) {
+                if ctl.cancel.load(Ordering::Relaxed) || jobs[turn].send(group).is_err() {
                     return;
                 }
+                turn = (turn + 1) % jobs.len();
             }
         });
-        let rx = rx;
+        // Taken back in the same turn: the groups come in merge order. A worker whose channel
+        // closes at its turn got no further group, and neither did any other.
+        let results = results;
         let mut rows_done = 0u64;
-        for g in rx.iter() {
-            let mut g = g?;
+        let mut turn = 0;
+        while let Ok(g) = results[turn].recv() {
+            turn = (turn + 1) % results.len();
+            let g = g?;
             if ctl.cancel.load(Ordering::Relaxed) {
                 return Err(Error::new(Code::Cancelled, "the export was cancelled"));
             }
             // Never write rows read from a file truncated or rewritten meanwhile.
             ix.check_sources()?;
-            loop {
-                let n = g.b.len();
-                out.write_group(g.key, &mut g.b, &files, a.fields)?;
-                rows_done += n as u64;
-                ctl.done.store(rows_done, Ordering::Relaxed);
-                if n == g.ids.len() {
-                    break;
-                }
-                // The batch stopped at its text budget: the rest of the group follows.
-                g.ids.drain(..n);
-                g.b = rows::batch_of(ix, &g.ids, a.fields, false, rows::MAX_TEXT)?;
+            for rg in g.row_groups {
+                rows_done += rg.rows;
+                out.write_group(g.key, rg)?;
             }
+            ctl.done.store(rows_done, Ordering::Relaxed);
         }
         if ctl.cancel.load(Ordering::Relaxed) {
             return Err(Error::new(Code::Cancelled, "the export was cancelled"));
@@ -233,11 +268,69 @@ pub fn export(ix: &Index, scope: &[u32], a: &ParquetArgs, ctl: &Control) -> Resu
     })
 }
 
-/// A row group's worth of entries of one partition, time-ordered, and their rows.
-struct Group {
+/// What a worker needs to turn a group of entries into encoded column chunks.
+struct Encoder<'a> {
+    ix: &'a Index,
+    descr: &'a SchemaDescriptor,
+    props: &'a WriterPropertiesPtr,
+    files: &'a [ByteArray],
+    fields: bool,
+}
+
+/// A group of one partition, encoded: usually one row group (more when its text outgrew a
+/// batch).
+struct Encoded {
     key: i64,
-    ids: Vec<u32>,
-    b: RowBatch,
+    row_groups: Vec<EncodedRowGroup>,
+}
+
+/// One row group's column chunks, encoded and compressed, in schema order.
+struct EncodedRowGroup {
+    chunks: Vec<(Bytes, ColumnCloseResult)>,
+    rows: u64,
+    /// Earliest and latest timestamp (`i64::MAX`/`i64::MIN` when no row has one).
+    from: i64,
+    to: i64,
+}
+
+impl Encoder<'_> {
+    fn encode(&self, key: i64, mut ids: Vec<u32>) -> Result<Encoded> {
+        let mut row_groups = Vec::new();
+        while !ids.is_empty() {
+            let mut b = rows::batch_of(self.ix, &ids, self.fields, false, rows::MAX_TEXT)?;
+            let n = b.len();
+            if n == 0 {
+                break;
+            }
+            let (mut from, mut to) = (i64::MAX, i64::MIN);
+            for &t in b.ts.iter().filter(|&&t| t != NO_TS) {
+                from = from.min(t);
+                to = to.max(t);
+            }
+            let cols = Columns::of(&mut b, self.files, self.fields);
+            drop(b);
+            let chunks = (0..self.descr.num_columns())
+                .map(|leaf| self.chunk(&cols, leaf))
+                .collect::<parquet::errors::Result<Vec<_>>>()
+                .map_err(|e| Error::new(Code::Internal, format!("cannot encode a Parquet column: {e}")))?;
+            row_groups.push(EncodedRowGroup { chunks, rows: n as u64, from, to });
+            // The batch stopped at its text budget: the rest of the group follows.
+            ids.drain(..n);
+        }
+        Ok(Encoded { key, row_groups })
+    }
+
+    /// Leaf `leaf` of the row group, encoded into memory (the file writer appends it).
+    fn chunk(&self, cols: &Columns, leaf: usize) -> parquet::errors::Result<(Bytes, ColumnCloseResult)> {
+        let mut sink = TrackedWrite::new(Vec::new());
+        let close = {
+            let pages = Box::new(SerializedPageWriter::new(&mut sink));
+            let mut w = get_column_writer(self.descr.column(leaf), self.props.clone(), pages);
+            cols.write_leaf(leaf, &mut w)?;
+            w.close()?
+        };
+        Ok((Bytes::from(sink.into_inner()?), close))
+    }
 }
 
 /// The scope in time order: a heap merge of the files' runs on their carried timestamps.
@@ -339,7 +432,7 @@ impl<'a> TimeMerge<'a> {
 struct Output {
     dir: PathBuf,
     schema: parquet::schema::types::TypePtr,
-    props: parquet::file::properties::WriterPropertiesPtr,
+    props: WriterPropertiesPtr,
     partition: Partition,
     open: Option<OpenFile>,
     done: Vec<ParquetFile>,
@@ -358,10 +451,7 @@ struct OpenFile {
 }
 
 impl Output {
-    fn write_group(&mut self, key: i64, b: &mut RowBatch, files: &[ByteArray], fields: bool) -> Result<()> {
-        if b.is_empty() {
-            return Ok(());
-        }
+    fn write_group(&mut self, key: i64, g: EncodedRowGroup) -> Result<()> {
         if self.open.as_ref().is_some_and(|f| f.key != key) {
             self.finish()?;
         }
@@ -380,14 +470,18 @@ impl Output {
             self.open = Some(OpenFile { key, tmp, path, w, rows: 0, row_groups: 0, from: i64::MAX, to: i64::MIN });
         }
         let f = self.open.as_mut().expect("opened above");
-        let cols = Columns::of(b, files, fields);
-        for &t in b.ts.iter().filter(|&&t| t != NO_TS) {
-            f.from = f.from.min(t);
-            f.to = f.to.max(t);
-        }
-        let tmp = f.tmp.clone();
-        cols.write(&mut f.w).map_err(|e| io_err(&tmp, e))?;
-        f.rows += b.len() as u64;
+        f.from = f.from.min(g.from);
+        f.to = f.to.max(g.to);
+        let append = |w: &mut SerializedFileWriter<BufWriter<File>>| -> parquet::errors::Result<()> {
+            let mut rg = w.next_row_group()?;
+            for (bytes, close) in g.chunks {
+                rg.append_column(&bytes, close)?;
+            }
+            rg.close()?;
+            Ok(())
+        };
+        append(&mut f.w).map_err(|e| io_err(&f.tmp, e))?;
+        f.rows += g.rows;
         f.row_groups += 1;
         Ok(())
     }
@@ -541,47 +635,36 @@ impl Columns {
         c
     }
 
-    /// Writes the values as one row group, leaf by leaf in schema order.
-    fn write(&self, w: &mut SerializedFileWriter<BufWriter<File>>) -> parquet::errors::Result<()> {
-        let mut rg = w.next_row_group()?;
-        let mut leaf = 0;
-        while let Some(mut col) = rg.next_column()? {
-            match leaf {
-                0 => {
-                    col.typed::<Int64Type>().write_batch(&self.ts, Some(&self.ts_def), None)?;
-                }
-                4 => {
-                    col.typed::<Int32Type>().write_batch(&self.severity, None, None)?;
-                }
-                13 => {
-                    col.typed::<Int32Type>().write_batch(&self.line, None, None)?;
-                }
-                7 | 8 | 10 | 11 => {
-                    let m = if leaf < 10 { &self.resource } else { &self.attrs };
-                    let v = if leaf % 3 == 1 { &m.keys } else { &m.values };
-                    col.typed::<ByteArrayType>().write_batch(v, Some(&m.def), Some(&m.rep))?;
-                }
-                _ => {
-                    let v = match leaf {
-                        1 => &self.strings[0],
-                        2 => &self.strings[1],
-                        3 => &self.strings[2],
-                        5 => &self.service,
-                        6 => &self.body,
-                        9 => &self.scope,
-                        12 => &self.file,
-                        14 => &self.ids[0],
-                        15 => &self.ids[1],
-                        _ => &self.ids[2],
-                    };
-                    col.typed::<ByteArrayType>().write_batch(v, None, None)?;
-                }
+    /// Writes the values of leaf `leaf` (schema order) into its column writer.
+    fn write_leaf(&self, leaf: usize, w: &mut ColumnWriter<'_>) -> parquet::errors::Result<()> {
+        match (leaf, w) {
+            (0, ColumnWriter::Int64ColumnWriter(w)) => w.write_batch(&self.ts, Some(&self.ts_def), None).map(drop),
+            (4, ColumnWriter::Int32ColumnWriter(w)) => w.write_batch(&self.severity, None, None).map(drop),
+            (13, ColumnWriter::Int32ColumnWriter(w)) => w.write_batch(&self.line, None, None).map(drop),
+            (7 | 8 | 10 | 11, ColumnWriter::ByteArrayColumnWriter(w)) => {
+                let m = if leaf < 10 { &self.resource } else { &self.attrs };
+                let v = if leaf % 3 == 1 { &m.keys } else { &m.values };
+                w.write_batch(v, Some(&m.def), Some(&m.rep)).map(drop)
             }
-            col.close()?;
-            leaf += 1;
+            (1..=16, ColumnWriter::ByteArrayColumnWriter(w)) => {
+                let v = match leaf {
+                    1 => &self.strings[0],
+                    2 => &self.strings[1],
+                    3 => &self.strings[2],
+                    5 => &self.service,
+                    6 => &self.body,
+                    9 => &self.scope,
+                    12 => &self.file,
+                    14 => &self.ids[0],
+                    15 => &self.ids[1],
+                    _ => &self.ids[2],
+                };
+                w.write_batch(v, None, None).map(drop)
+            }
+            _ => Err(parquet::errors::ParquetError::General(format!(
+                "leaf {leaf} of the export schema has no column of that type"
+            ))),
         }
-        rg.close()?;
-        Ok(())
     }
 }
 

@@ -179,8 +179,9 @@ pub fn row_batch(ix: &Index, q: &Compiled, args: &RowArgs, max_text: usize, ctl:
 
 /// The rows of entries `ids` (any order: the Parquet export passes them in time order), as
 /// many as fit in `max_text` bytes of text; `done` is left false. `first_file`/`files` cover
-/// the lowest to the highest file of the rows. Without `raw` the `raw` cells stay absent (and
-/// `fields` is never folded into them).
+/// the lowest to the highest file of the rows. Without `raw` the `raw` and `time` cells stay
+/// absent (`fields` is never folded into `raw`): the Parquet export has the `ts` column and
+/// no use for either (a time formatted per row would be work thrown away).
 pub fn batch_of(ix: &Index, ids: &[u32], fields: bool, raw: bool, max_text: usize) -> Result<RowBatch> {
     let max_text = max_text.min(MAX_TEXT);
     let n = ids.len();
@@ -237,7 +238,7 @@ pub fn batch_of(ix: &Index, ids: &[u32], fields: bool, raw: bool, max_text: usiz
         b.ts.push(ts);
         b.severity.push(ix.cols.level[ei]);
         let mut c = Cells { text: &mut b.text, ends: &mut b.ends, present: 0 };
-        let time_text = (ts != NO_TS).then(|| time::format_ns(ts));
+        let time_text = (raw && ts != NO_TS).then(|| time::format_ns(ts));
         c.put(C_TIME, time_text.as_deref().map(str::as_bytes));
         c.put(C_LEVEL_TEXT, if reparsed { p.level_text.map(|sp| sp.slice(first)) } else { None });
         // The message, decoded like `Index::message`.
