@@ -213,7 +213,7 @@ export class InvestigationSession {
         if (!Number.isInteger(seq) || seq < 1 || seq > written) throw new UsageError('UNKNOWN_NOTE', `session '${this.name}' has no note ${seq} (notes 1 to ${written})`, String(seq));
         throw new UsageError('NOTE_ALREADY_UNDONE', `note ${seq} of session '${this.name}' is already undone`, String(seq));
       }
-      const id = randomUUID();
+      const id = crypto.randomUUID();
       this.#append({ type: 'undo', id, note: target.id, at: new Date().toISOString() });
       // The journal's first undo of the note is the one that took it back.
       const first = readEvents(this.file).find((e) => e.type === 'undo' && e.note === target.id);
