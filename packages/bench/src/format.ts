@@ -28,7 +28,8 @@ export function fmtCount(n: number | undefined): string {
   if (n >= 1e9) return `${(n / 1e9).toFixed(2)}G`;
   if (n >= 1e6) return `${(n / 1e6).toFixed(2)}M`;
   if (n >= 1e3) return `${(n / 1e3).toFixed(1)}K`;
-  return n.toFixed(0);
+  // Ratios and per-entry figures are small fractions: 0.64 must not print as 1.
+  return Number.isInteger(n) ? n.toFixed(0) : String(Number(n.toPrecision(3)));
 }
 
 export function fmtPct(x: number): string {

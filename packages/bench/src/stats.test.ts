@@ -27,3 +27,14 @@ describe('throughput', () => {
     expect(throughput(0, { entries: 10 })).toEqual({});
   });
 });
+
+describe('fmtCount', () => {
+  it('keeps the fraction of a small figure (a ratio of 0.64 is not 1) and abbreviates large counts', async () => {
+    const { fmtCount } = await import('./format.js');
+    expect(fmtCount(0.64)).toBe('0.64');
+    expect(fmtCount(61.9)).toBe('61.9');
+    expect(fmtCount(12)).toBe('12');
+    expect(fmtCount(100_577)).toBe('100.6K');
+    expect(fmtCount(undefined)).toBe('–');
+  });
+});
