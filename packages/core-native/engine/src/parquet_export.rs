@@ -300,7 +300,12 @@ impl Encoder<'_> {
             let mut b = rows::batch_of(self.ix, &ids, self.fields, false, rows::MAX_TEXT)?;
             let n = b.len();
             if n == 0 {
-                break;
+                // batch_of takes at least one row (a row too large for any batch is its own
+                // error): an empty batch here would drop the rest of the group silently.
+                return Err(Error::new(
+                    Code::Internal,
+                    format!("no row of {} could be read for a row group", ids.len()),
+                ));
             }
             let (mut from, mut to) = (i64::MAX, i64::MIN);
             for &t in b.ts.iter().filter(|&&t| t != NO_TS) {
